@@ -1,0 +1,183 @@
+"""Read a YAML configuration, validate it, and report problems with file, line and key path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from config.schema import HallConfig, cross_reference_problems
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong with a configuration file."""
+
+    source: str
+    line: int
+    path: KeyPath
+    message: str
+    suggestion: str | None = None
+
+    @property
+    def dotted(self) -> str:
+        """The key path as written in messages: ``departments[2].prefix``."""
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out or "(根)"
+
+    def __str__(self) -> str:
+        text = f"{self.source}:{self.line}: {self.dotted}: {self.message}"
+        if self.suggestion:
+            text += f"（是否想写“{self.suggestion}”？）"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as plain data (for ``--json``)."""
+        return {"file": self.source, "line": self.line, "path": self.dotted,
+                "message": self.message, "suggestion": self.suggestion}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` says why, each with its place."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(["配置文件有误：", *(f"  {p}" for p in problems)]))
+
+
+def load_config(path: str | os.PathLike[str]) -> HallConfig:
+    """Load and validate the configuration file at ``path``."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([ConfigProblem(source, 0, (), "文件不存在")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigProblem(source, 0, (), f"无法读取：{exc}")]) from None
+    return load_config_text(text, source)
+
+
+def load_config_text(text: str, source: str = "<config>") -> HallConfig:
+    """Validate configuration text; ``source`` names it in messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        what = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([ConfigProblem(source, line, (), f"YAML 语法错误：{what}")]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([ConfigProblem(source, 1, (), "应为一个映射（键: 值），文件为空或格式不对")])
+    lines = _line_index(node)
+    try:
+        cfg = HallConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([_problem(source, lines, err) for err in exc.errors()]) from None
+    problems = [
+        ConfigProblem(source, _line_of(lines, path), path, message, suggestion)
+        for path, message, suggestion in cross_reference_problems(cfg)
+    ]
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def _line_index(node: yaml.Node | None) -> dict[KeyPath, int]:
+    """Map every key path of a composed YAML document to its 1-based line."""
+    index: dict[KeyPath, int] = {}
+
+    def walk(n: yaml.Node, path: KeyPath) -> None:
+        index[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                child = (*path, key.value)
+                walk(value, child)
+                index[child] = key.start_mark.line + 1
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, (*path, i))
+
+    if node is not None:
+        walk(node, ())
+    return index
+
+
+def _line_of(lines: dict[KeyPath, int], path: KeyPath) -> int:
+    """The line of ``path``, or of its nearest ancestor present in the file."""
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _model_at(path: KeyPath) -> type[BaseModel] | None:
+    """The schema model that owns the mapping at ``path`` (for did-you-mean)."""
+    model: Any = HallConfig
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        model = next((c for c in candidates
+                      if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return None
+    return model
+
+
+_EXPECTED = {
+    "missing": "缺少必填项",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "model_attributes_type": "应为映射（键: 值）",
+}
+
+
+def _problem(source: str, lines: dict[KeyPath, int], err: Any) -> ConfigProblem:
+    path: KeyPath = tuple(err["loc"])
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    suggestion = None
+    if kind == "extra_forbidden":
+        model = _model_at(path[:-1])
+        valid = list(model.model_fields) if model else []
+        near = get_close_matches(str(path[-1]), valid, n=1, cutoff=0.5)
+        suggestion = near[0] if near else None
+        message = f"未知的键“{path[-1]}”" + (f"，可用的键：{'、'.join(valid)}" if valid else "")
+    elif kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+    elif kind in ("greater_than_equal", "greater_than"):
+        message = f"应不小于 {ctx.get('ge', ctx.get('gt'))}，实际为 {err.get('input')!r}"
+    elif kind in ("less_than_equal", "less_than"):
+        message = f"应不大于 {ctx.get('le', ctx.get('lt'))}，实际为 {err.get('input')!r}"
+    elif kind == "too_short":
+        message = f"至少应有 {ctx.get('min_length')} 项"
+    elif kind == "literal_error":
+        message = f"应为以下之一：{ctx.get('expected')}，实际为 {err.get('input')!r}"
+    elif kind in _EXPECTED:
+        message = _EXPECTED[kind]
+        if kind != "missing":
+            message += f"，实际为 {err.get('input')!r}"
+    else:
+        message = err["msg"]
+    return ConfigProblem(source, _line_of(lines, path), path, message, suggestion)

@@ -1,0 +1,287 @@
+"""The typed schema of a hall's configuration (``config/hall.yaml``).
+
+Every field carries a docstring: it is the reference for whoever edits the file. The schema checks
+each value's shape; :func:`cross_reference_problems` then checks what refers to what (a category
+routing to a department that does not exist, two departments with one ticket prefix, ...). The
+loader in :mod:`config.loader` turns both kinds of problem into messages with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+
+
+def _code(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", value):
+        raise ValueError(f"应为小写英文字母开头、由小写字母、数字和下划线组成的代码，实际为“{value}”")
+    return value
+
+
+def _prefix(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{1,2}", value):
+        raise ValueError(f"应为1到2个大写英文字母，实际为“{value}”")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"应为IANA时区名（如 Asia/Shanghai），实际为“{value}”") from None
+    return value
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("不能为空")
+    return value
+
+
+Code = Annotated[str, AfterValidator(_code)]
+Prefix = Annotated[str, AfterValidator(_prefix)]
+Text = Annotated[str, AfterValidator(_text)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class HallInfo(_Model):
+    name: Text
+    """The hall's full name, printed on tickets and the board (e.g. 某某市联合接访中心)."""
+    code: Code = "hall"
+    """A short code for this hall; it namespaces query codes."""
+    timezone: Annotated[str, AfterValidator(_timezone)] = "Asia/Shanghai"
+    """The local time zone; the business day and all shown times use it."""
+    rollover_hour: int = Field(3, ge=0, le=23)
+    """Local hour at which a new business day begins and ticket numbers restart (0-23)."""
+
+
+class Department(_Model):
+    code: Code
+    """Short English code used on the command line (e.g. ``xfj``)."""
+    name: Text
+    """The Chinese name staff and visitors see."""
+    prefix: Prefix
+    """Ticket prefix: tickets of this department are numbered prefix + 3 digits (R001)."""
+    description: str = ""
+    """What this department receives; shown in the desk's picker."""
+
+
+class Window(_Model):
+    number: int = Field(ge=1, le=999)
+    """The number painted over the window; the board calls visitors to it."""
+    label: str = ""
+    """An optional label (e.g. 律师咨询席); defaults to 「N号窗口」."""
+    departments: list[Code] = Field(min_length=1)
+    """Department codes this window serves; a window may serve several."""
+
+    @property
+    def title(self) -> str:
+        """The label, or 「N号窗口」."""
+        return self.label or f"{self.number}号窗口"
+
+
+class District(_Model):
+    code: Code
+    """Short code of the district (属地)."""
+    name: Text
+    """Chinese name of the district."""
+
+
+class Category(_Model):
+    code: Code
+    """Short code of the request category (诉求类别)."""
+    name: Text
+    """Chinese name shown in the desk's picker."""
+    department: Code
+    """The department this category routes to by default."""
+    district_overrides: dict[Code, Code] = {}
+    """Per-district routing: district code -> department code, overriding ``department``."""
+    description: str = ""
+    """Examples of matters in this category; shown in the picker."""
+
+
+class PriorityGroup(_Model):
+    code: Code
+    """Short code (used by ``hall issue --priority``)."""
+    name: Text
+    """Chinese name shown at the desk and the windows."""
+    min_age: int | None = Field(None, ge=1, le=150)
+    """When set, a visitor this old or older (age from the ID number) joins the group by itself."""
+
+
+class CollectiveRules(_Model):
+    threshold: int = Field(5, ge=2)
+    """From this many people a visit is collective (集体访) and needs representatives."""
+    max_representatives: int = Field(5, ge=1)
+    """The most representatives a collective visit may name."""
+
+
+class TimeLimits(_Model):
+    acceptance_days: int = Field(15, ge=1)
+    """Days within which the visitor is told whether the matter is accepted (受理告知)."""
+    handling_days: int = Field(60, ge=1)
+    """Days within which an accepted matter is handled (办理期限)."""
+    extension_days: int = Field(30, ge=0)
+    """Days by which handling may be extended once, with approval (延期)."""
+
+
+class Staff(_Model):
+    login: Code
+    """The login given to ``--staff``; the audit log records it."""
+    name: Text
+    """Full name."""
+    role: Literal["desk", "window", "manager", "admin"]
+    """What this person does: desk (登记分流), window (窗口), manager (管理), admin."""
+    department: Code | None = None
+    """The department this person belongs to, if any."""
+
+
+class TicketSettings(_Model):
+    output_dir: str = "tickets"
+    """Folder where the desk saves ticket images; relative paths are under the data directory."""
+    image_format: Literal["png", "svg"] = "png"
+    """Format the desk's save key writes."""
+    qr_template: str = "{code}"
+    """Text carried by the QR code; ``{code}`` is the query code, e.g. https://x.gov.cn/q/{code}."""
+
+
+class HallConfig(_Model):
+    hall: HallInfo
+    """The hall itself."""
+    departments: list[Department] = Field(min_length=1)
+    """The departments receiving visitors in the hall."""
+    windows: list[Window] = Field(min_length=1)
+    """The service windows and the departments each serves."""
+    districts: list[District] = Field(min_length=1)
+    """The districts (属地) of the city."""
+    categories: list[Category] = Field(min_length=1)
+    """Request categories (诉求类别) and their routing."""
+    priority_groups: list[PriorityGroup] = []
+    """Priority groups, highest first; everyone else queues after them."""
+    collective: CollectiveRules = CollectiveRules()
+    """Collective-visit rules."""
+    time_limits: TimeLimits = TimeLimits()
+    """Statutory time limits, as data."""
+    staff: list[Staff] = []
+    """The staff roster."""
+    tickets: TicketSettings = TicketSettings()
+    """Ticket images and the QR payload."""
+
+    _dept: dict[str, Department] = PrivateAttr(default_factory=dict)
+    _cat: dict[str, Category] = PrivateAttr(default_factory=dict)
+    _district: dict[str, District] = PrivateAttr(default_factory=dict)
+    _group: dict[str, PriorityGroup] = PrivateAttr(default_factory=dict)
+    _staff: dict[str, Staff] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._dept.update((d.code, d) for d in self.departments)
+        self._cat.update((c.code, c) for c in self.categories)
+        self._district.update((d.code, d) for d in self.districts)
+        self._group.update((g.code, g) for g in self.priority_groups)
+        self._staff.update((s.login, s) for s in self.staff)
+
+    def department(self, code: str) -> Department | None:
+        """The department with that code, or None."""
+        return self._dept.get(code)
+
+    def category(self, code: str) -> Category | None:
+        """The category with that code, or None."""
+        return self._cat.get(code)
+
+    def district(self, code: str) -> District | None:
+        """The district with that code, or None."""
+        return self._district.get(code)
+
+    def priority_group(self, code: str) -> PriorityGroup | None:
+        """The priority group with that code, or None."""
+        return self._group.get(code)
+
+    def staff_member(self, login: str) -> Staff | None:
+        """The staff member with that login, or None."""
+        return self._staff.get(login)
+
+    def windows_for(self, department: str) -> list[Window]:
+        """The windows serving a department, by number."""
+        return sorted((w for w in self.windows if department in w.departments),
+                      key=lambda w: w.number)
+
+    def department_by_prefix(self, prefix: str) -> Department | None:
+        """The department whose tickets carry that prefix, or None."""
+        return next((d for d in self.departments if d.prefix == prefix), None)
+
+
+Path = tuple[str | int, ...]
+
+
+def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | None]]:
+    """What refers to something that is not there, or is defined twice.
+
+    Returns (key path, message, did-you-mean candidate or None) triples; the loader adds the file
+    and line. The candidate is the nearest valid code, if any is close.
+    """
+    from difflib import get_close_matches
+
+    problems: list[tuple[Path, str, str | None]] = []
+    depts = [d.code for d in cfg.departments]
+    districts = [d.code for d in cfg.districts]
+
+    def unknown(path: Path, what: str, value: str, valid: list[str]) -> None:
+        near = get_close_matches(value, valid, n=1, cutoff=0.5)
+        problems.append((path, f"未知的{what}“{value}”，应为以下之一：{'、'.join(valid)}",
+                         near[0] if near else None))
+
+    def duplicates(section: str, key: str, values: list[object], what: str) -> None:
+        seen: dict[object, int] = {}
+        for i, value in enumerate(values):
+            if value in seen:
+                problems.append(((section, i, key),
+                                 f"{what}“{value}”与 {section}[{seen[value]}] 重复", None))
+            else:
+                seen[value] = i
+
+    duplicates("departments", "code", depts, "部门代码")
+    duplicates("departments", "prefix", [d.prefix for d in cfg.departments], "票号前缀")
+    duplicates("windows", "number", [w.number for w in cfg.windows], "窗口号")
+    duplicates("districts", "code", districts, "属地代码")
+    duplicates("categories", "code", [c.code for c in cfg.categories], "诉求类别代码")
+    duplicates("priority_groups", "code", [g.code for g in cfg.priority_groups], "优先类别代码")
+    duplicates("staff", "login", [s.login for s in cfg.staff], "工作人员登录名")
+    for i, w in enumerate(cfg.windows):
+        for j, code in enumerate(w.departments):
+            if code not in depts:
+                unknown(("windows", i, "departments", j), "部门", code, depts)
+    served = {code for w in cfg.windows for code in w.departments}
+    for i, d in enumerate(cfg.departments):
+        if d.code not in served:
+            problems.append((("departments", i, "code"),
+                             f"部门“{d.name}”没有任何窗口接待：请在 windows 中为它指定窗口", None))
+    for i, c in enumerate(cfg.categories):
+        if c.department not in depts:
+            unknown(("categories", i, "department"), "部门", c.department, depts)
+        for district, dept in c.district_overrides.items():
+            if district not in districts:
+                unknown(("categories", i, "district_overrides", district), "属地", district,
+                        districts)
+            if dept not in depts:
+                unknown(("categories", i, "district_overrides", district), "部门", dept, depts)
+    for i, s in enumerate(cfg.staff):
+        if s.department is not None and s.department not in depts:
+            unknown(("staff", i, "department"), "部门", s.department, depts)
+    if cfg.collective.max_representatives > cfg.collective.threshold:
+        problems.append((("collective", "max_representatives"),
+                         f"代表人数上限（{cfg.collective.max_representatives}）不应超过集体访起始"
+                         f"人数（{cfg.collective.threshold}）", None))
+    try:
+        cfg.tickets.qr_template.format(code="X", number="R001", date=date(2000, 1, 1))
+    except (KeyError, IndexError, ValueError):
+        problems.append((("tickets", "qr_template"),
+                         "模板中只能使用 {code}、{number}、{date} 占位符", None))
+    return problems

@@ -1,0 +1,195 @@
+"""The registration form (登记) and its rules: validation, routing (分流) and priority.
+
+    form = Registration(name="张三", id_number="11010519491231002X", category="wages",
+                        matter="工地拖欠工资三个月")
+    clean = validate(form, config, today)      # raises FormError({field: 中文说明}) when invalid
+
+Validation happens before anything is written: a form with any error writes nothing and consumes
+no ticket number. Every message says, in Chinese, what is wrong and how to put it right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from config.schema import HallConfig
+from hall.idnumber import IdNumber, IdNumberError, parse_id_number
+
+FIELD_LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "联系电话",
+    "address": "住址",
+    "district": "属地",
+    "category": "诉求类别",
+    "matter": "事由",
+    "request": "具体诉求",
+    "people": "人数",
+    "representatives": "代表",
+    "priority": "优先类别",
+    "department": "接待部门",
+}
+
+_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}")
+_MAX_NAME, _MAX_ADDRESS, _MAX_TEXT, _MAX_PEOPLE = 32, 200, 2000, 9999
+
+
+class FormError(ValueError):
+    """The form is invalid; ``errors`` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("；".join(f"{FIELD_LABELS.get(k, k)}：{v}" for k, v in errors.items()))
+
+
+@dataclass
+class Registration:
+    """What the desk (or the CLI) typed; plain strings, checked by :func:`validate`."""
+
+    name: str
+    id_number: str
+    category: str
+    matter: str
+    phone: str = ""
+    address: str = ""
+    district: str = ""
+    request: str = ""
+    people: int | str = 1
+    representatives: list[str] = field(default_factory=list)
+    priority: str = ""
+    department: str = ""
+    """Department chosen by the operator; empty follows the routing rules."""
+
+
+@dataclass(frozen=True)
+class CleanRegistration:
+    """A validated form: normalised values, the route and the priority decided."""
+
+    name: str
+    id: IdNumber
+    category: str
+    matter: str
+    phone: str
+    address: str
+    district: str
+    request: str
+    people: int
+    representatives: tuple[IdNumber, ...]
+    priority: str
+    """The effective priority group code, '' for none."""
+    priority_rank: int
+    suggested_department: str
+    department: str
+
+
+def route(config: HallConfig, category: str, district: str = "") -> str | None:
+    """The department a category routes to in a district, or None for an unknown category."""
+    cat = config.category(category)
+    if cat is None:
+        return None
+    return cat.district_overrides.get(district, cat.department)
+
+
+def priority_for(config: HallConfig, chosen: str, person: IdNumber, today: date) -> tuple[str, int]:
+    """The effective priority group and its rank (0 first; no group ranks last).
+
+    The chosen group and any group the visitor's age qualifies for are compared; the higher wins.
+    """
+    rank_of = {g.code: i for i, g in enumerate(config.priority_groups)}
+    candidates = [chosen] if chosen else []
+    age = person.age_on(today)
+    candidates += [g.code for g in config.priority_groups
+                   if g.min_age is not None and age >= g.min_age]
+    if not candidates:
+        return "", len(config.priority_groups)
+    best = min(candidates, key=rank_of.__getitem__)
+    return best, rank_of[best]
+
+
+def _text(errors: dict[str, str], key: str, value: str, limit: int, required: bool) -> str:
+    value = " ".join((value or "").split()) if key in ("name", "phone") else (value or "").strip()
+    if required and not value:
+        errors[key] = "必须填写"
+    elif len(value) > limit:
+        errors[key] = f"不能超过{limit}个字，现有{len(value)}个"
+    return value
+
+
+def _people(errors: dict[str, str], raw: int | str) -> int:
+    text = str(raw).strip()
+    if not text.isdigit() or not 1 <= int(text) <= _MAX_PEOPLE:
+        errors["people"] = f"应为1到{_MAX_PEOPLE}之间的整数，实际为“{text}”"
+        return 1
+    return int(text)
+
+
+def validate(form: Registration, config: HallConfig, today: date) -> CleanRegistration:
+    """Check every field; return the clean registration or raise :class:`FormError`."""
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", form.name, _MAX_NAME, True)
+    if name and any(ch.isdigit() for ch in name):
+        errors["name"] = "姓名不应包含数字"
+    person: IdNumber | None = None
+    try:
+        person = parse_id_number(form.id_number, today=today)
+    except IdNumberError as exc:
+        errors["id_number"] = exc.message
+    phone = _text(errors, "phone", form.phone, 20, False).replace(" ", "")
+    if phone and not _PHONE.fullmatch(phone):
+        errors["phone"] = "应为11位手机号（如13812345678）或固定电话（如0571-87654321）"
+    address = _text(errors, "address", form.address, _MAX_ADDRESS, False)
+    matter = _text(errors, "matter", form.matter, _MAX_TEXT, True)
+    request = _text(errors, "request", form.request, _MAX_TEXT, False)
+    district = (form.district or "").strip()
+    if district and config.district(district) is None:
+        errors["district"] = f"未知的属地“{district}”"
+    category = (form.category or "").strip()
+    suggested = route(config, category, district) if category else None
+    if not category:
+        errors["category"] = "必须选择"
+    elif suggested is None:
+        errors["category"] = f"未知的诉求类别“{category}”"
+    department = (form.department or "").strip() or (suggested or "")
+    if form.department and config.department(department) is None:
+        errors["department"] = f"未知的部门“{department}”"
+    people = _people(errors, form.people)
+    representatives = _representatives(errors, form.representatives, people, config, today)
+    chosen = (form.priority or "").strip()
+    if chosen and config.priority_group(chosen) is None:
+        errors["priority"] = f"未知的优先类别“{chosen}”"
+    if errors or person is None:
+        raise FormError(errors)
+    group, rank = priority_for(config, chosen, person, today)
+    return CleanRegistration(
+        name=name, id=person, category=category, matter=matter, phone=phone, address=address,
+        district=district, request=request, people=people,
+        representatives=representatives, priority=group, priority_rank=rank,
+        suggested_department=suggested or department, department=department,
+    )
+
+
+def _representatives(errors: dict[str, str], raw: list[str], people: int, config: HallConfig,
+                     today: date) -> tuple[IdNumber, ...]:
+    """Collective-visit rules: at the threshold 1..max representatives, each with a valid ID."""
+    rules = config.collective
+    entries = [r for r in (x.strip() for x in raw or []) if r]
+    parsed: list[IdNumber] = []
+    for i, entry in enumerate(entries, 1):
+        try:
+            parsed.append(parse_id_number(entry, today=today))
+        except IdNumberError as exc:
+            errors["representatives"] = f"第{i}位代表的{exc.message}"
+            return ()
+    numbers = [p.value for p in parsed]
+    duplicate = next((n for n in numbers if numbers.count(n) > 1), None)
+    if duplicate:
+        errors["representatives"] = f"代表身份证号重复：{duplicate}"
+    elif people >= rules.threshold and not 1 <= len(parsed) <= rules.max_representatives:
+        errors["representatives"] = (
+            f"{people}人来访属集体访（{rules.threshold}人及以上），应推选1至"
+            f"{rules.max_representatives}名代表，现有{len(parsed)}名")
+    elif people < rules.threshold and len(parsed) > people:
+        errors["representatives"] = f"代表人数（{len(parsed)}）不能多于来访人数（{people}）"
+    return tuple(parsed)

@@ -1,0 +1,309 @@
+"""The facade: everything the hall does, one method per act, one transaction per change.
+
+    hall = Hall(db, config, SystemClock())
+    ticket = hall.issue(Registration(...), actor="desk01")
+
+The CLI, every screen, the tests and the benchmarks go through this class, so each rule has one
+code path. Every change runs in one transaction that also appends an audit event and bumps the
+change counter other terminals poll.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from base64 import b32encode
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import peewee as pw
+
+from config.schema import HallConfig
+from hall.clock import Clock, business_day, from_storage, to_storage
+from hall.registration import CleanRegistration, Registration, validate
+from hall.views import (
+    STATUS_LABELS,
+    IssuedTicket,
+    QueueLength,
+    TicketStatus,
+    VisitorFile,
+    VisitSummary,
+)
+from models import (
+    AuditEvent,
+    ChangeCounter,
+    Representative,
+    Setting,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    Visit,
+    Visitor,
+    ensure_schema,
+    write_transaction,
+)
+
+TICKETS = "tickets"
+_NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,})")
+_RETRIES = 5
+
+
+class NotFound(LookupError):
+    """What was asked for does not exist; the message says so in Chinese."""
+
+
+class Hall:
+    """The hall's rules over its database, for one configuration and clock."""
+
+    def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self.tz = ZoneInfo(config.hall.timezone)
+        ensure_schema(db)
+        self._secret = self._query_secret()
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The current business day."""
+        return business_day(self.clock.now(), self.tz, self.config.hall.rollover_hour)
+
+    def local(self, stored: datetime) -> datetime:
+        """A stored (naive UTC) time in the hall's time zone."""
+        return from_storage(stored, self.tz)
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def change_version(self, topic: str = TICKETS) -> int:
+        """The change counter of ``topic``: one primary-key read; poll it to see others' work."""
+        row = ChangeCounter.select(ChangeCounter.version).where(ChangeCounter.topic == topic)
+        value = row.scalar()
+        return int(value or 0)
+
+    def visitor_file(self, id_number: str) -> VisitorFile | None:
+        """The file of the visitor with that (normalised) ID number, or None."""
+        visitor = Visitor.get_or_none(Visitor.id_number == id_number)
+        if visitor is None:
+            return None
+        return VisitorFile(
+            visitor_id=visitor.id, id_number=visitor.id_number, name=visitor.name,
+            sex=visitor.sex, birth_date=str(visitor.birth_date or ""), phone=visitor.phone,
+            address=visitor.address, district=visitor.district,
+            visits=tuple(self._visit_summaries(visitor.id)),
+        )
+
+    def suggest_department(self, category: str, district: str = "") -> str | None:
+        """Where a category routes in a district (the desk's live suggestion)."""
+        from hall.registration import route
+
+        return route(self.config, category, district)
+
+    def queue_lengths(self) -> list[QueueLength]:
+        """Today's waiting and issued counts per department, in configured order."""
+        day = self.today()
+        waiting = dict(
+            Ticket.select(Ticket.department, pw.fn.COUNT(Ticket.id))
+            .where((Ticket.business_day == day) & (Ticket.status == "waiting"))
+            .group_by(Ticket.department).tuples())
+        issued = dict(TicketCounter.select(TicketCounter.department, TicketCounter.last)
+                      .where(TicketCounter.business_day == day).tuples())
+        return [QueueLength(d.code, d.name, d.prefix, waiting.get(d.code, 0),
+                            issued.get(d.code, 0)) for d in self.config.departments]
+
+    def ticket_status(self, code_or_number: str, day: date | None = None) -> TicketStatus:
+        """A ticket by query code, or by number on ``day`` (default today)."""
+        ticket = self._find_ticket(code_or_number, day)
+        dept = self.config.department(ticket.department)
+        return TicketStatus(
+            number=ticket.number, business_day=str(ticket.business_day),
+            department=ticket.department, department_name=dept.name if dept else ticket.department,
+            status=ticket.status, status_label=STATUS_LABELS.get(ticket.status, ticket.status),
+            ahead=self._ahead(ticket) if ticket.status == "waiting" else 0, window=ticket.window)
+
+    def ticket(self, code_or_number: str, day: date | None = None) -> IssuedTicket:
+        """A ticket as it was issued, with its current place in the queue."""
+        return self._issued_view(self._find_ticket(code_or_number, day))
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def issue(self, form: Registration, actor: str) -> IssuedTicket:
+        """Register a visit and issue its ticket, or raise :class:`FormError` writing nothing."""
+        clean = validate(form, self.config, self.today())
+        for attempt in range(_RETRIES):
+            try:
+                with write_transaction(self.db):
+                    ticket = self._issue(clean, actor)
+                return self._issued_view(ticket)
+            except pw.IntegrityError:
+                # Two desks creating the same new visitor at once (PostgreSQL): the loser retries
+                # and finds the file the winner made.
+                if attempt == _RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _issue(self, clean: CleanRegistration, actor: str) -> Ticket:
+        now = self.clock.now()
+        stored = to_storage(now)
+        day = business_day(now, self.tz, self.config.hall.rollover_hour)
+        visitor = self._save_visitor(clean, stored, actor)
+        earlier = Visit.select().where(Visit.visitor == visitor).count()
+        visit = Visit.create(
+            visitor=visitor, business_day=day, registered_at=stored, registered_by=actor,
+            district=clean.district, category=clean.category,
+            suggested_department=clean.suggested_department, department=clean.department,
+            people=clean.people, matter=clean.matter, request=clean.request,
+            is_repeat=earlier > 0, priority=clean.priority)
+        for position, rep in enumerate(clean.representatives, 1):
+            Representative.create(visit=visit, position=position, id_number=rep.value)
+        seq = self._next_number(day, clean.department)
+        prefix = self.config.department(clean.department).prefix  # type: ignore[union-attr]
+        number = f"{prefix}{seq:03d}"
+        ticket = Ticket.create(
+            visit=visit, business_day=day, number=number, seq=seq,
+            origin_department=clean.department, department=clean.department,
+            priority_rank=clean.priority_rank, status="waiting", issued_at=stored,
+            query_code=self.query_code(day, number))
+        TicketEvent.create(ticket=ticket, at=stored, actor=actor, kind="issued",
+                           department=clean.department)
+        self._audit(actor, "ticket.issue", "ticket", ticket.id, stored, {
+            "number": number, "department": clean.department, "visit": visit.id,
+            "routed": clean.suggested_department, "repeat": earlier > 0,
+            "people": clean.people, "priority": clean.priority})
+        self._bump(TICKETS)
+        return ticket
+
+    def _save_visitor(self, clean: CleanRegistration, stored: datetime, actor: str) -> Visitor:
+        """Find the file by ID number or open a new one; typed details update the file."""
+        visitor = Visitor.get_or_none(Visitor.id_number == clean.id.value)
+        if visitor is None:
+            visitor = Visitor.create(
+                id_number=clean.id.value, name=clean.name, sex=clean.id.sex,
+                birth_date=clean.id.birth_date, phone=clean.phone, address=clean.address,
+                district=clean.district, created_at=stored, updated_at=stored)
+            self._audit(actor, "visitor.create", "visitor", visitor.id, stored, {})
+            return visitor
+        changes = {key: value for key, value in (
+            ("name", clean.name), ("phone", clean.phone), ("address", clean.address),
+            ("district", clean.district)) if value and getattr(visitor, key) != value}
+        if changes:
+            Visitor.update(updated_at=stored, **changes).where(Visitor.id == visitor.id).execute()
+            # The audit log names the fields that changed, never their (personal) values.
+            self._audit(actor, "visitor.update", "visitor", visitor.id, stored,
+                        {"fields": sorted(changes)})
+        return visitor
+
+    def _next_number(self, day: date, department: str) -> int:
+        """Atomically take the next sequence number of (day, department)."""
+        query = (TicketCounter
+                 .insert(business_day=day, department=department, last=1)
+                 .on_conflict(conflict_target=[TicketCounter.business_day,
+                                               TicketCounter.department],
+                              update={TicketCounter.last: TicketCounter.last + 1})
+                 .returning(TicketCounter.last)
+                 .tuples())
+        return int(next(iter(query.execute()))[0])
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def query_code(self, day: date, number: str) -> str:
+        """The query code (查询码) of a ticket: an HMAC no one without the hall's secret can forge."""
+        message = f"{self.config.hall.code}|{day.isoformat()}|{number}".encode()
+        digest = hmac.new(self._secret, message, hashlib.sha256).digest()
+        return b32encode(digest).decode()[:12]
+
+    def qr_payload(self, ticket: Ticket) -> str:
+        """What the ticket's QR code carries (the configured template)."""
+        return self.config.tickets.qr_template.format(
+            code=ticket.query_code, number=ticket.number, date=ticket.business_day)
+
+    def _query_secret(self) -> bytes:
+        row = Setting.get_or_none(Setting.key == "query_secret")
+        if row is None:
+            with write_transaction(self.db):
+                (Setting.insert(key="query_secret", value=secrets.token_hex(32))
+                 .on_conflict_ignore().execute())
+            row = Setting.get(Setting.key == "query_secret")
+        return bytes.fromhex(row.value)
+
+    def _find_ticket(self, code_or_number: str, day: date | None) -> Ticket:
+        text = code_or_number.strip().upper()
+        match = _NUMBER.fullmatch(text)
+        if match:
+            day = day or self.today()
+            ticket = Ticket.get_or_none((Ticket.business_day == day) & (Ticket.number == text))
+            if ticket is None:
+                raise NotFound(f"{day.isoformat()} 没有票号 {text}")
+            return ticket
+        ticket = Ticket.get_or_none(Ticket.query_code == text)
+        if ticket is None or not hmac.compare_digest(
+                ticket.query_code, self.query_code(ticket.business_day, ticket.number)):
+            raise NotFound(f"查询码“{code_or_number.strip()}”无效：请核对票据上的查询码")
+        return ticket
+
+    def _ahead(self, ticket: Ticket) -> int:
+        """Waiting tickets called before this one in its queue."""
+        before = (
+            (Ticket.priority_rank < ticket.priority_rank)
+            | ((Ticket.priority_rank == ticket.priority_rank)
+               & ((Ticket.issued_at < ticket.issued_at)
+                  | ((Ticket.issued_at == ticket.issued_at) & (Ticket.id < ticket.id)))))
+        return (Ticket.select()
+                .where((Ticket.business_day == ticket.business_day)
+                       & (Ticket.department == ticket.department)
+                       & (Ticket.status == "waiting") & before)
+                .count())
+
+    def _issued_view(self, ticket: Ticket) -> IssuedTicket:
+        visit = ticket.visit
+        dept = self.config.department(ticket.department)
+        group = self.config.priority_group(visit.priority)
+        visits = tuple(self._visit_summaries(visit.visitor_id))
+        return IssuedTicket(
+            ticket_id=ticket.id, visit_id=visit.id, number=ticket.number,
+            business_day=str(ticket.business_day), department=ticket.department,
+            department_name=dept.name if dept else ticket.department,
+            windows=tuple(w.title for w in self.config.windows_for(ticket.department)),
+            status=ticket.status,
+            ahead=self._ahead(ticket) if ticket.status == "waiting" else 0,
+            priority=visit.priority, priority_name=group.name if group else "",
+            repeat=visit.is_repeat, people=visit.people, query_code=ticket.query_code,
+            qr=self.qr_payload(ticket),
+            issued_at=self.local(ticket.issued_at).strftime("%Y-%m-%d %H:%M"),
+            visits=visits)
+
+    def _visit_summaries(self, visitor_id: int) -> list[VisitSummary]:
+        rows = (Visit.select(Visit, Ticket.number, Ticket.status)
+                .join(Ticket, pw.JOIN.LEFT_OUTER, on=(Ticket.visit == Visit.id))
+                .where(Visit.visitor == visitor_id)
+                .order_by(Visit.registered_at.desc(), Visit.id.desc())
+                .dicts())
+        out = []
+        for row in rows:
+            dept = self.config.department(row["department"])
+            cat = self.config.category(row["category"])
+            status = row["status"] or ""
+            out.append(VisitSummary(
+                visit_id=row["id"], date=str(row["business_day"]), number=row["number"] or "",
+                category=row["category"], category_name=cat.name if cat else row["category"],
+                department=row["department"],
+                department_name=dept.name if dept else row["department"],
+                status=status, outcome=row["outcome"],
+                outcome_label=row["outcome"] or STATUS_LABELS.get(status, "")))
+        return out
+
+    def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
+               detail: dict[str, Any]) -> None:
+        AuditEvent.create(at=at, actor=actor, action=action, entity=entity,
+                          entity_id=str(entity_id),
+                          detail=json.dumps(detail, ensure_ascii=False, default=str))
+
+    def _bump(self, topic: str) -> None:
+        (ChangeCounter.insert(topic=topic, version=1)
+         .on_conflict(conflict_target=[ChangeCounter.topic],
+                      update={ChangeCounter.version: ChangeCounter.version + 1})
+         .execute())

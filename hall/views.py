@@ -1,0 +1,107 @@
+"""Plain results the :class:`hall.service.Hall` facade hands to screens, the CLI and tests.
+
+They hold values, not database rows, so a screen can keep them after the transaction is gone and
+the CLI can print them as JSON with :func:`dataclasses.asdict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STATUS_LABELS = {
+    "waiting": "候谈",
+    "called": "已叫号",
+    "serving": "接谈中",
+    "done": "已办结",
+    "no_show": "过号",
+    "cancelled": "已取消",
+}
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    """One earlier (or this) visit in a visitor's file."""
+
+    visit_id: int
+    date: str  # business day, YYYY-MM-DD
+    number: str  # ticket number, '' if none
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    status: str  # ticket status code
+    outcome: str  # 办理方式 code, '' until finished
+    outcome_label: str  # what to show: the outcome's name, or the ticket status
+
+
+@dataclass(frozen=True)
+class VisitorFile:
+    """A visitor's file (一人一档) as the desk sees it: details and visits, newest first."""
+
+    visitor_id: int
+    id_number: str
+    name: str
+    sex: str
+    birth_date: str
+    phone: str
+    address: str
+    district: str
+    visits: tuple[VisitSummary, ...]
+
+    @property
+    def visit_count(self) -> int:
+        """How many visits the file holds."""
+        return len(self.visits)
+
+    @property
+    def last_visit(self) -> VisitSummary | None:
+        """The most recent visit, if any."""
+        return self.visits[0] if self.visits else None
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A ticket as printed and shown: what the visitor needs, no personal data."""
+
+    ticket_id: int
+    visit_id: int
+    number: str
+    business_day: str
+    department: str
+    department_name: str
+    windows: tuple[str, ...]
+    status: str
+    ahead: int
+    priority: str
+    priority_name: str
+    repeat: bool
+    people: int
+    query_code: str
+    qr: str
+    issued_at: str  # local time, YYYY-MM-DD HH:MM
+    visits: tuple[VisitSummary, ...]  # this visitor's visits, this one included, newest first
+
+
+@dataclass(frozen=True)
+class TicketStatus:
+    """Where a ticket stands, for a kiosk or a phone scanning the QR code."""
+
+    number: str
+    business_day: str
+    department: str
+    department_name: str
+    status: str
+    status_label: str
+    ahead: int
+    window: int | None
+
+
+@dataclass(frozen=True)
+class QueueLength:
+    """Today's waiting count of one department."""
+
+    department: str
+    department_name: str
+    prefix: str
+    waiting: int
+    issued: int  # tickets issued today in this department

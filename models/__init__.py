@@ -1,0 +1,42 @@
+"""peewee tables of the hall: one module per aggregate, bound to one database proxy.
+
+    from models import open_database, ensure_schema
+    db = open_database(url); ensure_schema(db)
+
+Nothing here knows about screens or rules; :mod:`hall` holds the rules.
+"""
+
+from __future__ import annotations
+
+from models.audit import AuditEvent, ChangeCounter, Setting
+from models.base import (
+    DatabaseURLError,
+    database,
+    is_sqlite,
+    open_database,
+    write_transaction,
+)
+from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
+from models.ticket import Ticket, TicketCounter, TicketEvent
+from models.visitor import Representative, Visit, Visitor
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AuditEvent",
+    "ChangeCounter",
+    "DatabaseURLError",
+    "Representative",
+    "SchemaTooNewError",
+    "Setting",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "Visit",
+    "Visitor",
+    "current_version",
+    "database",
+    "ensure_schema",
+    "is_sqlite",
+    "open_database",
+    "write_transaction",
+]

@@ -1,0 +1,98 @@
+"""The schema version and the upgrades that bring an older database up to it.
+
+A new database is created at the current version in one go. An older one is upgraded in place,
+one step per version, inside a single locked transaction, so two terminals starting at once never
+upgrade twice and a crash leaves the old version intact. A database newer than this program is
+refused rather than misread.
+
+To change the schema: change the model, bump ``SCHEMA_VERSION``, and add a step to ``STEPS`` that
+does the same to an existing database (``playhouse.migrate``), backfilling data where needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import peewee as pw
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
+
+from models.audit import AuditEvent, ChangeCounter, Setting
+from models.base import BaseModel, is_sqlite, write_transaction
+from models.ticket import Ticket, TicketCounter, TicketEvent
+from models.visitor import Representative, Visit, Visitor
+
+SCHEMA_VERSION = 2
+
+MODELS: list[type[BaseModel]] = [
+    Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
+    ChangeCounter, Setting,
+]
+
+
+class SchemaVersion(BaseModel):
+    """The one row saying which schema version the database holds."""
+
+    id = pw.IntegerField(primary_key=True)
+    version = pw.IntegerField()
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the program."""
+
+
+def _v2_visitor_sex_birth(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v2: keep the sex and birth date derived from the ID number on the visitor's file."""
+    migrate(
+        migrator.add_column("visitor", "sex", pw.CharField(max_length=1, default="")),
+        migrator.add_column("visitor", "birth_date", pw.DateField(null=True)),
+    )
+    rows = db.execute_sql("SELECT id, id_number FROM visitor").fetchall()
+    for row_id, number in rows:
+        if len(number) != 18 or not number[:17].isdigit():
+            continue
+        try:
+            born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            continue
+        sex = "M" if int(number[16]) % 2 else "F"
+        Visitor.update(sex=sex, birth_date=born).where(Visitor.id == row_id).execute()
+
+
+STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
+    2: _v2_visitor_sex_birth,
+}
+
+
+def current_version(db: pw.Database) -> int:
+    """The schema version the database holds; 0 when it is empty."""
+    if not db.table_exists("schema_version"):
+        return 0
+    row = SchemaVersion.get_or_none(SchemaVersion.id == 1)
+    return row.version if row else 0
+
+
+def ensure_schema(db: pw.Database) -> int:
+    """Create or upgrade the schema; returns the version the database was at before."""
+    with write_transaction(db):
+        if not is_sqlite(db):
+            # Serialise concurrent first starts; released at commit.
+            db.execute_sql("SELECT pg_advisory_xact_lock(72740001)")
+        db.create_tables([SchemaVersion], safe=True)
+        before = current_version(db)
+        if before > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"数据库结构版本为 {before}，高于本程序支持的 {SCHEMA_VERSION}：请升级程序")
+        if before == 0:
+            db.create_tables(MODELS, safe=True)
+        else:
+            migrator: SchemaMigrator = (SqliteMigrator(db) if is_sqlite(db)
+                                        else PostgresqlMigrator(db))
+            for version in range(before + 1, SCHEMA_VERSION + 1):
+                STEPS[version](db, migrator)
+        if before != SCHEMA_VERSION:
+            (SchemaVersion.insert(id=1, version=SCHEMA_VERSION)
+             .on_conflict(conflict_target=[SchemaVersion.id],
+                          update={SchemaVersion.version: SCHEMA_VERSION})
+             .execute())
+    return before

@@ -1,0 +1,55 @@
+"""Visitors (one file per person, 一人一档), their visits and a collective visit's representatives."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from models.base import BaseModel
+
+
+class Visitor(BaseModel):
+    """A person, found by ID number; their visits hang off this file."""
+
+    id_number = pw.CharField(max_length=18, unique=True)
+    name = pw.CharField(max_length=64)
+    sex = pw.CharField(max_length=1, default="")  # "M" / "F", derived from the ID (schema v2)
+    birth_date = pw.DateField(null=True)  # derived from the ID (schema v2)
+    phone = pw.CharField(max_length=32, default="")
+    address = pw.CharField(max_length=200, default="")
+    district = pw.CharField(max_length=32, default="")
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+
+class Visit(BaseModel):
+    """One registration at the desk: who came, about what, and where it was routed."""
+
+    visitor = pw.ForeignKeyField(Visitor, backref="visits", on_delete="RESTRICT")
+    business_day = pw.DateField(index=True)
+    registered_at = pw.DateTimeField()
+    registered_by = pw.CharField(max_length=32)
+    district = pw.CharField(max_length=32, default="")
+    category = pw.CharField(max_length=32)
+    suggested_department = pw.CharField(max_length=32)
+    department = pw.CharField(max_length=32)
+    people = pw.IntegerField(default=1)
+    matter = pw.TextField()
+    request = pw.TextField(default="")
+    is_repeat = pw.BooleanField(default=False)
+    priority = pw.CharField(max_length=32, default="")
+    outcome = pw.CharField(max_length=32, default="")  # 办理方式, set when a window finishes
+    outcome_note = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("visitor", "registered_at"), False),)
+
+
+class Representative(BaseModel):
+    """A representative named by a collective visit (集体访)."""
+
+    visit = pw.ForeignKeyField(Visit, backref="representatives", on_delete="RESTRICT")
+    position = pw.IntegerField()
+    id_number = pw.CharField(max_length=18)
+
+    class Meta:
+        indexes = ((("visit", "position"), True),)
