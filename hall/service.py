@@ -17,7 +17,7 @@ import re
 import secrets
 from base64 import b32encode
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import peewee as pw
@@ -46,6 +46,9 @@ from models import (
     ensure_schema,
     write_transaction,
 )
+
+if TYPE_CHECKING:
+    from hall.ticketimage import TicketPrint
 
 TICKETS = "tickets"
 _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,})")
@@ -129,6 +132,15 @@ class Hall:
         """A ticket as it was issued, with its current place in the queue."""
         return self._issued_view(self._find_ticket(code_or_number, day))
 
+    def print_view(self, ticket: IssuedTicket) -> TicketPrint:
+        """What goes on the paper slip (and its PNG/SVG image) for an issued ticket."""
+        from hall.ticketimage import TicketPrint
+
+        return TicketPrint(
+            hall_name=self.config.hall.name, number=ticket.number,
+            department_name=ticket.department_name, windows=ticket.windows, ahead=ticket.ahead,
+            issued_at=ticket.issued_at, query_code=ticket.query_code, qr_payload=ticket.qr)
+
     # -- writes ---------------------------------------------------------------------------------
 
     def issue(self, form: Registration, actor: str) -> IssuedTicket:
@@ -211,7 +223,7 @@ class Hall:
     # -- helpers --------------------------------------------------------------------------------
 
     def query_code(self, day: date, number: str) -> str:
-        """The query code (查询码) of a ticket: an HMAC no one without the hall's secret can forge."""
+        """The query code (查询码) of a ticket: an HMAC only the hall's secret can make."""
         message = f"{self.config.hall.code}|{day.isoformat()}|{number}".encode()
         digest = hmac.new(self._secret, message, hashlib.sha256).digest()
         return b32encode(digest).decode()[:12]
@@ -283,17 +295,21 @@ class Hall:
                 .order_by(Visit.registered_at.desc(), Visit.id.desc())
                 .dicts())
         out = []
+        today = self.today()
         for row in rows:
             dept = self.config.department(row["department"])
             cat = self.config.category(row["category"])
             status = row["status"] or ""
+            label = STATUS_LABELS.get(status, "")
+            if status == "waiting" and row["business_day"] < today:
+                label = "未接谈"  # a ticket of a past day that was never called
             out.append(VisitSummary(
                 visit_id=row["id"], date=str(row["business_day"]), number=row["number"] or "",
                 category=row["category"], category_name=cat.name if cat else row["category"],
                 department=row["department"],
                 department_name=dept.name if dept else row["department"],
                 status=status, outcome=row["outcome"],
-                outcome_label=row["outcome"] or STATUS_LABELS.get(status, "")))
+                outcome_label=row["outcome"] or label))
         return out
 
     def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,

@@ -184,6 +184,21 @@ def _wrap(text: str, max_width: float, measure: Callable[[str], float]) -> list[
     return lines
 
 
+def _wrap_balanced(text: str, max_width: float, measure: Callable[[str], float]) -> list[str]:
+    """Like :func:`_wrap`, but with lines of even length (no lone word on the last line)."""
+    lines = _wrap(text, max_width, measure)
+    if len(lines) < 2:
+        return lines
+    low, high = 0.0, float(max_width)
+    for _ in range(14):
+        middle = (low + high) / 2
+        if len(_wrap(text, middle, measure)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return _wrap(text, high, measure)
+
+
 def _windows_line(windows: Sequence[str], cjk: bool) -> str:
     """The line that tells the visitor where to go."""
     labels = [_one_line(w) for w in windows if _one_line(w)]
@@ -310,7 +325,7 @@ def _resolve_fonts(font_path: str | os.PathLike[str] | None) -> _Fonts:
 _PX_WIDTH = 640  # 80 mm at 203 dpi, the usual thermal-printer resolution
 _PX_MARGIN = 40
 _PX_DPI = 203
-_PX_MODULE = 7  # largest QR module size in pixels
+_PX_MODULE = 8  # largest QR module size in pixels
 _INK = 0
 _GREY = 85
 
@@ -371,7 +386,8 @@ class _PngSlip:
         font = self.fonts(size)
         stroke = max(1, size // 30) if bold else 0
         top, bottom = self._extent(font)
-        for line in _wrap(text, self.inner, font.getlength):
+        wrap = _wrap_balanced if center else _wrap
+        for line in wrap(text, self.inner, font.getlength):
             self._reserve(bottom - top)
             baseline = self.y - top
             x, anchor = (_PX_WIDTH / 2, "ms") if center else (_PX_MARGIN, "ls")
@@ -506,9 +522,11 @@ def render_png(ticket: TicketPrint, *, font_path: str | None = None) -> bytes:
     fonts = _resolve_fonts(font_path)
     zh = fonts.cjk
     slip = _PngSlip(fonts)
-    slip.text(_one_line(ticket.hall_name), 36, bold=True, min_size=26)
-    slip.rule(dashed=False, pad=14)
-    slip.space(6)
+    hall_name = _one_line(ticket.hall_name)
+    if slip.can_draw(hall_name):
+        slip.text(hall_name, 36, bold=True, min_size=26)
+        slip.rule(dashed=False, pad=14)
+        slip.space(6)
     slip.text("排队号" if zh else "QUEUE NUMBER", 24, fill=_GREY, leading=0.6)
     slip.big(ticket.number, 150, min_size=48)
     slip.space(26)
@@ -594,7 +612,8 @@ class _SvgSlip:
         weight = ' font-weight="700"' if bold else ""
         attrs = f' font-size="{_num(size)}"{weight} fill="{fill}"{anchor}'
         x = _MM_WIDTH / 2 if center else _MM_MARGIN
-        for line in _wrap(text, _MM_INNER, lambda s, size=size: _em_width(s) * size):
+        wrap = _wrap_balanced if center else _wrap
+        for line in wrap(text, _MM_INNER, lambda s, size=size: _em_width(s) * size):
             baseline = self.y + size * 0.88
             self.parts.append(self._text_element(x, baseline, escape(line), attrs))
             self.y += size * leading
@@ -612,11 +631,16 @@ class _SvgSlip:
     def mixed(self, parts: Sequence[tuple[str, float, bool]]) -> None:
         """Add ``(text, size, bold)`` runs as one centred line with <tspan>s."""
         tallest = max(size for _, size, _ in parts)
-        bold_attr = ' font-weight="700"'
-        content = "".join(
-            f'<tspan font-size="{_num(size)}"{bold_attr if bold else ""}>{escape(text)}</tspan>'
-            for text, size, bold in parts
-        )
+        spans: list[str] = []
+        gap = 0.0  # spaces at run edges become dx: renderers collapse them between tspans
+        for text, size, bold in parts:
+            gap += (len(text) - len(text.lstrip())) * 0.3 * size
+            dx = f' dx="{_num(gap)}"' if gap else ""
+            weight = ' font-weight="700"' if bold else ""
+            body = escape(text.strip())
+            spans.append(f'<tspan font-size="{_num(size)}"{weight}{dx}>{body}</tspan>')
+            gap = (len(text) - len(text.rstrip())) * 0.3 * size
+        content = "".join(spans)
         baseline = self.y + tallest * 0.76
         self.parts.append(
             self._text_element(_MM_WIDTH / 2, baseline, content, ' text-anchor="middle"')
@@ -713,7 +737,7 @@ def render_svg(ticket: TicketPrint) -> str:
     slip.text(_one_line(ticket.hall_name), 5.0, bold=True, min_size=3.6)
     slip.rule(dashed=False, pad=1.8)
     slip.space(1.0)
-    slip.text("排队号", 3.2, fill="#555")
+    slip.text("排队号", 3.2, fill="#555", leading=1.6)
     slip.big(ticket.number, 20.0)
     slip.space(3.2)
     slip.text(_one_line(ticket.department_name), 4.4, bold=True, min_size=3.4)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
 
@@ -70,7 +70,8 @@ def _connect(url: str) -> peewee.Database:
             password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname,
             port=parsed.port,
-            autorollback=True,
+            # Query parameters go to libpq as they are: ?sslmode=require, ?options=-csearch_path=x
+            **dict(parse_qsl(parsed.query)),
         )
     raise DatabaseURLError(f"不支持的数据库地址“{url}”：应为 SQLite 文件路径或 postgresql://…")
 

@@ -1,0 +1,332 @@
+"""The ``hall`` command: the terminal screens, and the CLI for kiosks and scripts.
+
+    hall                      the launcher (pick a role)
+    hall desk                 the 登记分流 desk
+    hall check-config [--json]
+    hall issue --name … --id-number … --category … --matter … [--json]
+    hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
+    hall status CODE_OR_NUMBER [--json]
+    hall demo                 a database holding a living morning, to look around
+
+Global options (before or after the command): ``--config`` / HALL_CONFIG, ``--db`` / HALL_DB,
+``--staff`` / HALL_STAFF. Exit status 2 means bad input or a broken configuration; nothing was
+written. ``make_app`` builds the Textual app for the CLI, the tests and textual-serve alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
+    from hall.service import Hall
+    from screens.app import HallApp
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed, exit status 2."""
+
+
+def data_dir() -> Path:
+    """Where the default database and saved tickets live.
+
+    ``$HALL_DATA`` when set, else ``$XDG_DATA_HOME/hall``, else ``~/.local/share/hall``.
+    """
+    if os.environ.get("HALL_DATA"):
+        return Path(os.environ["HALL_DATA"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "hall"
+
+
+def default_db_url() -> str:
+    """The embedded default: a SQLite file in the data directory."""
+    return f"sqlite:///{data_dir() / 'hall.db'}"
+
+
+def _clock() -> Any:
+    """The system clock, or a fixed one from HALL_NOW (ISO time; for tests and rehearsals)."""
+    from hall.clock import FixedClock, SystemClock
+
+    fixed = os.environ.get("HALL_NOW")
+    if not fixed:
+        return SystemClock()
+    try:
+        at = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise UsageError(f"HALL_NOW 应为 ISO 时间（如 2026-11-23T09:30+08:00），实际为“{fixed}”")
+    if at.tzinfo is None:
+        raise UsageError("HALL_NOW 需带时区（如 +08:00）")
+    return FixedClock(at)
+
+
+def load(args: argparse.Namespace) -> HallConfig:
+    """The configuration named by --config / HALL_CONFIG, or the shipped example hall."""
+    from config import DEFAULT_CONFIG, load_config
+
+    return load_config(args.config or os.environ.get("HALL_CONFIG") or DEFAULT_CONFIG)
+
+
+def open_hall(args: argparse.Namespace, config: HallConfig | None = None) -> Hall:
+    """Open the database named by --db / HALL_DB (or the default) as a :class:`Hall`."""
+    from hall.service import Hall
+    from models import open_database
+
+    config = config or load(args)
+    url = args.db or os.environ.get("HALL_DB") or default_db_url()
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True,
+                                                                      exist_ok=True)
+    return Hall(open_database(url), config, _clock())
+
+
+def staff_login(args: argparse.Namespace, config: HallConfig, *, required: bool) -> str | None:
+    """Who acts: --staff / HALL_STAFF, checked against the roster."""
+    login = args.staff or os.environ.get("HALL_STAFF") or None
+    if login is None:
+        if required:
+            raise UsageError("请用 --staff 或环境变量 HALL_STAFF 指定操作人员（审计日志记录每次操作）")
+        return None
+    if config.staff_member(login) is None:
+        known = "、".join(s.login for s in config.staff)
+        raise UsageError(f"未知的工作人员“{login}”：应为花名册中的登录名（{known}）")
+    return login
+
+
+def make_app(hall: Hall, staff: str | None = None, start: str = "launcher") -> HallApp:
+    """The Textual app over ``hall``; ``start`` is the first screen (launcher or desk)."""
+    from screens.app import HallApp
+
+    return HallApp(hall, staff=staff, start=start)
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    config = load(args)
+    staff = staff_login(args, config, required=False)
+    make_app(open_hall(args, config), staff, start=args.command or "launcher").run()
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = load(args)
+    summary = {
+        "hall": {"name": config.hall.name, "code": config.hall.code,
+                 "timezone": config.hall.timezone, "rollover_hour": config.hall.rollover_hour},
+        "departments": [{"code": d.code, "name": d.name, "prefix": d.prefix,
+                         "windows": [w.number for w in config.windows_for(d.code)]}
+                        for d in config.departments],
+        "windows": [{"number": w.number, "label": w.title, "departments": w.departments}
+                    for w in config.windows],
+        "categories": [{"code": c.code, "name": c.name, "department": c.department,
+                        "district_overrides": c.district_overrides} for c in config.categories],
+        "districts": [{"code": d.code, "name": d.name} for d in config.districts],
+        "priority_groups": [{"code": g.code, "name": g.name, "min_age": g.min_age}
+                            for g in config.priority_groups],
+        "collective": config.collective.model_dump(),
+        "time_limits": config.time_limits.model_dump(),
+        "staff": [{"login": s.login, "name": s.name, "role": s.role} for s in config.staff],
+    }
+    if args.json:
+        _print_json(summary)
+        return 0
+    print(f"配置正确：{config.hall.name}（{config.hall.timezone}，每日 "
+          f"{config.hall.rollover_hour:02d}:00 换日）")
+    print(f"  部门 {len(config.departments)} 个，窗口 {len(config.windows)} 个，属地 "
+          f"{len(config.districts)} 个，诉求类别 {len(config.categories)} 个，工作人员 "
+          f"{len(config.staff)} 人")
+    for d in summary["departments"]:
+        windows = "、".join(f"{n}号" for n in d["windows"])
+        print(f"  {d['prefix']:>2}  {d['code']:<14} {d['name']}（窗口 {windows}）")
+    groups = "、".join(g.name for g in config.priority_groups) or "无"
+    print(f"  优先顺序：{groups}；集体访 {config.collective.threshold} 人起，代表至多 "
+          f"{config.collective.max_representatives} 名")
+    limits = config.time_limits
+    print(f"  时限：受理告知 {limits.acceptance_days} 日，办理 {limits.handling_days} 日，"
+          f"可延期 {limits.extension_days} 日")
+    return 0
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    from hall.registration import FIELD_LABELS, FormError, Registration
+
+    config = load(args)
+    actor = staff_login(args, config, required=True)
+    hall = open_hall(args, config)
+    form = Registration(
+        name=args.name, id_number=args.id_number, category=args.category, matter=args.matter,
+        phone=args.phone or "", address=args.address or "", district=args.district or "",
+        request=args.request or "", people=args.people, representatives=args.representative,
+        priority=args.priority or "", department=args.department or "")
+    try:
+        ticket = hall.issue(form, actor=actor or "")
+    except FormError as exc:
+        for key, message in exc.errors.items():
+            print(f"--{key.replace('_', '-')}（{FIELD_LABELS[key]}）：{message}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        _print_json(asdict(ticket))
+        return 0
+    print(f"票号 {ticket.number}  {ticket.department_name}  {'、'.join(ticket.windows)}")
+    print(f"前面还有 {ticket.ahead} 人{'  （重复访，第 %d 次来访）' % len(ticket.visits) if ticket.repeat else ''}")
+    print(f"查询码 {ticket.query_code}")
+    return 0
+
+
+def cmd_ticket(args: argparse.Namespace) -> int:
+    from hall.service import NotFound
+    from hall.ticketimage import save_ticket
+
+    hall = open_hall(args)
+    try:
+        ticket = hall.ticket(args.number, _date(args.date))
+    except NotFound as exc:
+        raise UsageError(str(exc)) from None
+    target = args.png or args.svg
+    path = save_ticket(hall.print_view(ticket), target, "png" if args.png else "svg")
+    print(path)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from hall.service import NotFound
+
+    hall = open_hall(args)
+    try:
+        status = hall.ticket_status(args.code_or_number, _date(args.date))
+    except NotFound as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        _print_json(asdict(status))
+        return 0
+    line = f"{status.number}  {status.department_name}  {status.status_label}"
+    if status.status == "waiting":
+        line += f"  前面还有 {status.ahead} 人"
+    elif status.window is not None:
+        line += f"  请到 {status.window} 号窗口"
+    print(line)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hall.demo import DemoError, build_demo
+
+    config = load(args)
+    if not (args.db or os.environ.get("HALL_DB")):
+        path = data_dir() / "demo.db"
+        args.db = f"sqlite:///{path}"
+    hall = open_hall(args, config)
+    try:
+        summary = build_demo(hall)
+    except DemoError as exc:
+        raise UsageError(str(exc)) from None
+    print(summary)
+    print(f"打开演示大厅：hall --db {args.db} --staff desk01")
+    return 0
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date 应为 YYYY-MM-DD，实际为“{text}”") from None
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# -- argument parsing -----------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its message
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS lets the global options stand before or after the command.
+    common.add_argument("--config", default=argparse.SUPPRESS,
+                        help="configuration file (HALL_CONFIG; default: the shipped example hall)")
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database URL: a SQLite path or postgresql://… (HALL_DB)")
+    common.add_argument("--staff", default=argparse.SUPPRESS,
+                        help="login of the staff member acting (HALL_STAFF)")
+    parser = _Parser(prog="hall", parents=[common],
+                     description="联合接访大厅：登记分流、取号、叫号与大厅显示")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("desk", parents=[common], help="登记分流台").set_defaults(func=cmd_tui)
+    p = sub.add_parser("check-config", parents=[common], help="检查配置文件")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser("issue", parents=[common], help="登记并取号")
+    p.add_argument("--name", required=True)
+    p.add_argument("--id-number", required=True)
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--district")
+    p.add_argument("--category", required=True)
+    p.add_argument("--matter", required=True)
+    p.add_argument("--request")
+    p.add_argument("--people", default="1")
+    p.add_argument("--representative", action="append", default=[])
+    p.add_argument("--priority")
+    p.add_argument("--department")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_issue)
+
+    p = sub.add_parser("ticket", parents=[common], help="将票据保存为图片")
+    p.add_argument("number")
+    p.add_argument("--date")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--png")
+    out.add_argument("--svg")
+    p.set_defaults(func=cmd_ticket)
+
+    p = sub.add_parser("status", parents=[common], help="按查询码或票号查询进度")
+    p.add_argument("code_or_number")
+    p.add_argument("--date")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    sub.add_parser("demo", parents=[common], help="生成演示数据库").set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``hall`` command; returns the exit status."""
+    from config import ConfigError
+    from models import DatabaseURLError, SchemaTooNewError
+
+    args = build_parser().parse_args(argv)
+    for name in ("config", "db", "staff"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    func = getattr(args, "func", cmd_tui)
+    try:
+        return func(args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+    except (UsageError, DatabaseURLError, SchemaTooNewError) as exc:
+        print(f"hall: {exc}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
