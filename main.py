@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from screens.app import HallApp
+
     from config.schema import HallConfig
     from hall.service import Hall
-    from screens.app import HallApp
 
 EXIT_USAGE = 2
 
@@ -62,7 +63,8 @@ def _clock() -> Any:
     try:
         at = datetime.fromisoformat(fixed)
     except ValueError:
-        raise UsageError(f"HALL_NOW 应为 ISO 时间（如 2026-11-23T09:30+08:00），实际为“{fixed}”")
+        raise UsageError(
+            f"HALL_NOW 应为 ISO 时间（如 2026-11-23T09:30+08:00），实际为“{fixed}”") from None
     if at.tzinfo is None:
         raise UsageError("HALL_NOW 需带时区（如 +08:00）")
     return FixedClock(at)
@@ -93,7 +95,8 @@ def staff_login(args: argparse.Namespace, config: HallConfig, *, required: bool)
     login = args.staff or os.environ.get("HALL_STAFF") or None
     if login is None:
         if required:
-            raise UsageError("请用 --staff 或环境变量 HALL_STAFF 指定操作人员（审计日志记录每次操作）")
+            raise UsageError(
+                "请用 --staff 或环境变量 HALL_STAFF 指定操作人员（审计日志记录每次操作）")
         return None
     if config.staff_member(login) is None:
         known = "、".join(s.login for s in config.staff)
@@ -178,7 +181,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
         _print_json(asdict(ticket))
         return 0
     print(f"票号 {ticket.number}  {ticket.department_name}  {'、'.join(ticket.windows)}")
-    print(f"前面还有 {ticket.ahead} 人{'  （重复访，第 %d 次来访）' % len(ticket.visits) if ticket.repeat else ''}")
+    repeat = f"  （重复访，第 {len(ticket.visits)} 次来访）" if ticket.repeat else ""
+    print(f"前面还有 {ticket.ahead} 人{repeat}")
     print(f"查询码 {ticket.query_code}")
     return 0
 

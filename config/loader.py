@@ -77,7 +77,8 @@ def load_config_text(text: str, source: str = "<config>") -> HallConfig:
         what = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([ConfigProblem(source, line, (), f"YAML 语法错误：{what}")]) from None
     if not isinstance(data, dict):
-        raise ConfigError([ConfigProblem(source, 1, (), "应为一个映射（键: 值），文件为空或格式不对")])
+        problem = ConfigProblem(source, 1, (), "应为一个映射（键: 值），文件为空或格式不对")
+        raise ConfigError([problem])
     lines = _line_index(node)
     try:
         cfg = HallConfig.model_validate(data)

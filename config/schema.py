@@ -18,7 +18,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 def _code(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", value):
-        raise ValueError(f"应为小写英文字母开头、由小写字母、数字和下划线组成的代码，实际为“{value}”")
+        raise ValueError(
+            f"应为小写英文字母开头、由小写字母、数字和下划线组成的代码，实际为“{value}”")
     return value
 
 

@@ -146,7 +146,8 @@ def qr_text(payload: str) -> str:
 
 # Punctuation that must not start a line (it hangs at the end of the previous one instead).
 _NO_LINE_START = frozenset("，。、；：！？）》」』】〕…,.;:!?)]}%")
-_TOKEN = re.compile(r"[A-Za-z0-9_\-./:@#+%]+|\s+|.")
+_JOIN = "\u2060"  # WORD JOINER: glues characters into one unbreakable unit; never drawn
+_TOKEN = re.compile(r"(?:\S\u2060)+\S|[A-Za-z0-9_\-./:@#+%]+|\s+|.")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
@@ -161,11 +162,14 @@ def _one_line(text: str) -> str:
 
 
 def _wrap(text: str, max_width: float, measure: Callable[[str], float]) -> list[str]:
-    """Greedy line breaking: CJK anywhere, ASCII words whole, no punctuation at line start."""
+    """Greedy line breaking: CJK anywhere, ASCII words whole, no punctuation at line start.
+
+    Characters glued with U+2060 WORD JOINER stay on one line (the joiners are dropped).
+    """
     lines: list[str] = []
     for paragraph in _clean(text).splitlines() or [""]:
         tokens: list[str] = []
-        for token in _TOKEN.findall(paragraph):
+        for token in (t.replace(_JOIN, "") for t in _TOKEN.findall(paragraph)):
             too_long = len(token) > 1 and measure(token) > max_width
             tokens.extend(list(token) if too_long else [token])
         line = ""
@@ -201,7 +205,7 @@ def _wrap_balanced(text: str, max_width: float, measure: Callable[[str], float])
 
 def _windows_line(windows: Sequence[str], cjk: bool) -> str:
     """The line that tells the visitor where to go."""
-    labels = [_one_line(w) for w in windows if _one_line(w)]
+    labels = [_JOIN.join(_one_line(w)) for w in windows if _one_line(w)]
     if cjk:
         return "请到 " + "、".join(labels) + " 办理" if labels else "请留意叫号屏提示的窗口"
     return "WINDOW " + ", ".join(labels) if labels else ""
@@ -342,6 +346,7 @@ class _PngSlip:
 
     def can_draw(self, text: str) -> bool:
         """Whether ``text`` is non-empty and the font has glyphs for all of it."""
+        text = text.replace(_JOIN, "")
         return bool(text.strip()) and (self.fonts.cjk or text.isascii())
 
     def space(self, pixels: float) -> None:
@@ -549,7 +554,8 @@ def render_png(ticket: TicketPrint, *, font_path: str | None = None) -> bytes:
 _MM_WIDTH = 80.0
 _MM_MARGIN = 5.0
 _MM_INNER = _MM_WIDTH - 2 * _MM_MARGIN
-_MM_QR = 40.0  # QR side, quiet zone included
+_MM_MODULE = 1.0  # QR module side, like the PNG's 8 px at 203 dpi
+_MM_QR_MAX = 76.0  # largest QR side, quiet zone included
 
 
 def _num(value: float) -> str:
@@ -690,8 +696,8 @@ class _SvgSlip:
         group's transform), on a light background rect the size of the whole matrix.
         """
         size = len(matrix)
-        module = _MM_QR / size
-        x0 = (_MM_WIDTH - _MM_QR) / 2
+        module = min(_MM_MODULE, _MM_QR_MAX / size)
+        x0 = (_MM_WIDTH - size * module) / 2
         rects = [f'<rect width="{size}" height="{size}" fill="#fff"/>']
         for y, row in enumerate(matrix):
             x = 0
@@ -707,7 +713,7 @@ class _SvgSlip:
             f'<g id="qr" transform="translate({_num(x0)} {_num(self.y)}) scale({_num(module)})"'
             f' fill="#000" shape-rendering="crispEdges">{"".join(rects)}</g>'
         )
-        self.y += _MM_QR
+        self.y += size * module
 
     def document(self, title: str) -> str:
         """The complete standalone SVG document."""

@@ -1,4 +1,4 @@
-"""Visitors (one file per person, 一人一档), their visits and a collective visit's representatives."""
+"""Visitors (one file per person, 一人一档), their visits, a collective visit's representatives."""
 
 from __future__ import annotations
 
