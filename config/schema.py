@@ -50,7 +50,9 @@ Text = Annotated[str, AfterValidator(_text)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # strict: YAML `true` or "3" is not the integer 1 or 3, and 3.0 is not a window number.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True,
+                              use_attribute_docstrings=True)
 
 
 class HallInfo(_Model):
@@ -154,6 +156,43 @@ class TicketSettings(_Model):
     """Text carried by the QR code; ``{code}`` is the query code, e.g. https://x.gov.cn/q/{code}."""
 
 
+class Outcome(_Model):
+    code: Code
+    """Short code (used by ``hall finish --outcome``)."""
+    name: Text
+    """The 办理方式 as staff and the visitor's file show it."""
+    refusal: bool = False
+    """A refusal (不予受理, 不再受理): finishing needs the reason and the proper channel."""
+
+
+STANDARD_OUTCOMES = tuple(Outcome(code=c, name=n, refusal=r) for c, n, r in (
+    ("answered", "当场答复", False), ("phone", "电话联系", False), ("notice", "出具告知单", False),
+    ("forward", "出具转送单", False), ("filed", "立案交办", False),
+    ("coordinate", "协调处理", False), ("report", "摘报反映", False),
+    ("rejected", "不予受理", True), ("closed", "不再受理", True)))
+"""The 办理方式 of the national regulation, used when a configuration lists none."""
+
+
+class CallRules(_Model):
+    no_show_after_recalls: int = Field(2, ge=0)
+    """A window may mark a no-show (过号) after this many recalls ..."""
+    no_show_after_minutes: int = Field(5, ge=0)
+    """... or this many minutes after the call, whichever comes first."""
+
+
+class BoardSettings(_Model):
+    announce_template: str = "请 {number} 号 到 {window} 号窗口"
+    """What the board shows and speaks; ``{number}`` and ``{window}`` are filled in."""
+    read_numbers_in_chinese: bool = True
+    """Speak R007 as 「R零零七」 and window 5 as 「五」, not as an English number."""
+    speech_command: list[str] = ["espeak-ng", "-v", "cmn", "{text}"]
+    """The offline speech command; ``{text}`` is replaced; empty list: bell and flash only."""
+    speech_timeout_seconds: float = Field(15.0, gt=0)
+    """A speech command running longer than this is stopped; the queue moves on."""
+    recent_calls: int = Field(8, ge=1, le=30)
+    """How many recent calls the board lists."""
+
+
 class HallConfig(_Model):
     hall: HallInfo
     """The hall itself."""
@@ -175,12 +214,20 @@ class HallConfig(_Model):
     """The staff roster."""
     tickets: TicketSettings = TicketSettings()
     """Ticket images and the QR payload."""
+    outcomes: list[Outcome] = Field(default_factory=lambda: list(STANDARD_OUTCOMES), min_length=1)
+    """What a window may record when it finishes a visit (办理方式), in the order offered."""
+    calls: CallRules = CallRules()
+    """Rules for calling, recalling and no-shows."""
+    board: BoardSettings = BoardSettings()
+    """The hall board and its announcements."""
 
     _dept: dict[str, Department] = PrivateAttr(default_factory=dict)
     _cat: dict[str, Category] = PrivateAttr(default_factory=dict)
     _district: dict[str, District] = PrivateAttr(default_factory=dict)
     _group: dict[str, PriorityGroup] = PrivateAttr(default_factory=dict)
     _staff: dict[str, Staff] = PrivateAttr(default_factory=dict)
+    _outcome: dict[str, Outcome] = PrivateAttr(default_factory=dict)
+    _window: dict[int, Window] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
         self._dept.update((d.code, d) for d in self.departments)
@@ -188,6 +235,16 @@ class HallConfig(_Model):
         self._district.update((d.code, d) for d in self.districts)
         self._group.update((g.code, g) for g in self.priority_groups)
         self._staff.update((s.login, s) for s in self.staff)
+        self._outcome.update((o.code, o) for o in self.outcomes)
+        self._window.update((w.number, w) for w in self.windows)
+
+    def outcome(self, code: str) -> Outcome | None:
+        """The outcome (办理方式) with that code, or None."""
+        return self._outcome.get(code)
+
+    def window(self, number: int) -> Window | None:
+        """The window with that number, or None."""
+        return self._window.get(number)
 
     def department(self, code: str) -> Department | None:
         """The department with that code, or None."""
@@ -255,6 +312,7 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
     duplicates("categories", "code", [c.code for c in cfg.categories], "诉求类别代码")
     duplicates("priority_groups", "code", [g.code for g in cfg.priority_groups], "优先类别代码")
     duplicates("staff", "login", [s.login for s in cfg.staff], "工作人员登录名")
+    duplicates("outcomes", "code", [o.code for o in cfg.outcomes], "办理方式代码")
     for i, w in enumerate(cfg.windows):
         for j, code in enumerate(w.departments):
             if code not in depts:
@@ -285,4 +343,9 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
     except (KeyError, IndexError, ValueError):
         problems.append((("tickets", "qr_template"),
                          "模板中只能使用 {code}、{number}、{date} 占位符", None))
+    try:
+        cfg.board.announce_template.format(number="R001", window=1)
+    except (KeyError, IndexError, ValueError):
+        problems.append((("board", "announce_template"),
+                         "模板中只能使用 {number}、{window} 占位符", None))
     return problems

@@ -24,6 +24,8 @@ import peewee as pw
 
 from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage, to_storage
+from hall.errors import NotFound
+from hall.queue import QueueReads
 from hall.registration import CleanRegistration, Registration, validate
 from hall.views import (
     STATUS_LABELS,
@@ -33,6 +35,7 @@ from hall.views import (
     VisitorFile,
     VisitSummary,
 )
+from hall.windows import WindowOps
 from models import (
     AuditEvent,
     ChangeCounter,
@@ -55,11 +58,7 @@ _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,})")
 _RETRIES = 5
 
 
-class NotFound(LookupError):
-    """What was asked for does not exist; the message says so in Chinese."""
-
-
-class Hall:
+class Hall(WindowOps, QueueReads):
     """The hall's rules over its database, for one configuration and clock."""
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -71,6 +70,10 @@ class Hall:
         self._secret = self._query_secret()
 
     # -- time ---------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current instant (aware), from the injected clock."""
+        return self.clock.now()
 
     def today(self) -> date:
         """The current business day."""
@@ -309,8 +312,12 @@ class Hall:
                 department=row["department"],
                 department_name=dept.name if dept else row["department"],
                 status=status, outcome=row["outcome"],
-                outcome_label=row["outcome"] or label))
+                outcome_label=self._outcome_name(row["outcome"]) or label))
         return out
+
+    def _outcome_name(self, code: str) -> str:
+        outcome = self.config.outcome(code) if code else None
+        return outcome.name if outcome else code
 
     def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
                detail: dict[str, Any]) -> None:

@@ -105,3 +105,85 @@ class QueueLength:
     prefix: str
     waiting: int
     issued: int  # tickets issued today in this department
+
+
+@dataclass(frozen=True)
+class CallNotice:
+    """A call (or recall) as the board shows and speaks it: ticket number and window only."""
+
+    event_id: int
+    number: str
+    department: str
+    window: int
+    window_title: str
+    kind: str  # "called" / "recalled"
+    at: str  # local time HH:MM:SS
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A waiting ticket as a window lists it; personal data masked."""
+
+    number: str
+    department: str
+    department_name: str
+    issued_at: str  # HH:MM
+    waiting_minutes: int
+    priority_name: str
+    repeat: bool
+    people: int
+    collective: bool
+    name_masked: str
+
+
+@dataclass(frozen=True)
+class CurrentVisit:
+    """The visitor a window is serving, with what the window needs from the registration."""
+
+    number: str
+    status: str
+    status_label: str
+    department: str
+    department_name: str
+    called_at: str
+    recalls: int
+    no_show_allowed: bool
+    no_show_hint: str
+    name: str
+    sex: str
+    age: int | None
+    id_number_masked: str
+    phone: str
+    address: str
+    district_name: str
+    category_name: str
+    matter: str
+    request: str
+    people: int
+    representatives: tuple[str, ...]  # masked ID numbers
+    priority_name: str
+    repeat: bool
+    history: tuple[VisitSummary, ...]  # earlier visits, newest first
+
+
+@dataclass(frozen=True)
+class WindowView:
+    """Everything a window terminal shows."""
+
+    number: int
+    title: str
+    departments: tuple[str, ...]
+    department_names: tuple[str, ...]
+    paused: bool
+    current: CurrentVisit | None
+    waiting: tuple[QueueEntry, ...]
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """Everything the hall board shows: no names, no ID numbers."""
+
+    date: str
+    time: str
+    recent: tuple[CallNotice, ...]
+    queues: tuple[QueueLength, ...]

@@ -19,6 +19,7 @@ from models.base import (
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
+from models.window import WindowState
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -33,6 +34,7 @@ __all__ = [
     "TicketEvent",
     "Visit",
     "Visitor",
+    "WindowState",
     "current_version",
     "database",
     "ensure_schema",

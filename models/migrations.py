@@ -21,12 +21,13 @@ from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, write_transaction
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
+from models.window import WindowState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
-    ChangeCounter, Setting,
+    ChangeCounter, Setting, WindowState,
 ]
 
 
@@ -59,8 +60,21 @@ def _v2_visitor_sex_birth(db: pw.Database, migrator: SchemaMigrator) -> None:
         Visitor.update(sex=sex, birth_date=born).where(Visitor.id == row_id).execute()
 
 
+def _v3_windows(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v3: windows call visitors: recall counts, the outcome of a refusal, window state."""
+    migrate(
+        migrator.add_column("ticket", "recalls", pw.IntegerField(default=0)),
+        migrator.add_column("visit", "outcome_reason", pw.TextField(default="")),
+        migrator.add_column("visit", "outcome_channel", pw.TextField(default="")),
+        migrator.add_column("visit", "finished_at", pw.DateTimeField(null=True)),
+        migrator.add_column("visit", "finished_by", pw.CharField(max_length=32, default="")),
+    )
+    db.create_tables([WindowState])
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
+    3: _v3_windows,
 }
 
 
@@ -74,6 +88,21 @@ def current_version(db: pw.Database) -> int:
 
 def ensure_schema(db: pw.Database) -> int:
     """Create or upgrade the schema; returns the version the database was at before."""
+    if not is_sqlite(db):
+        return _ensure_schema(db)
+    # SQLite changes a column by rebuilding its table (playhouse.migrate): with foreign keys
+    # enforced, dropping the old table trips the RESTRICT references of its children and the
+    # upgrade fails. SQLite's own recipe: foreign keys off outside the transaction, then
+    # foreign_key_check before commit. The pragma is a no-op inside a transaction.
+    enforced = bool(db.pragma("foreign_keys"))
+    db.pragma("foreign_keys", 0)
+    try:
+        return _ensure_schema(db)
+    finally:
+        db.pragma("foreign_keys", int(enforced))
+
+
+def _ensure_schema(db: pw.Database) -> int:
     with write_transaction(db):
         if not is_sqlite(db):
             # Serialise concurrent first starts; released at commit.
@@ -90,6 +119,9 @@ def ensure_schema(db: pw.Database) -> int:
                                         else PostgresqlMigrator(db))
             for version in range(before + 1, SCHEMA_VERSION + 1):
                 STEPS[version](db, migrator)
+            if is_sqlite(db) and db.execute_sql("PRAGMA foreign_key_check").fetchone():
+                raise RuntimeError(f"升级数据库结构（{before} → {SCHEMA_VERSION}）后外键不一致，"
+                                   "已回滚，数据库未改动")
         if before != SCHEMA_VERSION:
             (SchemaVersion.insert(id=1, version=SCHEMA_VERSION)
              .on_conflict(conflict_target=[SchemaVersion.id],

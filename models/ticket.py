@@ -33,6 +33,7 @@ class Ticket(BaseModel):
     issued_at = pw.DateTimeField()
     called_at = pw.DateTimeField(null=True)
     window = pw.IntegerField(null=True)
+    recalls = pw.IntegerField(default=0)  # schema v3
     query_code = pw.CharField(max_length=32, unique=True)
 
     class Meta:

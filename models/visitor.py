@@ -39,6 +39,11 @@ class Visit(BaseModel):
     priority = pw.CharField(max_length=32, default="")
     outcome = pw.CharField(max_length=32, default="")  # 办理方式, set when a window finishes
     outcome_note = pw.TextField(default="")
+    # schema v3: for a refusal, why and where the visitor was told to turn instead
+    outcome_reason = pw.TextField(default="")
+    outcome_channel = pw.TextField(default="")
+    finished_at = pw.DateTimeField(null=True)
+    finished_by = pw.CharField(max_length=32, default="")
 
     class Meta:
         indexes = ((("visitor", "registered_at"), False),)

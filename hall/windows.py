@@ -1,0 +1,287 @@
+"""What a window does with the queue: call, recall, interview, no-show, transfer, finish, pause.
+
+Part of the :class:`hall.service.Hall` facade (mixed in), so a window terminal, the CLI and the
+tests share one code path:
+
+    called = hall.call_next(5, actor="win05")        # None when nobody waits
+    hall.finish(5, "answered", actor="win05", note="已当场答复")
+
+Calling is one atomic claim. Inside a write transaction the window's state row is locked (SQLite:
+``BEGIN IMMEDIATE`` serialises writers; PostgreSQL: ``SELECT … FOR UPDATE``), the first waiting
+ticket of the window's departments in call order (priority, then original issue time) is taken
+with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and it is marked called *only if it is still
+waiting*. The ticket and the window's ``current`` are written in the same transaction, so a window
+process that dies mid-call leaves the ticket either waiting or called by that window, which sees
+it again when it comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import peewee as pw
+
+from config.schema import Window
+from hall.clock import to_storage
+from hall.errors import NotFound, Refused
+from hall.views import STATUS_LABELS, CallNotice
+from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite, write_transaction
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
+
+ACTIVE = ("called", "serving")
+_RETRIES = 5
+
+
+class WindowOps:
+    """Window acts; mixed into :class:`hall.service.Hall`."""
+
+    config: HallConfig
+    db: pw.Database
+
+    if TYPE_CHECKING:  # provided by Hall and QueueReads
+        def now(self) -> datetime: ...
+        def today(self) -> Any: ...
+        def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
+                   detail: dict[str, Any]) -> None: ...
+        def _bump(self, topic: str) -> None: ...
+        def _notice(self, ticket: Ticket, kind: str, at: datetime, event_id: int,
+                    window: int | None = None) -> CallNotice: ...
+
+    # -- claims ---------------------------------------------------------------------------------
+
+    def call_next(self, window: int, actor: str) -> CallNotice | None:
+        """Call the next visitor for ``window``; None when nobody waits in its departments."""
+        spec = self.window_spec(window)
+        for _ in range(_RETRIES):
+            with write_transaction(self.db):
+                at = to_storage(self.now())
+                state = self._lock_window(spec.number, at)
+                self._check_free(state)
+                query = (Ticket.select()
+                         .where((Ticket.business_day == self.today())
+                                & Ticket.department.in_(spec.departments)
+                                & (Ticket.status == "waiting"))
+                         .order_by(Ticket.priority_rank, Ticket.issued_at, Ticket.id)
+                         .limit(1))
+                if not is_sqlite(self.db):
+                    query = query.for_update("FOR UPDATE SKIP LOCKED")
+                ticket = query.first()
+                if ticket is None:
+                    return None
+                notice = self._claim(ticket, state, at, actor)
+                if notice is not None:
+                    return notice
+        raise Refused("叫号冲突过多，请重试")
+
+    def call_number(self, window: int, number: str, actor: str) -> CallNotice:
+        """Call a specific waiting ticket of today, if the window serves its department."""
+        spec = self.window_spec(window)
+        text = number.strip().upper()
+        with write_transaction(self.db):
+            at = to_storage(self.now())
+            state = self._lock_window(spec.number, at)
+            self._check_free(state)
+            query = Ticket.select().where((Ticket.business_day == self.today())
+                                          & (Ticket.number == text))
+            if not is_sqlite(self.db):
+                query = query.for_update()
+            ticket = query.first()
+            if ticket is None:
+                raise NotFound(f"今天没有票号 {text}")
+            if ticket.department not in spec.departments:
+                raise Refused(f"{text} 在“{self._dept_name(ticket.department)}”队列，"
+                              f"不由{spec.title}接待")
+            if ticket.status != "waiting":
+                raise Refused(f"{text} 当前为“{STATUS_LABELS[ticket.status]}”，不能叫号")
+            notice = self._claim(ticket, state, at, actor)
+            if notice is None:  # pragma: no cover - the row lock above prevents it
+                raise Refused(f"{text} 已被其他窗口叫号")
+            return notice
+
+    def _claim(self, ticket: Ticket, state: WindowState, at: datetime,
+               actor: str) -> CallNotice | None:
+        taken = (Ticket.update(status="called", window=state.number, called_at=at, recalls=0)
+                 .where((Ticket.id == ticket.id) & (Ticket.status == "waiting"))
+                 .execute())
+        if taken != 1:
+            return None  # another window got there first; the caller tries the next one
+        WindowState.update(current=ticket.id, actor=actor, updated_at=at).where(
+            WindowState.number == state.number).execute()
+        event = self._event(ticket, "called", at, actor, state.number)
+        return self._notice(ticket, "called", at, event.id, window=state.number)
+
+    # -- the current visitor --------------------------------------------------------------------
+
+    def recall(self, window: int, actor: str) -> CallNotice:
+        """Call the current visitor again (重呼); the board shows and speaks it again."""
+        with write_transaction(self.db):
+            at, state, ticket = self._current(window, ("called",), "重呼")
+            Ticket.update(recalls=Ticket.recalls + 1).where(Ticket.id == ticket.id).execute()
+            event = self._event(ticket, "recalled", at, actor, state.number)
+            return self._notice(ticket, "recalled", at, event.id)
+
+    def start_interview(self, window: int, actor: str) -> None:
+        """The visitor has arrived: the interview (接谈) begins."""
+        with write_transaction(self.db):
+            at, state, ticket = self._current(window, ("called",), "开始接谈")
+            Ticket.update(status="serving").where(Ticket.id == ticket.id).execute()
+            self._event(ticket, "serving", at, actor, state.number)
+
+    def no_show(self, window: int, actor: str) -> str:
+        """Mark the called visitor as not come (过号), once the configured rule allows it."""
+        with write_transaction(self.db):
+            at, state, ticket = self._current(window, ("called",), "过号")
+            allowed, hint = self.no_show_allowed(ticket.recalls, ticket.called_at, at)
+            if not allowed:
+                raise Refused(hint)
+            Ticket.update(status="no_show").where(Ticket.id == ticket.id).execute()
+            self._release(state, at, actor)
+            self._event(ticket, "no_show", at, actor, state.number)
+            return ticket.number
+
+    def no_show_allowed(self, recalls: int, called_at: datetime | None,
+                        at: datetime) -> tuple[bool, str]:
+        """Whether a no-show may be marked now, and if not, a Chinese sentence saying when."""
+        rules = self.config.calls
+        minutes = (at - called_at).total_seconds() / 60 if called_at else 0.0
+        if recalls >= rules.no_show_after_recalls or minutes >= rules.no_show_after_minutes:
+            return True, ""
+        return False, (f"尚不能过号：需重呼 {rules.no_show_after_recalls} 次或叫号满 "
+                       f"{rules.no_show_after_minutes} 分钟（已重呼 {recalls} 次，"
+                       f"已过 {int(minutes)} 分钟）")
+
+    def transfer(self, window: int, to: str, actor: str, note: str = "") -> str:
+        """Send the current visitor to another department (转办), keeping number and place."""
+        target = self.config.department(to)
+        if target is None:
+            raise Refused(f"未知的部门“{to}”")
+        with write_transaction(self.db):
+            at, state, ticket = self._current(window, ACTIVE, "转办")
+            if ticket.department == to:
+                raise Refused(f"{ticket.number} 已在“{target.name}”，不能转办到同一部门")
+            # issued_at and priority stay: the visitor keeps the original place (一票到底).
+            Ticket.update(department=to, status="waiting", window=None, called_at=None,
+                          recalls=0).where(Ticket.id == ticket.id).execute()
+            Visit.update(department=to).where(Visit.id == ticket.visit_id).execute()
+            self._release(state, at, actor)
+            ticket.department = to  # the event records the department it went to
+            self._event(ticket, "transferred", at, actor, state.number, note=note.strip())
+            return ticket.number
+
+    def finish(self, window: int, outcome: str, actor: str, note: str = "", reason: str = "",
+               channel: str = "") -> str:
+        """Finish the current visit (办结) with its outcome (办理方式)."""
+        spec = self.config.outcome(outcome)
+        if spec is None:
+            valid = "、".join(f"{o.code}（{o.name}）" for o in self.config.outcomes)
+            raise Refused(f"未知的办理方式“{outcome}”，应为：{valid}")
+        reason, channel = reason.strip(), channel.strip()
+        if spec.refusal and not (reason and channel):
+            raise Refused(f"“{spec.name}”须填写理由和告知来访人的法定途径（诉讼、仲裁、复议等）")
+        with write_transaction(self.db):
+            at, state, ticket = self._current(window, ACTIVE, "办结")
+            Ticket.update(status="done").where(Ticket.id == ticket.id).execute()
+            Visit.update(outcome=outcome, outcome_note=note.strip(), outcome_reason=reason,
+                         outcome_channel=channel, finished_at=at, finished_by=actor).where(
+                Visit.id == ticket.visit_id).execute()
+            self._release(state, at, actor)
+            self._event(ticket, "finished", at, actor, state.number, note=spec.name)
+            return ticket.number
+
+    # -- the window itself ----------------------------------------------------------------------
+
+    def pause(self, window: int, actor: str) -> None:
+        """Pause the window (暂停): it calls nobody until resumed."""
+        self._set_paused(window, True, actor)
+
+    def resume(self, window: int, actor: str) -> None:
+        """Resume a paused window."""
+        self._set_paused(window, False, actor)
+
+    def requeue(self, number: str, actor: str) -> str:
+        """Put a no-show visitor of today back in the queue, at the original place."""
+        text = number.strip().upper()
+        with write_transaction(self.db):
+            at = to_storage(self.now())
+            ticket = Ticket.get_or_none((Ticket.business_day == self.today())
+                                        & (Ticket.number == text))
+            if ticket is None:
+                raise NotFound(f"今天没有票号 {text}")
+            if ticket.status != "no_show":
+                raise Refused(f"{text} 当前为“{STATUS_LABELS[ticket.status]}”，"
+                              "只有过号的票可重新排队")
+            Ticket.update(status="waiting", window=None, called_at=None, recalls=0).where(
+                Ticket.id == ticket.id).execute()
+            self._event(ticket, "requeued", at, actor, None)
+            return text
+
+    def window_spec(self, window: int) -> Window:
+        """The configured window, or :class:`NotFound`."""
+        spec = self.config.window(window)
+        if spec is None:
+            valid = "、".join(str(w.number) for w in self.config.windows)
+            raise NotFound(f"没有 {window} 号窗口（现有：{valid}）")
+        return spec
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _set_paused(self, window: int, paused: bool, actor: str) -> None:
+        spec = self.window_spec(window)
+        with write_transaction(self.db):
+            at = to_storage(self.now())
+            state = self._lock_window(spec.number, at)
+            if state.paused == paused:
+                raise Refused(f"{spec.title}已{'暂停' if paused else '在服务中'}")
+            WindowState.update(paused=paused, actor=actor, updated_at=at).where(
+                WindowState.number == spec.number).execute()
+            self._audit(actor, "window.pause" if paused else "window.resume", "window",
+                        spec.number, at, {})
+            self._bump("tickets")
+
+    def _lock_window(self, number: int, at: datetime) -> WindowState:
+        """The window's state row, created if new, locked for this transaction."""
+        WindowState.insert(number=number, updated_at=at).on_conflict_ignore().execute()
+        query = WindowState.select().where(WindowState.number == number)
+        if not is_sqlite(self.db):
+            query = query.for_update()
+        return query.get()
+
+    def _check_free(self, state: WindowState) -> None:
+        spec = self.window_spec(state.number)
+        if state.paused:
+            raise Refused(f"{spec.title}已暂停：请先恢复服务")
+        if state.current_id is not None:
+            current = Ticket.get_by_id(state.current_id)
+            raise Refused(f"{spec.title}当前来访 {current.number} 尚未办结：请先办结、转办或过号")
+
+    def _current(self, window: int, statuses: tuple[str, ...],
+                 act: str) -> tuple[datetime, WindowState, Ticket]:
+        spec = self.window_spec(window)
+        at = to_storage(self.now())
+        state = self._lock_window(spec.number, at)
+        if state.current_id is None:
+            raise Refused(f"{spec.title}当前没有来访，无法{act}")
+        ticket = Ticket.get_by_id(state.current_id)
+        if ticket.status not in statuses:
+            raise Refused(f"{ticket.number} 当前为“{STATUS_LABELS[ticket.status]}”，无法{act}")
+        return at, state, ticket
+
+    def _release(self, state: WindowState, at: datetime, actor: str) -> None:
+        WindowState.update(current=None, actor=actor, updated_at=at).where(
+            WindowState.number == state.number).execute()
+
+    def _event(self, ticket: Ticket, kind: str, at: datetime, actor: str, window: int | None,
+               note: str = "") -> TicketEvent:
+        event = TicketEvent.create(ticket=ticket.id, at=at, actor=actor, kind=kind,
+                                   department=ticket.department, window=window, note=note)
+        self._audit(actor, f"ticket.{kind}", "ticket", ticket.id, at,
+                    {"number": ticket.number, "window": window})
+        self._bump("tickets")
+        return event
+
+    def _dept_name(self, code: str) -> str:
+        dept = self.config.department(code)
+        return dept.name if dept else code
