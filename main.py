@@ -139,6 +139,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         "collective": config.collective.model_dump(),
         "time_limits": config.time_limits.model_dump(),
         "staff": [{"login": s.login, "name": s.name, "role": s.role} for s in config.staff],
+        "outcomes": [{"code": o.code, "name": o.name, "refusal": o.refusal}
+                     for o in config.outcomes],
     }
     if args.json:
         _print_json(summary)
@@ -219,6 +221,77 @@ def cmd_status(args: argparse.Namespace) -> int:
     elif status.window is not None:
         line += f"  请到 {status.window} 号窗口"
     print(line)
+    return 0
+
+
+def _window_act(args: argparse.Namespace) -> tuple[Hall, str]:
+    config = load(args)
+    actor = staff_login(args, config, required=True)
+    return open_hall(args, config), actor or ""
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    hall, actor = _window_act(args)
+    if args.number:
+        notice = hall.call_number(args.window, args.number, actor)
+    else:
+        notice = hall.call_next(args.window, actor)
+    spec = hall.window_spec(args.window)
+    if args.json:
+        _print_json({"number": notice.number if notice else None,
+                     "department": notice.department if notice else None,
+                     "window": spec.number})
+    elif notice is None:
+        print(f"{spec.title}：当前没有候谈的来访")
+    else:
+        print(f"请 {notice.number} 号到 {spec.title}")
+    return 0
+
+
+def cmd_window_act(args: argparse.Namespace) -> int:
+    hall, actor = _window_act(args)
+    act = args.command
+    if act == "recall":
+        notice = hall.recall(args.window, actor)
+        print(f"重呼 {notice.number}（第 {hall.window_view(args.window).current.recalls} 次）")
+    elif act == "no-show":
+        print(f"{hall.no_show(args.window, actor)} 已过号")
+    elif act == "transfer":
+        number = hall.transfer(args.window, args.to, actor, note=args.note or "")
+        print(f"{number} 已转办至 {hall.config.department(args.to).name}，保留原排队顺序")
+    elif act == "finish":
+        number = hall.finish(args.window, args.outcome, actor, note=args.note or "",
+                             reason=args.reason or "", channel=args.channel or "")
+        print(f"{number} 已办结：{hall.config.outcome(args.outcome).name}")
+    elif act == "start":
+        hall.start_interview(args.window, actor)
+        print("开始接谈")
+    elif act == "pause":
+        hall.pause(args.window, actor)
+        print(f"{hall.window_spec(args.window).title}已暂停")
+    elif act == "resume":
+        hall.resume(args.window, actor)
+        print(f"{hall.window_spec(args.window).title}已恢复服务")
+    elif act == "requeue":
+        print(f"{hall.requeue(args.number, actor)} 已重新排队（保留原顺序）")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    hall = open_hall(args)
+    if args.department and hall.config.department(args.department) is None:
+        raise UsageError(f"未知的部门“{args.department}”")
+    entries = hall.queue([args.department] if args.department else None)
+    if args.json:
+        _print_json([asdict(e) for e in entries])
+        return 0
+    if not entries:
+        print("当前没有候谈的来访")
+    for e in entries:
+        marks = " ".join(m for m in (e.priority_name, "重复访" if e.repeat else "",
+                                     f"集体访{e.people}人" if e.collective else "") if m)
+        print(f"{e.number:<6} {e.department_name:<10} {e.issued_at} 已等 {e.waiting_minutes} 分钟"
+              f"  {marks}")
     return 0
 
 
@@ -310,12 +383,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
 
     sub.add_parser("demo", parents=[common], help="生成演示数据库").set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("call", parents=[common], help="叫号：叫下一位或指定票号")
+    p.add_argument("--window", type=int, required=True)
+    p.add_argument("--number")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_call)
+    for name, text in (("recall", "重呼"), ("no-show", "过号"), ("start", "开始接谈"),
+                       ("pause", "暂停窗口"), ("resume", "恢复窗口"), ("transfer", "转办"),
+                       ("finish", "办结")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("--window", type=int, required=True)
+        if name == "transfer":
+            p.add_argument("--to", required=True)
+            p.add_argument("--note")
+        if name == "finish":
+            p.add_argument("--outcome", required=True)
+            p.add_argument("--note")
+            p.add_argument("--reason", help="不予受理/不再受理的理由")
+            p.add_argument("--channel", help="告知来访人的法定途径")
+        p.set_defaults(func=cmd_window_act)
+    p = sub.add_parser("requeue", parents=[common], help="过号的来访重新排队")
+    p.add_argument("number")
+    p.set_defaults(func=cmd_window_act)
+    p = sub.add_parser("queue", parents=[common], help="候谈队列（叫号顺序）")
+    p.add_argument("--department")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_queue)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
     from config import ConfigError
+    from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
 
     args = build_parser().parse_args(argv)
@@ -327,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
-    except (UsageError, DatabaseURLError, SchemaTooNewError) as exc:
+    except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:
         print(f"hall: {exc}", file=sys.stderr)
     return EXIT_USAGE
 
