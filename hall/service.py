@@ -26,7 +26,7 @@ from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage, to_storage
 from hall.errors import NotFound
 from hall.queue import QueueReads
-from hall.registration import CleanRegistration, Registration, validate
+from hall.registration import CleanRegistration, Registration, route, validate
 from hall.views import (
     STATUS_LABELS,
     IssuedTicket,
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from hall.ticketimage import TicketPrint
 
 TICKETS = "tickets"
-_NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,})")
+_NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
 _RETRIES = 5
 
 
@@ -105,8 +105,6 @@ class Hall(WindowOps, QueueReads):
 
     def suggest_department(self, category: str, district: str = "") -> str | None:
         """Where a category routes in a district (the desk's live suggestion)."""
-        from hall.registration import route
-
         return route(self.config, category, district)
 
     def queue_lengths(self) -> list[QueueLength]:
