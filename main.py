@@ -2,6 +2,8 @@
 
     hall                      the launcher (pick a role)
     hall desk                 the 登记分流 desk
+    hall board                the hall board (叫号屏): calls shown large and spoken
+    hall window N             window N's screen: call, recall, interview, finish, transfer
     hall check-config [--json]
     hall issue --name … --id-number … --category … --matter … [--json]
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
@@ -10,7 +12,8 @@
 
 Global options (before or after the command): ``--config`` / HALL_CONFIG, ``--db`` / HALL_DB,
 ``--staff`` / HALL_STAFF. Exit status 2 means bad input or a broken configuration; nothing was
-written. ``make_app`` builds the Textual app for the CLI, the tests and textual-serve alike.
+written. Exit status 1: the database could not be opened or reached. ``make_app`` builds the
+Textual app for the CLI, the tests and textual-serve alike.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from screens.app import HallApp
-
     from config.schema import HallConfig
     from hall.service import Hall
+    from screens.app import HallApp
 
 EXIT_USAGE = 2
+EXIT_DATABASE = 1  # the database could not be opened or reached
 
 
 class UsageError(Exception):
@@ -104,11 +107,15 @@ def staff_login(args: argparse.Namespace, config: HallConfig, *, required: bool)
     return login
 
 
-def make_app(hall: Hall, staff: str | None = None, start: str = "launcher") -> HallApp:
-    """The Textual app over ``hall``; ``start`` is the first screen (launcher or desk)."""
+def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
+             window: int | None = None) -> HallApp:
+    """The Textual app over ``hall``; ``start`` is the first screen (launcher, desk, window...).
+
+    ``window`` is the number the window screen serves (None: it asks).
+    """
     from screens.app import HallApp
 
-    return HallApp(hall, staff=staff, start=start)
+    return HallApp(hall, staff=staff, start=start, window=window)
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -117,7 +124,12 @@ def make_app(hall: Hall, staff: str | None = None, start: str = "launcher") -> H
 def cmd_tui(args: argparse.Namespace) -> int:
     config = load(args)
     staff = staff_login(args, config, required=False)
-    make_app(open_hall(args, config), staff, start=args.command or "launcher").run()
+    window = getattr(args, "window", None)
+    if window is not None and config.window(window) is None:
+        valid = "、".join(str(w.number) for w in config.windows)
+        raise UsageError(f"没有 {window} 号窗口（现有：{valid}）")
+    make_app(open_hall(args, config), staff, start=args.command or "launcher",
+             window=window).run()
     return 0
 
 
@@ -199,7 +211,10 @@ def cmd_ticket(args: argparse.Namespace) -> int:
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     target = args.png or args.svg
-    path = save_ticket(hall.print_view(ticket), target, "png" if args.png else "svg")
+    try:
+        path = save_ticket(hall.print_view(ticket), target, "png" if args.png else "svg")
+    except OSError as exc:  # a missing folder, no permission: the operator's to fix
+        raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
     print(path)
     return 0
 
@@ -348,6 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sub.add_parser("desk", parents=[common], help="登记分流台").set_defaults(func=cmd_tui)
+    sub.add_parser("board", parents=[common],
+                   help="大厅叫号屏（大屏显示叫号并语音播报）").set_defaults(func=cmd_tui)
+    p = sub.add_parser("window", parents=[common], help="窗口：叫号、接谈、办结与转办")
+    p.add_argument("window", type=int, nargs="?", help="窗口号（不填则在界面中选择）")
+    p.set_defaults(func=cmd_tui)
     p = sub.add_parser("check-config", parents=[common], help="检查配置文件")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check_config)
@@ -415,6 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
+    from peewee import OperationalError
+
     from config import ConfigError
     from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
@@ -430,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
     except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:
         print(f"hall: {exc}", file=sys.stderr)
+    except OperationalError as exc:  # cannot open or reach the database: say so, no traceback
+        print(f"hall: 数据库无法使用：{str(exc).strip()}", file=sys.stderr)
+        return EXIT_DATABASE
     return EXIT_USAGE
 
 

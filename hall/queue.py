@@ -88,7 +88,9 @@ class QueueReads:
                        & (Ticket.business_day == self.today()))
                 .order_by(TicketEvent.id.desc())
                 .limit(limit))
-        return [self._notice(e.ticket, e.kind, e.at, e.id, window=e.window) for e in rows]
+        # The department the ticket was in when called (a transfer moves the ticket on).
+        return [self._notice(e.ticket.number, e.department, e.window, e.kind, e.at, e.id)
+                for e in rows]
 
     def board_view(self) -> BoardView:
         """What the hall board shows now."""
@@ -97,12 +99,11 @@ class QueueReads:
                          recent=tuple(self.recent_calls()),
                          queues=tuple(self.queue_lengths()))
 
-    def _notice(self, ticket: Ticket, kind: str, at: datetime, event_id: int,
-                window: int | None = None) -> CallNotice:
-        number = window if window is not None else ticket.window
-        spec = self.config.window(number) if number is not None else None
-        return CallNotice(event_id=event_id, number=ticket.number, department=ticket.department,
-                          window=number or 0, window_title=spec.title if spec else "",
+    def _notice(self, number: str, department: str, window: int | None, kind: str,
+                at: datetime, event_id: int) -> CallNotice:
+        spec = self.config.window(window) if window is not None else None
+        return CallNotice(event_id=event_id, number=number, department=department,
+                          window=window or 0, window_title=spec.title if spec else "",
                           kind=kind, at=self.local(at).strftime("%H:%M:%S"))
 
     def _current_visit(self, ticket: Ticket) -> CurrentVisit:

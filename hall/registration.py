@@ -32,7 +32,9 @@ FIELD_LABELS = {
     "department": "接待部门",
 }
 
-_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}")
+_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}", re.ASCII)
+# Full-width digits and dash as a Chinese input method types them.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _MAX_NAME, _MAX_ADDRESS, _MAX_TEXT, _MAX_PEOPLE = 32, 200, 2000, 9999
 
 
@@ -119,7 +121,8 @@ def _text(errors: dict[str, str], key: str, value: str, limit: int, required: bo
 
 def _people(errors: dict[str, str], raw: int | str) -> int:
     text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= _MAX_PEOPLE:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not text.isdecimal() or not 1 <= int(text) <= _MAX_PEOPLE:
         errors["people"] = f"应为1到{_MAX_PEOPLE}之间的整数，实际为“{text}”"
         return 1
     return int(text)
@@ -136,7 +139,7 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
         person = parse_id_number(form.id_number, today=today)
     except IdNumberError as exc:
         errors["id_number"] = exc.message
-    phone = _text(errors, "phone", form.phone, 20, False).replace(" ", "")
+    phone = _text(errors, "phone", form.phone, 20, False).replace(" ", "").translate(_FULL_WIDTH)
     if phone and not _PHONE.fullmatch(phone):
         errors["phone"] = "应为11位手机号（如13812345678）或固定电话（如0571-87654321）"
     address = _text(errors, "address", form.address, _MAX_ADDRESS, False)
@@ -151,8 +154,9 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
         errors["category"] = "必须选择"
     elif suggested is None:
         errors["category"] = f"未知的诉求类别“{category}”"
-    department = (form.department or "").strip() or (suggested or "")
-    if form.department and config.department(department) is None:
+    chosen_department = (form.department or "").strip()
+    department = chosen_department or (suggested or "")
+    if chosen_department and config.department(department) is None:
         errors["department"] = f"未知的部门“{department}”"
     people = _people(errors, form.people)
     representatives = _representatives(errors, form.representatives, people, config, today)

@@ -1,0 +1,113 @@
+"""The hall's Textual application: who works, which role screen, where tickets are saved.
+
+    app = HallApp(hall, staff="desk01", start="desk")   # built by main.make_app
+    app.run()
+
+Without ``staff`` the app asks who is working (:class:`screens.login.LoginScreen`) before anything
+can change: the login is the actor of every change. Each role in :data:`screens.launcher.ROLES`
+is a Textual mode, so switching between the launcher and a role keeps that role's screen as it
+was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from screens.launcher import ROLES, LauncherScreen
+from screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from hall.service import Hall
+
+T = TypeVar("T")
+
+
+def default_data_dir() -> Path:
+    """The data directory of ``main.data_dir`` (HALL_DATA, XDG_DATA_HOME, ~/.local/share/hall)."""
+    try:
+        from main import data_dir
+    except ImportError:  # screens used without the CLI module
+        base = os.environ.get("HALL_DATA")
+        return Path(base).expanduser() if base else Path.home() / ".local" / "share" / "hall"
+    return data_dir()
+
+
+class HallApp(App[None]):
+    """The hall in a terminal: the launcher and one mode per role."""
+
+    TITLE = "联合接访大厅"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
+    ]
+
+    staff: reactive[str | None] = reactive(None, init=False)
+    """Login of who is working; every change the app makes is recorded under it."""
+
+    def __init__(self, hall: Hall, staff: str | None = None, start: str = "launcher",
+                 data_dir: Path | str | None = None, window: int | None = None) -> None:
+        if start != "launcher" and start not in {r.mode for r in ROLES}:
+            raise ValueError(f"unknown start screen {start!r}")
+        # Start straight in the first screen's mode: no empty default screen to style first.
+        self.DEFAULT_MODE = start
+        super().__init__()
+        self.hall = hall
+        self.start = start
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        self.window = window  # the window screen's number (`hall window N`); None: it asks
+        self.set_reactive(HallApp.staff, staff)
+        self.title = hall.config.hall.name
+        self.add_mode("launcher", LauncherScreen)
+        for role in ROLES:
+            self.add_mode(role.mode, role.load)
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.start)
+        role = next((r for r in ROLES if r.mode == self.start), None)
+        if self.staff is None and (role is None or role.needs_staff):
+            self.push_screen(LoginScreen(cancellable=False), self._logged_in)
+
+    # -- who works -----------------------------------------------------------------------------
+
+    @property
+    def staff_label(self) -> str:
+        """「王丽（desk01）」, or 未登录."""
+        if not self.staff:
+            return "未登录"
+        member = self.hall.config.staff_member(self.staff)
+        return f"{member.name}（{self.staff}）" if member else self.staff
+
+    def action_switch_staff(self) -> None:
+        """Hand the terminal over to someone else (the next changes are theirs)."""
+        self.push_screen(LoginScreen(cancellable=True), self._logged_in)
+
+    def _logged_in(self, login: str | None) -> None:
+        if login:
+            self.staff = login
+            self.notify(f"当前操作人员：{self.staff_label}", timeout=3)
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def tickets_dir(self) -> Path:
+        """Where ticket images are saved: ``tickets.output_dir``, relative to the data dir."""
+        out = Path(self.hall.config.tickets.output_dir).expanduser()
+        if out.is_absolute():
+            return out
+        return (self.data_dir or default_data_dir()) / out
+
+    # -- the database from worker threads -------------------------------------------------------
+
+    def db_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call a :class:`Hall` method from a thread worker on that thread's own connection.
+
+        The connection is closed afterwards, so short-lived worker threads leave none behind.
+        """
+        with self.hall.db.connection_context():
+            return fn(*args, **kwargs)

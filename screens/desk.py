@@ -1,0 +1,388 @@
+"""The 登记分流 desk: register a visitor, route the matter, issue a numbered ticket.
+
+Who uses it: the registration operator at the hall's entrance, at peak hour, dozens of visitors an
+hour, with a queue in front of the counter. The most frequent action is "known or new ID in,
+category chosen, matter typed, ticket out", so the screen is built around that path:
+
+* The ID-number field has the focus. A valid ID of a known visitor fills in name, phone, address
+  and district from the file and shows the 重复访 banner (earlier visits, the last one's date,
+  department and outcome); a new one shows 新访 with sex, birth date and age from the number.
+* Enter moves to the next field (after a known ID, straight to 诉求类别). Category, district and
+  department are pickers: type Chinese, pinyin or pinyin initials ("nmg" → 农民工工资), Enter
+  takes the highlighted match.
+* The department follows the routing suggestion (建议：市人社局（7号窗口）), live as category
+  and district change; picking another one is an override and is shown as 改派.
+* From 人数 = collective threshold on, representative ID fields appear one by one.
+* F5 issues (one key). Errors appear under their fields in Chinese and the first one gets the
+  focus; nothing is written until the form is valid. The ticket opens large with its QR code.
+
+Keys for a known visitor: ID (read or typed) + Enter, 3 initials + Enter for the category, the
+matter + Enter, F5, Enter to close the ticket: five keys beyond the typed text. A new visitor
+adds name and phone. F2 clears the form, F10 goes to the launcher. The right-hand panel shows
+today's queue per department (polled, so other desks' tickets appear within a second).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from hall.idnumber import IdNumber, IdNumberError, parse_id_number
+from hall.registration import FormError, Registration, priority_for
+from hall.views import IssuedTicket, VisitorFile
+from screens.widgets.banner import VisitHistory, VisitorBanner
+from screens.widgets.deskform import FIELD_ORDER, DeskForm
+from screens.widgets.picker import Picker
+from screens.widgets.queue import QueuePanel
+from screens.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
+
+
+class DeskScreen(Screen[None]):
+    """Registration and routing (登记分流) with one-key ticket issue."""
+
+    CSS_PATH = "desk.tcss"
+    AUTO_FOCUS = "#id_number"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "issue", "出票", id="desk.issue", priority=True),
+        Binding("f2", "clear", "清空/下一位", id="desk.clear", priority=True),
+        Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
+    ]
+
+    class VisitorLooked(Message):
+        """The file of an ID number was looked up (None: no file, a first visit)."""
+
+        def __init__(self, id_number: str, file: VisitorFile | None) -> None:
+            super().__init__()
+            self.id_number = id_number
+            self.file = file
+
+    class Issued(Message):
+        """The ticket was issued."""
+
+        def __init__(self, ticket: IssuedTicket) -> None:
+            super().__init__()
+            self.ticket = ticket
+
+    class Rejected(Message):
+        """The form was invalid; nothing was written."""
+
+        def __init__(self, errors: dict[str, str]) -> None:
+            super().__init__()
+            self.errors = errors
+
+    class Failed(Message):
+        """Issuing failed for another reason (the database, most likely)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._person: IdNumber | None = None
+        self._file: VisitorFile | None = None
+        self._prefilled: dict[str, str] = {}
+        self._suggested: str | None = None
+        self._override = False
+        self._issuing = False
+        self._rejected = False
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    @property
+    def form(self) -> DeskForm:
+        return self.query_one(DeskForm)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("登记分流台")
+        with Horizontal(id="desk-body"):
+            yield DeskForm(id="desk-form")
+            yield VisitHistory(id="history")
+            yield QueuePanel(id="queue")
+        yield Static(HINT, id="desk-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.clear_form()
+        # After the first paint: loading pypinyin must not delay the screen appearing.
+        self.set_timer(0.2, self._warm_search)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 120, "-wide")
+        self.set_class(self.size.height >= 32, "-tall")
+        # Big terminals have room for framed fields, easier on the eye than one-line ones.
+        roomy = self.size.height >= 46
+        if roomy != self.has_class("-roomy"):
+            self.set_class(roomy, "-roomy")
+            for field in self.query("#desk-form Input").results(Input):
+                field.compact = not roomy
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm_search(self) -> None:
+        """Load pypinyin in the background, so the first keystroke in a picker is quick."""
+        from hall.search import search_keys
+
+        for picker in self.query(Picker).results():
+            for choice in picker.choices:
+                search_keys(choice.label)
+
+    # -- the visitor ---------------------------------------------------------------------------
+
+    @on(Input.Changed, "#id_number")
+    def _id_changed(self, event: Input.Changed) -> None:
+        self._id_entered(event.value, final=False)
+
+    @on(Input.Submitted, "#id_number")
+    def _id_submitted(self, event: Input.Submitted) -> None:
+        if self._id_entered(event.value, final=True) is None:
+            return
+        empty = [name for name in ("name", "category", "matter") if not self._value(name)]
+        self._focus_field(empty[0] if empty else "category")
+
+    def _id_entered(self, text: str, final: bool) -> IdNumber | None:
+        """Parse the ID as typed; look the file up when it is complete and valid."""
+        digits = "".join(text.split())
+        person: IdNumber | None = None
+        error = ""
+        if len(digits) >= 18 or (final and digits):
+            try:
+                person = parse_id_number(digits, today=self.hall_app.hall.today())
+            except IdNumberError as exc:
+                error = exc.message
+        self._error("id_number", error)
+        if person is None:
+            if self._person is not None:
+                self._person, self._file = None, None
+                self._forget_prefill()
+                self.query_one(VisitorBanner).idle()
+                self.query_one(VisitHistory).idle()
+                self._show_priority()
+            return None
+        if self._person is None or person.value != self._person.value:
+            self._person, self._file = person, None
+            self._forget_prefill()
+            self.query_one(VisitorBanner).looking(person, self.hall_app.hall.today())
+            self._show_priority()
+            self._lookup(person.value)
+        return person
+
+    @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
+    def _lookup(self, id_number: str) -> None:
+        app = self.hall_app
+        self.post_message(self.VisitorLooked(id_number,
+                                             app.db_call(app.hall.visitor_file, id_number)))
+
+    def on_desk_screen_visitor_looked(self, message: VisitorLooked) -> None:
+        if self._person is None or self._person.value != message.id_number:
+            return  # the ID changed meanwhile
+        today = self.hall_app.hall.today()
+        banner = self.query_one(VisitorBanner)
+        self._file = message.file
+        if message.file is None:
+            banner.new(self._person, today)
+            self.query_one(VisitHistory).new(self._person, today)
+            return
+        # The history panel lists every visit on wide screens; tall narrow ones list a few here.
+        history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
+        banner.repeat(self._person, message.file, today, history)
+        self.query_one(VisitHistory).repeat(self._person, message.file, today)
+        values = {"name": message.file.name, "phone": message.file.phone,
+                  "address": message.file.address, "district": message.file.district}
+        for name, value in values.items():
+            current = self._value(name)
+            if value and (not current or current == self._prefilled.get(name)):
+                self._set_value(name, value)
+                self._prefilled[name] = value
+
+    def _forget_prefill(self) -> None:
+        """Take back what a previous file filled in and nobody has edited since."""
+        for name, value in self._prefilled.items():
+            if self._value(name) == value:
+                self._set_value(name, "")
+        self._prefilled = {}
+
+    # -- routing and the rest of the form ---------------------------------------------------------
+
+    @on(Picker.Changed, "#category, #district")
+    def _route_inputs_changed(self, event: Picker.Changed) -> None:
+        self._error(event.picker.id or "", "")
+        self._update_route()
+
+    def _update_route(self) -> None:
+        hall = self.hall_app.hall
+        category = self._value("category")
+        self._suggested = hall.suggest_department(category, self._value("district")) \
+            if category else None
+        if not self._override:
+            self.query_one("#department", Picker).choose(self._suggested or "")
+        self._show_route()
+
+    @on(Picker.Changed, "#department")
+    def _department_changed(self, event: Picker.Changed) -> None:
+        self._error("department", "")
+        if not event.value and self._suggested:
+            self._override = False
+            event.picker.choose(self._suggested)  # cleared: back to the suggestion
+            return
+        self._override = bool(event.value) and event.value != self._suggested
+        self._show_route()
+
+    def _show_route(self) -> None:
+        config = self.hall_app.hall.config
+        chosen = self._value("department")
+        queue = self.query_one(QueuePanel)
+        queue.selected = chosen
+
+        def where(code: str) -> str:
+            dept = config.department(code)
+            windows = "、".join(w.title for w in config.windows_for(code))
+            return f"{dept.name if dept else code}（{windows}）"
+
+        note = ""
+        if self._override and chosen:
+            note = f"[b $warning]改派[/]：{where(chosen)}"
+            if self._suggested:
+                note += f"　[dim]原建议 {where(self._suggested)}[/]"
+        elif chosen:
+            waiting = queue.waiting(chosen)
+            ahead = f"　[dim]候谈 {waiting} 人[/]" if waiting is not None else ""
+            note = f"[$success]建议[/]：{where(chosen)}{ahead}"
+        self.form.show_note("department", note)
+        self.query_one("#row-department").set_class(self._override, "-override")
+
+    def on_queue_panel_loaded(self) -> None:
+        self.call_after_refresh(self._show_route)
+
+    @on(Input.Changed, ".field Input")
+    def _typed(self, event: Input.Changed) -> None:
+        name = self.form.field_of(event.input)
+        if name and name != "id_number":
+            self._error(name, "")
+
+    @on(Picker.Changed, "#priority")
+    def _priority_changed(self) -> None:
+        self._error("priority", "")
+        self._show_priority()
+
+    def _show_priority(self) -> None:
+        hall = self.hall_app.hall
+        note = ""
+        if self._person is not None:
+            chosen = self._value("priority")
+            group, _ = priority_for(hall.config, chosen, self._person, hall.today())
+            if group and group != chosen:
+                name = hall.config.priority_group(group).name  # type: ignore[union-attr]
+                note = (f"[$success]按年龄自动：{name}[/]"
+                        f"（{self._person.age_on(hall.today())}岁，优先候谈）")
+        self.form.show_note("priority", note)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id != "id_number":  # the ID field decides where to go itself
+            self.focus_next()
+
+    # -- issuing -------------------------------------------------------------------------------
+
+    def registration(self) -> Registration:
+        """The form as typed, with the department only when the operator overrode the route."""
+        return self.form.registration(self._value("department") if self._override else "")
+
+    def action_issue(self) -> None:
+        app = self.hall_app
+        if self._issuing:
+            return
+        if not app.staff:
+            app.action_switch_staff()
+            return
+        for name in FIELD_ORDER:
+            self._error(name, "")
+        self._issuing = True
+        self.query_one("#desk-hint", Static).update("[b]正在出票…[/]")
+        self._issue(self.registration(), app.staff)
+
+    @work(thread=True, group="issue", exit_on_error=False)
+    def _issue(self, form: Registration, actor: str) -> None:
+        app = self.hall_app
+        try:
+            ticket = app.db_call(app.hall.issue, form, actor=actor)
+        except FormError as exc:
+            self.post_message(self.Rejected(exc.errors))
+        except Exception as exc:  # the database: show it, keep the form for a retry
+            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(self.Issued(ticket))
+
+    def on_desk_screen_issued(self, message: Issued) -> None:
+        from screens.ticket import TicketScreen
+
+        self._issuing = False
+        self.query_one("#desk-hint", Static).update(HINT)
+        self.clear_form()  # the visit is written: the form must not issue it twice
+        self.query_one(QueuePanel).poll(force=True)
+        self.app.push_screen(TicketScreen(message.ticket),
+                             lambda _: self._focus_field("id_number"))
+
+    def on_desk_screen_rejected(self, message: Rejected) -> None:
+        self._issuing = False
+        self._rejected = True
+        count = len(message.errors)
+        self.query_one("#desk-hint", Static).update(
+            f"[b $error]有 {count} 处需要更正[/]（见各栏下方红字），改正后按 F5 出票")
+        for name, text in message.errors.items():
+            self._error(name, text)
+        first = next((name for name in FIELD_ORDER if name in message.errors), None)
+        if first:
+            self._focus_field(first)
+
+    def on_desk_screen_failed(self, message: Failed) -> None:
+        self._issuing = False
+        self.query_one("#desk-hint", Static).update(HINT)
+        self.notify(f"出票失败，未写入：{message.text}", title="出票失败", severity="error",
+                    timeout=10)
+
+    def action_clear(self) -> None:
+        self.clear_form()
+
+    def clear_form(self) -> None:
+        """Empty every field for the next visitor; the ID field gets the focus."""
+        self._person, self._file, self._prefilled = None, None, {}
+        self._override, self._suggested = False, None
+        self.form.clear()
+        self.query_one(VisitorBanner).idle()
+        self.query_one(VisitHistory).idle()
+        self._show_priority()
+        self._show_route()
+        self._focus_field("id_number")
+
+    # -- helpers: the form, with the hint line kept in step ------------------------------------
+
+    def _value(self, name: str) -> str:
+        return self.form.value(name)
+
+    def _set_value(self, name: str, value: str) -> None:
+        self.form.set_value(name, value)
+
+    def _error(self, name: str, text: str) -> None:
+        self.form.show_error(name, text)
+        if not text and self._rejected and not self.form.has_errors:
+            self._rejected = False  # everything corrected: back to the usual hint
+            self.query_one("#desk-hint", Static).update(HINT)
+
+    def _focus_field(self, name: str) -> None:
+        self.form.focus_field(name)

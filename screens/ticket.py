@@ -1,0 +1,140 @@
+"""The issued ticket, shown large for the visitor across the counter, with its QR code.
+
+Opened by the desk after a successful issue. The number is drawn in block letters
+(:mod:`screens.widgets.bignumber`), then the department, the window(s), how many people are
+ahead and the query code; the QR code (drawn with half blocks by :func:`hall.ticketimage.qr_text`)
+can be scanned straight off the screen. F6 or S saves the slip as PNG or SVG (``tickets.
+image_format``) into ``tickets.output_dir`` and says where; Enter or Esc closes it, and the desk
+is ready for the next visitor. It fits 80x24: a typical QR payload is 41x21 cells.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from hall.ticketimage import qr_text
+from hall.views import IssuedTicket
+from screens.widgets.bignumber import BigNumber, big_width
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+
+class TicketScreen(ModalScreen[None]):
+    """One issued ticket: number, where to go, people ahead, query code and QR code."""
+
+    CSS_PATH = "ticket.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f6,s", "save", "保存票据", id="ticket.save"),
+        Binding("enter,escape", "close", "完成·下一位", id="ticket.close"),
+    ]
+
+    class Saved(Message):
+        """The ticket image was written (or could not be)."""
+
+        def __init__(self, path: Path | None, error: str = "") -> None:
+            super().__init__()
+            self.path = path
+            self.error = error
+
+    def __init__(self, ticket: IssuedTicket) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self._saving = False
+        self._tags: list[str] = []
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        t = self.ticket
+        app = self.hall_app
+        fmt = app.hall.config.tickets.image_format.upper()
+        tags = self._tags = []
+        if t.priority_name:
+            tags.append(f"[b $success]{t.priority_name}优先[/]")
+        if t.people > 1:
+            tags.append(f"{t.people}人来访")
+        if t.repeat:
+            tags.append(f"[$warning]重复访（第{len(t.visits)}次）[/]")
+        with Horizontal(id="ticket"):
+            with Vertical(id="ticket-info"):
+                yield Label(app.hall.config.hall.name, id="ticket-hall")
+                yield Label("排队号", classes="caption")
+                yield BigNumber(t.number, id="ticket-number")
+                yield Label(t.department_name, id="ticket-dept")
+                yield Label(f"请到 [b]{'、'.join(t.windows)}[/] 等候叫号", id="ticket-windows")
+                yield Label(f"前面还有 [b]{t.ahead}[/] 人", id="ticket-ahead")
+                yield Label("　".join(tags), id="ticket-tags")
+                yield Label(f"查询码 [b]{t.query_code}[/]", id="ticket-code")
+                yield Label(f"取号时间 {t.issued_at}", id="ticket-time")
+                yield Label(id="ticket-saved")
+                yield Label(f"[b]F6[/]/[b]S[/] 保存{fmt}　[b]Enter[/] 完成，下一位",
+                            id="ticket-keys")
+            yield Static(qr_text(t.qr), id="ticket-qr")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ticket-tags", Label).display = bool(self._tags)
+        self.query_one("#ticket-saved", Label).display = False
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Roomy terminals get a framed slip and double-width digits; 80x24 gets every cell."""
+        roomy = self.size.width >= 110 and self.size.height >= 32
+        self.set_class(roomy, "-roomy")
+        number = self.query_one(BigNumber)
+        number.scale = 2 if roomy and big_width(number.text, 2) <= 46 else 1
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self._saving = True
+        self._show_saved("正在保存…")
+        self._save()
+
+    @work(thread=True, group="ticket-save", exit_on_error=False)
+    def _save(self) -> None:
+        from hall.ticketimage import save_ticket
+
+        app = self.hall_app
+        t = self.ticket
+        fmt = app.hall.config.tickets.image_format
+        try:
+            folder = app.tickets_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{t.business_day}-{t.number}.{fmt}"
+            path = save_ticket(app.hall.print_view(t), target, fmt)
+        except (OSError, ValueError, RuntimeError) as exc:
+            self.post_message(self.Saved(None, str(exc)))
+        else:
+            self.post_message(self.Saved(path))
+
+    def on_ticket_screen_saved(self, message: Saved) -> None:
+        self._saving = False
+        if message.path is None:
+            self._show_saved(f"[b $error]保存失败[/]：{message.error}")
+            self.notify(message.error, title="票据保存失败", severity="error")
+        else:
+            self._show_saved(f"[$success]已保存[/] {message.path}")
+
+    def _show_saved(self, text: str) -> None:
+        label = self.query_one("#ticket-saved", Label)
+        label.update(text)
+        label.display = True

@@ -1,0 +1,108 @@
+"""The banner over the desk form: who the ID number belongs to, first visit or repeat.
+
+A valid new ID shows 新访 with the sex, birth date and age read from the number; a known one
+shows 重复访 with the name on file, how many earlier visits, and the date, department and
+outcome of the last. When the screen is tall enough, the earlier visits are listed below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import Static
+
+from hall.idnumber import IdNumber
+from hall.views import VisitorFile
+
+
+def person_text(person: IdNumber, today: date) -> str:
+    """「女 · 1949-12-31 生 · 76岁」"""
+    return f"{person.sex_label} · {person.birth_date.isoformat()} 生 · {person.age_on(today)}岁"
+
+
+class VisitorBanner(Static):
+    """One or two lines about the visitor; more lines of history when there is room."""
+
+    DEFAULT_CSS = """
+    VisitorBanner {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+        background: $boost;
+        border-left: wide $panel;
+        &.-new { border-left: wide $success; }
+        &.-repeat { border-left: wide $warning; background: $warning 12%; }
+    }
+    """
+
+    def idle(self) -> None:
+        """No valid ID yet."""
+        self._set("", Text("新来访：请读取或输入身份证号", style="dim"))
+
+    def looking(self, person: IdNumber, today: date) -> None:
+        """Valid ID, the file is being looked up."""
+        self._set("", Text.assemble(("查询档案… ", "dim"), person_text(person, today)))
+
+    def new(self, person: IdNumber, today: date) -> None:
+        """Valid ID without a file: first visit."""
+        self._set("-new", Text.assemble((" 新访 ", "bold reverse green"), " ",
+                                        person_text(person, today), ("　首次来访", "dim")))
+
+    def repeat(self, person: IdNumber, file: VisitorFile, today: date, history: int) -> None:
+        """Known visitor; ``history`` is how many earlier visits to list below the summary."""
+        text = Text.assemble((" 重复访 ", "bold reverse yellow"), " ", (file.name, "bold"), " ",
+                             f"{person.sex_label} {person.age_on(today)}岁",
+                             ("　此前来访 ", ""), (str(file.visit_count), "bold"), " 次")
+        last = file.last_visit
+        if last is not None:
+            text.append(f"\n最近 {last.date} {last.department_name}"
+                        f"（{last.category_name}）· {last.outcome_label or '—'}")
+        for visit in file.visits[1:history]:
+            text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
+                        f"· {visit.outcome_label or '—'}", style="dim")
+        self._set("-repeat", text)
+
+    def _set(self, kind: str, text: Text) -> None:
+        self.set_class(kind == "-new", "-new")
+        self.set_class(kind == "-repeat", "-repeat")
+        self.update(text)
+
+
+class VisitHistory(Static):
+    """The visitor's file beside the form on wide screens: details and every earlier visit."""
+
+    DEFAULT_CSS = """
+    VisitHistory {
+        width: 1fr;
+        height: 1fr;
+        border: round $primary 60%;
+        border-title-color: $text;
+        padding: 0 1;
+        display: none;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "来访档案"
+        self.idle()
+
+    def idle(self) -> None:
+        self.update(Text("读取身份证号后，这里显示此人的档案和历次来访。", style="dim"))
+
+    def new(self, person: IdNumber, today: date) -> None:
+        self.update(Text.assemble(person_text(person, today), "\n\n",
+                                  ("首次来访，出票时建立档案", "dim")))
+
+    def repeat(self, person: IdNumber, file: VisitorFile, today: date) -> None:
+        text = Text.assemble((file.name, "bold"), "  ", person_text(person, today), "\n")
+        for label, value in (("电话", file.phone), ("住址", file.address)):
+            if value:
+                text.append(f"{label} {value}\n")
+        text.append(f"\n历次来访（{file.visit_count} 次，新的在前）\n", style="bold")
+        for visit in file.visits:
+            text.append(f"{visit.date} ", style="dim")
+            text.append(f"{visit.number or '—':<5}", style="bold")
+            text.append(f"{visit.outcome_label or '—'}\n", style="yellow")
+            text.append(f"　{visit.category_name} → {visit.department_name}\n")
+        self.update(text)

@@ -1,0 +1,182 @@
+"""The desk's registration form: its fields in order, and reading, filling and marking them.
+
+:class:`DeskForm` lays the rows out (one line each at 80x24, framed on big terminals) and owns
+the collective-visit rule of the form: from ``collective.threshold`` people on, representative
+ID fields appear, one more as soon as the previous one is filled. The screen
+(:mod:`screens.desk`) decides what the values mean; this module only holds them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label
+
+from hall.registration import Registration
+from screens.widgets.banner import VisitorBanner
+from screens.widgets.fields import RepresentativeInput, field_row, show_text
+from screens.widgets.picker import Choice, Picker
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+FIELD_ORDER = ("id_number", "name", "phone", "address", "district", "category", "matter",
+               "request", "people", "representatives", "priority", "department")
+"""Every field, top to bottom; the first invalid one gets the focus."""
+TEXT_FIELDS = ("id_number", "name", "phone", "address", "matter", "request")
+
+
+class DeskForm(VerticalScroll):
+    """The visitor banner and the registration fields."""
+
+    def compose(self) -> ComposeResult:
+        config = cast("HallApp", self.app).hall.config
+        districts = [Choice(d.code, d.name, keys=(d.code,)) for d in config.districts]
+        categories = [Choice(c.code, c.name, c.description, keys=(c.code,))
+                      for c in config.categories]
+        departments = [
+            Choice(d.code, d.name, "、".join(w.title for w in config.windows_for(d.code)),
+                   keys=(d.code, d.prefix)) for d in config.departments]
+        priorities = [Choice(g.code, g.name, f"{g.min_age}岁及以上自动" if g.min_age else "",
+                             keys=(g.code,)) for g in config.priority_groups]
+        reps = [RepresentativeInput(i) for i in range(1, config.collective.max_representatives + 1)]
+        yield VisitorBanner(id="banner")
+        yield field_row("id_number", "身份证号", Input(
+            id="id_number", compact=True, max_length=24, placeholder="18位，读卡或手输",
+            restrict=r"[0-9xX０-９Ｘｘ ]*"), required=True)
+        yield field_row("name", "姓名", Input(id="name", compact=True, max_length=32),
+                        required=True)
+        yield field_row("phone", "电话", Input(
+            id="phone", compact=True, max_length=20, restrict=r"[0-9\- ]*",
+            placeholder="手机或固定电话"))
+        yield field_row("address", "住址", Input(id="address", compact=True))
+        yield field_row("district", "属地", Picker(
+            districts, id="district", placeholder="输入区县名或拼音首字母"))
+        yield field_row("category", "诉求类别", Picker(
+            categories, id="category", placeholder="输入类别或拼音首字母，↓ 全部"),
+            required=True, classes="group")
+        yield field_row("matter", "事由", Input(
+            id="matter", compact=True, placeholder="一句话概括来访事由"), required=True)
+        yield field_row("request", "具体诉求", Input(id="request", compact=True))
+        yield field_row("people", "人数", Input(
+            "1", id="people", type="integer", compact=True, max_length=4))
+        yield field_row("representatives", "代表", *reps)
+        yield field_row("priority", "优先类别", Picker(
+            priorities, id="priority", placeholder="无"), classes="group")
+        yield field_row("department", "接待部门", Picker(
+            departments, id="department", placeholder="选择诉求类别后自动建议"))
+
+    def on_mount(self) -> None:
+        for label in self.query(".field-error, .field-note"):
+            label.display = False
+        self.query_one("#row-representatives").display = False
+
+    # -- values --------------------------------------------------------------------------------
+
+    def value(self, name: str) -> str:
+        """A field's value: the text typed (stripped), or a picker's code."""
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, Picker):
+            return widget.value
+        return cast(Input, widget).value.strip()
+
+    def set_value(self, name: str, value: str) -> None:
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, Picker):
+            widget.choose(value)
+        else:
+            cast(Input, widget).value = value
+
+    @property
+    def collective(self) -> bool:
+        """Whether the people count makes this a collective visit."""
+        people = self.value("people")
+        return people.isdigit() and int(people) >= self._rules.threshold
+
+    def registration(self, department: str) -> Registration:
+        """The form as typed; ``department`` is the operator's override ("" follows routing)."""
+        reps = [r.id_value for r in self.query(RepresentativeInput).results()] \
+            if self.collective else []
+        v = self.value
+        return Registration(
+            name=v("name"), id_number=v("id_number"), category=v("category"),
+            matter=v("matter"), phone=v("phone"), address=v("address"),
+            district=v("district"), request=v("request"), people=v("people"),
+            representatives=[r for r in reps if r], priority=v("priority"),
+            department=department)
+
+    def clear(self) -> None:
+        """Every field empty (people 1), no messages, scrolled to the top."""
+        for name in TEXT_FIELDS:
+            self.set_value(name, "")
+        self.set_value("people", "1")
+        for picker in self.query(Picker).results():
+            picker.choose("")
+        for rep in self.query(RepresentativeInput).results():
+            rep.reset()
+        for name in FIELD_ORDER:
+            self.show_error(name, "")
+        self.scroll_home(animate=False)
+
+    # -- messages and focus --------------------------------------------------------------------
+
+    def show_error(self, name: str, text: str) -> None:
+        """Show (or with "" clear) the Chinese message under a field."""
+        if name in FIELD_ORDER:
+            show_text(self.query_one(f"#err-{name}", Label), text)
+            self.query_one(f"#row-{name}").set_class(bool(text), "-invalid")
+
+    def show_note(self, name: str, text: str) -> None:
+        """Show (or with "" clear) the hint under a field."""
+        show_text(self.query_one(f"#note-{name}", Label), text)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.query(".field.-invalid"))
+
+    def focus_field(self, name: str) -> None:
+        """Focus a field (the first visible representative for "representatives")."""
+        target: Widget = self.query_one(f"#{name}") if name != "representatives" else next(
+            r for r in self.query(RepresentativeInput).results() if r.display)
+        target.focus()
+        self.query_one(f"#row-{name}").scroll_visible(animate=False)
+
+    @staticmethod
+    def field_of(widget: Widget) -> str:
+        """The name of the field a widget belongs to, or ""."""
+        for node in widget.ancestors_with_self:
+            if node.id and node.id.startswith("row-"):
+                return node.id.removeprefix("row-")
+        return ""
+
+    # -- collective visits ---------------------------------------------------------------------
+
+    @property
+    def _rules(self):  # type: ignore[no-untyped-def]
+        return cast("HallApp", self.app).hall.config.collective
+
+    @on(Input.Changed, "#people")
+    def _people_changed(self) -> None:
+        collective = self.collective
+        self.query_one("#row-representatives").display = collective
+        self.show_note("people", f"[$warning]集体访[/]：须推选1至{self._rules.max_representatives}"
+                       "名代表" if collective else "")
+        self._reveal_representatives()
+
+    @on(RepresentativeInput.Checked)
+    def _representative_checked(self, event: RepresentativeInput.Checked) -> None:
+        message = f"第{event.field.position}位代表的{event.error}" if event.error else ""
+        self.show_error("representatives", message)
+
+    @on(Input.Changed, "RepresentativeInput")
+    def _representative_typed(self) -> None:
+        self._reveal_representatives()
+
+    def _reveal_representatives(self) -> None:
+        reps = list(self.query(RepresentativeInput).results())
+        for before, rep in zip([None, *reps], reps, strict=False):
+            rep.display = before is None or bool(before.id_value) or bool(rep.id_value)

@@ -1,0 +1,53 @@
+"""The one-line bar on top of every screen: hall, screen, business day, time and who works."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+WEEKDAYS = "一二三四五六日"
+
+
+class TopBar(Horizontal):
+    """Hall name and screen title on the left; day, time and operator on the right."""
+
+    DEFAULT_CSS = """
+    TopBar {
+        dock: top;
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+        & > #topbar-title { width: 1fr; text-style: bold; }
+        & > #topbar-status { width: auto; }
+    }
+    """
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="topbar-title")
+        yield Label(id="topbar-status")
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.set_interval(1.0, self.refresh_status)
+        self.watch(self.app, "staff", lambda _: self.refresh_status(), init=False)
+
+    def refresh_status(self) -> None:
+        app = cast("HallApp", self.app)
+        hall = app.hall
+        now = hall.clock.now().astimezone(hall.tz)
+        day = hall.today()
+        name = f"{hall.config.hall.name} · {self.title}"
+        self.query_one("#topbar-title", Label).update(name)
+        self.query_one("#topbar-status", Label).update(
+            f"{day.isoformat()} 周{WEEKDAYS[day.weekday()]} {now:%H:%M} · {app.staff_label}")

@@ -1,0 +1,432 @@
+"""The window screen (`hall window N`): call the next visitor, interview, finish or transfer.
+
+Who uses it: the staff of one service window (窗口), all day, with visitors in front of them and
+the hall board calling out their numbers. The most frequent action, by far, is calling the next
+ticket, dozens of times a day: it is one key, F5, and it needs nothing else. Then the visitor
+arrives (F7), is heard, and the visit is finished with its outcome (F8, a digit, Enter) or sent
+to the department it belongs to (F9).
+
+What it shows: on top the window, its departments and whether it serves or is paused (the bar
+turns red when paused). Left, the current visitor: the number large with its state, call time
+and recalls, then what the window needs from the registration (name, sex and age, masked ID
+number, masked phone and address, district, category, matter, request, people and masked
+representatives, priority, repeat mark, earlier visits with their outcomes); it scrolls on a
+small terminal. Right, the waiting list in call order (number, minutes waited, masked name,
+priority / 集N / 重 marks; from 120 columns also the issue time and, for a window serving
+several departments, the department).
+
+Keys (bindings with ids; all but F2 in the footer, F2 in the state bar beside the state it
+changes, so the footer fits 80 columns):
+
+=====  ========  ==============================================================================
+F5     叫号      call the next ticket (priority, then issue time) of the window's departments
+F6     重呼      call the current visitor again; the board shows and speaks it again
+F7     接谈      the visitor has arrived: the interview starts
+F8     办结      finish with the outcome: a digit picks it, Enter; refusals need reason+channel
+F9     转办      transfer to another department (search by name or pinyin initials), confirmed;
+                 the visitor keeps the ticket number and the original place in order
+F3     过号      no-show, confirmed; only once the configured rule allows it, else says when
+F4     指定叫号  call a given number (Enter on a line of the waiting list does the same)
+F2     暂停      pause the window (it calls nobody); F2 again resumes (恢复)
+F10    工作台    back to the launcher (F10 does that on every screen, so pause is not on it)
+=====  ========  ==============================================================================
+
+Every act runs in a thread worker through the :class:`hall.service.Hall` facade; a refusal
+(nothing current, window paused, rule not met...) appears as a notification in Chinese. Every
+second a worker reads the change counter and reloads the window's view only when it moved (or
+the minute turned, for waiting times), so calls made by other windows show within a second. The
+current visitor lives in the database: a restarted terminal finds it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+
+from hall.errors import NotFound, Refused
+from hall.views import WindowView
+from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
+from screens.widgets.topbar import TopBar
+from screens.widgets.visit import CurrentVisitPanel
+from screens.widgets.waiting import WaitingList
+from screens.window_forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+POLL_SECONDS = 1.0
+Key = tuple[int, date, int]
+"""What a loaded view depends on: change counter, business day, minute of the clock."""
+
+
+class WindowScreen(Screen[None]):
+    """One service window: its current visitor and its waiting list."""
+
+    CSS_PATH = "window.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (120, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Shown in the state bar beside the state they change, which leaves the footer room.
+        Binding("f2", "pause", "暂停", id="window.pause", show=False),
+        Binding("f2", "resume", "恢复", id="window.resume", show=False),
+        Binding("f3", "no_show", "过号", id="window.no_show"),
+        Binding("f4", "call_number", "指定叫号", id="window.call_number"),
+        Binding("f5", "call_next", "叫号", id="window.call_next"),
+        Binding("f6", "recall", "重呼", id="window.recall"),
+        Binding("f7", "start", "接谈", id="window.start"),
+        Binding("f8", "finish", "办结", id="window.finish"),
+        Binding("f9", "transfer", "转办", id="window.transfer"),
+        Binding("f10", "app.switch_mode('launcher')", "工作台", id="window.launcher"),
+    ]
+
+    class Loaded(Message):
+        """A fresh view of the window; ``then`` names what to do with it ("no_show": ask)."""
+
+        def __init__(self, view: WindowView, key: Key, then: str = "") -> None:
+            super().__init__()
+            self.view = view
+            self.key = key
+            self.then = then
+
+    class Acted(Message):
+        """An act succeeded; ``view`` is the window after it."""
+
+        def __init__(self, text: str, view: WindowView, key: Key) -> None:
+            super().__init__()
+            self.text = text
+            self.view = view
+            self.key = key
+
+    class Failed(Message):
+        """An act was refused (``error`` False: the facade said no) or failed."""
+
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
+    class Trouble(Message):
+        """The poll could not read the database ("" once it can again)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, number: int | None = None) -> None:
+        super().__init__()
+        self.number = number
+        self.view: WindowView | None = None
+        self._seen: Key | None = None
+        self._polling = False
+        self._busy = False
+        self._trouble = ""
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("窗口接谈")
+        with Horizontal(id="win-head"):
+            yield Label(id="win-title")
+            yield Label(id="win-state")
+        with Horizontal(id="win-body"):
+            yield CurrentVisitPanel(id="current")
+            with Vertical(id="waiting"):
+                header = Static(id="waiting-header")
+                yield header
+                yield WaitingList(header=header, id="waiting-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#waiting").border_title = "候谈"
+        self.query_one(WaitingList).focus()  # arrows pick a line, Enter calls that number
+        if self.number is None:
+            self.number = getattr(self.app, "window", None)
+        if self.number is None:
+            member = self.hall_app.hall.config.staff_member(self.hall_app.staff or "")
+            self.app.push_screen(WindowPickDialog(self.hall_app.hall.config,
+                                                  member.department if member else None),
+                                 self._picked)
+        else:
+            self._begin()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def _picked(self, number: int | None) -> None:
+        if number is None:
+            self.app.switch_mode("launcher")
+            return
+        self.number = number
+        self._begin()
+
+    def _begin(self) -> None:
+        assert self.number is not None
+        spec = self.hall_app.hall.window_spec(self.number)
+        config = self.hall_app.hall.config
+        names = "、".join(d.name for code in spec.departments
+                         if (d := config.department(code)) is not None)
+        self.query_one("#win-title", Label).update(f"[b]{spec.title}[/b]　{names}")
+        self.poll(force=True)
+
+    # -- polling -------------------------------------------------------------------------------
+
+    def poll(self, force: bool = False) -> None:
+        """Look for changes in a thread; reload the view only when something moved."""
+        if self.number is None or self._polling:
+            return
+        self._polling = True
+        self._check(self.number, None if force else self._seen)
+
+    def _key(self) -> Key:
+        hall = self.hall_app.hall
+        return hall.change_version(), hall.today(), int(hall.now().timestamp() // 60)
+
+    def _read(self, number: int) -> tuple[WindowView, Key]:
+        """The window's view and what it depends on (call inside a connection context)."""
+        key = self._key()  # read first: the view is at least this fresh
+        return self.hall_app.hall.window_view(number), key
+
+    @work(thread=True, group="window-poll", exit_on_error=False)
+    def _check(self, number: int, seen: Key | None) -> None:
+        hall = self.hall_app.hall
+        try:
+            with hall.db.connection_context():
+                key = self._key()
+                if self._trouble:
+                    self.post_message(self.Trouble(""))
+                if key == seen:
+                    return
+                self.post_message(self.Loaded(hall.window_view(number), key))
+        except Exception as exc:  # the database is away: keep the last picture, keep trying
+            self.post_message(self.Trouble(f"{type(exc).__name__}: {exc}"))
+        finally:
+            self._polling = False
+
+    def on_window_screen_trouble(self, message: Trouble) -> None:
+        self._trouble = message.text
+        if self.view is not None:
+            self._show_state(self.view)
+
+    def on_window_screen_loaded(self, message: Loaded) -> None:
+        self._apply(message.view, message.key)
+        if message.then == "no_show":
+            self._ask_no_show(message.view)
+
+    def _apply(self, view: WindowView, key: Key) -> None:
+        if self._seen is not None and key[1] == self._seen[1] and key[0] < self._seen[0]:
+            return  # an older read overtaken by a newer one
+        self._seen = key
+        self.view = view
+        self._show_state(view)
+        scale = 2 if self.size.width >= 140 and self.size.height >= 40 else 1
+        self.query_one(CurrentVisitPanel).show(view.current, view.paused, len(view.waiting),
+                                               scale, year=key[1].year)
+        waiting = self.query_one(WaitingList)
+        waiting.show(view.waiting, several_departments=len(view.departments) > 1)
+        self.query_one("#waiting").border_title = f"候谈 {len(view.waiting)} 人"
+        self.refresh_bindings()
+
+    def _show_state(self, view: WindowView) -> None:
+        head = self.query_one("#win-head")
+        head.set_class(view.paused, "-paused")
+        head.set_class(bool(self._trouble), "-trouble")
+        state = "[b]‖ 已暂停[/b]　F2 恢复服务" if view.paused else "● 服务中　[dim]F2 暂停[/]"
+        if self._trouble:
+            state = "[b]数据库暂时无法连接，正在重试[/b]　" + state
+        self.query_one("#win-state", Label).update(f"{state}　候谈 {len(view.waiting)} 人")
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self.call_after_refresh(self._apply, self.view, self._seen or (0, date.min, 0))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        paused = bool(self.view and self.view.paused)
+        if action == "pause":
+            return not paused
+        if action == "resume":
+            return paused
+        return True
+
+    # -- acts ----------------------------------------------------------------------------------
+
+    def _act(self, fn: Callable[..., Any], *args: Any, done: Callable[[Any], str]) -> None:
+        """Run ``fn(window, *args, actor)`` in a worker; report and reload afterwards."""
+        if self.number is None:
+            return
+        if self._busy:
+            self.notify("上一步操作尚未完成，请稍候", timeout=2)
+            return
+        actor = self.hall_app.staff
+        if not actor:
+            self.hall_app.action_switch_staff()
+            return
+        self._busy = True
+        self._run(self.number, fn, args, actor, done)
+
+    @work(thread=True, group="window-act", exit_on_error=False)
+    def _run(self, number: int, fn: Callable[..., Any], args: tuple[Any, ...], actor: str,
+             done: Callable[[Any], str]) -> None:
+        hall = self.hall_app.hall
+        try:
+            with hall.db.connection_context():
+                result = fn(number, *args, actor=actor)
+                view, key = self._read(number)
+            message: Message = self.Acted(done(result), view, key)
+        except (Refused, NotFound) as exc:
+            message = self.Failed(str(exc))
+        except Exception as exc:  # the database: say so, the screen stays usable
+            message = self.Failed(f"操作失败：{type(exc).__name__}: {exc}", error=True)
+        self.post_message(message)  # always: it clears the busy flag
+
+    def on_window_screen_acted(self, message: Acted) -> None:
+        self._busy = False
+        self._apply(message.view, message.key)
+        self.notify(message.text, markup=False, timeout=4)
+
+    def on_window_screen_failed(self, message: Failed) -> None:
+        self._busy = False
+        self.notify(message.text, markup=False, severity="error" if message.error else "warning",
+                    timeout=8 if message.error else 5)
+        self.poll(force=True)
+
+    def _ask(self, dialog: Any, callback: Callable[[Any], None]) -> None:
+        """Open a dialog; notifications would cover it at 80x24, so they go first."""
+        self.app.clear_notifications()
+        self.app.push_screen(dialog, callback)
+
+    def _title(self) -> str:
+        return self.hall_app.hall.window_spec(self.number or 0).title
+
+    def action_call_next(self) -> None:
+        title = self._title()
+        self._act(self.hall_app.hall.call_next, done=lambda notice: (
+            f"请 {notice.number} 号到{title}" if notice else "当前没有候谈的来访"))
+
+    def action_recall(self) -> None:
+        self._act(self.hall_app.hall.recall,
+                  done=lambda notice: f"重呼：请 {notice.number} 号到{self._title()}")
+
+    def action_start(self) -> None:
+        current = self.view.current if self.view else None
+        number = current.number if current else ""
+        self._act(self.hall_app.hall.start_interview, done=lambda _: f"{number} 开始接谈")
+
+    def action_pause(self) -> None:
+        self._act(self.hall_app.hall.pause, done=lambda _: f"{self._title()}已暂停，不再叫号")
+
+    def action_resume(self) -> None:
+        self._act(self.hall_app.hall.resume, done=lambda _: f"{self._title()}已恢复服务")
+
+    def action_call_number(self, number: str = "") -> None:
+        if self.view is None:
+            return
+        prefixes = [d.prefix for code in self.view.departments
+                    if (d := self.hall_app.hall.config.department(code)) is not None]
+        suggested = number or self.query_one(WaitingList).highlighted_number
+        self._ask(CallNumberDialog(prefixes, suggested), self._call_number)
+
+    def _call_number(self, number: str | None) -> None:
+        if number:
+            title = self._title()
+            self._act(self.hall_app.hall.call_number, number,
+                      done=lambda notice: f"请 {notice.number} 号到{title}")
+
+    @on(OptionList.OptionSelected, "#waiting-list")
+    def _waiting_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.action_call_number(event.option.id or "")
+
+    def _need_current(self, act: str) -> bool:
+        if self.view is None or self.view.current is None:
+            self.notify(f"{self._title()}当前没有来访，无法{act}", severity="warning",
+                        markup=False)
+            return False
+        return True
+
+    def action_finish(self) -> None:
+        if not self._need_current("办结"):
+            return
+        current = self.view.current  # type: ignore[union-attr]
+        assert current is not None
+        self._ask(OutcomeDialog(self.hall_app.hall.config.outcomes, current.number, current.name),
+                  self._finish)
+
+    def _finish(self, form: FinishForm | None) -> None:
+        if form is None:
+            return
+        hall = self.hall_app.hall
+        spec = hall.config.outcome(form.outcome)
+        name = spec.name if spec else form.outcome
+
+        def finish(window: int, *, actor: str) -> str:
+            return hall.finish(window, form.outcome, actor, note=form.note, reason=form.reason,
+                               channel=form.channel)
+
+        self._act(finish, done=lambda number: f"{number} 已办结：{name}")
+
+    def action_transfer(self) -> None:
+        if not self._need_current("转办"):
+            return
+        current = self.view.current  # type: ignore[union-attr]
+        assert current is not None
+        self._ask(TransferDialog(self.hall_app.hall.config.departments, current.department,
+                                 current.number),
+                  lambda form: self._confirm_transfer(current.number, form))
+
+    def _confirm_transfer(self, number: str, form: TransferForm | None) -> None:
+        if form is None:
+            return
+        dept = self.hall_app.hall.config.department(form.department)
+        name = dept.name if dept else form.department
+        message = (f"将 {number} 转办至「{name}」？\n来访人保留票号 {number} 和原排队顺序，"
+                   "本窗口随即空闲。")
+        self._ask(ConfirmDialog("确认转办", message, "转办"),
+                  lambda yes: self._transfer(form, name) if yes else None)
+
+    def _transfer(self, form: TransferForm, name: str) -> None:
+        hall = self.hall_app.hall
+
+        def transfer(window: int, *, actor: str) -> str:
+            return hall.transfer(window, form.department, actor, note=form.note)
+
+        self._act(transfer, done=lambda number: f"{number} 已转办至{name}，保留原排队顺序")
+
+    def action_no_show(self) -> None:
+        if self.number is not None and not self._busy:
+            self._check_no_show(self.number)  # the rule depends on the time: ask afresh
+
+    @work(thread=True, group="window-act", exit_on_error=False)
+    def _check_no_show(self, number: int) -> None:
+        try:
+            with self.hall_app.hall.db.connection_context():
+                view, key = self._read(number)
+        except Exception as exc:
+            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", error=True))
+        else:
+            self.post_message(self.Loaded(view, key, then="no_show"))
+
+    def _ask_no_show(self, view: WindowView) -> None:
+        current = view.current
+        if current is None or current.status != "called":
+            text = (f"{self._title()}当前没有来访，无法过号" if current is None
+                    else f"{current.number} 已在接谈，无法过号")
+            self.notify(text, severity="warning", markup=False)
+            return
+        if not current.no_show_allowed:
+            self.notify(current.no_show_hint, severity="warning", markup=False, timeout=6)
+            return
+        message_text = (f"{current.number} 已重呼 {current.recalls} 次仍未到，确认过号？\n"
+                        "过号后可到登记台重新排队（保留原顺序）。")
+        self._ask(ConfirmDialog("确认过号", message_text, "过号"),
+                  lambda yes: self._act(self.hall_app.hall.no_show,
+                                        done=lambda n: f"{n} 已过号") if yes else None)

@@ -1,0 +1,179 @@
+"""The demo hall: a living morning built through the facade, refusing a database in use."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+
+import main
+from config import HallConfig
+from hall.clock import FixedClock
+from hall.demo import DemoError, build_demo
+from hall.idnumber import parse_id_number
+from hall.service import Hall
+from models import (
+    AuditEvent,
+    Representative,
+    Ticket,
+    TicketEvent,
+    Visit,
+    Visitor,
+    open_database,
+)
+from tests.conftest import CST, MORNING
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(hall: Hall) -> tuple[Hall, str]:
+    return hall, build_demo(hall)
+
+
+def _today() -> list[Visit]:
+    return list(Visit.select().where(Visit.business_day == TODAY))
+
+
+def test_a_morning_of_tens_of_visitors_over_several_departments(demo) -> None:
+    hall, summary = demo
+    visits = _today()
+    assert 40 <= len(visits) <= 60
+    queues = [q for q in hall.queue_lengths() if q.issued]
+    assert len(queues) >= 6
+    assert sum(q.issued for q in queues) == len(visits)
+    assert len({v.category for v in visits}) >= 10
+    times = sorted(hall.local(v.registered_at) for v in visits)
+    assert times[0] >= MORNING.replace(hour=8, minute=30)
+    assert times[-1] <= MORNING.replace(hour=10, minute=30)  # 09:00: the morning runs to 10:30
+    assert "演示大厅已生成" in summary and "重复访" in summary and "集体访" in summary
+
+
+def test_earlier_working_days_and_repeat_visitors(demo) -> None:
+    hall, summary = demo
+    earlier = {v.business_day for v in Visit.select().where(Visit.business_day < TODAY)}
+    assert len(earlier) == 5 and all(day.weekday() < 5 for day in earlier)
+    repeats = [v for v in _today() if v.is_repeat]
+    assert len(repeats) >= 4
+    for visit in repeats:
+        file = hall.visitor_file(visit.visitor.id_number)
+        assert file is not None and file.visit_count >= 2
+        assert any(date.fromisoformat(s.date) < TODAY for s in file.visits)
+        assert {s.category for s in file.visits} == {visit.category}  # the same matter again
+    assert f"重复访 {len(repeats)} 人" in summary
+    # One regular came back with a new phone: the file was updated and the change audited.
+    assert AuditEvent.select().where(AuditEvent.action == "visitor.update").count() == 1
+
+
+def test_a_collective_visit_with_three_representatives(demo) -> None:
+    hall, _ = demo
+    collective = [v for v in _today() if v.people >= hall.config.collective.threshold]
+    assert len(collective) == 1
+    visit = collective[0]
+    assert visit.people == 8
+    reps = list(Representative.select().where(Representative.visit == visit)
+                .order_by(Representative.position))
+    assert len(reps) == 3
+    assert reps[0].id_number == visit.visitor.id_number  # the first representative registers
+
+
+@pytest.mark.usefixtures("demo")
+def test_priorities_people_and_actors(config: HallConfig) -> None:
+    visits = _today()
+    by_group = {g: [v for v in visits if v.priority == g] for g in ("elderly", "disabled",
+                                                                     "pregnant")}
+    assert len(by_group["elderly"]) >= 3 and len(by_group["disabled"]) == 1
+    assert len(by_group["pregnant"]) == 1
+    for visitor in Visitor.select():
+        person = parse_id_number(visitor.id_number, today=TODAY)  # valid, check character too
+        assert 1940 <= person.birth_date.year <= 2004
+        assert visitor.name and not any(ch.isdigit() for ch in visitor.name)
+        assert config.district(visitor.district) is not None
+        assert (visitor.sex, visitor.birth_date) == (person.sex, person.birth_date)
+    for visit in by_group["elderly"]:
+        assert parse_id_number(visit.visitor.id_number).age_on(TODAY) >= 70
+    actors = {v.registered_by for v in Visit.select()}
+    assert actors == {"desk01", "desk02"}
+    # Elderly tickets go first in their queue.
+    first = Ticket.select().where(Ticket.visit == by_group["elderly"][0]).get()
+    assert first.priority_rank == 0
+
+
+def test_the_windows_at_work(demo, config: HallConfig) -> None:
+    _, summary = demo
+    today = Counter(s for (s,) in Ticket.select(Ticket.status)
+                    .where(Ticket.business_day == TODAY).tuples())
+    assert today["done"] >= 5 and today["waiting"] >= 5
+    assert today["called"] + today["serving"] >= 1  # some windows are mid-interview at the end
+    earlier = Counter(s for (s,) in Ticket.select(Ticket.status)
+                      .where(Ticket.business_day < TODAY).tuples())
+    assert earlier["done"] >= 10 and not earlier["called"] and not earlier["serving"]
+    kinds = Counter(e.kind for e in TicketEvent.select())
+    assert kinds["called"] >= 30 and kinds["transferred"] >= 1 and kinds["recalled"] >= 2
+    assert kinds["no_show"] >= 1
+    finished = list(Visit.select().where(Visit.outcome != ""))
+    assert len({v.outcome for v in finished}) >= 5
+    for visit in finished:
+        outcome = config.outcome(visit.outcome)
+        assert outcome is not None and visit.finished_by.startswith("win")
+        if outcome.refusal:
+            assert visit.outcome_reason and visit.outcome_channel
+    roster = {s.login for s in config.staff}
+    assert {e.actor for e in AuditEvent.select()} <= roster
+    assert "窗口 5 个在岗" in summary
+
+
+def test_the_callers_clock_stands_still(hall: Hall, clock: FixedClock) -> None:
+    build_demo(hall)
+    assert clock.now() == MORNING
+
+
+def test_deterministic(tmp_path, config: HallConfig) -> None:
+    def people(name: str) -> list[tuple[str, str, str]]:
+        db = open_database(f"sqlite:///{tmp_path / name}")
+        build_demo(Hall(db, config, FixedClock(MORNING)))
+        rows = [(v.name, v.id_number, v.phone) for v in Visitor.select().order_by(Visitor.id)]
+        db.close()
+        return rows
+
+    assert people("a.db") == people("b.db")
+
+
+def test_refuses_a_database_that_holds_visitors(demo) -> None:
+    hall, _ = demo
+    before = Visit.select().count()
+    with pytest.raises(DemoError, match="已有来访人档案"):
+        build_demo(hall)
+    assert Visit.select().count() == before
+
+
+def test_a_real_clock_late_in_the_day(sqlite_url: str, config: HallConfig) -> None:
+    class Evening:  # not a FixedClock: the demo must not need one
+        def now(self) -> datetime:
+            return datetime(2026, 11, 24, 20, 15, tzinfo=CST)
+
+    hall = Hall(open_database(sqlite_url), config, Evening())
+    build_demo(hall)
+    visits = list(Visit.select().where(Visit.business_day == date(2026, 11, 24)))
+    assert 40 <= len(visits) <= 60
+    last = max(hall.local(v.registered_at) for v in visits)
+    assert last <= datetime(2026, 11, 24, 17, 0, tzinfo=CST)  # the hall closed at 17:00
+    assert last >= datetime(2026, 11, 24, 13, 0, tzinfo=CST)
+    hall.db.close()
+
+
+def test_the_cli(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("HALL_DATA", str(tmp_path))
+    monkeypatch.setenv("HALL_NOW", (MORNING + timedelta(hours=2)).isoformat())
+    for name in ("HALL_DB", "HALL_CONFIG", "HALL_STAFF"):
+        monkeypatch.delenv(name, raising=False)
+    url = f"sqlite:///{tmp_path / 'mine.db'}"
+    assert main.main(["--db", url, "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "演示大厅已生成" in out and url in out
+    assert main.main(["--db", url, "demo"]) == 2
+    assert "已有来访人档案" in capsys.readouterr().err
+    # Without --db the demo gets its own file in the data directory, not the hall's database.
+    assert main.main(["demo"]) == 0
+    assert (tmp_path / "demo.db").exists() and not (tmp_path / "hall.db").exists()
