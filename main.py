@@ -115,7 +115,7 @@ def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
     """
     from screens.app import HallApp
 
-    return HallApp(hall, staff=staff, start=start, window=window)
+    return HallApp(hall, staff=staff, start=start, window=window, data_dir=data_dir())
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -322,8 +322,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         summary = build_demo(hall)
     except DemoError as exc:
         raise UsageError(str(exc)) from None
+    from hall.demo import demo_end
+
     print(summary)
-    print(f"打开演示大厅：hall --db {args.db} --staff desk01")
+    end = demo_end(hall)
+    prefix = ""
+    if end > hall.now():
+        prefix = f"HALL_NOW={end.isoformat(timespec='minutes')} "
+    elif end < hall.now():
+        print("现在不在办公时间：演示停在上午 10:30，用下面的命令以那一刻打开大厅。")
+        prefix = f"HALL_NOW={end.isoformat(timespec='minutes')} "
+    print(f"打开演示大厅：{prefix}hall --db {args.db} --staff desk01")
     return 0
 
 
@@ -448,6 +457,9 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", cmd_tui)
     try:
         return func(args)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ConfigError as exc:
         print(exc, file=sys.stderr)
     except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:

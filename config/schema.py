@@ -185,7 +185,7 @@ class BoardSettings(_Model):
     """What the board shows and speaks; ``{number}`` and ``{window}`` are filled in."""
     read_numbers_in_chinese: bool = True
     """Speak R007 as 「R零零七」 and window 5 as 「五」, not as an English number."""
-    speech_command: list[str] = ["espeak-ng", "-v", "cmn", "{text}"]
+    speech_command: list[str] = ["espeak-ng", "-v", "cmn-latn-pinyin", "{text}"]
     """The offline speech command; ``{text}`` is replaced; empty list: bell and flash only."""
     speech_timeout_seconds: float = Field(15.0, gt=0)
     """A speech command running longer than this is stopped; the queue moves on."""

@@ -316,6 +316,20 @@ def _working_day_before(day: date, n: int) -> date:
     return day
 
 
+def demo_end(hall: Hall) -> datetime:
+    """When the demo's day stops: now during opening hours, else 10:30 with the hall still busy.
+
+    Outside opening hours (evening, night) a demo ending "now" would show an empty hall, so it
+    stops at 10:30 instead; open it with ``HALL_NOW`` set to that time to see the morning live.
+    """
+    tz = ZoneInfo(hall.config.hall.timezone)
+    now, today = hall.clock.now(), hall.today()
+    morning = datetime.combine(today, MIN_END, tz)
+    if morning <= now <= datetime.combine(today, CLOSES, tz):
+        return now
+    return morning
+
+
 def build_demo(hall: Hall, *, seed: int = SEED) -> str:
     """Fill ``hall``'s empty database with earlier days and a living morning; a Chinese summary.
 
@@ -324,8 +338,7 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
     """
     demo = _Demo(hall, seed)
     now, today = hall.clock.now(), hall.today()
-    end = max(min(now, datetime.combine(today, CLOSES, demo.tz)),
-              datetime.combine(today, MIN_END, demo.tz))
+    end = demo_end(hall)
     with write_transaction(hall.db):
         if Visitor.select().exists():
             raise DemoError("数据库中已有来访人档案：演示数据只能生成到空数据库，"

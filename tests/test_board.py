@@ -60,7 +60,7 @@ def speech(tmp_path: Path) -> tuple[Path, Path]:
 def board_config(speech: tuple[Path, Path]) -> HallConfig:
     """The shipped hall, speaking through the fake command."""
     script, _ = speech
-    return config_with(('speech_command: [espeak-ng, -v, cmn, "{text}"]',
+    return config_with(('speech_command: [espeak-ng, -v, cmn-latn-pinyin, "{text}"]',
                         f'speech_command: ["{script}", "{{text}}"]'))
 
 
@@ -197,7 +197,7 @@ async def test_the_board_rides_out_a_database_outage(
 @run_async
 async def test_without_a_voice_the_board_rings_and_flashes(
         sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = config_with(('speech_command: [espeak-ng, -v, cmn, "{text}"]',
+    config = config_with(('speech_command: [espeak-ng, -v, cmn-latn-pinyin, "{text}"]',
                           "speech_command: []"))
     hall = Hall(open_database(sqlite_url), config, FixedClock(MORNING))
     hall.issue(form(id_number=distinct_id(1), category="reform"), actor="desk01")

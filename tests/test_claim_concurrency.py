@@ -404,7 +404,8 @@ def test_terminals_sharing_one_window_never_hold_two_visitors(
     numbers = [number for called, _ in reports for number in called]
     assert sorted(numbers) == sorted(set(numbers)) and len(numbers) == total
     assert check_nothing_lost(hall.db, total) == Counter(done=total)
-    assert sum(refused for _, refused in reports) > 0  # the terminals did get in each other's way
+    # Whether the terminals actually collided depends on scheduling, so it is not asserted: the
+    # invariants above must hold either way (and did fail when the window row lock was removed).
 
 
 def test_window_killed_mid_call_loses_nothing(

@@ -27,7 +27,7 @@ def board_hall(tmp_path: Path) -> Hall:
     db = open_database(f"sqlite:///{tmp_path / 'hall.db'}")
     ensure_schema(db)
     Setting.create(key="query_secret", value="00" * 32)
-    config = config_with(('speech_command: [espeak-ng, -v, cmn, "{text}"]',
+    config = config_with(('speech_command: [espeak-ng, -v, cmn-latn-pinyin, "{text}"]',
                           "speech_command: []"))
     clock = FixedClock(MORNING)
     hall = Hall(db, config, clock)
