@@ -195,7 +195,9 @@ class _Demo:
         served = set(self.config.window(number).departments)  # type: ignore[union-attr]
         elsewhere = [d.code for d in self.config.departments
                      if d.code not in served and d.code in self._staffed_departments()]
-        if "xfj" in served and elsewhere and self.rng.random() < 0.12:
+        # The first visitor general reception finishes is always sent on, so a demo shows one.
+        first = not self.tally.acts["transferred"]
+        if "xfj" in served and elsewhere and (first or self.rng.random() < 0.12):
             to = self.rng.choice(elsewhere)
             name = self.config.department(to).name  # type: ignore[union-attr]
             self.hall.transfer(number, to, actor, note=f"经初步接谈，属{name}职责，转办")

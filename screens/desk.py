@@ -110,6 +110,10 @@ class DeskScreen(Screen[None]):
         return self.query_one(DeskForm)
 
     def compose(self) -> ComposeResult:
+        # Size classes before the first mount: set on resize they would restyle every widget.
+        width, height = self.app.size
+        self.set_class(width >= 120, "-wide")
+        self.set_class(height >= 32, "-tall")
         yield TopBar("登记分流台")
         with Horizontal(id="desk-body"):
             yield DeskForm(id="desk-form")

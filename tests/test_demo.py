@@ -10,7 +10,7 @@ import pytest
 import main
 from config import HallConfig
 from hall.clock import FixedClock
-from hall.demo import DemoError, build_demo
+from hall.demo import DemoError, build_demo, demo_end
 from hall.idnumber import parse_id_number
 from hall.service import Hall
 from models import (
@@ -121,7 +121,7 @@ def test_the_windows_at_work(demo, config: HallConfig) -> None:
             assert visit.outcome_reason and visit.outcome_channel
     roster = {s.login for s in config.staff}
     assert {e.actor for e in AuditEvent.select()} <= roster
-    assert "窗口 5 个在岗" in summary
+    assert "窗口 14 个在岗" in summary
 
 
 def test_the_callers_clock_stands_still(hall: Hall, clock: FixedClock) -> None:
@@ -158,8 +158,10 @@ def test_a_real_clock_late_in_the_day(sqlite_url: str, config: HallConfig) -> No
     visits = list(Visit.select().where(Visit.business_day == date(2026, 11, 24)))
     assert 40 <= len(visits) <= 60
     last = max(hall.local(v.registered_at) for v in visits)
-    assert last <= datetime(2026, 11, 24, 17, 0, tzinfo=CST)  # the hall closed at 17:00
-    assert last >= datetime(2026, 11, 24, 13, 0, tzinfo=CST)
+    # After hours the demo stops at 10:30, so the hall is still busy when opened at that time.
+    assert datetime(2026, 11, 24, 9, 30, tzinfo=CST) <= last <= datetime(2026, 11, 24, 10, 30,
+                                                                         tzinfo=CST)
+    assert demo_end(hall) == datetime(2026, 11, 24, 10, 30, tzinfo=CST)
     hall.db.close()
 
 
