@@ -9,6 +9,8 @@ terminals on one host share one file. PostgreSQL is for terminals on several mac
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
@@ -76,9 +78,29 @@ def _connect(url: str) -> peewee.Database:
     raise DatabaseURLError(f"不支持的数据库地址“{url}”：应为 SQLite 文件路径或 postgresql://…")
 
 
+class _HallSqlite(peewee.SqliteDatabase):
+    """SQLite whose connection set-up survives terminals starting together on a new file.
+
+    Switching a new database to WAL needs an exclusive lock, and SQLite can answer "database is
+    locked" at once, without waiting for the busy timeout, while another connection is doing the
+    same. The pragmas are idempotent, so they are simply tried again for a while.
+    """
+
+    def _set_pragmas(self, conn: Any) -> None:
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                super()._set_pragmas(conn)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+
 def _sqlite(path: str) -> peewee.SqliteDatabase:
-    return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS,
-                                 autoconnect=True)
+    return _HallSqlite(path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS,
+                       autoconnect=True)
 
 
 def is_sqlite(db: peewee.Database | None = None) -> bool:
