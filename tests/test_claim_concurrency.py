@@ -422,7 +422,9 @@ def test_window_killed_mid_call_loses_nothing(
                             hold=30.0 if round_no < 2 else 0.0, tag=f"-{round_no}")
 
     # Window 1 keeps calling (slowly) through every kill, so the victim dies under contention.
-    companion = spawn_window(db_url, config_path, 1, stop, tmp_path, throttle=0.2)
+    # Slowly enough that it cannot empty the queue however long a loaded machine makes the test
+    # run: with nothing waiting the victim would make no progress before its kill.
+    companion = spawn_window(db_url, config_path, 1, stop, tmp_path, throttle=1.0)
     pending = life(0)
     fill_queue(hall, clock, total)
     wait_ready(companion)
