@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from config import DEFAULT_CONFIG, HallConfig, load_config_text
@@ -47,3 +50,13 @@ def row_counts() -> dict[str, int]:
 
     return {m._meta.table_name: m.select().count()
             for m in (Visitor, Visit, Representative, Ticket, TicketEvent, AuditEvent)}
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async (Pilot) test in its own event loop (no asyncio plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run

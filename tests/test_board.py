@@ -9,15 +9,13 @@ fake speech command that logs what it says (see tests/test_announce.py).
 from __future__ import annotations
 
 import asyncio
-import functools
 import html
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import peewee
 import pytest
@@ -34,21 +32,12 @@ from screens.board import BoardScreen, SeenIds, unannounced
 from screens.board_widgets import banner, big_rows, template_parts
 from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
-from tests.helpers import config_with, distinct_id, form
+from tests.helpers import config_with, distinct_id, form, run_async
 from tests.test_announce import fake_speech, notice, spoken_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云", "慕容秋水", "东方既白"]
 
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test in its own event loop (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 @pytest.fixture

@@ -6,11 +6,7 @@ clock of conftest, at 80x24 and, for the main path, 120x40.
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -32,6 +28,7 @@ from screens.widgets.banner import VisitorBanner
 from screens.widgets.bignumber import BigNumber
 from screens.widgets.picker import Picker
 from screens.widgets.queue import QueuePanel
+from tests.helpers import run_async
 
 
 def make_id(first17: str) -> str:
@@ -46,15 +43,6 @@ BAD_ID = NEW_ID[:17] + ("0" if NEW_ID[17] != "0" else "1")  # wrong check charac
 
 SIZES = [(80, 24), (120, 40)]
 
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test in its own event loop (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 @pytest.fixture

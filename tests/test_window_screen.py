@@ -8,15 +8,13 @@ Monday 09:00); its thread workers use their own connections. Another terminal is
 from __future__ import annotations
 
 import asyncio
-import functools
 import html
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -33,21 +31,12 @@ from screens.widgets.bignumber import BigNumber
 from screens.widgets.waiting import WaitingList
 from screens.window import WindowScreen
 from screens.window_forms import OutcomeDialog, TransferDialog
-from tests.helpers import distinct_id, form
+from tests.helpers import distinct_id, form, run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云"]
 PHONE = "13912345678"
 
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test in its own event loop (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 @pytest.fixture
