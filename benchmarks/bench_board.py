@@ -3,14 +3,14 @@
     .venv/bin/python benchmarks/bench_board.py
     .venv/bin/python benchmarks/bench_board.py --pg postgresql://postgres@127.0.0.1:5432/test
 
-(a) The poll the board runs every 0.5 s when nothing changed: ``Hall.today()`` and
+(a) The poll the board runs every ``POLL_SECONDS`` when nothing changed: ``Hall.today()`` and
     ``Hall.change_version()`` (one primary-key read) on the board's long-lived connection,
     median/p99 in microseconds, beside the same SELECT through a bare sqlite3 connection; and
     the reload the board does when the counter moved.
 (b) From a call in one process to the board's repaint in another: the board app runs headless in
     this process; a caller process records time.time() just before ``Hall.call_next`` (the call
     itself in-process, so interpreter start-up is not counted), and the board records time.time()
-    when the screen refreshed with the new number. ~30 calls at random moments against the 0.5 s
+    when the screen refreshed with the new number. ~30 calls at random moments against that
     poll. A few calls go through the whole ``hall call`` command (time taken before the process
     is spawned) for the figure a window script would see.
 
@@ -47,6 +47,7 @@ from hall.errors import Refused  # noqa: E402
 from hall.registration import Registration  # noqa: E402
 from hall.service import Hall  # noqa: E402
 from models import open_database  # noqa: E402
+from screens.board import POLL_SECONDS  # noqa: E402
 
 NOW = "2026-11-23T10:00:00+08:00"
 WINDOWS = (1, 2, 3)  # the 信访局 windows
@@ -197,7 +198,7 @@ async def bench_repaint(url: str, label: str) -> None:
     ms = [x * 1000 for x in latencies]
     print(f"  {label:<10} call -> board repaint: p50 {pct(ms, 0.5):5.0f} ms  p99 "
           f"{pct(ms, 0.99):5.0f} ms  min {min(ms):4.0f}  max {max(ms):4.0f}  ({len(ms)} calls, "
-          f"caller in another process, poll every 0.5 s)")
+          f"caller in another process, poll every {POLL_SECONDS} s)")
     ms = [x * 1000 for x in cli_latencies]
     print(f"  {label:<10} `hall call` -> repaint:   p50 {pct(ms, 0.5):5.0f} ms  p99 "
           f"{pct(ms, 0.99):5.0f} ms  ({len(ms)} calls, includes the CLI's start-up)")
