@@ -88,6 +88,10 @@ def current_version(db: pw.Database) -> int:
 
 def ensure_schema(db: pw.Database) -> int:
     """Create or upgrade the schema; returns the version the database was at before."""
+    # Every terminal and command starts here: a database already at this version needs two reads,
+    # not a write lock (which would queue behind the windows' claims) nor PostgreSQL's catalogue.
+    if current_version(db) == SCHEMA_VERSION:
+        return SCHEMA_VERSION
     if not is_sqlite(db):
         return _ensure_schema(db)
     # SQLite changes a column by rebuilding its table (playhouse.migrate): with foreign keys
