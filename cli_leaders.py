@@ -29,6 +29,7 @@ from typing import Any
 from main import (
     UsageError,
     _print_json,
+    cmd_tui,
     load,
     open_hall,
     print_ticket,
@@ -239,6 +240,8 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the reception-day commands to ``hall``'s sub-command parser."""
+    sub.add_parser("leaders", parents=[common],
+                   help="领导接待日管理（日历、排定、发布、预约）").set_defaults(func=cmd_tui)
     p = sub.add_parser("leader-days", parents=[common],
                        help="领导接待日：列表、添加、取消、生成、发布、导出")
     p.add_argument("--month", help="YYYY-MM（默认本月）")
