@@ -43,3 +43,24 @@ def book_rounds(url: str, barrier: Any, rounds: list[tuple[int, str]], slow: boo
     except Exception:
         out["errors"].append(traceback.format_exc())
     results.put(out)
+
+
+def check_in_once(url: str, barrier: Any, booking_id: int, results: Any) -> None:
+    """Check the same booking in at the same moment as the other workers."""
+    out: dict[str, Any] = {"number": None, "refused": "", "errors": []}
+    try:
+        hall = open_hall(url)
+        barrier.wait(timeout=60)
+        try:
+            out["number"] = hall.check_in(booking_id, actor="desk01").number
+        except Exception as exc:
+            from hall.errors import Refused
+
+            if isinstance(exc, Refused):
+                out["refused"] = str(exc)
+            else:
+                out["errors"].append(f"{type(exc).__name__}: {exc}")
+        hall.db.close()
+    except Exception:
+        out["errors"].append(traceback.format_exc())
+    results.put(out)

@@ -65,3 +65,22 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
         assert (view.booked, view.waitlisted, view.capacity) == (2, 1, 2)
         seqs = [b.seq for b in LeaderBooking.select().where(LeaderBooking.day == day_id)]
         assert sorted(seqs) == [1, 2, 3]  # booking order without gap or duplicate
+
+
+def test_two_desks_checking_one_booking_in_make_one_ticket(fresh: tuple[str, Hall]) -> None:
+    url, hall = fresh
+    day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:00", 2, actor="mgr01").id
+    person = distinct_id(7)
+    hall.issue(form(id_number=person), actor="desk01")
+    booking = hall.book(day, person, actor="desk01").booking.id
+    hall.db.close()
+    results = run_workers(leader_workers.check_in_once, [(url, booking)] * 2)
+    assert [e for r in results for e in r["errors"]] == []
+    numbers = [r["number"] for r in results if r["number"]]
+    assert numbers == ["D001"]
+    assert [r["refused"] for r in results if r["refused"]] == [
+        f"预约 {booking} 已签到（票号 D001）"]
+    hall.db.connect(reuse_if_open=True)
+    from models import Ticket
+
+    assert Ticket.select().where(Ticket.department == "leader").count() == 1
