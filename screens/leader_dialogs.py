@@ -3,6 +3,7 @@
 - :class:`DayFormDialog` -> the added or edited day: leader, date, time, capacity, room, topic,
   walk-ins; Ctrl+S saves, errors appear under their fields in Chinese.
 - :class:`RuleFormDialog` -> the added rule (每月/每周/每季度).
+- :class:`RuleListDialog` -> whether the rules changed: the rules in force, N adds, D retires.
 - :class:`ReasonDialog` -> the reason a day is cancelled.
 - :class:`NoticeDialog` -> a result to read (whom to notify after a cancellation).
 
@@ -307,3 +308,102 @@ class NoticeDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class RuleListDialog(ModalScreen[bool]):
+    """The rules in force: the configured ones (edited in hall.yaml) and the managers' ones.
+
+    N adds a rule, D retires the highlighted manager's rule (the days it planned stay); returns
+    True when anything changed.
+    """
+
+    CSS_PATH = "leader_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "关闭", id="rules.close"),
+        Binding("n", "add", "新增规则", id="rules.add"),
+        Binding("d", "retire", "停用", id="rules.retire"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = False
+        self.rules: list[RuleView] = []
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+
+        with Vertical(id="rule-list", classes="dialog"):
+            yield Label("接待规则", classes="dialog-title")
+            yield OptionList(id="rule-options")
+            yield Label(id="rule-message", classes="dialog-error")
+            yield Label("N 新增　D 停用选中的规则　Esc 关闭（“配置”规则请改 hall.yaml）",
+                        classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="rule-list", exit_on_error=False)
+    def _load(self) -> None:
+        app = self.hall_app
+        rules = app.db_call(app.hall.rules)
+        self.app.call_from_thread(self._show, rules)
+
+    def _show(self, rules: list[RuleView]) -> None:
+        from rich.text import Text
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        self.rules = rules
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for r in rules:
+            source = ("配置", "dim") if r.rule_id is None else (f"规则{r.rule_id}", "cyan")
+            extra = "　".join(x for x in (f"{r.capacity}人", r.topic,
+                                          "现场排队" if r.walk_ins else "") if x)
+            options.add_option(Option(Text.assemble(source, " ", (r.leader_label, "bold"), " ",
+                                                    r.description, (f"　{extra}", "dim"))))
+        if rules:
+            options.highlighted = 0
+        options.focus()
+
+    def action_add(self) -> None:
+        self.app.push_screen(RuleFormDialog(), self._added)
+
+    def _added(self, rule: RuleView | None) -> None:
+        if rule is not None:
+            self.changed = True
+            self._load()
+
+    def action_retire(self) -> None:
+        from textual.widgets import OptionList
+
+        index = self.query_one(OptionList).highlighted
+        if index is None or index >= len(self.rules):
+            return
+        rule = self.rules[index]
+        if rule.rule_id is None:
+            self.query_one("#rule-message", Label).update(
+                "这是配置文件中的规则：请在 hall.yaml 的 leaders 中修改")
+            return
+        self._retire(rule.rule_id)
+
+    @work(thread=True, exclusive=True, group="rule-list", exit_on_error=False)
+    def _retire(self, rule_id: int) -> None:
+        app = self.hall_app
+        try:
+            app.db_call(app.hall.retire_rule, rule_id, app.staff or "")
+        except (NotFound, Refused) as exc:
+            self.app.call_from_thread(self.query_one("#rule-message", Label).update, str(exc))
+            return
+        self.changed = True
+        self.app.call_from_thread(self.query_one("#rule-message", Label).update,
+                                  f"规则 {rule_id} 已停用（已生成的接待日保留）")
+        rules = app.db_call(app.hall.rules)
+        self.app.call_from_thread(self._show, rules)
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

@@ -9,8 +9,9 @@ and their bookings (visitors masked) beside or below it:
 * ←→↑↓ move through the days (into the next month too), PgUp/PgDn change month, T today.
 * G plans the shown month from the rules (holidays and weekends moved, 调休 Saturdays kept) and
   publishes what falls within ``publish_days_ahead``: one key for the monthly chore.
-* N adds a one-off day on the selected date, R a rule; E edits the selected reception, P
-  publishes it early, X cancels it with a reason and lists whom to notify; B books a visitor.
+* N adds a one-off day on the selected date; E edits the selected reception, P publishes it
+  early, X cancels it with a reason and lists whom to notify; B books a visitor. R lists the
+  rules in force, where N adds one and D retires one.
 * Tab moves between the calendar and the date's receptions (when a date has several, ↑↓ there
   picks which one the keys act on); L switches to a list of the month's days.
 * S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
@@ -39,7 +40,7 @@ from textual.widgets.option_list import Option
 from hall.errors import NotFound, Refused
 from hall.leader_views import DayDetail, LeaderDayView
 from hall.schedule import holiday_name, month_bounds, working_day
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, RuleFormDialog
+from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, RuleListDialog
 from screens.widgets.monthgrid import MonthGrid
 from screens.widgets.topbar import TopBar
 
@@ -75,7 +76,7 @@ class LeadersScreen(Screen[None]):
         Binding("p", "publish", "发布", show=False, id="leaders.publish"),
         Binding("x", "cancel_day", "取消", id="leaders.cancel_day"),
         Binding("b", "book", "预约", id="leaders.book"),
-        Binding("r", "add_rule", "规则", id="leaders.add_rule"),
+        Binding("r", "rules", "规则", id="leaders.rules"),
         Binding("l", "toggle_list", "列表", id="leaders.list"),
         Binding("s", "export", "导出", id="leaders.export"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="leaders.launcher"),
@@ -346,10 +347,10 @@ class LeadersScreen(Screen[None]):
         if day is not None:
             self._after(f"已保存：{day.date} {day.leader_label}（{day.status_label}）")
 
-    def action_add_rule(self) -> None:
+    def action_rules(self) -> None:
         if self._staff():
-            self.app.push_screen(RuleFormDialog(), lambda rule: rule and self._after(
-                f"已添加规则：{rule.leader_label} {rule.description}（按 G 生成）"))
+            self.app.push_screen(RuleListDialog(), lambda changed: changed and self._after(
+                "规则已更新：按 G 按新规则生成本月接待日"))
 
     def action_publish(self) -> None:
         detail = self.current_detail()

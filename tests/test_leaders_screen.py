@@ -20,7 +20,13 @@ from screens.app import HallApp
 from screens.booking_dialog import BookingDialog
 from screens.desk import DeskScreen
 from screens.launcher import LauncherScreen
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, RuleFormDialog
+from screens.leader_dialogs import (
+    DayFormDialog,
+    NoticeDialog,
+    ReasonDialog,
+    RuleFormDialog,
+    RuleListDialog,
+)
 from screens.leaders import LeadersScreen
 from screens.ticket import TicketScreen
 from screens.widgets.banner import VisitorBanner
@@ -142,10 +148,18 @@ async def test_adding_editing_and_cancelling_a_day(hall: Hall, tmp_path: Path) -
 
 
 @run_async
-async def test_a_rule_from_the_screen(hall: Hall, tmp_path: Path) -> None:
+async def test_rules_from_the_screen(hall: Hall, tmp_path: Path) -> None:
     async with manager(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("r")
+        await settle(pilot)
+        listing = pilot.app.screen
+        assert isinstance(listing, RuleListDialog)
+        assert listing.query_one(OptionList).option_count == 4  # the configured rules
+        await pilot.press("d")  # a configured rule is edited in hall.yaml, not here
+        await settle(pilot)
+        assert "hall.yaml" in str(listing.query_one("#rule-message", Label).render())
+        await pilot.press("n")
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, RuleFormDialog)
@@ -156,9 +170,19 @@ async def test_a_rule_from_the_screen(hall: Hall, tmp_path: Path) -> None:
         dialog.query_one("#days", Input).value = "3，20"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, LeadersScreen)
+        assert pilot.app.screen is listing
         assert [r.description for r in hall.rules() if r.rule_id] == [
             "每月3日、20日 09:00–11:30"]
+        options = listing.query_one(OptionList)
+        assert options.option_count == 5
+        options.highlighted = 4
+        await pilot.press("d")
+        await settle(pilot)
+        assert "已停用" in str(listing.query_one("#rule-message", Label).render())
+        assert [r for r in hall.rules() if r.rule_id] == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LeadersScreen)
 
 
 @run_async
