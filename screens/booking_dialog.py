@@ -12,6 +12,7 @@ Returns the :class:`hall.views.IssuedTicket` of a check-in, or None.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 def day_text(d: LeaderDayView) -> str:
     """「12-01 周二 09:00 张伟副市长 领导接访室 余5」"""
-    weekday = "一二三四五六日"[__import__("datetime").date.fromisoformat(d.date).weekday()]
+    weekday = "一二三四五六日"[date.fromisoformat(d.date).weekday()]
     room = f"余{d.free}" if d.free else f"满·候补{d.waitlisted}"
     return f"{d.date[5:]} 周{weekday} {d.start} {d.leader_label} {d.room} {room}"
 
