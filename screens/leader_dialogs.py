@@ -226,13 +226,12 @@ class RuleFormDialog(_Form):
         try:
             rule = self.rule()
         except ValidationError as exc:
+            from config.loader import _problem  # the configuration's Chinese wording
+
             errors = {}
             for err in exc.errors():
                 key = str(err["loc"][0]) if err["loc"] else ""
-                message = str(err["msg"]).removeprefix("Value error, ")
-                if err["type"] == "greater_than_equal" and key == "capacity":
-                    message = "名额至少为 1"
-                errors[key or "form"] = message
+                errors[key or "form"] = _problem("", {}, err).message
             general = errors.pop("form", "")
             self.show_errors(errors, general)
             return
