@@ -71,6 +71,7 @@ class BookingOps:
         def _lock_day(self, day_id: int) -> LeaderDay: ...
         def _day(self, day_id: int) -> LeaderDay: ...
         def leader_day(self, day_id: int) -> LeaderDayView: ...
+        def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]: ...
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -98,10 +99,9 @@ class BookingOps:
         person = self._person(id_number)
         visitor = Visitor.get_or_none(Visitor.id_number == person.value)
         bookings = self.bookings_of(person.value) if visitor is not None else []
-        ids = [d.id for d in LeaderDay.select(LeaderDay.id).where(
+        days = self._day_views(list(LeaderDay.select().where(
             (LeaderDay.date >= self.today()) & LeaderDay.status.in_(("published", "held")))
-            .order_by(LeaderDay.date, LeaderDay.start)]
-        days = [self.leader_day(i) for i in ids]
+            .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id)))
         return DeskBookings(mask_id_number(person.value), visitor is not None,
                             visitor.name if visitor else "", tuple(bookings), tuple(days))
 

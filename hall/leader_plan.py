@@ -155,7 +155,7 @@ class PlanOps:
             if due:
                 LeaderDay.update(status="published", published_at=at, published_by=actor).where(
                     LeaderDay.id.in_([d.id for d in due])).execute()
-                self._audit(actor, "leader_day.publish", "leader_day", len(due), at,
+                self._audit(actor, "leader_day.publish", "leader_day", f"≤{horizon}", at,
                             {"days": [d.id for d in due]})
                 self._bump(LEADERS)
         return [self.leader_day(d.id) for d in due]
