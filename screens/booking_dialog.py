@@ -5,7 +5,8 @@ day: the most frequent use) or "I want to see the leader" (booking). The ID numb
 the desk form when it holds a valid one, so the usual check-in is F7, Enter: the visitor's booking
 of today is listed first and highlighted, and Enter turns it into a ticket in the leader room's
 queue (the desk then shows the ticket as after F5). Booking is F7, ↓ to the day, Enter. C cancels
-the highlighted booking (the waiting list moves up). Esc goes back to the desk form.
+the highlighted booking (the waiting list moves up); M then Enter on a day moves it there (改约,
+the old booking kept). Esc goes back to the desk form.
 
 Returns the :class:`hall.views.IssuedTicket` of a check-in, or None.
 """
@@ -46,6 +47,7 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "返回", id="booking.cancel"),
         Binding("c", "cancel_booking", "取消预约", id="booking.cancel_booking"),
+        Binding("m", "move_booking", "改约", id="booking.move_booking"),
     ]
 
     def __init__(self, id_number: str = "", day_id: int | None = None) -> None:
@@ -54,6 +56,7 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
         self.day_id = day_id  # the manager screen's selected day: highlighted when bookable
         self.found: DeskBookings | None = None
         self._busy = False
+        self._moving: int | None = None  # the booking being moved (改约): Enter on a day moves it
 
     @property
     def hall_app(self) -> HallApp:
@@ -67,7 +70,7 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
             yield Label(id="booking-who")
             yield OptionList(id="booking-list")
             yield Label(id="booking-message")
-            yield Label("Enter 签到/预约　C 取消预约　Esc 返回", classes="dialog-hint")
+            yield Label("Enter 签到/预约　C 取消预约　M 改约　Esc 返回", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#booking-list", OptionList).display = False
@@ -149,8 +152,13 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
             return
         kind, _, number = event.option.id.partition("-")
         if kind == "booking":
+            self._moving = None
             self._busy = True
             self._check_in(int(number))
+        elif self._moving is not None:
+            self._busy = True
+            self._move(self._moving, int(number))
+            self._moving = None
         else:
             self._busy = True
             self._book(int(number))
@@ -181,16 +189,42 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
                      "依次递补")
         self.app.call_from_thread(self._done, text, True)
 
-    def action_cancel_booking(self) -> None:
+    def _highlighted_booking(self, key: str) -> int | None:
         options = self.query_one("#booking-list", OptionList)
         if self._busy or not options.display or options.highlighted is None:
-            return
+            return None
         option = options.get_option_at_index(options.highlighted)
         if not (option.id or "").startswith("booking-"):
-            self.query_one("#booking-message", Label).update("请选中一条预约再按 C 取消")
+            self.query_one("#booking-message", Label).update(f"请选中一条预约再按 {key}")
+            return None
+        return int((option.id or "").removeprefix("booking-"))
+
+    def action_cancel_booking(self) -> None:
+        booking_id = self._highlighted_booking("C 取消")
+        if booking_id is not None:
+            self._busy = True
+            self._cancel(booking_id)
+
+    def action_move_booking(self) -> None:
+        booking_id = self._highlighted_booking("M 改约")
+        if booking_id is not None:
+            self._moving = booking_id
+            self.query_one("#booking-message", Label).update(
+                Text(f"改约预约 {booking_id}：选中要改到的接待日，按 Enter", style="bold"))
+
+    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+    def _move(self, booking_id: int, day_id: int) -> None:
+        app = self.hall_app
+        try:
+            result = app.db_call(app.hall.reschedule, booking_id, day_id, app.staff or "")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self._done, str(exc))
             return
-        self._busy = True
-        self._cancel(int((option.id or "").removeprefix("booking-")))
+        b = result.booking
+        text = f"已改约到 {b.date} {b.start} {b.leader_label}（预约 {b.id}，{b.status_label}）"
+        if result.promoted is not None:
+            text += f"；原日期候补 {result.promoted.name_masked} 已递补，请通知"
+        self.app.call_from_thread(self._done, text, True)
 
     @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
     def _cancel(self, booking_id: int) -> None:

@@ -288,3 +288,26 @@ async def test_the_repeat_visit_banner_shows_the_leaders_case(hall: Hall,
         await settle(pilot)
         banner = str(pilot.app.screen.query_one(VisitorBanner).render())
         assert "包案 张伟副市长（2026-11-23）：安置房久拖未交付" in banner
+
+
+@run_async
+async def test_f7_moves_a_booking_to_another_day(hall: Hall, tmp_path: Path) -> None:
+    other = hall.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 5, actor="mgr01")
+    first = hall.book(1, distinct_id(1), actor="desk01").booking
+    async with desk(hall, tmp_path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.screen.query_one("#id_number", Input).insert_text_at_cursor(distinct_id(1))
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, BookingDialog)
+        await pilot.press("m")  # the booking of today is highlighted
+        await settle(pilot)
+        assert "改约预约" in str(dialog.query_one("#booking-message", Label).render())
+        await pilot.press("down", "enter")  # the 30th
+        await settle(pilot)
+        assert "已改约到 2026-11-30" in str(dialog.query_one("#booking-message", Label).render())
+    moved = LeaderBooking.get(LeaderBooking.previous == first.id)
+    assert (moved.day_id, moved.status) == (other.id, "booked")
+    assert LeaderBooking.get_by_id(first.id).status == "rescheduled"
