@@ -162,19 +162,13 @@ def cmd_day_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_day_export(args: argparse.Namespace) -> int:
-    from hall.leader_export import schedule_csv, schedule_ics
-    from hall.schedule import month_bounds
+    from hall.leader_export import month_schedule
 
     month = _month(args.month)
     if month is None or not (args.csv or args.ics):
         raise UsageError("请用 --month YYYY-MM 指定月份，并用 --csv FILE 或 --ics FILE 指定文件")
-    hall = open_hall(args)
-    days = [d for d in hall.leader_days(*month_bounds(*month)) if d.status != "planned"]
-    if args.csv:
-        text, target = schedule_csv(days), args.csv
-    else:
-        cfg = hall.config.hall
-        text, target = schedule_ics(days, cfg.name, cfg.code, cfg.timezone, hall.now()), args.ics
+    days, csv_text, ics_text = month_schedule(open_hall(args), *month)
+    text, target = (csv_text, args.csv) if args.csv else (ics_text, args.ics)
     try:
         Path(target).write_text(text, encoding="utf-8", newline="")
     except OSError as exc:

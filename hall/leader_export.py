@@ -21,13 +21,27 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hall.leader_views import LeaderDayView
+from hall.schedule import month_bounds
+
+if TYPE_CHECKING:
+    from hall.service import Hall
 
 CSV_HEADER = ("编号", "日期", "星期", "开始", "结束", "接待人", "职务", "类别", "地点", "主题",
               "名额", "已预约", "候补", "接受现场排队", "状态", "备注")
 _WEEKDAYS = "一二三四五六日"
+
+
+def month_schedule(hall: Hall, year: int, month: int) -> tuple[list[LeaderDayView], str, str]:
+    """A month's published schedule (published, held and cancelled days; not the planned ones)
+    and its CSV and iCalendar texts."""
+    days = [d for d in hall.leader_days(*month_bounds(year, month)) if d.status != "planned"]
+    cfg = hall.config.hall
+    return (days, schedule_csv(days),
+            schedule_ics(days, cfg.name, cfg.code, cfg.timezone, hall.now()))
 
 
 def schedule_csv(days: Iterable[LeaderDayView]) -> str:

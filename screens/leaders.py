@@ -40,7 +40,8 @@ from textual.widgets.option_list import Option
 from hall.errors import NotFound, Refused
 from hall.leader_views import DayDetail, LeaderDayView
 from hall.schedule import holiday_name, month_bounds, working_day
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, RuleListDialog
+from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog
+from screens.rule_dialogs import RuleListDialog
 from screens.widgets.monthgrid import MonthGrid
 from screens.widgets.topbar import TopBar
 
@@ -412,23 +413,16 @@ class LeadersScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
     def _export(self, year: int, month: int) -> None:
-        from hall.leader_export import schedule_csv, schedule_ics
+        from hall.leader_export import month_schedule
         from screens.app import default_data_dir
 
         app = self.hall_app
-        hall = app.hall
-        days = [d for d in app.db_call(hall.leader_days, *month_bounds(year, month))
-                if d.status != "planned"]
-        cfg = hall.config.hall
-        folder = (app.data_dir or default_data_dir()) / "exports"
+        days, csv_text, ics_text = app.db_call(month_schedule, app.hall, year, month)
+        stem = (app.data_dir or default_data_dir()) / "exports" / f"接待日-{year}-{month:02d}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            stem = folder / f"接待日-{year}-{month:02d}"
-            stem.with_suffix(".csv").write_text(schedule_csv(days), encoding="utf-8",
-                                                newline="")
-            stem.with_suffix(".ics").write_text(
-                schedule_ics(days, cfg.name, cfg.code, cfg.timezone, hall.now()),
-                encoding="utf-8", newline="")
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            stem.with_suffix(".csv").write_text(csv_text, encoding="utf-8", newline="")
+            stem.with_suffix(".ics").write_text(ics_text, encoding="utf-8", newline="")
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error")
             return

@@ -20,14 +20,9 @@ from screens.app import HallApp
 from screens.booking_dialog import BookingDialog
 from screens.desk import DeskScreen
 from screens.launcher import LauncherScreen
-from screens.leader_dialogs import (
-    DayFormDialog,
-    NoticeDialog,
-    ReasonDialog,
-    RuleFormDialog,
-    RuleListDialog,
-)
+from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog
 from screens.leaders import LeadersScreen
+from screens.rule_dialogs import RuleFormDialog, RuleListDialog
 from screens.ticket import TicketScreen
 from screens.widgets.banner import VisitorBanner
 from screens.widgets.monthgrid import MonthGrid
