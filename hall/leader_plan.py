@@ -110,6 +110,17 @@ class PlanOps:
         A day already planned from the same rule is left alone (a cancelled one is not planned
         again), as is a date the leader already receives on.
         """
+        for attempt in range(3):
+            try:
+                return self._plan_month(year, month, actor)
+            except pw.IntegrityError:
+                # Two managers planning at once on PostgreSQL: the unique (leader, date, origin)
+                # index stops the second; planning again finds the first one's days.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _plan_month(self, year: int, month: int, actor: str) -> PlanResult:
         first, last = month_bounds(year, month)
         today = self.today()
         warnings: set[str] = set()
