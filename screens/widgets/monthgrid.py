@@ -50,6 +50,10 @@ def cell_lines(day: date, views: list[LeaderDayView], today: date, width: int,
     live = [v for v in views if v.status != "cancelled"]
     if views and not live:
         out.append((_fit("已取消", width), STATUS_STYLE["cancelled"]))
+    elif live and rows > 2 and 2 * len(live) <= rows - 1:
+        # Room for a second line each: when and where.
+        for v in live:
+            out += [_reception([v], width), (_fit(f"{v.start} {v.room}", width), "dim")]
     elif live and (rows <= 2 or len(live) == 1):
         out.append(_reception(live, width))
     elif live:
