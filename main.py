@@ -8,6 +8,7 @@
     hall issue --name … --id-number … --category … --matter … [--json]
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--json]
+    hall leader-days …, hall book …, hall checkin …, hall case …   reception days (cli_leaders)
     hall demo                 a database holding a living morning, to look around
 
 Global options (before or after the command): ``--config`` / HALL_CONFIG, ``--db`` / HALL_DB,
@@ -153,6 +154,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         "staff": [{"login": s.login, "name": s.name, "role": s.role} for s in config.staff],
         "outcomes": [{"code": o.code, "name": o.name, "refusal": o.refusal}
                      for o in config.outcomes],
+        "leaders": [{"code": x.code, "name": x.name, "title": x.title, "kind": x.kind,
+                     "department": x.department, "portfolio": x.portfolio,
+                     "rules": [r.describe() for r in x.rules]} for x in config.leaders],
     }
     if args.json:
         _print_json(summary)
@@ -171,6 +175,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     limits = config.time_limits
     print(f"  时限：受理告知 {limits.acceptance_days} 日，办理 {limits.handling_days} 日，"
           f"可延期 {limits.extension_days} 日")
+    for x in config.leaders:
+        rules = "；".join(r.describe() for r in x.rules) or "无固定规则"
+        print(f"  接待  {x.code:<12} {x.label}（{rules}）")
     return 0
 
 
@@ -191,14 +198,19 @@ def cmd_issue(args: argparse.Namespace) -> int:
         for key, message in exc.errors.items():
             print(f"--{key.replace('_', '-')}（{FIELD_LABELS[key]}）：{message}", file=sys.stderr)
         return EXIT_USAGE
-    if args.json:
+    print_ticket(ticket, args.json)
+    return 0
+
+
+def print_ticket(ticket: Any, as_json: bool) -> None:
+    """An issued ticket as ``hall issue`` (and ``hall checkin``) prints it."""
+    if as_json:
         _print_json(asdict(ticket))
-        return 0
+        return
     print(f"票号 {ticket.number}  {ticket.department_name}  {'、'.join(ticket.windows)}")
     repeat = f"  （重复访，第 {len(ticket.visits)} 次来访）" if ticket.repeat else ""
     print(f"前面还有 {ticket.ahead} 人{repeat}")
     print(f"查询码 {ticket.query_code}")
-    return 0
 
 
 def cmd_ticket(args: argparse.Namespace) -> int:
@@ -439,6 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--department")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_queue)
+    from cli_leaders import add_parsers as add_leader_parsers
+
+    add_leader_parsers(sub, common)
     return parser
 
 

@@ -194,6 +194,10 @@ class BoardSettings(_Model):
     """How many recent calls the board lists."""
 
 
+# Leaders' models build on _Model and Code above; imported here, before HallConfig uses them.
+from config.leaders import Leader, LeaderSettings, leader_problems  # noqa: E402
+
+
 class HallConfig(_Model):
     hall: HallInfo
     """The hall itself."""
@@ -221,6 +225,10 @@ class HallConfig(_Model):
     """Rules for calling, recalling and no-shows."""
     board: BoardSettings = BoardSettings()
     """The hall board and its announcements."""
+    leaders: list[Leader] = []
+    """Leaders (and duty lawyers) who receive on reception days, with their standing rules."""
+    leader_settings: LeaderSettings = LeaderSettings()
+    """How reception days are published and who may queue without a booking."""
 
     _dept: dict[str, Department] = PrivateAttr(default_factory=dict)
     _cat: dict[str, Category] = PrivateAttr(default_factory=dict)
@@ -271,6 +279,10 @@ class HallConfig(_Model):
         """The windows serving a department, by number."""
         return sorted((w for w in self.windows if department in w.departments),
                       key=lambda w: w.number)
+
+    def leader(self, code: str) -> Leader | None:
+        """The leader (or lawyer) with that code, or None."""
+        return next((x for x in self.leaders if x.code == code), None)
 
     def department_by_prefix(self, prefix: str) -> Department | None:
         """The department whose tickets carry that prefix, or None."""
@@ -349,4 +361,5 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
     except (KeyError, IndexError, ValueError):
         problems.append((("board", "announce_template"),
                          "模板中只能使用 {number}、{window} 占位符", None))
+    problems += leader_problems(cfg)
     return problems

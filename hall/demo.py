@@ -348,4 +348,7 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
-    return demo.summary(today, end, earlier, morning)
+    from hall.demo_leaders import add_reception_days
+
+    receptions = add_reception_days(hall)  # after the morning: its repeat visitors book
+    return "\n".join([demo.summary(today, end, earlier, morning), *receptions])

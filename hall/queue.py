@@ -18,6 +18,7 @@ from hall.views import (
     CurrentVisit,
     QueueEntry,
     QueueLength,
+    ReceptionLine,
     VisitSummary,
     WindowView,
 )
@@ -42,6 +43,7 @@ class QueueReads:
         def no_show_allowed(self, recalls: int, called_at: datetime | None,
                             at: datetime) -> tuple[bool, str]: ...
         def _visit_summaries(self, visitor_id: int) -> list[VisitSummary]: ...
+        def todays_receptions(self) -> list[ReceptionLine]: ...
 
     def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
         """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
@@ -97,7 +99,8 @@ class QueueReads:
         local = self.now().astimezone(self.tz)
         return BoardView(date=self.today().isoformat(), time=local.strftime("%H:%M:%S"),
                          recent=tuple(self.recent_calls()),
-                         queues=tuple(self.queue_lengths()))
+                         queues=tuple(self.queue_lengths()),
+                         receptions=tuple(self.todays_receptions()))
 
     def _notice(self, number: str, department: str, window: int | None, kind: str,
                 at: datetime, event_id: int) -> CallNotice:

@@ -35,6 +35,29 @@ class VisitSummary:
 
 
 @dataclass(frozen=True)
+class CaseSummary:
+    """包案: a leader in personal charge of one of the visitor's matters."""
+
+    case_id: int
+    date: str  # YYYY-MM-DD, the day the leader took it
+    leader: str  # the leader's code
+    leader_label: str  # 「张伟副市长」
+    matter: str
+
+
+@dataclass(frozen=True)
+class ReceptionLine:
+    """One of today's receptions as the board announces it: leader, room, time; no visitor."""
+
+    leader_label: str
+    kind: str  # leader / lawyer
+    room: str
+    start: str  # HH:MM
+    end: str
+    topic: str
+
+
+@dataclass(frozen=True)
 class VisitorFile:
     """A visitor's file (一人一档) as the desk sees it: details and visits, newest first."""
 
@@ -47,6 +70,8 @@ class VisitorFile:
     address: str
     district: str
     visits: tuple[VisitSummary, ...]
+    cases: tuple[CaseSummary, ...] = ()
+    """包案: leaders in personal charge of this visitor's matters, newest first."""
 
     @property
     def visit_count(self) -> int:
@@ -187,3 +212,5 @@ class BoardView:
     time: str
     recent: tuple[CallNotice, ...]
     queues: tuple[QueueLength, ...]
+    receptions: tuple[ReceptionLine, ...] = ()
+    """Today's leader receptions and lawyer seat (the board's leader line)."""

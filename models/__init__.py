@@ -16,6 +16,7 @@ from models.base import (
     open_database,
     write_transaction,
 )
+from models.leader import BookingEvent, LeaderBooking, LeaderCase, LeaderDay, LeaderRule
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
@@ -24,8 +25,13 @@ from models.window import WindowState
 __all__ = [
     "SCHEMA_VERSION",
     "AuditEvent",
+    "BookingEvent",
     "ChangeCounter",
     "DatabaseURLError",
+    "LeaderBooking",
+    "LeaderCase",
+    "LeaderDay",
+    "LeaderRule",
     "Representative",
     "SchemaTooNewError",
     "Setting",

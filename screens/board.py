@@ -3,8 +3,9 @@
 What visitors read on the large monitor: the newest call across the screen ("请 R007 号 到 5 号
 窗口", the numbers in block letters scaled to the screen, highlighted and flashing when new), the
 last calls, the waiting count of every department, the date and a ticking clock, and a line for
-today's leader reception. It only ever reads :class:`hall.views.BoardView`, which holds ticket
-numbers and windows: no name, no ID number can reach this screen.
+today's leader receptions and lawyer seat (leader, room, time). It only ever reads
+:class:`hall.views.BoardView`, which holds ticket numbers and windows: no name, no ID number can
+reach this screen.
 
 One long-lived thread worker polls :meth:`Hall.change_version` every 0.25 s on its own connection
 (one primary-key read, under 0.1 ms on SQLite); only when it moved (or the business day rolled
@@ -38,7 +39,13 @@ from textual.worker import get_current_worker
 
 from hall.announce import Announcer, announcement_text
 from hall.views import BoardView, CallNotice
-from screens.board_widgets import CallBanner, QueueCounts, RecentCalls, template_parts
+from screens.board_widgets import (
+    CallBanner,
+    QueueCounts,
+    RecentCalls,
+    leader_line,
+    template_parts,
+)
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -282,6 +289,7 @@ class BoardScreen(Screen[None]):
             detail.update("")
         self.query_one(RecentCalls).calls = view.recent
         self.query_one(QueueCounts).queues = view.queues
+        self.query_one("#board-leader", Label).update(leader_line(view.receptions))
 
     # -- flash, bell and warnings ---------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from hall.views import CallNotice, QueueLength
+from hall.views import CallNotice, QueueLength, ReceptionLine
 from screens.widgets.bignumber import FONT, HEIGHT
 
 
@@ -197,3 +197,21 @@ class QueueCounts(Static):
             out.append("\n" + "\n" * gap)
         out.rstrip()
         self.update(out)
+
+
+def leader_line(receptions: tuple[ReceptionLine, ...]) -> str:
+    """The board's leader line: today's receptions (leader, room, time), or that there are none.
+
+    「今日领导接待：李红市信访局局长 领导接访室 09:00–11:30　律师咨询：沈律师值班律师 律师咨询席
+    09:00–17:00」. Leaders' names are published anyway; no visitor appears here.
+    """
+    leaders = [r for r in receptions if r.kind != "lawyer"]
+    lawyers = [r for r in receptions if r.kind == "lawyer"]
+    parts = []
+    if leaders:
+        parts.append("今日领导接待：" + "；".join(
+            f"{r.leader_label} {r.room} {r.start}–{r.end}" for r in leaders))
+    if lawyers:
+        parts.append("律师咨询：" + "；".join(
+            f"{r.leader_label} {r.room} {r.start}–{r.end}" for r in lawyers))
+    return "　".join(parts) or "今日无领导接待日"

@@ -18,8 +18,10 @@ category chosen, matter typed, ticket out", so the screen is built around that p
 
 Keys for a known visitor: ID (read or typed) + Enter, 3 initials + Enter for the category, the
 matter + Enter, F5, Enter to close the ticket: five keys beyond the typed text. A new visitor
-adds name and phone. F2 clears the form, F10 goes to the launcher. The right-hand panel shows
-today's queue per department (polled, so other desks' tickets appear within a second).
+adds name and phone. F2 clears the form, F10 goes to the launcher. F7 opens reception-day
+booking and check-in (领导接待日, :mod:`screens.booking_dialog`) for the ID in the form. The
+right-hand panel shows today's queue per department (polled, so other desks' tickets appear
+within a second).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class DeskScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "issue", "出票", id="desk.issue", priority=True),
         Binding("f2", "clear", "清空/下一位", id="desk.clear", priority=True),
+        Binding("f7", "bookings", "预约签到", id="desk.bookings", priority=True),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
     ]
 
@@ -362,6 +365,22 @@ class DeskScreen(Screen[None]):
 
     def action_clear(self) -> None:
         self.clear_form()
+
+    def action_bookings(self) -> None:
+        """Reception-day booking and check-in (领导接待日) for the ID in the form, if any."""
+        from screens.booking_dialog import BookingDialog
+
+        if not self.hall_app.staff:
+            self.hall_app.action_switch_staff()
+            return
+        person = self._person.value if self._person is not None else ""
+        self.app.push_screen(BookingDialog(person), self._booking_closed)
+
+    def _booking_closed(self, ticket: IssuedTicket | None) -> None:
+        if ticket is None:
+            self._focus_field("id_number")
+            return
+        self.post_message(self.Issued(ticket))  # a check-in issued a ticket: shown as after F5
 
     def clear_form(self) -> None:
         """Empty every field for the next visitor; the ID field gets the focus."""

@@ -53,6 +53,8 @@ ROLES: tuple[Role, ...] = (
          "screens.window:WindowScreen", "2"),
     Role("board", "大厅叫号屏", "大屏显示叫号、最近叫号与各部门候谈人数，并语音播报",
          "screens.board:BoardScreen", "3", needs_staff=False),
+    Role("leaders", "领导接待日", "排定与发布领导接待日和律师咨询席，查看预约，导出日程",
+         "screens.leaders:LeadersScreen", "4"),
 )
 
 

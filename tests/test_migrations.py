@@ -231,3 +231,37 @@ def _start_together(url: str, n: int) -> list[dict[str, Any]]:
     for p in procs:
         p.join(timeout=60)
     return out
+
+
+def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, config: HallConfig,
+                                                              clock: FixedClock,
+                                                              monkeypatch) -> None:
+    """A v3 database (desk and windows in use) upgrades to v4 with every row kept."""
+    from models import LeaderDay, WindowState
+    from models import migrations as schema
+
+    legacy_v1.build_v1_database(db_url)
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "SCHEMA_VERSION", 3)
+        db = open_database(db_url)
+        v3 = Hall(db, config, clock)
+        assert current_version(db) == 3
+        assert not db.table_exists("leader_day")
+        v3.issue(form(id_number=make_id(seq=41)), actor="desk01")
+        called = v3.call_next(7, actor="win07")
+        assert called is not None
+        counts = {m._meta.table_name: m.select().count()
+                  for m in (Visitor, Visit, Ticket, AuditEvent, WindowState)}
+        db.close()
+    db = open_database(db_url)
+    hall = Hall(db, config, clock)
+    assert current_version(db) == models.SCHEMA_VERSION == 4
+    for model in (Visitor, Visit, Ticket, AuditEvent, WindowState):
+        assert model.select().count() == counts[model._meta.table_name], model
+    assert hall.window_view(7).current is not None  # the window's visitor survived
+    assert LeaderDay.select().count() == 0
+    day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 2, actor="mgr01")
+    booking = hall.book(day.id, "11010519491231002X", actor="desk01").booking
+    ticket = hall.check_in(booking.id, actor="desk01")
+    assert ticket.repeat is True and ticket.number == "D001"
+    db.close()

@@ -23,7 +23,8 @@ from tests.helpers import config_with, distinct_id, form
 
 
 def board_hall(tmp_path: Path) -> Hall:
-    """A morning in the hall: tickets in several queues, seven calls, one recall."""
+    """A morning in the hall: tickets in several queues, seven calls, one recall, a leader's
+    reception day."""
     db = open_database(f"sqlite:///{tmp_path / 'hall.db'}")
     ensure_schema(db)
     Setting.create(key="query_secret", value="00" * 32)
@@ -31,6 +32,8 @@ def board_hall(tmp_path: Path) -> Hall:
                           "speech_command: []"))
     clock = FixedClock(MORNING)
     hall = Hall(db, config, clock)
+    # Today's reception (the board's leader line).
+    hall.add_day("lihong", MORNING.date(), "09:00", "11:30", 10, actor="mgr01")
     categories = ["reform"] * 6 + ["wages"] * 4 + ["demolition"] * 3 + ["litigation"] * 2
     for n, category in enumerate(categories, 1):
         clock.advance(minutes=2)

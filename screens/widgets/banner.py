@@ -2,7 +2,8 @@
 
 A valid new ID shows 新访 with the sex, birth date and age read from the number; a known one
 shows 重复访 with the name on file, how many earlier visits, and the date, department and
-outcome of the last. When the screen is tall enough, the earlier visits are listed below.
+outcome of the last, and a leader's 包案 of this visitor's matter if there is one. When the
+screen is tall enough, the earlier visits are listed below.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ class VisitorBanner(Static):
         if last is not None:
             text.append(f"\n最近 {last.date} {last.department_name}"
                         f"（{last.category_name}）· {last.outcome_label or '—'}")
+        for case in file.cases[:1]:
+            more = f"（另有 {len(file.cases) - 1} 件）" if len(file.cases) > 1 else ""
+            text.append(f"\n包案 {case.leader_label}（{case.date}）：{case.matter}{more}",
+                        style="bold magenta")
         for visit in file.visits[1:history]:
             text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
                         f"· {visit.outcome_label or '—'}", style="dim")
@@ -99,6 +104,10 @@ class VisitHistory(Static):
         for label, value in (("电话", file.phone), ("住址", file.address)):
             if value:
                 text.append(f"{label} {value}\n")
+        if file.cases:
+            text.append("\n领导包案\n", style="bold magenta")
+            for case in file.cases:
+                text.append(f"{case.date} {case.leader_label}：{case.matter}\n")
         text.append(f"\n历次来访（{file.visit_count} 次，新的在前）\n", style="bold")
         for visit in file.visits:
             text.append(f"{visit.date} ", style="dim")

@@ -1,0 +1,305 @@
+"""The ``hall`` commands for reception days (领导接待日), bookings, check-in and 包案.
+
+    hall leader-days [--month YYYY-MM] [--json]
+    hall leader-days add --leader CODE --date YYYY-MM-DD --start HH:MM --end HH:MM --capacity N
+                         [--room TEXT] [--topic TEXT] [--walk-ins] [--json]
+    hall leader-days cancel ID --reason TEXT [--json]
+    hall leader-days plan --month YYYY-MM [--json]      rules → planned days
+    hall leader-days publish [--json]                    planned days within the horizon
+    hall leader-days export --month YYYY-MM (--csv FILE | --ics FILE)
+    hall book --day ID --id-number ID [--matter TEXT] [--category CODE] [--json]
+    hall book cancel BOOKING_ID [--reason TEXT] [--json]
+    hall book reschedule BOOKING_ID --day ID [--json]
+    hall checkin --booking BOOKING_ID [--json]           the ticket, as `hall issue` prints it
+    hall case --id-number ID --leader CODE --matter TEXT [--json]     包案
+
+Part of :mod:`main` (``main.build_parser`` adds these parsers). Bad input exits 2 with a Chinese
+message and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from main import (
+    UsageError,
+    _print_json,
+    cmd_tui,
+    load,
+    open_hall,
+    print_ticket,
+    staff_login,
+)
+
+DAY_FIELDS = {"date": "--date", "start": "--start", "end": "--end", "capacity": "--capacity",
+              "room": "--room", "topic": "--topic"}
+
+
+def _month(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise UsageError(f"--month 应为 YYYY-MM（如 2026-12），实际为“{text}”") from None
+    return year, month
+
+
+def _day_line(d: Any) -> str:
+    fill = f"{d.booked}/{d.capacity}" + (f" 候补{d.waitlisted}" if d.waitlisted else "")
+    note = f"（原定 {d.shifted_from}）" if d.shifted_from else ""
+    if d.status == "cancelled":
+        note = f"（{d.cancel_reason}）"
+    return (f"{d.id:>4}  {d.date}  {d.start}–{d.end}  {d.leader:<10} {d.leader_label}  "
+            f"{d.room}  {fill}  {d.status_label}{note}")
+
+
+def _day_json(d: Any) -> dict[str, Any]:
+    return {"id": d.id, "date": d.date, "leader": d.leader, "leader_name": d.leader_name,
+            "room": d.room, "start": d.start, "end": d.end, "capacity": d.capacity,
+            "booked": d.booked, "waitlisted": d.waitlisted, "status": d.status,
+            "topic": d.topic, "walk_ins": d.walk_ins, "shifted_from": d.shifted_from or None,
+            "cancel_reason": d.cancel_reason or None}
+
+
+def _acting(args: argparse.Namespace) -> tuple[Any, str]:
+    config = load(args)
+    actor = staff_login(args, config, required=True)
+    return open_hall(args, config), actor or ""
+
+
+def cmd_leader_days(args: argparse.Namespace) -> int:
+    """List the days of a month (default: this month)."""
+    from hall.schedule import month_bounds
+
+    month = _month(args.month)
+    hall = open_hall(args)
+    year, number = month or (hall.today().year, hall.today().month)
+    days = hall.leader_days(*month_bounds(year, number))
+    if args.json:
+        _print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days]})
+        return 0
+    if not days:
+        print(f"{year}-{number:02d} 没有接待日（hall leader-days plan --month {year}-{number:02d}"
+              " 按规则生成）")
+    for d in days:
+        print(_day_line(d))
+    return 0
+
+
+def cmd_day_add(args: argparse.Namespace) -> int:
+    from hall.registration import FormError
+
+    try:
+        on = date.fromisoformat(args.date)
+    except ValueError:
+        raise UsageError(f"--date 应为 YYYY-MM-DD，实际为“{args.date}”") from None
+    hall, actor = _acting(args)
+    try:
+        day = hall.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
+                           room=args.room or "", topic=args.topic or "", walk_ins=args.walk_ins)
+    except FormError as exc:
+        for key, message in exc.errors.items():
+            print(f"{DAY_FIELDS.get(key, key)}：{message}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(_day_json(day))
+    else:
+        print(f"已添加接待日 {day.id}：{_day_line(day).strip()}")
+    return 0
+
+
+def cmd_day_cancel(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    result = hall.cancel_day(args.id, args.reason, actor)
+    if args.json:
+        _print_json({"day": _day_json(result.day), "notify": [asdict(n) for n in result.notify]})
+        return 0
+    print(f"接待日 {args.id}（{result.day.date} {result.day.leader_label}）已取消：{args.reason}")
+    if result.notify:
+        print(f"请通知以下 {len(result.notify)} 位已预约/候补的来访人：")
+        for n in result.notify:
+            status = "预约" if n.status == "booked" else "候补"
+            print(f"  预约 {n.booking_id:>4}  {n.name}  {n.phone or '（无电话）'}  {status}")
+    return 0
+
+
+def cmd_day_plan(args: argparse.Namespace) -> int:
+    month = _month(args.month)
+    if month is None:
+        raise UsageError("请用 --month YYYY-MM 指定要生成的月份")
+    hall, actor = _acting(args)
+    result = hall.plan_month(*month, actor)
+    if args.json:
+        _print_json({"created": [_day_json(d) for d in result.created],
+                     "warnings": list(result.warnings)})
+        return 0
+    print(f"生成接待日 {len(result.created)} 个（计划中，按 hall leader-days publish 发布）")
+    for d in result.created:
+        print(_day_line(d))
+    for warning in result.warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_day_publish(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    days = hall.publish_due(actor)
+    if args.json:
+        _print_json({"published": [_day_json(d) for d in days]})
+        return 0
+    ahead = hall.config.leader_settings.publish_days_ahead
+    print(f"发布 {len(days)} 个接待日（{ahead} 天内）")
+    for d in days:
+        print(_day_line(d))
+    return 0
+
+
+def cmd_day_export(args: argparse.Namespace) -> int:
+    from hall.leader_export import month_schedule
+
+    month = _month(args.month)
+    if month is None or not (args.csv or args.ics):
+        raise UsageError("请用 --month YYYY-MM 指定月份，并用 --csv FILE 或 --ics FILE 指定文件")
+    days, csv_text, ics_text = month_schedule(open_hall(args), *month)
+    text, target = (csv_text, args.csv) if args.csv else (ics_text, args.ics)
+    try:
+        Path(target).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
+    print(f"已导出 {len(days)} 个接待日：{target}")
+    return 0
+
+
+def _booking_out(args: argparse.Namespace, result: Any, verb: str) -> None:
+    b = result.booking
+    if args.json:
+        data = asdict(b)
+        data["promoted"] = asdict(result.promoted) if result.promoted else None
+        _print_json(data)
+        return
+    where = f"{b.date} {b.start}–{b.end} {b.leader_label}（{b.room}）"
+    place = f"候补第 {b.waitlist_position} 位" if b.status == "waitlisted" else b.status_label
+    print(f"预约 {b.id} {verb}：{where}  {place}")
+    if result.promoted is not None:
+        p = result.promoted
+        print(f"候补递补：预约 {p.id}（{p.name_masked}）已获得名额，请通知来访人")
+
+
+def cmd_book(args: argparse.Namespace) -> int:
+    if args.day is None or args.id_number is None:
+        raise UsageError("请用 --day 指定接待日编号、--id-number 指定来访人身份证号"
+                         "（或 hall book cancel / reschedule）")
+    hall, actor = _acting(args)
+    result = hall.book(args.day, args.id_number, actor, matter=args.matter or "",
+                       category=args.category or "")
+    _booking_out(args, result, "已登记")
+    return 0
+
+
+def cmd_book_cancel(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    _booking_out(args, hall.cancel_booking(args.booking, actor, reason=args.reason or ""),
+                 "已取消")
+    return 0
+
+
+def cmd_book_reschedule(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    _booking_out(args, hall.reschedule(args.booking, args.new_day, actor), "已改约")
+    return 0
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    print_ticket(hall.check_in(args.booking, actor), args.json)
+    return 0
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    case = hall.take_case(args.id_number, args.leader, args.matter, actor)
+    if args.json:
+        _print_json(asdict(case))
+    else:
+        print(f"已记录包案 {case.case_id}：{case.leader_label} {case.date}「{case.matter}」")
+    return 0
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the reception-day commands to ``hall``'s sub-command parser."""
+    sub.add_parser("leaders", parents=[common],
+                   help="领导接待日管理（日历、排定、发布、预约）").set_defaults(func=cmd_tui)
+    p = sub.add_parser("leader-days", parents=[common],
+                       help="领导接待日：列表、添加、取消、生成、发布、导出")
+    p.add_argument("--month", help="YYYY-MM（默认本月）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_leader_days)
+    # Optional actions under leader-days: plain `hall leader-days --month …` lists.
+    actions = p.add_subparsers(dest="action", parser_class=type(p))
+    a = actions.add_parser("add", parents=[common], help="添加一个接待日")
+    a.add_argument("--leader", required=True, help="领导代码（hall check-config 列出）")
+    a.add_argument("--date", required=True, help="YYYY-MM-DD")
+    a.add_argument("--start", required=True, help="HH:MM")
+    a.add_argument("--end", required=True, help="HH:MM")
+    a.add_argument("--capacity", required=True, type=int, help="名额")
+    a.add_argument("--room")
+    a.add_argument("--topic")
+    a.add_argument("--walk-ins", action="store_true", help="接受未预约的现场排队")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_day_add)
+    a = actions.add_parser("cancel", parents=[common], help="取消接待日（须写原因）")
+    a.add_argument("id", type=int)
+    a.add_argument("--reason", required=True)
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_day_cancel)
+    a = actions.add_parser("plan", parents=[common], help="按规则生成一个月的接待日")
+    a.add_argument("--month", required=True)
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_day_plan)
+    a = actions.add_parser("publish", parents=[common], help="发布即将到来的接待日")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_day_publish)
+    a = actions.add_parser("export", parents=[common],
+                           help="导出已发布的接待日（CSV 或 iCalendar）")
+    a.add_argument("--month", required=True)
+    a.add_argument("--csv")
+    a.add_argument("--ics")
+    a.set_defaults(func=cmd_day_export)
+
+    p = sub.add_parser("book", parents=[common], help="预约接待日；book cancel / reschedule")
+    p.add_argument("--day", type=int)
+    p.add_argument("--id-number")
+    p.add_argument("--matter", help="预约反映的事项")
+    p.add_argument("--category", help="诉求类别代码")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_book)
+    actions = p.add_subparsers(dest="action", parser_class=type(p))
+    a = actions.add_parser("cancel", parents=[common], help="取消预约（候补者递补）")
+    a.add_argument("booking", type=int)
+    a.add_argument("--reason")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_book_cancel)
+    a = actions.add_parser("reschedule", parents=[common], help="改约到另一个接待日")
+    a.add_argument("booking", type=int)
+    a.add_argument("--day", type=int, required=True, dest="new_day")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_book_reschedule)
+
+    p = sub.add_parser("checkin", parents=[common], help="预约来访人到场签到并出票")
+    p.add_argument("--booking", type=int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_checkin)
+
+    p = sub.add_parser("case", parents=[common], help="记录领导包案")
+    p.add_argument("--id-number", required=True)
+    p.add_argument("--leader", required=True)
+    p.add_argument("--matter", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case)

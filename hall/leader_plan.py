@@ -1,0 +1,187 @@
+"""Planning reception days: schedule rules (configured and added) and publishing.
+
+Part of the :class:`hall.service.Hall` facade through :class:`hall.leaders.LeaderOps`:
+
+    hall.add_rule("zhangwei", ScheduleRule(every="week", weekday=3), actor="mgr01")
+    hall.plan_month(2026, 12, actor="mgr01")      # rules → planned days (days off moved)
+    hall.publish_due(actor="mgr01")                # planned days within the horizon → published
+
+Rules come from the configuration (origin ``cfg:<leader>:<n>``) and from managers (a
+``LeaderRule`` row, origin ``rule:<id>``, retired rather than edited). A planned day remembers the
+rule that made it, so planning a month twice, or on two terminals, makes each day once, and a day
+cancelled by hand is not planned again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import peewee as pw
+
+from config.leaders import Leader, ScheduleRule
+from hall.clock import to_storage
+from hall.errors import NotFound, Refused
+from hall.leader_views import DAY_STATUS, LeaderDayView, PlanResult, RuleView
+from hall.schedule import NO_DATA, month_bounds, rule_dates
+from models import LeaderDay, LeaderRule, write_transaction
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
+
+LEADERS = "leaders"
+
+
+class PlanOps:
+    """Rules, planning and publishing; mixed into the facade through ``LeaderOps``."""
+
+    config: HallConfig
+    db: pw.Database
+
+    if TYPE_CHECKING:  # provided by Hall and LeaderOps
+        def now(self) -> datetime: ...
+        def today(self) -> date: ...
+        def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
+                   detail: dict[str, Any]) -> None: ...
+        def _bump(self, topic: str) -> None: ...
+        def leader_spec(self, code: str) -> Leader: ...
+        def leader_day(self, day_id: int) -> LeaderDayView: ...
+        def _room_of(self, leader: Leader) -> str: ...
+        def _lock_day(self, day_id: int) -> LeaderDay: ...
+        def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]: ...
+
+    def rules(self) -> list[RuleView]:
+        """Every active rule: the configured ones first, then those managers added."""
+        out = []
+        for origin, leader, rule, rule_id in self._active_rules():
+            spec = self.config.leader(leader)
+            out.append(RuleView(rule_id, origin, leader, spec.label if spec else leader,
+                                rule.describe(), rule.capacity, rule.room, rule.topic,
+                                rule.walk_ins))
+        return out
+
+    def add_rule(self, leader: str, rule: ScheduleRule, actor: str) -> RuleView:
+        """Store a manager's rule (validated already by :class:`ScheduleRule`)."""
+        spec = self.leader_spec(leader)
+        with write_transaction(self.db):
+            at = to_storage(self.now())
+            row = LeaderRule.create(
+                leader=spec.code, every=rule.every, days=",".join(map(str, rule.days)),
+                weekday=rule.weekday, quarter_month=rule.quarter_month, start=rule.start,
+                end=rule.end, capacity=rule.capacity, room=rule.room, topic=rule.topic,
+                walk_ins=rule.walk_ins, created_at=at, created_by=actor)
+            self._audit(actor, "leader_rule.add", "leader_rule", row.id, at,
+                        {"leader": spec.code, "rule": rule.describe()})
+            self._bump(LEADERS)
+        return RuleView(row.id, f"rule:{row.id}", spec.code, spec.label, rule.describe(),
+                        rule.capacity, rule.room, rule.topic, rule.walk_ins)
+
+    def retire_rule(self, rule_id: int, actor: str) -> None:
+        """Stop a manager's rule planning new days (the days it planned stay)."""
+        with write_transaction(self.db):
+            row = LeaderRule.get_or_none(LeaderRule.id == rule_id)
+            if row is None:
+                raise NotFound(f"没有编号为 {rule_id} 的规则（配置文件中的规则请在配置中修改）")
+            if not row.active:
+                raise Refused(f"规则 {rule_id} 已停用")
+            at = to_storage(self.now())
+            LeaderRule.update(active=False, retired_at=at, retired_by=actor).where(
+                LeaderRule.id == rule_id).execute()
+            self._audit(actor, "leader_rule.retire", "leader_rule", rule_id, at, {})
+            self._bump(LEADERS)
+
+    def _active_rules(self) -> list[tuple[str, str, ScheduleRule, int | None]]:
+        out: list[tuple[str, str, ScheduleRule, int | None]] = []
+        for leader in self.config.leaders:
+            for n, rule in enumerate(leader.rules):
+                out.append((f"cfg:{leader.code}:{n}", leader.code, rule, None))
+        for row in LeaderRule.select().where(LeaderRule.active).order_by(LeaderRule.id):
+            rule = ScheduleRule(
+                every=row.every, days=[int(d) for d in row.days.split(",") if d],
+                weekday=row.weekday, quarter_month=row.quarter_month, start=row.start,
+                end=row.end, capacity=row.capacity, room=row.room, topic=row.topic,
+                walk_ins=row.walk_ins)
+            out.append((f"rule:{row.id}", row.leader, rule, row.id))
+        return out
+
+    def plan_month(self, year: int, month: int, actor: str) -> PlanResult:
+        """Expand every active rule over a month into planned days (from today on).
+
+        A day already planned from the same rule is left alone (a cancelled one is not planned
+        again), as is a date the leader already receives on.
+        """
+        for attempt in range(3):
+            try:
+                return self._plan_month(year, month, actor)
+            except pw.IntegrityError:
+                # Two managers planning at once on PostgreSQL: the unique (leader, date, origin)
+                # index stops the second; planning again finds the first one's days.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _plan_month(self, year: int, month: int, actor: str) -> PlanResult:
+        first, last = month_bounds(year, month)
+        today = self.today()
+        warnings: set[str] = set()
+        created: list[LeaderDay] = []
+        with write_transaction(self.db):
+            at = to_storage(self.now())
+            for origin, code, rule, _ in self._active_rules():
+                leader = self.config.leader(code)
+                if leader is None:
+                    continue  # a manager's rule for a leader since removed from the config
+                for when in rule_dates(rule, first, last):
+                    if not when.checked:
+                        warnings.add(NO_DATA.format(year=when.date.year))
+                    if when.date < today or LeaderDay.select().where(
+                            (LeaderDay.leader == code) & (LeaderDay.date == when.date)
+                            & (LeaderDay.status != "cancelled")).exists():
+                        continue
+                    if LeaderDay.select().where(
+                            (LeaderDay.leader == code) & (LeaderDay.date == when.date)
+                            & (LeaderDay.origin == origin)).exists():
+                        continue  # planned from this rule before and cancelled since
+                    created.append(LeaderDay.create(
+                        leader=code, department=leader.department, date=when.date,
+                        start=rule.start, end=rule.end,
+                        room=rule.room or self._room_of(leader), capacity=rule.capacity,
+                        topic=rule.topic, walk_ins=rule.walk_ins, status="planned",
+                        origin=origin, shifted_from=when.original if when.shifted else None,
+                        calendar_checked=when.checked, created_at=at, created_by=actor))
+            self._audit(actor, "leader_day.plan", "leader_day", f"{year}-{month:02d}", at,
+                        {"created": [d.id for d in created]})
+            self._bump(LEADERS)
+        return PlanResult(tuple(self._day_views(created)), tuple(sorted(warnings)))
+
+    def publish_due(self, actor: str) -> list[LeaderDayView]:
+        """Publish the planned days from today up to ``publish_days_ahead`` days ahead."""
+        today = self.today()
+        horizon = today + timedelta(days=self.config.leader_settings.publish_days_ahead)
+        with write_transaction(self.db):
+            at = to_storage(self.now())
+            due = list(LeaderDay.select().where(
+                (LeaderDay.status == "planned") & (LeaderDay.date >= today)
+                & (LeaderDay.date <= horizon)).order_by(LeaderDay.date, LeaderDay.start))
+            if due:
+                LeaderDay.update(status="published", published_at=at, published_by=actor).where(
+                    LeaderDay.id.in_([d.id for d in due])).execute()
+                self._audit(actor, "leader_day.publish", "leader_day", f"≤{horizon}", at,
+                            {"days": [d.id for d in due]})
+                self._bump(LEADERS)
+        return [self.leader_day(d.id) for d in due]
+
+    def publish_day(self, day_id: int, actor: str) -> LeaderDayView:
+        """Publish one planned day now, whatever its distance."""
+        with write_transaction(self.db):
+            day = self._lock_day(day_id)
+            if day.status != "planned":
+                raise Refused(f"接待日 {day_id} 当前为“{DAY_STATUS[day.status]}”，无需发布")
+            if day.date < self.today():
+                raise Refused(f"接待日 {day_id}（{day.date}）已过，不能发布")
+            at = to_storage(self.now())
+            LeaderDay.update(status="published", published_at=at, published_by=actor).where(
+                LeaderDay.id == day_id).execute()
+            self._audit(actor, "leader_day.publish", "leader_day", day_id, at, {})
+            self._bump(LEADERS)
+        return self.leader_day(day_id)

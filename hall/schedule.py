@@ -1,0 +1,115 @@
+"""Expanding schedule rules into dates, moving days off to the next working day.
+
+    dates = rule_dates(rule, date(2025, 10, 1), date(2025, 10, 31))
+    # [RuleDate(date=2025-10-09, original=2025-10-01, checked=True)]   国庆 moves the 1st
+
+Working days come from chinese-calendar, which knows the statutory holidays and the adjusted
+working days (调休): a 调休 Saturday is a working day and a reception may fall on it. Its data
+covers the years the State Council has published (the package is updated each year, usually in
+November, when the next year's holiday schedule is announced). For a year it does not know yet,
+:func:`working_day` falls back to "Monday to Friday" and says so (``known`` False): the days
+planned that way are marked unchecked, and the screens and the CLI show the message in
+:data:`NO_DATA` until the package is updated and the month planned again.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+
+from config.leaders import ScheduleRule
+
+NO_DATA = ("chinese-calendar 没有 {year} 年的法定节假日数据，已只按周末顺延：节假日安排公布后请"
+           "升级 chinese-calendar（pip install -U chinese-calendar）并核对这些日期")
+_LOOKAHEAD = 40  # the longest run of days off (Spring Festival) is far shorter
+
+
+@dataclass(frozen=True)
+class RuleDate:
+    """A reception date from a rule: where it falls after moving, and where the rule put it."""
+
+    date: date
+    original: date
+    checked: bool
+    """False when the year had no holiday data and only weekends were considered."""
+
+    @property
+    def shifted(self) -> bool:
+        """The rule's date was a day off and the reception moved."""
+        return self.date != self.original
+
+
+def working_day(day: date) -> tuple[bool, bool]:
+    """(is a working day, the holiday data knew the year)."""
+    try:
+        return chinese_calendar.is_workday(day), True
+    except NotImplementedError:
+        return day.weekday() < 5, False
+
+
+def holiday_name(day: date) -> str:
+    """The statutory holiday ``day`` belongs to in Chinese (国庆节), or '' (weekend, no data)."""
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return ""
+    if not on_holiday or name is None:
+        return ""
+    holiday = next((h for h in chinese_calendar.Holiday if h.value == name), None)
+    return holiday.chinese if holiday is not None else ""
+
+
+def next_working_day(day: date) -> tuple[date, bool]:
+    """``day`` itself if it is a working day, else the next one; and whether the data knew."""
+    known = True
+    for offset in range(_LOOKAHEAD):
+        candidate = day + timedelta(days=offset)
+        works, ok = working_day(candidate)
+        known = known and ok
+        if works:
+            return candidate, known
+    raise AssertionError(f"no working day within {_LOOKAHEAD} days of {day}")  # pragma: no cover
+
+
+def raw_dates(rule: ScheduleRule, first: date, last: date) -> list[date]:
+    """The rule's dates in [first, last], before moving days off."""
+    out: list[date] = []
+    if rule.every == "week":
+        weekday = (rule.weekday or 1) - 1
+        day = first + timedelta(days=(weekday - first.weekday()) % 7)
+        while day <= last:
+            out.append(day)
+            day += timedelta(days=7)
+        return out
+    year, month = first.year, first.month
+    while date(year, month, 1) <= last:
+        if rule.every == "month" or (month - 1) % 3 == rule.quarter_month - 1:
+            length = calendar.monthrange(year, month)[1]
+            for d in sorted(set(rule.days)):
+                day = date(year, month, min(d, length))  # the 31st of April: the 30th
+                if first <= day <= last and day not in out:
+                    out.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def rule_dates(rule: ScheduleRule, first: date, last: date) -> list[RuleDate]:
+    """The rule's reception dates whose original date lies in [first, last], moved to working
+    days; two dates moved onto the same day make one reception."""
+    out: list[RuleDate] = []
+    taken: set[date] = set()
+    for original in raw_dates(rule, first, last):
+        moved, known = next_working_day(original)
+        if moved in taken:
+            continue
+        taken.add(moved)
+        out.append(RuleDate(moved, original, known))
+    return out
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """The first and last day of a month."""
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

@@ -1,0 +1,252 @@
+"""The desk's booking and check-in dialog (预约签到, F7 on the desk; B on the manager screen).
+
+Who uses it: the desk operator, when a visitor says "I booked the leader's day" (check-in, on the
+day: the most frequent use) or "I want to see the leader" (booking). The ID number comes over from
+the desk form when it holds a valid one, so the usual check-in is F7, Enter: the visitor's booking
+of today is listed first and highlighted, and Enter turns it into a ticket in the leader room's
+queue (the desk then shows the ticket as after F5). Booking is F7, ↓ to the day, Enter. C cancels
+the highlighted booking (the waiting list moves up); M then Enter on a day moves it there (改约,
+the old booking kept). Esc goes back to the desk form.
+
+Returns the :class:`hall.views.IssuedTicket` of a check-in, or None.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from hall.errors import NotFound, Refused
+from hall.leader_views import BookingView, DeskBookings, LeaderDayView
+from hall.views import IssuedTicket
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+
+def day_text(d: LeaderDayView) -> str:
+    """「12-01 周二 09:00 张伟副市长 领导接访室 余5」"""
+    weekday = "一二三四五六日"[date.fromisoformat(d.date).weekday()]
+    room = f"余{d.free}" if d.free else f"满·候补{d.waitlisted}"
+    return f"{d.date[5:]} 周{weekday} {d.start} {d.leader_label} {d.room} {room}"
+
+
+class BookingDialog(ModalScreen[IssuedTicket | None]):
+    """Check a booked visitor in, or book a day, for one ID number."""
+
+    CSS_PATH = "leader_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "返回", id="booking.cancel"),
+        Binding("c", "cancel_booking", "取消预约", id="booking.cancel_booking"),
+        Binding("m", "move_booking", "改约", id="booking.move_booking"),
+    ]
+
+    def __init__(self, id_number: str = "", day_id: int | None = None) -> None:
+        super().__init__()
+        self.id_number = id_number
+        self.day_id = day_id  # the manager screen's selected day: highlighted when bookable
+        self.found: DeskBookings | None = None
+        self._busy = False
+        self._moving: int | None = None  # the booking being moved (改约): Enter on a day moves it
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="booking", classes="dialog"):
+            yield Label("领导接待日 · 预约与签到", classes="dialog-title")
+            yield Input(self.id_number, placeholder="来访人身份证号，Enter 查询", compact=True,
+                        id="booking-id")
+            yield Label(id="booking-who")
+            yield OptionList(id="booking-list")
+            yield Label(id="booking-message")
+            yield Label("Enter 签到/预约　C 取消预约　M 改约　Esc 返回", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#booking-list", OptionList).display = False
+        if self.id_number:
+            self._load(self.id_number)
+        else:
+            self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#booking-id")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._load(event.value)
+
+    @work(thread=True, exclusive=True, group="booking-load", exit_on_error=False)
+    def _load(self, id_number: str, message: str = "") -> None:
+        app = self.hall_app
+        try:
+            found = app.db_call(app.hall.desk_bookings, id_number)
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
+        self.app.call_from_thread(self._show, found, message)
+
+    def _show_problem(self, text: str) -> None:
+        self.found = None
+        self.query_one("#booking-who", Label).update(Text(text, style="red"))
+        self.query_one("#booking-list", OptionList).display = False
+        self.query_one(Input).focus()
+
+    def _show(self, found: DeskBookings, message: str) -> None:
+        self.found = found
+        who = self.query_one("#booking-who", Label)
+        options = self.query_one("#booking-list", OptionList)
+        options.clear_options()
+        if not found.registered:
+            who.update(Text(f"{found.id_number_masked} 没有登记档案：请先在登记台登记（F5 出票"
+                            "时建档）再预约", style="yellow"))
+            options.display = False
+            self.query_one(Input).focus()
+            return
+        who.update(Text.assemble((found.name, "bold"), f"  {found.id_number_masked}"))
+        today = self.hall_app.hall.today().isoformat()
+        booked_days = {b.day_id for b in found.bookings
+                       if b.status in ("booked", "waitlisted", "checked_in")}
+        highlight = None
+        for b in found.bookings:
+            options.add_option(self._booking_option(b, today))
+            if highlight is None and b.status == "booked" and b.date == today:
+                highlight = options.option_count - 1
+        for d in found.days:
+            if d.id in booked_days:
+                continue
+            options.add_option(Option(Text.assemble(("预约 ", "bold cyan"), day_text(d),
+                                                    (f"　{d.topic}" if d.topic else "", "dim")),
+                                      id=f"day-{d.id}"))
+            if highlight is None and d.id == self.day_id:
+                highlight = options.option_count - 1
+        if options.option_count == 0:
+            options.add_option(Option(Text("没有已发布的接待日", style="dim"), disabled=True))
+        options.display = True
+        options.highlighted = highlight if highlight is not None else 0
+        options.focus()
+        self.query_one("#booking-message", Label).update(message)
+
+    def _booking_option(self, b: BookingView, today: str) -> Option:
+        if b.status == "booked" and b.date == today:
+            head = ("签到 ", "bold reverse green")
+        elif b.status == "checked_in":
+            head = (f"已签到 {b.ticket_number} ", "green")
+        else:
+            head = (f"{b.status_label} ", "yellow" if b.status == "waitlisted" else "")
+        place = f"（候补第{b.waitlist_position}位）" if b.waitlist_position else ""
+        return Option(Text.assemble(head, f"{b.date[5:]} {b.start} {b.leader_label} "
+                                          f"{b.room}{place}", (f" 预约{b.id}", "dim")),
+                      id=f"booking-{b.id}")
+
+    @on(OptionList.OptionSelected, "#booking-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if self._busy or self.found is None or not event.option.id:
+            return
+        kind, _, number = event.option.id.partition("-")
+        if kind == "booking":
+            self._moving = None
+            self._busy = True
+            self._check_in(int(number))
+        elif self._moving is not None:
+            self._busy = True
+            self._move(self._moving, int(number))
+            self._moving = None
+        else:
+            self._busy = True
+            self._book(int(number))
+
+    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+    def _check_in(self, booking_id: int) -> None:
+        app = self.hall_app
+        try:
+            ticket = app.db_call(app.hall.check_in, booking_id, app.staff or "")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self._done, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, ticket)
+
+    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+    def _book(self, day_id: int) -> None:
+        app = self.hall_app
+        assert self.found is not None
+        try:
+            result = app.db_call(app.hall.book, day_id, self.query_one(Input).value,
+                                 app.staff or "")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self._done, str(exc))
+            return
+        b = result.booking
+        text = (f"已预约 {b.date} {b.start} {b.leader_label}（预约 {b.id}）" if b.status == "booked"
+                else f"名额已满：已登记候补第 {b.waitlist_position} 位（预约 {b.id}），有人取消时"
+                     "依次递补")
+        self.app.call_from_thread(self._done, text, True)
+
+    def _highlighted_booking(self, key: str) -> int | None:
+        options = self.query_one("#booking-list", OptionList)
+        if self._busy or not options.display or options.highlighted is None:
+            return None
+        option = options.get_option_at_index(options.highlighted)
+        if not (option.id or "").startswith("booking-"):
+            self.query_one("#booking-message", Label).update(f"请选中一条预约再按 {key}")
+            return None
+        return int((option.id or "").removeprefix("booking-"))
+
+    def action_cancel_booking(self) -> None:
+        booking_id = self._highlighted_booking("C 取消")
+        if booking_id is not None:
+            self._busy = True
+            self._cancel(booking_id)
+
+    def action_move_booking(self) -> None:
+        booking_id = self._highlighted_booking("M 改约")
+        if booking_id is not None:
+            self._moving = booking_id
+            self.query_one("#booking-message", Label).update(
+                Text(f"改约预约 {booking_id}：选中要改到的接待日，按 Enter", style="bold"))
+
+    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+    def _move(self, booking_id: int, day_id: int) -> None:
+        app = self.hall_app
+        try:
+            result = app.db_call(app.hall.reschedule, booking_id, day_id, app.staff or "")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self._done, str(exc))
+            return
+        b = result.booking
+        text = f"已改约到 {b.date} {b.start} {b.leader_label}（预约 {b.id}，{b.status_label}）"
+        if result.promoted is not None:
+            text += f"；原日期候补 {result.promoted.name_masked} 已递补，请通知"
+        self.app.call_from_thread(self._done, text, True)
+
+    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+    def _cancel(self, booking_id: int) -> None:
+        app = self.hall_app
+        try:
+            result = app.db_call(app.hall.cancel_booking, booking_id, app.staff or "",
+                                 "来访人在登记台取消")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self._done, str(exc))
+            return
+        text = f"预约 {booking_id} 已取消"
+        if result.promoted is not None:
+            promoted = result.promoted
+            text += f"；候补 {promoted.name_masked}（预约 {promoted.id}）已递补，请通知"
+        self.app.call_from_thread(self._done, text, True)
+
+    def _done(self, text: str, ok: bool = False) -> None:
+        self._busy = False
+        if ok:
+            self._load(self.query_one(Input).value, text)
+        else:
+            self.query_one("#booking-message", Label).update(Text(text, style="red"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,219 @@
+"""Dialogs of the reception-day screens, each a ``ModalScreen`` that calls one facade method.
+
+- :class:`DayFormDialog` -> the added or edited day: leader, date, time, capacity, room, topic,
+  walk-ins; Ctrl+S saves, errors appear under their fields in Chinese.
+- :class:`ReasonDialog` -> the reason a day is cancelled.
+- :class:`NoticeDialog` -> a result to read (whom to notify after a cancellation).
+
+The rule dialogs are in :mod:`screens.rule_dialogs`; the desk's booking and check-in dialog is
+:class:`screens.booking_dialog.BookingDialog`.
+Every dialog shares ``leader_dialogs.tcss``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from hall.errors import NotFound, Refused
+from hall.leader_views import LeaderDayView
+from hall.registration import FormError
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+_FIELD_LABELS = {"leader": "接待人", "date": "日期", "start": "开始", "end": "结束",
+                 "capacity": "名额", "room": "地点", "topic": "主题", "every": "频率",
+                 "days": "日期", "weekday": "星期", "quarter_month": "季度第几月"}
+
+
+class _Form(ModalScreen[Any]):
+    """Rows of labelled fields, an error line per field, Ctrl+S to save, Esc to cancel."""
+
+    CSS_PATH = "leader_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="leader_form.cancel"),
+        Binding("ctrl+s", "save", "保存", id="leader_form.save", priority=True),
+    ]
+    title_text = ""
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def row(self, key: str, widget: Any) -> ComposeResult:
+        with Horizontal(classes="form-row", id=f"row-{key}"):
+            yield Label(_FIELD_LABELS.get(key, key), classes="form-label")
+            yield widget
+        yield Label(id=f"error-{key}", classes="dialog-error field-error")
+
+    def on_mount(self) -> None:
+        for label in self.query(".field-error").results(Label):
+            label.display = False
+        self.query_one("#form-error", Label).display = False
+
+    def show_errors(self, errors: dict[str, str], general: str = "") -> None:
+        for label in self.query(".field-error").results(Label):
+            key = (label.id or "").removeprefix("error-")
+            label.update(errors.get(key, ""))
+            label.display = key in errors
+        shown = general or "；".join(f"{_FIELD_LABELS.get(k, k)}：{v}" for k, v in errors.items()
+                                     if not self.query(f"#error-{k}"))
+        error = self.query_one("#form-error", Label)
+        error.update(shown)
+        error.display = bool(shown)
+
+    def value(self, key: str) -> str:
+        return self.query_one(f"#{key}", Input).value.strip()
+
+    def on_input_submitted(self) -> None:
+        self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        raise NotImplementedError  # pragma: no cover - each form saves its own way
+
+
+class DayFormDialog(_Form):
+    """Add a one-off reception day, or edit a coming one (``day`` given)."""
+
+    def __init__(self, on: date, day: LeaderDayView | None = None) -> None:
+        super().__init__()
+        self.on = on
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        hall = self.hall_app.hall
+        d = self.day
+        leaders = [(f"{x.name}{x.title}", x.code) for x in hall.config.leaders]
+        with VerticalScroll(id="day-form", classes="dialog"):
+            yield Label("修改接待日" if d else "新增接待日", classes="dialog-title")
+            yield from self.row("leader", Select(leaders, value=d.leader if d else leaders[0][1],
+                                                 allow_blank=False, compact=True, id="leader",
+                                                 disabled=d is not None))
+            yield from self.row("date", Input(d.date if d else self.on.isoformat(),
+                                              placeholder="YYYY-MM-DD", compact=True, id="date",
+                                              disabled=d is not None))
+            yield from self.row("start", Input(d.start if d else "09:00", compact=True,
+                                               id="start"))
+            yield from self.row("end", Input(d.end if d else "11:30", compact=True, id="end"))
+            yield from self.row("capacity", Input(str(d.capacity) if d else "10", compact=True,
+                                                  id="capacity", type="integer"))
+            yield from self.row("room", Input(d.room if d else "", placeholder="默认：接访室",
+                                              compact=True, id="room"))
+            yield from self.row("topic", Input(d.topic if d else "", placeholder="可不填",
+                                               compact=True, id="topic"))
+            yield Checkbox("接受现场排队（未预约者在预约者之后）", d.walk_ins if d else False,
+                           id="walk_ins", compact=True)
+            yield Label(id="form-error", classes="dialog-error")
+            yield Label("Enter 下一项　Ctrl+S 保存　Esc 取消", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#start" if self.day else "#leader").focus()
+
+    def action_save(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            on = date.fromisoformat(self.value("date"))
+        except ValueError:
+            errors["date"] = "应为 YYYY-MM-DD，如 2026-12-01"
+            on = self.on
+        text = self.value("capacity")
+        capacity = int(text) if text.lstrip("-").isdigit() else -1
+        if capacity < 0:
+            errors["capacity"] = "应为整数"
+        if errors:
+            self.show_errors(errors)
+            return
+        leader = str(self.query_one("#leader", Select).value)
+        walk_ins = self.query_one("#walk_ins", Checkbox).value
+        self._save(leader, on, capacity, walk_ins)
+
+    @work(thread=True, exclusive=True, group="day-form", exit_on_error=False)
+    def _save(self, leader: str, on: date, capacity: int, walk_ins: bool) -> None:
+        app, hall = self.hall_app, self.hall_app.hall
+        actor = app.staff or ""
+        try:
+            if self.day is None:
+                result = app.db_call(hall.add_day, leader, on, self.value("start"),
+                                     self.value("end"), capacity, actor, room=self.value("room"),
+                                     topic=self.value("topic"), walk_ins=walk_ins)
+            else:
+                result = app.db_call(hall.edit_day, self.day.id, actor, start=self.value("start"),
+                                     end=self.value("end"), capacity=capacity,
+                                     room=self.value("room"), topic=self.value("topic"),
+                                     walk_ins=walk_ins)
+        except FormError as exc:
+            self.app.call_from_thread(self.show_errors, exc.errors)
+        except (NotFound, Refused) as exc:
+            self.app.call_from_thread(self.show_errors, {}, str(exc))
+        else:
+            self.app.call_from_thread(self.dismiss, result)
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Why a day is cancelled (told to the people who booked); Enter confirms."""
+
+    CSS_PATH = "leader_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="reason.cancel"),
+    ]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reason", classes="dialog"):
+            yield Label("取消接待日", classes="dialog-title")
+            yield Static(self.what)
+            yield Input(placeholder="取消原因（将告知已预约的来访人）", compact=True,
+                        id="reason-input")
+            yield Label(id="reason-error", classes="dialog-error")
+            yield Label("Enter 确认取消　Esc 返回", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#reason-error", Label).update("请填写取消原因")
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoticeDialog(ModalScreen[None]):
+    """Something to read and close (Enter or Esc)."""
+
+    CSS_PATH = "leader_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "关闭", id="notice.close"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="notice", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.text, id="notice-text")
+            yield Label("Enter 关闭", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,430 @@
+"""The reception-day manager screen (``hall leaders``; launcher key 4).
+
+Who uses it: the hall's manager (张主任), a few times a month to plan and publish the leaders'
+days and the lawyer seat, and before each day to see how full it is and whom to call when a
+leader cannot come. What they do most often is look: which leader receives when, and how full
+(booked / capacity). So the month calendar is the screen, with the selected date's receptions
+and their bookings (visitors masked) beside or below it:
+
+* ←→↑↓ move through the days (into the next month too), PgUp/PgDn change month, T today.
+* G plans the shown month from the rules (holidays and weekends moved, 调休 Saturdays kept) and
+  publishes what falls within ``publish_days_ahead``: one key for the monthly chore.
+* N adds a one-off day on the selected date; E edits the selected reception, P publishes it
+  early, X cancels it with a reason and lists whom to notify; B books a visitor. R lists the
+  rules in force, where N adds one and D retires one.
+* Tab moves between the calendar and the date's receptions (when a date has several, ↑↓ there
+  picks which one the keys act on); L switches to a list of the month's days.
+* S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
+
+Looking at a date costs one key per day moved; planning a month is one key. Other terminals'
+bookings appear within a second (the ``leaders`` change counter is polled).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hall.errors import NotFound, Refused
+from hall.leader_views import DayDetail, LeaderDayView
+from hall.schedule import holiday_name, month_bounds, working_day
+from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog
+from screens.rule_dialogs import RuleListDialog
+from screens.widgets.monthgrid import MonthGrid
+from screens.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class MonthData:
+    """A month's days and the selected date's details, loaded in one worker call."""
+
+    year: int
+    month: int
+    days: tuple[LeaderDayView, ...]
+    details: tuple[DayDetail, ...]  # the selected date's receptions with their bookings
+    version: int
+
+
+class LeadersScreen(Screen[None]):
+    """Plan, publish and watch the reception days of a month."""
+
+    CSS_PATH = "leaders.tcss"
+    AUTO_FOCUS = "#month-grid"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "month(-1)", "上月", show=False, id="leaders.prev_month"),
+        Binding("pagedown", "month(1)", "下月", show=False, id="leaders.next_month"),
+        Binding("t", "today", "今天", show=False, id="leaders.today"),
+        Binding("g", "plan", "生成", id="leaders.plan"),
+        Binding("n", "add_day", "新增", id="leaders.add_day"),
+        Binding("e", "edit_day", "修改", id="leaders.edit_day"),
+        Binding("p", "publish", "发布", show=False, id="leaders.publish"),
+        Binding("x", "cancel_day", "取消", id="leaders.cancel_day"),
+        Binding("b", "book", "预约", id="leaders.book"),
+        Binding("r", "rules", "规则", id="leaders.rules"),
+        Binding("l", "toggle_list", "列表", id="leaders.list"),
+        Binding("s", "export", "导出", id="leaders.export"),
+        Binding("f10", "app.switch_mode('launcher')", "工作台", id="leaders.launcher"),
+    ]
+
+    class Loaded(Message):
+        """A month (and the selected date) from the database."""
+
+        def __init__(self, data: MonthData) -> None:
+            super().__init__()
+            self.data = data
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: MonthData | None = None
+        self.selected = date(2000, 1, 1)
+        self._version = -1
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.width >= 120, "-wide")
+        yield TopBar("领导接待日")
+        with Horizontal(id="leaders-body"):
+            with Vertical(id="leaders-left"):
+                yield Label(id="month-title")
+                yield MonthGrid(id="month-grid")
+                yield DataTable(id="month-list", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="leaders-right"):
+                yield Label(id="date-title")
+                yield OptionList(id="date-days")
+                yield Static(id="day-bookings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.hall_app.hall.today()
+        grid = self.query_one(MonthGrid)
+        grid.today = today
+        self.selected = today
+        grid.selected = today
+        table = self.query_one("#month-list", DataTable)
+        table.add_columns("编号", "日期", "时间", "接待人", "地点", "预约", "状态")
+        table.display = False
+        self.reload()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 120, "-wide")
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the selected date's month and details again."""
+        self._load(self.selected)
+
+    @work(thread=True, exclusive=True, group="leaders-load", exit_on_error=False)
+    def _load(self, selected: date) -> None:
+        app = self.hall_app
+        hall = app.hall
+
+        def read() -> MonthData:
+            version = hall.change_version("leaders")
+            days = hall.leader_days(*month_bounds(selected.year, selected.month))
+            details = tuple(hall.day_detail(d.id) for d in days
+                            if d.date == selected.isoformat())
+            return MonthData(selected.year, selected.month, tuple(days), details, version)
+
+        self.post_message(self.Loaded(app.db_call(read)))
+
+    @work(thread=True, exclusive=True, group="leaders-poll", exit_on_error=False)
+    def _poll(self) -> None:
+        app = self.hall_app
+        try:
+            version = app.db_call(app.hall.change_version, "leaders")
+        except Exception:  # the database is away: the next poll tries again
+            return
+        if version != self._version:
+            self.app.call_from_thread(self.reload)
+
+    def on_leaders_screen_loaded(self, message: Loaded) -> None:
+        data = message.data
+        self.data = data
+        self._version = data.version
+        by_date: dict[date, list[LeaderDayView]] = defaultdict(list)
+        for d in data.days:
+            by_date[date.fromisoformat(d.date)].append(d)
+        grid = self.query_one(MonthGrid)
+        grid.show(data.year, data.month, dict(by_date))
+        self.query_one("#month-title", Label).update(Text.assemble(
+            (f"{data.year}年{data.month}月", "bold"),
+            f"　接待日 {sum(d.status != 'cancelled' for d in data.days)} 个",
+            ("　PgUp/PgDn 换月　G 按规则生成并发布", "dim")))
+        self._fill_list(data.days)
+        self._show_date(data.details)
+
+    def _fill_list(self, days: tuple[LeaderDayView, ...]) -> None:
+        table = self.query_one("#month-list", DataTable)
+        table.clear()
+        for d in days:
+            table.add_row(str(d.id), d.date[5:], f"{d.start}–{d.end}", d.leader_label, d.room,
+                          f"{d.booked}/{d.capacity}" + (f"+{d.waitlisted}" if d.waitlisted
+                                                        else ""),
+                          d.status_label, key=str(d.id))
+
+    def _show_date(self, details: tuple[DayDetail, ...]) -> None:
+        day = self.selected
+        weekday = "一二三四五六日"[day.weekday()]
+        works, known = working_day(day)
+        note = "" if works else f"　{holiday_name(day) or '休息日'}"
+        if works and day.weekday() >= 5:
+            note = "　调休上班"
+        if not known:
+            note += "　（无节假日数据）"
+        self.query_one("#date-title", Label).update(
+            Text.assemble((f"{day.isoformat()} 周{weekday}", "bold"), (note, "yellow")))
+        options = self.query_one("#date-days", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for detail in details:
+            d = detail.day
+            line = Text.assemble((f"{d.start}–{d.end} ", "bold"), (d.leader_label, "bold"),
+                                 f" {d.room} ", (f"{d.booked}/{d.capacity}", "bold"),
+                                 f" {d.status_label}")
+            if d.waitlisted:
+                line.append(f" 候补{d.waitlisted}", style="yellow")
+            options.add_option(Option(line, id=str(d.id)))
+        if not details:
+            options.add_option(Option(Text("这一天没有接待日（N 新增）", style="dim"),
+                                      disabled=True))
+        options.highlighted = min(keep or 0, max(0, len(details) - 1))
+        self._show_bookings()
+
+    def _show_bookings(self) -> None:
+        detail = self.current_detail()
+        text = Text()
+        if detail is not None:
+            d = detail.day
+            if d.topic:
+                text.append(f"主题：{d.topic}\n")
+            facts = [f"编号 {d.id}", "接受现场排队" if d.walk_ins else "仅预约"]
+            if d.shifted_from:
+                facts.append(f"原定 {d.shifted_from}，遇休息日顺延")
+            if not d.calendar_checked:
+                facts.append("⚠ 该年无节假日数据，请核对")
+            text.append("　".join(facts) + "\n", style="dim")
+            if d.status == "cancelled":
+                text.append(f"已取消：{d.cancel_reason}\n", style="red")
+            if not detail.bookings:
+                text.append("尚无预约", style="dim")
+            for b in detail.bookings:
+                mark = {"booked": "", "checked_in": f"→{b.ticket_number}",
+                        "waitlisted": f"候补{b.waitlist_position}"}.get(b.status, b.status_label)
+                style = "dim" if b.status not in ("booked", "checked_in", "waitlisted") else ""
+                text.append(f"{b.seq:>2}. {b.name_masked:<4} {b.id_number_masked} {mark}\n",
+                            style=style)
+        self.query_one("#day-bookings", Static).update(text)
+
+    @on(OptionList.OptionHighlighted, "#date-days")
+    def _day_highlighted(self) -> None:
+        self._show_bookings()
+
+    def current_detail(self) -> DayDetail | None:
+        """The reception the keys act on: the highlighted one of the selected date."""
+        if self.query_one("#month-list", DataTable).display:
+            return self._list_detail()
+        if self.data is None or not self.data.details:
+            return None
+        index = self.query_one("#date-days", OptionList).highlighted or 0
+        return self.data.details[min(index, len(self.data.details) - 1)]
+
+    def _list_detail(self) -> DayDetail | None:
+        table = self.query_one("#month-list", DataTable)
+        if self.data is None or not self.data.days:
+            return None
+        day = self.data.days[min(table.cursor_row, len(self.data.days) - 1)]
+        found = next((x for x in self.data.details if x.day.id == day.id), None)
+        return found or DayDetail(day, ())
+
+    @on(DataTable.RowHighlighted, "#month-list")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table = self.query_one("#month-list", DataTable)
+        if not table.display or self.data is None or event.cursor_row >= len(self.data.days):
+            return  # filling the hidden list highlights its first row: not a choice
+        picked = date.fromisoformat(self.data.days[event.cursor_row].date)
+        if picked != self.selected:
+            self.selected = picked
+            self.query_one(MonthGrid).selected = picked
+            self.reload()
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    @on(MonthGrid.Moved)
+    def _moved(self, event: MonthGrid.Moved) -> None:
+        self._select(event.selected)
+
+    def _select(self, day: date) -> None:
+        self.selected = day
+        self.query_one(MonthGrid).selected = day
+        data = self.data
+        if (data is not None and (day.year, day.month) == (data.year, data.month)
+                and not any(d.date == day.isoformat() for d in data.days)):
+            # Nothing on that date: no need to ask the database.
+            self.data = replace(data, details=())
+            self._show_date(())
+            return
+        self.reload()
+
+    def action_month(self, delta: int) -> None:
+        first = self.selected.replace(day=1)
+        target = (first + timedelta(days=32 * delta if delta > 0 else -1)).replace(day=1)
+        last = month_bounds(target.year, target.month)[1]
+        self._select(target.replace(day=min(self.selected.day, last.day)))
+
+    def action_today(self) -> None:
+        self._select(self.hall_app.hall.today())
+
+    def action_toggle_list(self) -> None:
+        table = self.query_one("#month-list", DataTable)
+        grid = self.query_one(MonthGrid)
+        table.display = not table.display
+        grid.display = not table.display
+        (table if table.display else grid).focus()
+
+    # -- acts -----------------------------------------------------------------------------------
+
+    def _staff(self) -> str | None:
+        if not self.hall_app.staff:
+            self.hall_app.action_switch_staff()
+            return None
+        return self.hall_app.staff
+
+    def action_plan(self) -> None:
+        if self._staff():
+            self._plan(self.selected.year, self.selected.month)
+
+    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
+    def _plan(self, year: int, month: int) -> None:
+        app = self.hall_app
+        actor = app.staff or ""
+
+        def plan_and_publish() -> tuple[Any, list[LeaderDayView]]:
+            return app.hall.plan_month(year, month, actor), app.hall.publish_due(actor)
+
+        result, published = app.db_call(plan_and_publish)
+        text = f"{year}年{month}月生成 {len(result.created)} 个接待日，发布 {len(published)} 个"
+        self.app.call_from_thread(self._after, text, "warning" if result.warnings else
+                                  "information", "\n".join(result.warnings))
+
+    def _after(self, text: str, severity: str = "information", more: str = "") -> None:
+        self.notify(text + (f"\n{more}" if more else ""), severity=severity,  # type: ignore[arg-type]
+                    timeout=8 if more else 4)
+        self.reload()
+
+    def action_add_day(self) -> None:
+        if self._staff():
+            self.app.push_screen(DayFormDialog(self.selected), self._day_saved)
+
+    def action_edit_day(self) -> None:
+        detail = self.current_detail()
+        if detail is None:
+            self.notify("这一天没有可修改的接待日", severity="warning")
+        elif self._staff():
+            self.app.push_screen(DayFormDialog(self.selected, detail.day), self._day_saved)
+
+    def _day_saved(self, day: LeaderDayView | None) -> None:
+        if day is not None:
+            self._after(f"已保存：{day.date} {day.leader_label}（{day.status_label}）")
+
+    def action_rules(self) -> None:
+        if self._staff():
+            self.app.push_screen(RuleListDialog(), lambda changed: changed and self._after(
+                "规则已更新：按 G 按新规则生成本月接待日"))
+
+    def action_publish(self) -> None:
+        detail = self.current_detail()
+        if detail is not None and self._staff():
+            self._act(self.hall_app.hall.publish_day, detail.day.id, done="已发布")
+
+    def action_cancel_day(self) -> None:
+        detail = self.current_detail()
+        if detail is None or not self._staff():
+            return
+        d = detail.day
+        what = (f"{d.date} {d.start}–{d.end} {d.leader_label}（已预约 {d.booked} 人，"
+                f"候补 {d.waitlisted} 人）")
+        self.app.push_screen(ReasonDialog(what),
+                             lambda reason: reason and self._cancel(d.id, reason))
+
+    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
+    def _cancel(self, day_id: int, reason: str) -> None:
+        app = self.hall_app
+        try:
+            result = app.db_call(app.hall.cancel_day, day_id, reason, app.staff or "")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        lines = [f"{result.day.date} {result.day.leader_label} 已取消：{reason}", ""]
+        if result.notify:
+            lines.append(f"请通知以下 {len(result.notify)} 位来访人：")
+            lines += [f"  {n.name}  {n.phone or '（无电话）'}  "
+                      f"{'预约' if n.status == 'booked' else '候补'}（预约 {n.booking_id}）"
+                      for n in result.notify]
+        else:
+            lines.append("没有需要通知的来访人。")
+        self.app.call_from_thread(self._cancelled, "\n".join(lines))
+
+    def _cancelled(self, text: str) -> None:
+        self.reload()
+        self.app.push_screen(NoticeDialog("接待日已取消", text))
+
+    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
+    def _act(self, fn: Any, day_id: int, done: str) -> None:
+        app = self.hall_app
+        try:
+            view = app.db_call(fn, day_id, app.staff or "")
+        except (Refused, NotFound) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._after, f"{done}：{view.date} {view.leader_label}")
+
+    def action_book(self) -> None:
+        from screens.booking_dialog import BookingDialog
+
+        detail = self.current_detail()
+        if self._staff():
+            self.app.push_screen(BookingDialog(day_id=detail.day.id if detail else None),
+                                 lambda _: self.reload())
+
+    def action_export(self) -> None:
+        self._export(self.selected.year, self.selected.month)
+
+    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
+    def _export(self, year: int, month: int) -> None:
+        from hall.leader_export import month_schedule
+        from screens.app import default_data_dir
+
+        app = self.hall_app
+        days, csv_text, ics_text = app.db_call(month_schedule, app.hall, year, month)
+        stem = (app.data_dir or default_data_dir()) / "exports" / f"接待日-{year}-{month:02d}"
+        try:
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            stem.with_suffix(".csv").write_text(csv_text, encoding="utf-8", newline="")
+            stem.with_suffix(".ics").write_text(ics_text, encoding="utf-8", newline="")
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"已导出 {len(days)} 个接待日：\n{stem}.csv\n"
+                                               f"{stem}.ics", timeout=8)
