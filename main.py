@@ -8,6 +8,8 @@
     hall issue --name … --id-number … --category … --matter … [--json]
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--json]
+    hall incident log|act|correct|close|reopen|list|show   special situations (cli_incidents)
+    hall incidents            the manager's incident screen
     hall demo                 a database holding a living morning, to look around
 
 Global options (before or after the command): ``--config`` / HALL_CONFIG, ``--db`` / HALL_DB,
@@ -153,6 +155,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         "staff": [{"login": s.login, "name": s.name, "role": s.role} for s in config.staff],
         "outcomes": [{"code": o.code, "name": o.name, "refusal": o.refusal}
                      for o in config.outcomes],
+        "incident_types": [{"code": t.code, "name": t.name, "severity": t.severity}
+                           for t in config.incidents.types],
+        "incident_actions": [{"code": a.code, "name": a.name} for a in config.incidents.actions],
     }
     if args.json:
         _print_json(summary)
@@ -171,6 +176,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     limits = config.time_limits
     print(f"  时限：受理告知 {limits.acceptance_days} 日，办理 {limits.handling_days} 日，"
           f"可延期 {limits.extension_days} 日")
+    high = sum(t.severity == "high" for t in config.incidents.types)
+    print(f"  特殊情况类型 {len(config.incidents.types)} 种（高级别 {high} 种，登记后全员提示），"
+          f"处置措施 {len(config.incidents.actions)} 项")
     return 0
 
 
@@ -439,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--department")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_queue)
+    from cli_incidents import add_commands as add_incident_commands
+
+    add_incident_commands(sub, common)
     return parser
 
 

@@ -26,6 +26,7 @@ import peewee as pw
 from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage, to_storage
 from hall.errors import NotFound
+from hall.incidents import IncidentOps
 from hall.queue import QueueReads
 from hall.registration import CleanRegistration, Registration, route, validate
 from hall.views import (
@@ -59,7 +60,7 @@ _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
 _RETRIES = 5
 
 
-class Hall(WindowOps, QueueReads):
+class Hall(WindowOps, QueueReads, IncidentOps):
     """The hall's rules over its database, for one configuration and clock."""
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -103,6 +104,7 @@ class Hall(WindowOps, QueueReads):
             sex=visitor.sex, birth_date=str(visitor.birth_date or ""), phone=visitor.phone,
             address=visitor.address, district=visitor.district,
             visits=tuple(self._visit_summaries(visitor.id)),
+            incidents=tuple(self.visitor_incidents(visitor.id)),
         )
 
     def suggest_department(self, category: str, district: str = "") -> str | None:

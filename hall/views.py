@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hall.incident_views import VisitorIncident
+
 STATUS_LABELS = {
     "waiting": "候谈",
     "called": "已叫号",
@@ -47,6 +49,7 @@ class VisitorFile:
     address: str
     district: str
     visits: tuple[VisitSummary, ...]
+    incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
 
     @property
     def visit_count(self) -> int:
@@ -164,6 +167,7 @@ class CurrentVisit:
     priority_name: str
     repeat: bool
     history: tuple[VisitSummary, ...]  # earlier visits, newest first
+    incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from models.base import (
     open_database,
     write_transaction,
 )
+from models.incident import Incident, IncidentEntry
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
@@ -26,6 +27,8 @@ __all__ = [
     "AuditEvent",
     "ChangeCounter",
     "DatabaseURLError",
+    "Incident",
+    "IncidentEntry",
     "Representative",
     "SchemaTooNewError",
     "Setting",

@@ -19,15 +19,16 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, write_transaction
+from models.incident import Incident, IncidentEntry
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
 from models.window import WindowState
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
-    ChangeCounter, Setting, WindowState,
+    ChangeCounter, Setting, WindowState, Incident, IncidentEntry,
 ]
 
 
@@ -72,9 +73,15 @@ def _v3_windows(db: pw.Database, migrator: SchemaMigrator) -> None:
     db.create_tables([WindowState])
 
 
+def _v4_incidents(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v4: special situations (特殊情况): incidents and their append-only entries."""
+    db.create_tables([Incident, IncidentEntry])
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
     3: _v3_windows,
+    4: _v4_incidents,
 }
 
 
