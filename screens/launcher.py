@@ -53,6 +53,8 @@ ROLES: tuple[Role, ...] = (
          "screens.window:WindowScreen", "2"),
     Role("board", "大厅叫号屏", "大屏显示叫号、最近叫号与各部门候谈人数，并语音播报",
          "screens.board:BoardScreen", "3", needs_staff=False),
+    Role("incidents", "特殊情况", "特殊情况的处置经过与复核：按日期、类型、状态、地点筛选；日报",
+         "screens.incidents:IncidentsScreen", "5"),
 )
 
 
