@@ -227,9 +227,9 @@ class IncidentsScreen(Screen[None]):
         many_days = message.filters[0] is None
         cells = [(str(r.id), r.logged_at[5:] if many_days else r.logged_at[11:],
                   Text(r.severity_label, style=SEVERITY_STYLE.get(r.severity, "")),
-                  r.type_name, r.place,
+                  _cut(r.type_name, 18), _cut(r.place, 10),
                   Text(r.status_label, style="bold" if r.status == "open" else "dim"),
-                  r.next_action_name) for r in message.rows]
+                  _cut(r.next_action_name, 10)) for r in message.rows]
         # Columns afresh each time, sized here: Chinese text takes two cells a character.
         table.clear(columns=True)
         for i, (key, label) in enumerate(COLUMNS):
@@ -433,6 +433,15 @@ class IncidentsScreen(Screen[None]):
             return None
         self.notify(f"已保存：{path}", markup=False, timeout=6)
         return path
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with …, so the list fits 80 columns without scrolling."""
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) + 1 > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _data_dir() -> Path:
