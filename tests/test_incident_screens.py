@@ -28,6 +28,7 @@ from screens.incident_dialogs import ActionDialog, CorrectionDialog, ReportDialo
 from screens.incident_form import IncidentForm
 from screens.incidents import IncidentsScreen
 from screens.launcher import LauncherScreen
+from screens.widgets.banner import VisitorBanner
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
 from screens.window import WindowScreen
@@ -381,3 +382,28 @@ async def test_the_daily_report_on_screen_and_as_csv(hall: Hall, tmp_path: Path)
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("编号,登记时间,类型") and len(lines) == 3
     assert AuditEvent.select().where(AuditEvent.action == "incident.report").count() == 1
+
+
+# -- the visitor's file --------------------------------------------------------------------------
+
+
+@run_async
+async def test_the_visitor_file_shows_incidents_at_the_window_and_the_desk(
+        hall: Hall, tmp_path: Path) -> None:
+    hall.log_incident(NewIncident("lingering", "候谈区", "大声吵闹", ticket="L001"), "win07")
+    hall.call_next(7, "win07")
+    app = main.make_app(hall, "win07", start="window", window=7)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WindowScreen)
+                    and app.screen.view is not None)
+        row = app.screen.query_one("#visit-incidents", Static)
+        assert "在接待场所滞留、滋事" in str(row.render()) and "处置中" in str(row.render())
+        assert app.screen.query_one("#visit-row-incidents").display
+    desk = HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        desk.screen.query_one("#id_number", Input).insert_text_at_cursor(make_id())
+        await until(pilot, lambda: desk.screen._file is not None)  # type: ignore[attr-defined]
+        await settle(pilot)
+        banner = str(desk.screen.query_one(VisitorBanner).render())
+        assert "特殊情况 1 起：最近 2026-11-23 在接待场所滞留、滋事（处置中）" in banner

@@ -58,6 +58,10 @@ class VisitorBanner(Static):
         if last is not None:
             text.append(f"\n最近 {last.date} {last.department_name}"
                         f"（{last.category_name}）· {last.outcome_label or '—'}")
+        if file.incidents:  # special situations on file: the operator should know at once
+            latest = file.incidents[0]
+            text.append(f"\n特殊情况 {len(file.incidents)} 起：最近 {latest.date} "
+                        f"{latest.type_name}（{latest.status_label}）", style="bold red")
         for visit in file.visits[1:history]:
             text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
                         f"· {visit.outcome_label or '—'}", style="dim")
@@ -99,6 +103,10 @@ class VisitHistory(Static):
         for label, value in (("电话", file.phone), ("住址", file.address)):
             if value:
                 text.append(f"{label} {value}\n")
+        if file.incidents:
+            text.append(f"\n特殊情况（{len(file.incidents)} 起）\n", style="bold red")
+            for incident in file.incidents:
+                text.append(f"{incident.date} {incident.type_name} {incident.status_label}\n")
         text.append(f"\n历次来访（{file.visit_count} 次，新的在前）\n", style="bold")
         for visit in file.visits:
             text.append(f"{visit.date} ", style="dim")
