@@ -9,6 +9,8 @@
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--json]
     hall leader-days …, hall book …, hall checkin …, hall case …   reception days (cli_leaders)
+    hall incident log|act|correct|close|reopen|list|show   special situations (cli_incidents)
+    hall incidents            the manager's incident screen
     hall demo                 a database holding a living morning, to look around
 
 Global options (before or after the command): ``--config`` / HALL_CONFIG, ``--db`` / HALL_DB,
@@ -157,6 +159,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         "leaders": [{"code": x.code, "name": x.name, "title": x.title, "kind": x.kind,
                      "department": x.department, "portfolio": x.portfolio,
                      "rules": [r.describe() for r in x.rules]} for x in config.leaders],
+        "incident_types": [{"code": t.code, "name": t.name, "severity": t.severity}
+                           for t in config.incidents.types],
+        "incident_actions": [{"code": a.code, "name": a.name} for a in config.incidents.actions],
     }
     if args.json:
         _print_json(summary)
@@ -178,6 +183,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     for x in config.leaders:
         rules = "；".join(r.describe() for r in x.rules) or "无固定规则"
         print(f"  接待  {x.code:<12} {x.label}（{rules}）")
+    high = sum(t.severity == "high" for t in config.incidents.types)
+    print(f"  特殊情况类型 {len(config.incidents.types)} 种（高级别 {high} 种，登记后全员提示），"
+          f"处置措施 {len(config.incidents.actions)} 项")
     return 0
 
 
@@ -454,6 +462,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cli_leaders import add_parsers as add_leader_parsers
 
     add_leader_parsers(sub, common)
+
+    from cli_incidents import add_commands as add_incident_commands
+
+    add_incident_commands(sub, common)
     return parser
 
 

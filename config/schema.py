@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
+from config.incidents import STANDARD_INCIDENTS, IncidentSettings, incident_problems
+
 
 def _code(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", value):
@@ -229,6 +231,8 @@ class HallConfig(_Model):
     """Leaders (and duty lawyers) who receive on reception days, with their standing rules."""
     leader_settings: LeaderSettings = LeaderSettings()
     """How reception days are published and who may queue without a booking."""
+    incidents: IncidentSettings = STANDARD_INCIDENTS
+    """Special situations (特殊情况): the types, their severity and recommended actions."""
 
     _dept: dict[str, Department] = PrivateAttr(default_factory=dict)
     _cat: dict[str, Category] = PrivateAttr(default_factory=dict)
@@ -362,4 +366,5 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
         problems.append((("board", "announce_template"),
                          "模板中只能使用 {number}、{window} 占位符", None))
     problems += leader_problems(cfg)
+    problems += incident_problems(cfg.incidents)
     return problems

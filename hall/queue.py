@@ -26,6 +26,7 @@ from models import Representative, Ticket, TicketEvent, Visit, Visitor, WindowSt
 
 if TYPE_CHECKING:
     from config.schema import HallConfig, Window
+    from hall.incident_views import VisitorIncident
 
 
 class QueueReads:
@@ -44,6 +45,7 @@ class QueueReads:
                             at: datetime) -> tuple[bool, str]: ...
         def _visit_summaries(self, visitor_id: int) -> list[VisitSummary]: ...
         def todays_receptions(self) -> list[ReceptionLine]: ...
+        def visitor_incidents(self, visitor_id: int) -> list[VisitorIncident]: ...
 
     def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
         """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
@@ -138,7 +140,7 @@ class QueueReads:
             request=visit.request, people=visit.people,
             representatives=tuple(mask_id_number(r.id_number) for r in reps),
             priority_name=group.name if group else "", repeat=visit.is_repeat,
-            history=tuple(history))
+            history=tuple(history), incidents=tuple(self.visitor_incidents(person.id)))
 
     def _name_of(self, code: str) -> str:
         dept = self.config.department(code)

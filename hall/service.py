@@ -26,6 +26,7 @@ import peewee as pw
 from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage, to_storage
 from hall.errors import NotFound
+from hall.incidents import IncidentOps
 from hall.leaders import LeaderOps
 from hall.queue import QueueReads
 from hall.registration import CleanRegistration, Registration, route, validate
@@ -60,7 +61,7 @@ _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
 _RETRIES = 5
 
 
-class Hall(WindowOps, QueueReads, LeaderOps):
+class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
     """The hall's rules over its database, for one configuration and clock."""
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -105,6 +106,7 @@ class Hall(WindowOps, QueueReads, LeaderOps):
             address=visitor.address, district=visitor.district,
             visits=tuple(self._visit_summaries(visitor.id)),
             cases=tuple(self.cases_of(visitor.id)),
+            incidents=tuple(self.visitor_incidents(visitor.id)),
         )
 
     def suggest_department(self, category: str, district: str = "") -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hall.incident_views import VisitorIncident
+
 STATUS_LABELS = {
     "waiting": "候谈",
     "called": "已叫号",
@@ -72,6 +74,7 @@ class VisitorFile:
     visits: tuple[VisitSummary, ...]
     cases: tuple[CaseSummary, ...] = ()
     """包案: leaders in personal charge of this visitor's matters, newest first."""
+    incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
 
     @property
     def visit_count(self) -> int:
@@ -189,6 +192,7 @@ class CurrentVisit:
     priority_name: str
     repeat: bool
     history: tuple[VisitSummary, ...]  # earlier visits, newest first
+    incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
 
 
 @dataclass(frozen=True)

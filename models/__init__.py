@@ -16,6 +16,7 @@ from models.base import (
     open_database,
     write_transaction,
 )
+from models.incident import Incident, IncidentEntry
 from models.leader import BookingEvent, LeaderBooking, LeaderCase, LeaderDay, LeaderRule
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
 from models.ticket import Ticket, TicketCounter, TicketEvent
@@ -28,6 +29,8 @@ __all__ = [
     "BookingEvent",
     "ChangeCounter",
     "DatabaseURLError",
+    "Incident",
+    "IncidentEntry",
     "LeaderBooking",
     "LeaderCase",
     "LeaderDay",

@@ -19,16 +19,17 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, write_transaction
+from models.incident import Incident, IncidentEntry
 from models.leader import LEADER_MODELS
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
 from models.window import WindowState
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
-    ChangeCounter, Setting, WindowState, *LEADER_MODELS,
+    ChangeCounter, Setting, WindowState, *LEADER_MODELS, Incident, IncidentEntry,
 ]
 
 
@@ -78,10 +79,16 @@ def _v4_leader_days(db: pw.Database, migrator: SchemaMigrator) -> None:
     db.create_tables(LEADER_MODELS)
 
 
+def _v5_incidents(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v5: special situations (特殊情况): incidents and their append-only entries."""
+    db.create_tables([Incident, IncidentEntry])
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
     3: _v3_windows,
     4: _v4_leader_days,
+    5: _v5_incidents,
 }
 
 

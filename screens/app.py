@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from screens.incident_app import IncidentWatch, incident_key_allowed, open_incident_form
 from screens.launcher import ROLES, LauncherScreen
 from screens.login import LoginScreen
 
@@ -46,6 +47,8 @@ class HallApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
+        # Special situations, from any staff screen (not offered on the public board).
+        Binding("f12", "log_incident", "特殊情况", id="app.incident", priority=True),
     ]
 
     staff: reactive[str | None] = reactive(None, init=False)
@@ -67,8 +70,10 @@ class HallApp(App[None]):
         self.add_mode("launcher", LauncherScreen)
         for role in ROLES:
             self.add_mode(role.mode, role.load)
+        self.incident_watch = IncidentWatch(self)
 
     def on_mount(self) -> None:
+        self.incident_watch.start()
         self.switch_mode(self.start)
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.staff is None and (role is None or role.needs_staff):
@@ -92,6 +97,17 @@ class HallApp(App[None]):
         if login:
             self.staff = login
             self.notify(f"当前操作人员：{self.staff_label}", timeout=3)
+
+    # -- special situations ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "log_incident":
+            return incident_key_allowed(self)
+        return True
+
+    def action_log_incident(self) -> None:
+        """F12: open the incident form over the current screen (see screens.incident_app)."""
+        open_incident_form(self)
 
     # -- files ---------------------------------------------------------------------------------
 

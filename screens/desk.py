@@ -47,6 +47,7 @@ from screens.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
     from screens.app import HallApp
+    from screens.incident_form import IncidentContext
 
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
@@ -392,6 +393,17 @@ class DeskScreen(Screen[None]):
         self._show_priority()
         self._show_route()
         self._focus_field("id_number")
+
+    def incident_context(self) -> IncidentContext:
+        """F12 (special situation): the desk, and the visitor whose file is open."""
+        from hall.masking import mask_name
+        from screens.incident_form import IncidentContext
+
+        file = self._file
+        if file is None:
+            return IncidentContext(place="登记分流台")
+        return IncidentContext(place="登记分流台", visitor_id=file.visitor_id,
+                               visitor=mask_name(file.name))
 
     # -- helpers: the form, with the hint line kept in step ------------------------------------
 

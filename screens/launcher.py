@@ -55,6 +55,8 @@ ROLES: tuple[Role, ...] = (
          "screens.board:BoardScreen", "3", needs_staff=False),
     Role("leaders", "领导接待日", "排定与发布领导接待日和律师咨询席，查看预约，导出日程",
          "screens.leaders:LeadersScreen", "4"),
+    Role("incidents", "特殊情况", "特殊情况的处置经过与复核：按日期、类型、状态、地点筛选；日报",
+         "screens.incidents:IncidentsScreen", "5"),
 )
 
 

@@ -15,8 +15,8 @@ small terminal. Right, the waiting list in call order (number, minutes waited, m
 priority / 集N / 重 marks; from 120 columns also the issue time and, for a window serving
 several departments, the department).
 
-Keys (bindings with ids; all but F2 in the footer, F2 in the state bar beside the state it
-changes, so the footer fits 80 columns):
+Keys (bindings with ids; all but F2 and F12 in the footer, F2 in the state bar beside the state
+it changes, F12 beside it, so the footer fits 80 columns):
 
 =====  ========  ==============================================================================
 F5     叫号      call the next ticket (priority, then issue time) of the window's departments
@@ -29,6 +29,7 @@ F3     过号      no-show, confirmed; only once the configured rule allows it, 
 F4     指定叫号  call a given number (Enter on a line of the waiting list does the same)
 F2     暂停      pause the window (it calls nobody); F2 again resumes (恢复)
 F10    工作台    back to the launcher (F10 does that on every screen, so pause is not on it)
+F12    特殊情况  log a special situation, prefilled with this window and the current visitor
 =====  ========  ==============================================================================
 
 Every act runs in a thread worker through the :class:`hall.service.Hall` facade; a refusal
@@ -62,6 +63,7 @@ from screens.window_forms import FinishForm, OutcomeDialog, TransferDialog, Tran
 
 if TYPE_CHECKING:
     from screens.app import HallApp
+    from screens.incident_form import IncidentContext
 
 POLL_SECONDS = 1.0
 Key = tuple[int, date, int]
@@ -86,6 +88,9 @@ class WindowScreen(Screen[None]):
         Binding("f8", "finish", "办结", id="window.finish"),
         Binding("f9", "transfer", "转办", id="window.transfer"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="window.launcher"),
+        # The app's special-situation key, shown in the state bar: the footer is full at 80.
+        Binding("f12", "app.log_incident", "特殊情况", id="window.incident", show=False,
+                priority=True),
     ]
 
     class Loaded(Message):
@@ -242,6 +247,7 @@ class WindowScreen(Screen[None]):
         head.set_class(view.paused, "-paused")
         head.set_class(bool(self._trouble), "-trouble")
         state = "[b]‖ 已暂停[/b]　F2 恢复服务" if view.paused else "● 服务中　[dim]F2 暂停[/]"
+        state += " [dim]F12 特殊情况[/]"
         if self._trouble:
             state = "[b]数据库暂时无法连接，正在重试[/b]　" + state
         self.query_one("#win-state", Label).update(f"{state}　候谈 {len(view.waiting)} 人")
@@ -345,6 +351,18 @@ class WindowScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#waiting-list")
     def _waiting_chosen(self, event: OptionList.OptionSelected) -> None:
         self.action_call_number(event.option.id or "")
+
+    def incident_context(self) -> IncidentContext:
+        """F12 (special situation): this window, its current ticket and visitor."""
+        from hall.masking import mask_name
+        from screens.incident_form import IncidentContext
+
+        current = self.view.current if self.view else None
+        place = self._title() if self.number is not None else "窗口"
+        if current is None:
+            return IncidentContext(place=place)
+        return IncidentContext(place=place, ticket=current.number,
+                               visitor=f"{mask_name(current.name)}（{current.number}）")
 
     def _need_current(self, act: str) -> bool:
         if self.view is None or self.view.current is None:

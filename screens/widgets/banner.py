@@ -63,6 +63,10 @@ class VisitorBanner(Static):
             more = f"（另有 {len(file.cases) - 1} 件）" if len(file.cases) > 1 else ""
             text.append(f"\n包案 {case.leader_label}（{case.date}）：{case.matter}{more}",
                         style="bold magenta")
+        if file.incidents:  # special situations on file: the operator should know at once
+            latest = file.incidents[0]
+            text.append(f"\n特殊情况 {len(file.incidents)} 起：最近 {latest.date} "
+                        f"{latest.type_name}（{latest.status_label}）", style="bold red")
         for visit in file.visits[1:history]:
             text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
                         f"· {visit.outcome_label or '—'}", style="dim")
@@ -108,6 +112,10 @@ class VisitHistory(Static):
             text.append("\n领导包案\n", style="bold magenta")
             for case in file.cases:
                 text.append(f"{case.date} {case.leader_label}：{case.matter}\n")
+        if file.incidents:
+            text.append(f"\n特殊情况（{len(file.incidents)} 起）\n", style="bold red")
+            for incident in file.incidents:
+                text.append(f"{incident.date} {incident.type_name} {incident.status_label}\n")
         text.append(f"\n历次来访（{file.visit_count} 次，新的在前）\n", style="bold")
         for visit in file.visits:
             text.append(f"{visit.date} ", style="dim")

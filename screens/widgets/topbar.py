@@ -1,4 +1,8 @@
-"""The one-line bar on top of every screen: hall, screen, business day, time and who works."""
+"""The one-line bar on top of every screen: hall, screen, business day, time and who works.
+
+Staff screens only (the public board has none), so it also carries the discreet alert of open
+incidents of high severity, from the app's :class:`screens.incident_app.IncidentWatch`.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +28,15 @@ class TopBar(Horizontal):
         background: $primary;
         color: $text;
         padding: 0 1;
-        & > #topbar-title { width: 1fr; text-style: bold; }
+        & > #topbar-title { width: 1fr; text-style: bold; text-wrap: nowrap;
+                            text-overflow: ellipsis; }
         & > #topbar-status { width: auto; }
+        & > #topbar-alert {
+            width: auto; margin-right: 1; padding: 0 1;
+            background: $error; color: $text; text-style: bold; text-wrap: nowrap;
+            text-overflow: ellipsis; display: none;
+        }
+        &.-alert > #topbar-alert { display: block; }
     }
     """
 
@@ -35,6 +46,7 @@ class TopBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(id="topbar-title")
+        yield Label(id="topbar-alert")
         yield Label(id="topbar-status")
 
     def on_mount(self) -> None:
@@ -51,3 +63,13 @@ class TopBar(Horizontal):
         self.query_one("#topbar-title", Label).update(name)
         self.query_one("#topbar-status", Label).update(
             f"{day.isoformat()} 周{WEEKDAYS[day.weekday()]} {now:%H:%M} · {app.staff_label}")
+        watch = getattr(app, "incident_watch", None)
+        alerts = watch.alerts if watch is not None else ()
+        self.set_class(bool(alerts), "-alert")
+        if alerts:
+            first = alerts[-1]  # the newest
+            more = f" 等{len(alerts)}起" if len(alerts) > 1 else ""
+            text = f"⚠ {first.type_name}·{first.place} {first.since}{more}"
+            if self.size.width < 120:  # the status must stay whole: just say there is one
+                text = f"⚠ 特殊情况 {len(alerts)} 起"
+            self.query_one("#topbar-alert", Label).update(text)

@@ -7,7 +7,8 @@ The number is in block letters, beside it the state (已叫号 / 接谈中), whe
 many recalls, and whether a no-show (过号) may be marked yet. Below, what the window needs from
 the registration, one labelled line each, long texts wrapped under their label: name, sex and
 age, masked ID number, masked phone and address, district, category, matter, request, people and
-masked representatives' IDs, and the visitor's earlier visits with their outcomes. The details
+masked representatives' IDs, the visitor's special situations (特殊情况) if any, and the earlier
+visits with their outcomes. The details
 scroll when the terminal is small. With nobody current it says what to press next.
 """
 
@@ -24,7 +25,7 @@ from screens.widgets.bignumber import BigNumber
 
 ROWS = (("who", "来访人"), ("id", "身份证"), ("phone", "电话"), ("address", "住址"),
         ("district", "属地"), ("category", "类别"), ("matter", "事由"), ("request", "诉求"),
-        ("people", "人数"), ("history", "既往来访"))
+        ("people", "人数"), ("incidents", "特殊情况"), ("history", "既往来访"))
 HISTORY_LINES = 8
 
 
@@ -67,7 +68,11 @@ def _details(c: CurrentVisit, year: int | None = None) -> dict[str, Content | st
         history = Content("\n").join(lines)
     elif not c.repeat:
         history = Content.styled("首次来访", "dim")
+    incidents = Content("\n").join(Content.assemble(
+        f"{i.date[5:] if year and i.date.startswith(f'{year}-') else i.date} ",
+        (i.type_name, "bold $text-error"), " ", (i.status_label, "dim")) for i in c.incidents)
     return {
+        "incidents": incidents if c.incidents else "",
         "who": Content.assemble(*who), "id": c.id_number_masked, "phone": mask_phone(c.phone),
         "address": mask_address(c.address), "district": c.district_name,
         "category": c.category_name, "matter": c.matter, "request": c.request, "people": people,

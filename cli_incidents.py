@@ -1,0 +1,185 @@
+"""``hall incident …``: special situations (特殊情况) from the command line.
+
+    hall incident log --type CODE --place TEXT [--ticket NUMBER] [--people N] --note TEXT [--json]
+    hall incident act ID --action CODE [--result TEXT] [--note TEXT]
+    hall incident correct ID --entry ENTRY --note TEXT
+    hall incident close ID --conclusion TEXT
+    hall incident reopen ID --reason TEXT
+    hall incident list [--date YYYY-MM-DD] [--status open|closed] [--json]
+    hall incident show ID [--json]
+
+Every command but ``list`` needs ``--staff`` (``show`` too: every view of an incident is written
+to the audit log). ENTRY is the entry's number within the incident, as ``show`` lists it. An
+unknown type or action, acting on a closed incident, an empty note: exit 2 with a message, and
+nothing is written. There is no delete. Kept apart from :mod:`main`, which wires it in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from main import EXIT_USAGE, _date, _print_json, load, open_hall, staff_login
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``hall incidents`` (the manager's screen) and ``hall incident …`` to the parser."""
+    from main import cmd_tui
+
+    sub.add_parser("incidents", parents=[common],
+                   help="特殊情况管理：筛选、处置经过、日报").set_defaults(func=cmd_tui)
+    parser = sub.add_parser("incident", parents=[common], help="特殊情况：登记、处置、结案与查询")
+    acts = parser.add_subparsers(dest="incident_command", parser_class=type(parser),
+                                 required=True, metavar="{log,act,correct,close,reopen,list,show}")
+
+    p = acts.add_parser("log", parents=[common], help="登记特殊情况")
+    p.add_argument("--type", required=True, help="类型代码（见 hall check-config）")
+    p.add_argument("--place", required=True, help="地点，如 3号窗口、候谈区")
+    p.add_argument("--ticket", default="", help="关联的今日票号或查询码")
+    p.add_argument("--people", default="1", help="涉及人数")
+    p.add_argument("--note", required=True, help="经过")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_log)
+
+    p = acts.add_parser("act", parents=[common], help="记录一项处置")
+    p.add_argument("id", type=int)
+    p.add_argument("--action", required=True, help="处置措施代码（见 hall check-config）")
+    p.add_argument("--result", default="")
+    p.add_argument("--note", default="")
+    p.set_defaults(func=cmd_act)
+
+    p = acts.add_parser("correct", parents=[common], help="更正一条记录（原记录保留）")
+    p.add_argument("id", type=int)
+    p.add_argument("--entry", type=int, required=True, help="被更正记录的序号（见 show）")
+    p.add_argument("--note", required=True)
+    p.set_defaults(func=cmd_correct)
+
+    p = acts.add_parser("close", parents=[common], help="结案")
+    p.add_argument("id", type=int)
+    p.add_argument("--conclusion", required=True)
+    p.set_defaults(func=cmd_close)
+
+    p = acts.add_parser("reopen", parents=[common], help="重新打开已结案的记录")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=cmd_reopen)
+
+    p = acts.add_parser("list", parents=[common], help="列出某日的特殊情况")
+    p.add_argument("--date", help="营业日 YYYY-MM-DD（默认今天）")
+    p.add_argument("--status", choices=["open", "closed"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = acts.add_parser("show", parents=[common], help="查看一条特殊情况及其处置经过")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+
+def _acting(args: argparse.Namespace) -> tuple[Any, str]:
+    config = load(args)
+    actor = staff_login(args, config, required=True)
+    return open_hall(args, config), actor or ""
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from hall.incidents import INCIDENT_FIELDS, IncidentFormError, NewIncident
+
+    hall, actor = _acting(args)
+    new = NewIncident(type=args.type, place=args.place, note=args.note, people=args.people,
+                      ticket=args.ticket)
+    try:
+        summary = hall.log_incident(new, actor)
+    except IncidentFormError as exc:
+        for key, message in exc.errors.items():
+            print(f"--{key}（{INCIDENT_FIELDS[key]}）：{message}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        _print_json(asdict(summary))
+        return 0
+    print(f"已登记第 {summary.id} 号特殊情况：{summary.type_name}（{summary.severity_label}）"
+          f"  {summary.place}")
+    if summary.next_action_name:
+        print(f"建议下一步：{summary.next_action_name}"
+              f"（hall incident act {summary.id} --action {summary.next_action}）")
+    return 0
+
+
+def cmd_act(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    entry = hall.act(args.id, args.action, actor, result=args.result, note=args.note)
+    print(f"第 {args.id} 号 #{entry.seq} {entry.at[11:]} {entry.action_name}"
+          + (f"：{entry.result}" if entry.result else ""))
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    entry = hall.correct(args.id, args.entry, args.note, actor)
+    print(f"第 {args.id} 号 #{entry.seq} 更正 #{entry.corrects}（原记录保留）")
+    return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    entry = hall.close_incident(args.id, args.conclusion, actor)
+    print(f"第 {args.id} 号已结案（#{entry.seq}）")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    entry = hall.reopen_incident(args.id, args.reason, actor)
+    print(f"第 {args.id} 号已重新打开（#{entry.seq}）")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    hall = open_hall(args)
+    day = _date(args.date) or hall.today()
+    rows = hall.incidents(day=day, status=args.status)
+    if args.json:
+        _print_json({"date": day.isoformat(), "incidents": [asdict(s) for s in rows]})
+        return 0
+    if not rows:
+        print(f"{day.isoformat()} 没有特殊情况记录")
+    for s in rows:
+        following = f"  建议：{s.next_action_name}" if s.next_action_name else ""
+        ticket = f"  {s.ticket}" if s.ticket else ""
+        print(f"{s.id:>4}  {s.logged_at[11:]}  [{s.severity_label}] {s.type_name}  {s.place}"
+              f"{ticket}  {s.status_label}{following}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    hall, actor = _acting(args)
+    detail = hall.incident(args.id, actor)
+    if args.json:
+        _print_json(asdict(detail))
+        return 0
+    s = detail.summary
+    print(f"第 {s.id} 号  {s.type_name}（{s.severity_label}）  {s.status_label}")
+    print(f"  {s.logged_at}  {s.place}  {s.people} 人"
+          + (f"  票号 {s.ticket}" if s.ticket else "")
+          + (f"  来访人 {detail.visitor}" if detail.visitor else ""))
+    print(f"  经过：{detail.note}")
+    chain = " → ".join(("✓" if c.done else "") + c.name for c in detail.chain)
+    print(f"  建议流程：{chain}")
+    for e in detail.entries:
+        what = e.action_name if e.kind == "action" else e.kind_label
+        if e.corrects is not None:
+            what = f"更正 #{e.corrects}"
+        line = f"  #{e.seq:<3} {e.at}  {e.actor_name}  {what}"
+        if e.result:
+            line += f"  结果：{e.result}"
+        if e.note:
+            line += f"  {e.note}"
+        if e.corrected_by:
+            line += f"  （已被 {'、'.join(f'#{n}' for n in e.corrected_by)} 更正）"
+        print(line)
+    if detail.conclusion:
+        print(f"  结论：{detail.conclusion}")
+    return 0
+

@@ -1,0 +1,117 @@
+"""The app's side of special situations: the global F12 key and the alert on staff screens.
+
+:class:`screens.app.HallApp` owns one :class:`IncidentWatch` and binds F12 to
+:func:`open_incident_form`, so both work on every screen without each screen knowing.
+
+* F12 opens :class:`screens.incident_form.IncidentForm` over whatever is on screen, prefilled
+  from the topmost screen that has an ``incident_context()`` method (the window: its title, the
+  current ticket and visitor; the desk: 登记分流台 and the visitor whose file is open), else with
+  the hall. It is not offered on the public hall board, nor over the form itself or the login.
+* The watch polls the ``incidents`` change counter once a second in a thread worker (one
+  primary-key read) and, only when it moved, reloads the open incidents of high severity. The
+  shared top bar (:class:`screens.widgets.topbar.TopBar`) shows them discreetly; the board has no
+  top bar and never shows them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hall.incident_views import IncidentAlert, IncidentSummary
+from screens.incident_form import IncidentContext, IncidentForm
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+POLL_SECONDS = 1.0
+PUBLIC_MODES = ("board",)
+"""Modes shown to the public: no incident key, no alert."""
+
+
+class IncidentWatch:
+    """The open high-severity incidents, kept fresh by polling the change counter."""
+
+    def __init__(self, app: HallApp) -> None:
+        self.app = app
+        self.alerts: tuple[IncidentAlert, ...] = ()
+        self.version: int | None = None
+        self._busy = False
+
+    def start(self) -> None:
+        """Poll now and every second."""
+        self.poll()
+        self.app.set_interval(POLL_SECONDS, self.poll)
+
+    def poll(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.app.run_worker(self._check, thread=True, group="incident-watch",
+                            exit_on_error=False)
+
+    def _check(self) -> None:
+        hall = self.app.hall
+        try:
+            with hall.db.connection_context():
+                version = hall.change_version("incidents")
+                if version == self.version:
+                    return
+                alerts = tuple(hall.open_alerts())
+            self.app.call_from_thread(self._apply, version, alerts)
+        except Exception:  # the database is away: keep the last picture; the screens say so
+            return
+        finally:
+            self._busy = False
+
+    def _apply(self, version: int, alerts: tuple[IncidentAlert, ...]) -> None:
+        from screens.widgets.topbar import TopBar
+
+        self.version = version
+        changed = alerts != self.alerts
+        self.alerts = alerts
+        if changed:
+            for screen in self.app.screen_stack:
+                for bar in screen.query(TopBar).results(TopBar):
+                    bar.refresh_status()
+
+
+def incident_key_allowed(app: HallApp) -> bool:
+    """Whether F12 is offered now: not on the public board, not over the form or the login."""
+    from screens.login import LoginScreen
+
+    if app.current_mode in PUBLIC_MODES:
+        return False
+    return not isinstance(app.screen, IncidentForm | LoginScreen)
+
+
+def incident_context(app: HallApp) -> IncidentContext:
+    """What the topmost screen that knows says about place, ticket and visitor."""
+    for screen in reversed(app.screen_stack):
+        provide = getattr(screen, "incident_context", None)
+        if callable(provide):
+            context = provide()
+            if isinstance(context, IncidentContext):
+                return context
+    return IncidentContext(place="大厅")
+
+
+def open_incident_form(app: HallApp) -> None:
+    """Open the incident form prefilled from the screen; report the saved incident."""
+    if not incident_key_allowed(app):
+        return
+    if not app.staff:
+        app.action_switch_staff()
+        return
+    app.clear_notifications()  # at 80x24 they would cover the form
+    app.push_screen(IncidentForm(incident_context(app)), lambda s: _saved(app, s))
+
+
+def _saved(app: HallApp, summary: IncidentSummary | None) -> None:
+    if summary is None:
+        return
+    text = f"已登记第 {summary.id} 号特殊情况：{summary.type_name}（{summary.severity_label}级）"
+    if summary.next_action_name:
+        text += f"\n建议下一步：{summary.next_action_name}（在“特殊情况”工作台记录处置）"
+    app.notify(text, title="特殊情况", severity="warning" if summary.severity == "high"
+               else "information", markup=False, timeout=8)
+    app.incident_watch.poll()

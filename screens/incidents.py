@@ -1,0 +1,493 @@
+"""The incident screen (`hall incidents`, launcher key 5): review and handle special situations.
+
+Who uses it: the hall's manager (中心领导, 张主任) and the duty staff, several times a day and at
+closing time. What they do most often: look at today's open incidents, open one to read its
+timeline, record the step just taken (the suggested one, usually) and close it with a
+conclusion; at the end of the day, the daily report and its CSV.
+
+* The list shows today's incidents, newest first (time, severity, type, place, state, the
+  suggested next step); filters above it: day (empty: every day), state, type and place. Tab
+  moves between the filters and the list; a filter applies as soon as it changes.
+* Enter opens the highlighted incident's detail: what happened (as last corrected), the type's
+  chain with the steps done ticked, and every entry in order, corrections beside what they
+  correct. Every opening is written to the audit log.
+* F5 records a step on the open incident: the dialog opens on the suggested one, so F5, Enter,
+  Enter records it (a digit picks another). F6 corrects an entry (a new entry; both shown), F7
+  closes with a conclusion, F8 reopens with a reason. F3 shows the day's report; S there saves
+  it as CSV under the data directory. F12 (everywhere) logs a new one; F10 goes back.
+
+Every second a worker reads the ``incidents`` change counter and reloads the list only when it
+moved; the open detail is reloaded (and audited) only when its own incident changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from hall.errors import NotFound, Refused
+from hall.incident_views import (
+    IncidentDetail,
+    IncidentReport,
+    IncidentSummary,
+    report_csv,
+)
+from screens.incident_dialogs import (
+    ActionDialog,
+    ActionForm,
+    CorrectionDialog,
+    ReportDialog,
+    TextDialog,
+    entry_text,
+    entry_title,
+)
+from screens.incident_form import IncidentContext
+from screens.widgets.picker import Choice, Picker
+from screens.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from screens.app import HallApp
+
+POLL_SECONDS = 1.0
+COLUMNS = (("id", "号"), ("time", "时间"), ("level", "级"), ("type", "类型"), ("place", "地点"),
+           ("status", "状态"), ("next", "建议下一步"))
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+
+class IncidentsScreen(Screen[None]):
+    """Special situations: filter, read the timeline, record steps, close, report."""
+
+    CSS_PATH = "incidents.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (120, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "report", "日报", id="incidents.report"),
+        Binding("f5", "act", "处置", id="incidents.act"),
+        Binding("f6", "correct", "更正", id="incidents.correct"),
+        Binding("f7", "close", "结案", id="incidents.close"),
+        Binding("f8", "reopen", "重开", id="incidents.reopen"),
+        Binding("f10", "app.switch_mode('launcher')", "工作台", id="incidents.launcher"),
+    ]
+
+    class Listed(Message):
+        """A fresh list for the filters, with the counter it was read at."""
+
+        def __init__(self, rows: list[IncidentSummary], version: int, filters: tuple) -> None:
+            super().__init__()
+            self.rows = rows
+            self.version = version
+            self.filters = filters
+
+    class Opened(Message):
+        """An incident's detail (the view was audited)."""
+
+        def __init__(self, detail: IncidentDetail, text: str = "") -> None:
+            super().__init__()
+            self.detail = detail
+            self.text = text
+
+    class Failed(Message):
+        """An act was refused (``error`` False) or failed."""
+
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
+    class Reported(Message):
+        def __init__(self, report: IncidentReport) -> None:
+            super().__init__()
+            self.report = report
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[IncidentSummary] = []
+        self.detail: IncidentDetail | None = None
+        self._seen: tuple[int, tuple] | None = None
+        self._polling = False
+        self._busy = False
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        hall = self.hall_app.hall
+        settings = hall.config.incidents
+        yield TopBar("特殊情况")
+        with Horizontal(id="inc-filters"):
+            yield Label("日期", classes="inc-filter-label")
+            yield Input(hall.today().isoformat(), placeholder="全部", compact=True,
+                        id="inc-day", max_length=10, restrict=r"[0-9-]*")
+            yield Label("状态", classes="inc-filter-label")
+            yield Picker([Choice("open", "处置中"), Choice("closed", "已结案")],
+                         placeholder="全部", id="inc-status")
+            yield Label("类型", classes="inc-filter-label")
+            yield Picker([Choice(t.code, t.name, keys=(t.code,)) for t in settings.types],
+                         placeholder="全部", id="inc-type")
+            yield Label("地点", classes="inc-filter-label")
+            yield Picker([Choice(p, p) for p in hall.incident_places()], placeholder="全部",
+                         id="inc-place")
+        with Horizontal(id="inc-body"):
+            with Vertical(id="inc-list-box"):
+                yield DataTable(id="inc-list", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="inc-detail-box"):
+                yield Static(id="inc-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        self.query_one("#inc-list-box").border_title = "特殊情况"
+        self.query_one("#inc-detail-box").border_title = "处置经过"
+        self._show_detail(None)
+        table.focus()
+        self.poll(force=True)
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def incident_context(self) -> IncidentContext:
+        """F12 from here: the hall; the manager fills in the place."""
+        return IncidentContext(place="大厅")
+
+    # -- filters and polling -------------------------------------------------------------------
+
+    def filters(self) -> tuple[date | None, str, str, str] | None:
+        """(day, status, type, place) as chosen; None while the day is half typed."""
+        text = self.query_one("#inc-day", Input).value.strip()
+        day = None
+        if text:
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                return None
+        return (day, self.query_one("#inc-status", Picker).value,
+                self.query_one("#inc-type", Picker).value,
+                self.query_one("#inc-place", Picker).value)
+
+    @on(Input.Changed, "#inc-day")
+    @on(Picker.Changed)
+    def _filters_changed(self) -> None:
+        day = self.query_one("#inc-day", Input)
+        ok = self.filters() is not None
+        day.set_class(not ok, "-invalid")
+        if ok:
+            self.poll(force=True)
+
+    def poll(self, force: bool = False) -> None:
+        """Reload the list in a thread when the counter moved or the filters changed."""
+        filters = self.filters()
+        if filters is None or self._polling:
+            return
+        self._polling = True
+        self._list(filters, None if force else self._seen)
+
+    @work(thread=True, group="incidents-poll", exit_on_error=False)
+    def _list(self, filters: tuple, seen: tuple[int, tuple] | None) -> None:
+        hall = self.hall_app.hall
+        try:
+            with hall.db.connection_context():
+                version = hall.change_version("incidents")
+                if seen == (version, filters):
+                    return
+                day, status, type_, place = filters
+                rows = hall.incidents(day=day, status=status or None, type=type_ or None,
+                                      place=place or None)
+            self.post_message(self.Listed(rows, version, filters))
+        except Exception as exc:  # the database is away: keep the picture, say so
+            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
+        finally:
+            self._polling = False
+
+    def on_incidents_screen_listed(self, message: Listed) -> None:
+        if message.filters != self.filters():
+            return  # the filters changed meanwhile; a newer read is coming
+        self._seen = (message.version, message.filters)
+        table = self.query_one(DataTable)
+        keep = self._highlighted_id()
+        changed_open = None
+        if self.detail is not None:
+            mine = next((r for r in message.rows if r.id == self.detail.summary.id), None)
+            if mine is not None and (mine.entries, mine.status) != (
+                    self.detail.summary.entries, self.detail.summary.status):
+                changed_open = mine.id
+        self.rows = message.rows
+        many_days = message.filters[0] is None
+        cells = [(str(r.id), r.logged_at[5:] if many_days else r.logged_at[11:],
+                  Text(r.severity_label, style=SEVERITY_STYLE.get(r.severity, "")),
+                  _cut(r.type_name, 18), _cut(r.place, 10),
+                  Text(r.status_label, style="bold" if r.status == "open" else "dim"),
+                  _cut(r.next_action_name, 10)) for r in message.rows]
+        # Columns afresh each time, sized here: Chinese text takes two cells a character.
+        table.clear(columns=True)
+        for i, (key, label) in enumerate(COLUMNS):
+            width = max([cell_len(label), *(cell_len(str(row[i])) for row in cells)])
+            table.add_column(label, key=key, width=width)
+        for r, row in zip(message.rows, cells, strict=True):
+            table.add_row(*row, key=str(r.id))
+        if keep is not None and any(r.id == keep for r in message.rows):
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        open_count = sum(r.status == "open" for r in message.rows)
+        self.query_one("#inc-list-box").border_title = (
+            f"特殊情况 {len(message.rows)} 起 · 处置中 {open_count}")
+        if changed_open is not None:
+            self._open(changed_open)  # someone else recorded on the open incident
+
+    def _highlighted_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row].id
+
+    # -- the detail ----------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self._open(int(event.row_key.value))
+
+    def _open(self, incident_id: int, text: str = "") -> None:
+        actor = self.hall_app.staff
+        if not actor:
+            self.hall_app.action_switch_staff()
+            return
+        self._load(incident_id, actor, text)
+
+    @work(thread=True, group="incidents-open", exit_on_error=False)
+    def _load(self, incident_id: int, actor: str, text: str) -> None:
+        app = self.hall_app
+        try:
+            detail = app.db_call(app.hall.incident, incident_id, actor)
+        except (NotFound, Refused) as exc:
+            self.post_message(self.Failed(str(exc)))
+        except Exception as exc:
+            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
+        else:
+            self.post_message(self.Opened(detail, text))
+
+    def on_incidents_screen_opened(self, message: Opened) -> None:
+        self._busy = False
+        self._show_detail(message.detail)
+        if message.text:
+            self.notify(message.text, markup=False, timeout=4)
+        self.poll(force=True)
+
+    def _show_detail(self, detail: IncidentDetail | None) -> None:
+        self.detail = detail
+        box = self.query_one("#inc-detail-box")
+        static = self.query_one("#inc-detail", Static)
+        self.refresh_bindings()
+        if detail is None:
+            box.border_title = "处置经过"
+            static.update(Text("↑↓ 选择一起，Enter 查看处置经过（查看记入审计日志）。\n"
+                               "F12 登记新的特殊情况。", style="dim"))
+            return
+        s = detail.summary
+        box.border_title = f"第 {s.id} 号 · {s.status_label}"
+        static.update(detail_text(detail))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("act", "correct", "close", "reopen"):
+            if self.detail is None:
+                return None  # shown, greyed: open an incident first
+            closed = self.detail.summary.status == "closed"
+            if action in ("act", "close"):
+                return not closed
+            if action == "reopen":
+                return closed
+        return True
+
+    # -- acts ----------------------------------------------------------------------------------
+
+    def _act(self, fn: Callable[..., Any], done: str) -> None:
+        """Run ``fn(actor)`` in a worker, then reload the open incident with ``done`` shown."""
+        if self.detail is None or self._busy:
+            return
+        actor = self.hall_app.staff
+        if not actor:
+            self.hall_app.action_switch_staff()
+            return
+        self._busy = True
+        self._run(self.detail.summary.id, fn, actor, done)
+
+    @work(thread=True, group="incidents-act", exit_on_error=False)
+    def _run(self, incident_id: int, fn: Callable[..., Any], actor: str, done: str) -> None:
+        app = self.hall_app
+        try:
+            with app.hall.db.connection_context():
+                fn(actor)
+                detail = app.hall.incident(incident_id, actor)
+        except (NotFound, Refused) as exc:
+            self.post_message(self.Failed(str(exc)))
+        except Exception as exc:
+            self.post_message(self.Failed(f"操作失败：{type(exc).__name__}: {exc}", True))
+        else:
+            self.post_message(self.Opened(detail, done))
+
+    def on_incidents_screen_failed(self, message: Failed) -> None:
+        self._busy = False
+        self.notify(message.text, markup=False, severity="error" if message.error else "warning",
+                    timeout=8 if message.error else 5)
+
+    def _ask(self, dialog: Any, callback: Callable[[Any], None]) -> None:
+        self.app.clear_notifications()
+        self.app.push_screen(dialog, callback)
+
+    def action_act(self) -> None:
+        if self.detail is None:
+            return
+        d = self.detail
+        settings = self.hall_app.hall.config.incidents
+        done = [c.code for c in d.chain if c.done]
+        self._ask(ActionDialog(f"第 {d.summary.id} 号 · {d.summary.type_name}：记录处置",
+                               settings.actions, [c.code for c in d.chain], done,
+                               d.summary.next_action), self._record)
+
+    def _record(self, form: ActionForm | None) -> None:
+        if form is None or self.detail is None:
+            return
+        hall, incident = self.hall_app.hall, self.detail.summary.id
+        action = hall.config.incidents.action_of(form.action)
+        self._act(lambda actor: hall.act(incident, form.action, actor, result=form.result,
+                                         note=form.note),
+                  f"已记录：{action.name if action else form.action}")
+
+    def action_correct(self) -> None:
+        if self.detail is not None:
+            self._ask(CorrectionDialog(self.detail), self._correct)
+
+    def _correct(self, answer: tuple[int, str] | None) -> None:
+        if answer is None or self.detail is None:
+            return
+        hall, incident = self.hall_app.hall, self.detail.summary.id
+        seq, text = answer
+        self._act(lambda actor: hall.correct(incident, seq, text, actor),
+                  f"已更正 #{seq}（原记录保留）")
+
+    def action_close(self) -> None:
+        if self.detail is not None:
+            self._ask(TextDialog(f"第 {self.detail.summary.id} 号结案", "结论（必填）",
+                                 "结案须填写结论"), self._close)
+
+    def _close(self, text: str | None) -> None:
+        if text and self.detail is not None:
+            hall, incident = self.hall_app.hall, self.detail.summary.id
+            self._act(lambda actor: hall.close_incident(incident, text, actor), "已结案")
+
+    def action_reopen(self) -> None:
+        if self.detail is not None:
+            self._ask(TextDialog(f"重新打开第 {self.detail.summary.id} 号", "理由（必填）",
+                                 "重新打开须填写理由"), self._reopen)
+
+    def _reopen(self, text: str | None) -> None:
+        if text and self.detail is not None:
+            hall, incident = self.hall_app.hall, self.detail.summary.id
+            self._act(lambda actor: hall.reopen_incident(incident, text, actor), "已重新打开")
+
+    # -- the daily report ----------------------------------------------------------------------
+
+    def action_report(self) -> None:
+        actor = self.hall_app.staff
+        if not actor:
+            self.hall_app.action_switch_staff()
+            return
+        filters = self.filters()
+        day = (filters[0] if filters else None) or self.hall_app.hall.today()
+        self._report(day, actor)
+
+    @work(thread=True, group="incidents-report", exit_on_error=False)
+    def _report(self, day: date, actor: str) -> None:
+        app = self.hall_app
+        try:
+            report = app.db_call(app.hall.incident_report, day, actor)
+        except Exception as exc:
+            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
+        else:
+            self.post_message(self.Reported(report))
+
+    def on_incidents_screen_reported(self, message: Reported) -> None:
+        self._ask(ReportDialog(message.report, self.save_report), lambda _: None)
+
+    def save_report(self, report: IncidentReport) -> Path | None:
+        """Write the report as CSV (UTF-8 with BOM) under the data directory's reports/."""
+        folder = (self.hall_app.data_dir or _data_dir()) / "reports"
+        path = folder / f"incidents-{report.date}.csv"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(report_csv(report), encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            self.notify(f"无法写入 {path}：{exc.strerror or exc}", severity="error",
+                        markup=False)
+            return None
+        self.notify(f"已保存：{path}", markup=False, timeout=6)
+        return path
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with …, so the list fits 80 columns without scrolling."""
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) + 1 > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _data_dir() -> Path:
+    from screens.app import default_data_dir
+
+    return default_data_dir()
+
+
+def detail_text(d: IncidentDetail) -> Text:
+    """The detail: header, what happened, the chain with steps done, the timeline."""
+    s = d.summary
+    text = Text.assemble((f"{s.type_name}", "bold"), "  ",
+                         (f"{s.severity_label}级", SEVERITY_STYLE.get(s.severity, "")), "\n")
+    facts = [s.logged_at, s.place, f"{s.people} 人"]
+    if s.ticket:
+        facts.append(f"票号 {s.ticket}")
+    if d.visitor:
+        facts.append(f"来访人 {d.visitor}")
+    text.append(" · ".join(facts) + "\n", style="dim")
+    text.append("经过：", style="bold")
+    text.append(d.note + "\n")
+    if d.chain:
+        text.append("流程：", style="bold")
+        for i, step in enumerate(d.chain):
+            if i:
+                text.append(" → ", style="dim")
+            style = "green" if step.done else ("bold yellow" if step.code == s.next_action
+                                               else "")
+            text.append(("✓" if step.done else "") + step.name, style=style)
+        text.append("\n")
+    text.append("\n")
+    for e in d.entries:
+        text.append(f"#{e.seq} ", style="bold")
+        text.append(f"{e.at[11:16]} {e.actor_name} ", style="dim")
+        text.append(entry_title(e), style="bold" if e.kind != "correction" else "italic")
+        body = entry_text(e)
+        if body:
+            text.append(f"　{body}")
+        if e.corrected_by:
+            text.append(f"　（已被 {'、'.join(f'#{n}' for n in e.corrected_by)} 更正）",
+                        style="yellow")
+        text.append("\n")
+    if d.conclusion:
+        text.append("结论：", style="bold")
+        text.append(d.conclusion + "\n")
+    elif s.status == "open" and s.next_action_name:
+        text.append(f"建议下一步：{s.next_action_name}（F5）\n", style="yellow")
+    return text
+

@@ -1,0 +1,409 @@
+"""Pilot tests of special situations on screen: F12 from every staff screen, the alert, the
+manager's screen (filters, timeline, steps, corrections, close and reopen, report and CSV).
+
+The app runs headless over a SQLite file with the conftest's fixed clock (Monday 09:00); another
+terminal is the ``hall`` CLI in a subprocess at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Label, Static
+
+import main
+from hall.incidents import NewIncident
+from hall.service import Hall
+from models import AuditEvent, Incident, IncidentEntry
+from screens.app import HallApp
+from screens.desk import DeskScreen
+from screens.incident_dialogs import ActionDialog, CorrectionDialog, ReportDialog, TextDialog
+from screens.incident_form import IncidentForm
+from screens.incidents import IncidentsScreen
+from screens.launcher import LauncherScreen
+from screens.widgets.banner import VisitorBanner
+from screens.widgets.picker import Picker
+from screens.widgets.topbar import TopBar
+from screens.window import WindowScreen
+from tests.helpers import distinct_id, form, make_id, run_async
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def hall(sqlite_hall: Hall) -> Hall:
+    """张三 (L001, wages) and 李四 (R001, policy) waiting."""
+    sqlite_hall.issue(form(), actor="desk01")
+    sqlite_hall.issue(form(id_number=distinct_id(2), name="李四", category="policy"),
+                      actor="desk01")
+    return sqlite_hall
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> float:
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"still not true after {timeout} s")
+        await pilot.pause(0.02)
+    return time.monotonic() - started
+
+
+def form_value(app: HallApp, name: str) -> str:
+    return app.screen.query_one(f"#incident-{name}", Input).value
+
+
+async def log_knife(pilot: Pilot, note: str = "携带水果刀一把") -> None:
+    """F12, "gz" Enter (the type), the note, Enter: the form saves itself."""
+    await pilot.press("f12")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, IncidentForm)
+    await pilot.press("g", "z")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert pilot.app.screen.focused is pilot.app.screen.query_one("#incident-note")
+    pilot.app.screen.query_one("#incident-note", Input).insert_text_at_cursor(note)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def footer_keys(app: HallApp) -> dict[str, str]:
+    """The bindings the footer offers now: key -> description."""
+    return {key: b.binding.description for key, b in app.screen.active_bindings.items()
+            if b.binding.show}
+
+
+# -- F12 from every screen -----------------------------------------------------------------------
+
+
+@run_async
+async def test_f12_on_the_window_prefills_the_window_and_current_visitor(hall: Hall) -> None:
+    hall.call_next(7, "win07")  # 张三, L001, is at window 7
+    app = main.make_app(hall, "win07", start="window", window=7)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WindowScreen)
+                    and app.screen.view is not None)
+        # The footer is full at 80 columns: F12 is in the state bar, beside F2.
+        assert "F12 特殊情况" in str(app.screen.query_one("#win-state", Label).render())
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentForm)
+        assert (form_value(app, "place"), form_value(app, "ticket")) == ("7号窗口", "L001")
+        assert "张*" in str(app.screen.query_one("#incident-visitor", Label).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WindowScreen) and Incident.select().count() == 0
+        await log_knife(pilot)
+        assert isinstance(app.screen, WindowScreen)
+    row = Incident.get()
+    assert (row.type, row.place, row.ticket.number, row.visitor.name, row.logged_by) == (
+        "dangerous", "7号窗口", "L001", "张三", "win07")
+    assert IncidentEntry.get().note == "携带水果刀一把"
+
+
+@run_async
+async def test_f12_on_the_desk_prefills_the_desk_and_the_visitor_on_file(hall: Hall,
+                                                                        tmp_path: Path) -> None:
+    app = HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert footer_keys(app)["f12"] == "特殊情况"
+        app.screen.query_one("#id_number", Input).insert_text_at_cursor(make_id())
+        await settle(pilot)
+        await until(pilot, lambda: app.screen._file is not None)  # type: ignore[attr-defined]
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentForm)
+        assert (form_value(app, "place"), form_value(app, "ticket")) == ("登记分流台", "")
+        assert "张*" in str(app.screen.query_one("#incident-visitor", Label).render())
+        await pilot.press("j", "b")
+        await pilot.pause()
+        await pilot.press("enter")
+        app.screen.query_one("#incident-note", Input).insert_text_at_cursor("排队时晕倒")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+    row = Incident.get()
+    assert (row.type, row.place, row.ticket, row.visitor.name) == (
+        "illness", "登记分流台", None, "张三")
+
+
+@run_async
+async def test_f12_from_the_launcher_and_the_incident_screen(hall: Hall) -> None:
+    app = main.make_app(hall, "mgr01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LauncherScreen)
+        assert footer_keys(app)["f12"] == "特殊情况"
+        await pilot.press("f12")
+        await settle(pilot)
+        assert form_value(app, "place") == "大厅"
+        await pilot.press("escape")
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+        assert footer_keys(app)["f12"] == "特殊情况"
+        await log_knife(pilot, "门口有人持刀")
+        assert isinstance(app.screen, IncidentsScreen)
+        await until(pilot, lambda: len(app.screen.rows) == 1)  # type: ignore[attr-defined]
+    assert Incident.get().place == "大厅"
+
+
+@run_async
+async def test_a_bad_form_shows_errors_and_writes_nothing(hall: Hall) -> None:
+    app = main.make_app(hall, "win07", start="window", window=7)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # nothing chosen, nothing typed
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IncidentForm)
+        assert "请选择特殊情况类型" in str(screen.query_one("#incident-err-type", Label).render())
+        assert "请简述发生了什么" in str(screen.query_one("#incident-err-note", Label).render())
+        assert screen.focused is screen.query_one("#incident-type-input")
+        screen.query_one("#incident-ticket", Input).value = "Q123"
+        screen.query_one("#incident-type", Picker).choose("mental")
+        screen.query_one("#incident-note", Input).value = "情绪失控"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Q123" in str(screen.query_one("#incident-err-ticket", Label).render())
+        assert Incident.select().count() == 0
+        screen.query_one("#incident-ticket", Input).value = "r001"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WindowScreen)
+    assert Incident.get().visitor.name == "李四"
+
+
+@run_async
+async def test_the_board_offers_no_incident_key_and_shows_no_alert(hall: Hall) -> None:
+    hall.log_incident(NewIncident("assault", "5号窗口", "推搡工作人员"), "win05")
+    app = main.make_app(hall, None, start="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.2)  # (the board's poller lives on: no waiting for the workers)
+        assert app.current_mode == "board"
+        assert app.incident_watch.alerts  # the app knows; the board does not show it
+        assert "f12" not in footer_keys(app)
+        assert not app.screen.query(TopBar) and not app.screen.query("#topbar-alert")
+        await pilot.press("f12")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, IncidentForm)
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "推搡" not in text and "殴打" not in text and "特殊情况" not in text
+
+
+# -- the alert on other terminals ----------------------------------------------------------------
+
+
+async def run_cli(hall: Hall, db_url: str, *args: str) -> str:
+    env = {**os.environ, "HALL_NOW": hall.now().isoformat()}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "main", "--db", db_url, *args, cwd=ROOT,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+def alert_text(app: HallApp) -> str | None:
+    bars = list(app.screen.query(TopBar).results(TopBar))
+    if not bars or not bars[0].has_class("-alert"):
+        return None
+    return str(bars[0].query_one("#topbar-alert", Label).render())
+
+
+@pytest.mark.parametrize("start", ["desk", "window", "incidents"])
+@run_async
+async def test_an_open_high_incident_alerts_other_terminals(hall: Hall, sqlite_url: str,
+                                                           start: str) -> None:
+    app = main.make_app(hall, "mgr01" if start == "incidents" else "win01", start=start,
+                        window=1)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(1.2)
+        assert alert_text(app) is None
+        await run_cli(hall, sqlite_url, "--staff", "win05", "incident", "log", "--type",
+                      "over_level", "--place", "登记分流台", "--note", "越级")
+        await pilot.pause(2.5)
+        assert alert_text(app) is None  # low severity: no alert
+        await run_cli(hall, sqlite_url, "--staff", "win05", "incident", "log", "--type",
+                      "assault", "--place", "5号窗口", "--note", "推搡工作人员")
+        waited = await until(pilot, lambda: alert_text(app) is not None, 4)
+        print(f"alert shown on another terminal after {waited * 1000:.0f} ms")
+        assert "侮辱、殴打、威胁工作人员·5号窗口 09:00" in (alert_text(app) or "")
+        await run_cli(hall, sqlite_url, "--staff", "mgr01", "incident", "close", "2",
+                      "--conclusion", "公安带离")
+        await until(pilot, lambda: alert_text(app) is None, 4)
+
+
+@run_async
+async def test_the_alert_is_short_at_80_columns(hall: Hall) -> None:
+    hall.log_incident(NewIncident("assault", "5号窗口", "推搡"), "win05")
+    hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win05")
+    app = main.make_app(hall, "win01", start="window", window=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: alert_text(app) is not None, 4)
+        assert alert_text(app) == "⚠ 特殊情况 2 起"
+        status = str(app.screen.query_one("#topbar-status", Label).render())
+        assert status.endswith("刘建国（win01）")
+
+
+# -- the manager's screen -----------------------------------------------------------------------
+
+
+def manager(app: HallApp) -> IncidentsScreen:
+    return next(s for s in app.screen_stack if isinstance(s, IncidentsScreen))
+
+
+def detail_text(app: HallApp) -> str:
+    return str(manager(app).query_one("#inc-detail", Static).render())
+
+
+@run_async
+async def test_the_manager_filters_reads_and_handles_an_incident(hall: Hall,
+                                                                tmp_path: Path) -> None:
+    knife = hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀", ticket="L001"),
+                              "win07").id
+    hall.log_incident(NewIncident("over_level", "登记分流台", "越级"), "desk01")
+    hall.clock.advance(days=-1)  # type: ignore[attr-defined]
+    hall.log_incident(NewIncident("illness", "候谈区", "昨天晕倒"), "desk01")
+    hall.clock.advance(days=1)  # type: ignore[attr-defined]
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = manager(app)
+        await until(pilot, lambda: len(screen.rows) == 2)
+        assert [r.type for r in screen.rows] == ["over_level", "dangerous"]
+        # Filters: every day, then by type, then back to today and open ones only.
+        screen.query_one("#inc-day", Input).value = ""
+        await until(pilot, lambda: len(screen.rows) == 3)
+        screen.query_one("#inc-type", Picker).choose("illness")
+        await until(pilot, lambda: [r.type for r in screen.rows] == ["illness"])
+        screen.query_one("#inc-type", Picker).choose("")
+        screen.query_one("#inc-day", Input).value = "2026-11-23"
+        screen.query_one("#inc-place", Picker).choose("7号窗口")
+        await until(pilot, lambda: [r.id for r in screen.rows] == [knife])
+        assert AuditEvent.select().where(AuditEvent.action == "incident.view").count() == 0
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")  # open: the view is audited
+        await until(pilot, lambda: screen.detail is not None)
+        views = AuditEvent.select().where(AuditEvent.action == "incident.view")
+        assert [(v.actor, v.entity_id) for v in views] == [("mgr01", str(knife))]
+        assert "携带水果刀" in detail_text(app)
+        assert "建议下一步：通知安保人员（F5）" in detail_text(app)
+        # F5, Enter, Enter, Enter: the suggested step, recorded.
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionDialog)
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: screen.detail is not None and screen.detail.summary.entries
+                    == 2)
+        assert "✓通知安保人员" in detail_text(app)
+        # A digit picks another step; the result is kept.
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("2")
+        app.screen.query_one("#incident-action-result", Input).insert_text_at_cursor("已交出刀具")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.detail is not None and screen.detail.summary.entries
+                    == 3)
+        assert "劝阻　结果：已交出刀具" in detail_text(app)
+        # F6 corrects entry #1; both are shown.
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, CorrectionDialog)
+        await pilot.press("up", "up", "enter")
+        app.screen.query_one(Input).insert_text_at_cursor("携带水果刀一把，约15厘米")
+        await pilot.press("enter")
+        await until(pilot, lambda: "已被 #4 更正" in detail_text(app))
+        assert "经过：携带水果刀一把，约15厘米" in detail_text(app)
+        assert "登记　携带水果刀\n" in detail_text(app) or "登记　携带水果刀　" in (
+            detail_text(app))
+        # F7 closes (a conclusion is required); F5 is then refused; F8 reopens with a reason.
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press("enter")
+        assert "结案须填写结论" in str(app.screen.query_one("#incident-text-error",
+                                                      Label).render())
+        app.screen.query_one(Input).insert_text_at_cursor("移交公安")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.detail is not None
+                    and screen.detail.summary.status == "closed")
+        assert "结论：移交公安" in detail_text(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen is screen  # closed: no step can be recorded
+        await pilot.press("f8")
+        await settle(pilot)
+        app.screen.query_one(Input).insert_text_at_cursor("需补记通知公安")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.detail is not None
+                    and screen.detail.summary.status == "open")
+    kinds = [e.kind for e in IncidentEntry.select().where(IncidentEntry.incident == knife)
+             .order_by(IncidentEntry.seq)]
+    assert kinds == ["logged", "action", "action", "correction", "closed", "reopened"]
+
+
+@run_async
+async def test_the_daily_report_on_screen_and_as_csv(hall: Hall, tmp_path: Path) -> None:
+    first = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
+    hall.act(first.id, "report_leader", "win07")
+    hall.log_incident(NewIncident("over_level", "登记分流台", "越级"), "desk01")
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(manager(app).rows) == 2)
+        await pilot.press("f3")
+        await until(pilot, lambda: isinstance(app.screen, ReportDialog))
+        text = str(app.screen.query_one("#incident-report-text", Static).render())
+        assert "共 2 起" in text and "来访人突发疾病 1" in text and "报告中心领导" in text
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+    path = tmp_path / "reports" / "incidents-2026-11-23.csv"
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode())  # spreadsheet software reads it as UTF-8
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("编号,登记时间,类型") and len(lines) == 3
+    assert AuditEvent.select().where(AuditEvent.action == "incident.report").count() == 1
+
+
+# -- the visitor's file --------------------------------------------------------------------------
+
+
+@run_async
+async def test_the_visitor_file_shows_incidents_at_the_window_and_the_desk(
+        hall: Hall, tmp_path: Path) -> None:
+    hall.log_incident(NewIncident("lingering", "候谈区", "大声吵闹", ticket="L001"), "win07")
+    hall.call_next(7, "win07")
+    app = main.make_app(hall, "win07", start="window", window=7)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WindowScreen)
+                    and app.screen.view is not None)
+        row = app.screen.query_one("#visit-incidents", Static)
+        assert "在接待场所滞留、滋事" in str(row.render()) and "处置中" in str(row.render())
+        assert app.screen.query_one("#visit-row-incidents").display
+    desk = HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        desk.screen.query_one("#id_number", Input).insert_text_at_cursor(make_id())
+        await until(pilot, lambda: desk.screen._file is not None)  # type: ignore[attr-defined]
+        await settle(pilot)
+        banner = str(desk.screen.query_one(VisitorBanner).render())
+        assert "特殊情况 1 起：最近 2026-11-23 在接待场所滞留、滋事（处置中）" in banner
