@@ -13,18 +13,15 @@ An incident type has a severity (an open ``high`` incident raises the alert on e
 screen) and a recommended chain of action codes: the screen suggests the next one, any action may
 be recorded. :func:`incident_problems` checks what refers to what (a chain naming an unknown
 action, a code defined twice); :func:`config.schema.cross_reference_problems` calls it.
-
-The base model and the code/text checks are this module's own copies of :mod:`config.schema`'s,
-so that the schema can import this module without an import cycle.
 """
 
 from __future__ import annotations
 
-import re
-from difflib import get_close_matches
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
+
+from config.types import Code, ConfigModel, KeyPath, Problem, Text, unknown
 
 Severity = Literal["high", "medium", "low"]
 Group = Literal["disorder", "care", "collective"]
@@ -39,37 +36,14 @@ GROUP_LABELS: dict[str, str] = {
 """How a group of types is shown."""
 
 
-def _code(value: str) -> str:
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", value):
-        raise ValueError(
-            f"应为小写英文字母开头、由小写字母、数字和下划线组成的代码，实际为“{value}”")
-    return value
-
-
-def _text(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("不能为空")
-    return value
-
-
-Code = Annotated[str, AfterValidator(_code)]
-Text = Annotated[str, AfterValidator(_text)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True,
-                              use_attribute_docstrings=True)
-
-
-class IncidentAction(_Model):
+class IncidentAction(ConfigModel):
     code: Code
     """Short code (``hall incident act ID --action CODE``)."""
     name: Text
     """The step as staff and the timeline show it (e.g. 通知公安)."""
 
 
-class IncidentType(_Model):
+class IncidentType(ConfigModel):
     code: Code
     """Short code (``hall incident log --type CODE``)."""
     name: Text
@@ -84,7 +58,7 @@ class IncidentType(_Model):
     """Examples or the rule behind it; shown dimmed in the picker."""
 
 
-class IncidentSettings(_Model):
+class IncidentSettings(ConfigModel):
     areas: list[Text] = ["登记分流台", "候谈区", "大厅入口", "安检口", "领导接访室", "大厅外广场"]
     """Places of the hall besides the windows, offered in the form and the manager's filter."""
     actions: list[IncidentAction] = Field(min_length=1)
@@ -132,13 +106,10 @@ STANDARD_INCIDENTS = IncidentSettings(
 lists the full statutory set."""
 
 
-Path = tuple[str | int, ...]
-
-
 def incident_problems(settings: IncidentSettings,
-                      base: Path = ("incidents",)) -> list[tuple[Path, str, str | None]]:
+                      base: KeyPath = ("incidents",)) -> list[Problem]:
     """Codes defined twice, chains naming unknown or repeated actions; (path, message, hint)."""
-    problems: list[tuple[Path, str, str | None]] = []
+    problems: list[Problem] = []
     for section, what, codes in (
             ("actions", "处置措施代码", [a.code for a in settings.actions]),
             ("types", "特殊情况类型代码", [t.code for t in settings.types]),
@@ -146,7 +117,7 @@ def incident_problems(settings: IncidentSettings,
         seen: dict[str, int] = {}
         for i, code in enumerate(codes):
             if code in seen:
-                path: Path = (*base, section, i) + (("code",) if section != "areas" else ())
+                path: KeyPath = (*base, section, i) + (("code",) if section != "areas" else ())
                 problems.append((path, f"{what}“{code}”与 {section}[{seen[code]}] 重复", None))
             else:
                 seen[code] = i
@@ -156,9 +127,7 @@ def incident_problems(settings: IncidentSettings,
         for j, step in enumerate(t.chain):
             path = (*base, "types", i, "chain", j)
             if step not in valid:
-                near = get_close_matches(step, valid, n=1, cutoff=0.5)
-                problems.append((path, f"未知的处置措施“{step}”，应为 actions 中的代码之一："
-                                 f"{'、'.join(valid)}", near[0] if near else None))
+                problems.append(unknown(path, "处置措施", step, valid))
             elif step in seen_steps:
                 problems.append((path, f"处置措施“{step}”在“{t.name}”的流程中重复", None))
             seen_steps.add(step)

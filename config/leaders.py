@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from config.schema import Code, Text, _Model
+from config.types import Code, ConfigModel, KeyPath, Problem, Text, unknown
 
 if TYPE_CHECKING:
-    from config.schema import HallConfig, Path
+    from config.schema import HallConfig
 
 KINDS = {"leader": "领导", "lawyer": "律师"}
 EVERY = {"month": "每月", "week": "每周", "quarter": "每季度"}
@@ -43,7 +43,7 @@ def _hhmm(value: str) -> str:
 HHMM = Annotated[str, AfterValidator(_hhmm)]
 
 
-class ScheduleRule(_Model):
+class ScheduleRule(ConfigModel):
     every: Literal["month", "week", "quarter"]
     """How often: ``month`` on given days of each month, ``week`` on a weekday, ``quarter`` on
     given days of one month of each quarter."""
@@ -92,7 +92,7 @@ class ScheduleRule(_Model):
         return f"{when} {self.start}–{self.end}"
 
 
-class Leader(_Model):
+class Leader(ConfigModel):
     code: Code
     """Short code used on the command line (``hall leader-days add --leader zhang``)."""
     name: Text
@@ -119,7 +119,7 @@ class Leader(_Model):
         return f"{self.name}{self.title}"
 
 
-class LeaderSettings(_Model):
+class LeaderSettings(ConfigModel):
     publish_days_ahead: int = Field(14, ge=0, le=366)
     """Planned days up to this many days ahead are published (bookable, shown to the desk)."""
     default_category: Code = "other"
@@ -129,18 +129,11 @@ class LeaderSettings(_Model):
     issue a ticket to them (e.g. ``[leader]``: the leader's room is shut between days)."""
 
 
-def leader_problems(cfg: HallConfig) -> list[tuple[Path, str, str | None]]:
+def leader_problems(cfg: HallConfig) -> list[Problem]:
     """What the leaders section refers to that is not there (see ``cross_reference_problems``)."""
-    from difflib import get_close_matches
-
-    problems: list[tuple[Path, str, str | None]] = []
+    problems: list[Problem] = []
     depts = [d.code for d in cfg.departments]
     cats = [c.code for c in cfg.categories]
-
-    def unknown(path: Path, what: str, value: str, valid: list[str]) -> None:
-        near = get_close_matches(value, valid, n=1, cutoff=0.5)
-        problems.append((path, f"未知的{what}“{value}”，应为以下之一：{'、'.join(valid)}",
-                         near[0] if near else None))
 
     seen: dict[str, int] = {}
     for i, leader in enumerate(cfg.leaders):
@@ -149,14 +142,17 @@ def leader_problems(cfg: HallConfig) -> list[tuple[Path, str, str | None]]:
                              f"领导代码“{leader.code}”与 leaders[{seen[leader.code]}] 重复", None))
         seen.setdefault(leader.code, i)
         if leader.department not in depts:
-            unknown(("leaders", i, "department"), "部门", leader.department, depts)
+            problems.append(unknown(("leaders", i, "department"), "部门", leader.department,
+                                    depts))
         if leader.category is not None and leader.category not in cats:
-            unknown(("leaders", i, "category"), "诉求类别", leader.category, cats)
+            problems.append(unknown(("leaders", i, "category"), "诉求类别", leader.category,
+                                    cats))
     settings = cfg.leader_settings
     if cfg.leaders and settings.default_category not in cats:
-        unknown(("leader_settings", "default_category"), "诉求类别", settings.default_category,
-                cats)
+        problems.append(unknown(("leader_settings", "default_category"), "诉求类别",
+                                settings.default_category, cats))
     for j, code in enumerate(settings.closed_without_day):
         if code not in depts:
-            unknown(("leader_settings", "closed_without_day", j), "部门", code, depts)
+            path: KeyPath = ("leader_settings", "closed_without_day", j)
+            problems.append(unknown(path, "部门", code, depts))
     return problems

@@ -8,68 +8,28 @@ loader in :mod:`config.loader` turns both kinds of problem into messages with fi
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
 
 from config.incidents import STANDARD_INCIDENTS, IncidentSettings, incident_problems
+from config.leaders import Leader, LeaderSettings, leader_problems
+from config.types import Code, ConfigModel, KeyPath, Prefix, Problem, Text, TimeZone, unknown
 
 
-def _code(value: str) -> str:
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", value):
-        raise ValueError(
-            f"应为小写英文字母开头、由小写字母、数字和下划线组成的代码，实际为“{value}”")
-    return value
-
-
-def _prefix(value: str) -> str:
-    if not re.fullmatch(r"[A-Z]{1,2}", value):
-        raise ValueError(f"应为1到2个大写英文字母，实际为“{value}”")
-    return value
-
-
-def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"应为IANA时区名（如 Asia/Shanghai），实际为“{value}”") from None
-    return value
-
-
-def _text(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("不能为空")
-    return value
-
-
-Code = Annotated[str, AfterValidator(_code)]
-Prefix = Annotated[str, AfterValidator(_prefix)]
-Text = Annotated[str, AfterValidator(_text)]
-
-
-class _Model(BaseModel):
-    # strict: YAML `true` or "3" is not the integer 1 or 3, and 3.0 is not a window number.
-    # The field docstrings are the reference for whoever edits hall.yaml; pydantic is not asked to
-    # read them (use_attribute_docstrings): that reads this file's source on every start, 50 ms.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class HallInfo(_Model):
+class HallInfo(ConfigModel):
     name: Text
     """The hall's full name, printed on tickets and the board (e.g. 某某市联合接访中心)."""
     code: Code = "hall"
     """A short code for this hall; it namespaces query codes."""
-    timezone: Annotated[str, AfterValidator(_timezone)] = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
     """The local time zone; the business day and all shown times use it."""
     rollover_hour: int = Field(3, ge=0, le=23)
     """Local hour at which a new business day begins and ticket numbers restart (0-23)."""
 
 
-class Department(_Model):
+class Department(ConfigModel):
     code: Code
     """Short English code used on the command line (e.g. ``xfj``)."""
     name: Text
@@ -80,7 +40,7 @@ class Department(_Model):
     """What this department receives; shown in the desk's picker."""
 
 
-class Window(_Model):
+class Window(ConfigModel):
     number: int = Field(ge=1, le=999)
     """The number painted over the window; the board calls visitors to it."""
     label: str = ""
@@ -94,14 +54,14 @@ class Window(_Model):
         return self.label or f"{self.number}号窗口"
 
 
-class District(_Model):
+class District(ConfigModel):
     code: Code
     """Short code of the district (属地)."""
     name: Text
     """Chinese name of the district."""
 
 
-class Category(_Model):
+class Category(ConfigModel):
     code: Code
     """Short code of the request category (诉求类别)."""
     name: Text
@@ -114,7 +74,7 @@ class Category(_Model):
     """Examples of matters in this category; shown in the picker."""
 
 
-class PriorityGroup(_Model):
+class PriorityGroup(ConfigModel):
     code: Code
     """Short code (used by ``hall issue --priority``)."""
     name: Text
@@ -123,14 +83,14 @@ class PriorityGroup(_Model):
     """When set, a visitor this old or older (age from the ID number) joins the group by itself."""
 
 
-class CollectiveRules(_Model):
+class CollectiveRules(ConfigModel):
     threshold: int = Field(5, ge=2)
     """From this many people a visit is collective (集体访) and needs representatives."""
     max_representatives: int = Field(5, ge=1)
     """The most representatives a collective visit may name."""
 
 
-class TimeLimits(_Model):
+class TimeLimits(ConfigModel):
     acceptance_days: int = Field(15, ge=1)
     """Days within which the visitor is told whether the matter is accepted (受理告知)."""
     handling_days: int = Field(60, ge=1)
@@ -139,7 +99,7 @@ class TimeLimits(_Model):
     """Days by which handling may be extended once, with approval (延期)."""
 
 
-class Staff(_Model):
+class Staff(ConfigModel):
     login: Code
     """The login given to ``--staff``; the audit log records it."""
     name: Text
@@ -150,7 +110,7 @@ class Staff(_Model):
     """The department this person belongs to, if any."""
 
 
-class TicketSettings(_Model):
+class TicketSettings(ConfigModel):
     output_dir: str = "tickets"
     """Folder where the desk saves ticket images; relative paths are under the data directory."""
     image_format: Literal["png", "svg"] = "png"
@@ -159,7 +119,7 @@ class TicketSettings(_Model):
     """Text carried by the QR code; ``{code}`` is the query code, e.g. https://x.gov.cn/q/{code}."""
 
 
-class Outcome(_Model):
+class Outcome(ConfigModel):
     code: Code
     """Short code (used by ``hall finish --outcome``)."""
     name: Text
@@ -176,14 +136,14 @@ STANDARD_OUTCOMES = tuple(Outcome(code=c, name=n, refusal=r) for c, n, r in (
 """The 办理方式 of the national regulation, used when a configuration lists none."""
 
 
-class CallRules(_Model):
+class CallRules(ConfigModel):
     no_show_after_recalls: int = Field(2, ge=0)
     """A window may mark a no-show (过号) after this many recalls ..."""
     no_show_after_minutes: int = Field(5, ge=0)
     """... or this many minutes after the call, whichever comes first."""
 
 
-class BoardSettings(_Model):
+class BoardSettings(ConfigModel):
     announce_template: str = "请 {number} 号 到 {window} 号窗口"
     """What the board shows and speaks; ``{number}`` and ``{window}`` are filled in."""
     read_numbers_in_chinese: bool = True
@@ -196,11 +156,7 @@ class BoardSettings(_Model):
     """How many recent calls the board lists."""
 
 
-# Leaders' models build on _Model and Code above; imported here, before HallConfig uses them.
-from config.leaders import Leader, LeaderSettings, leader_problems  # noqa: E402
-
-
-class HallConfig(_Model):
+class HallConfig(ConfigModel):
     hall: HallInfo
     """The hall itself."""
     departments: list[Department] = Field(min_length=1)
@@ -293,7 +249,7 @@ class HallConfig(_Model):
         return next((d for d in self.departments if d.prefix == prefix), None)
 
 
-Path = tuple[str | int, ...]
+Path = KeyPath  # the name the sections' problem helpers used first
 
 
 def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | None]]:
@@ -302,16 +258,9 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
     Returns (key path, message, did-you-mean candidate or None) triples; the loader adds the file
     and line. The candidate is the nearest valid code, if any is close.
     """
-    from difflib import get_close_matches
-
-    problems: list[tuple[Path, str, str | None]] = []
+    problems: list[Problem] = []
     depts = [d.code for d in cfg.departments]
     districts = [d.code for d in cfg.districts]
-
-    def unknown(path: Path, what: str, value: str, valid: list[str]) -> None:
-        near = get_close_matches(value, valid, n=1, cutoff=0.5)
-        problems.append((path, f"未知的{what}“{value}”，应为以下之一：{'、'.join(valid)}",
-                         near[0] if near else None))
 
     def duplicates(section: str, key: str, values: list[object], what: str) -> None:
         seen: dict[object, int] = {}
@@ -333,7 +282,7 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
     for i, w in enumerate(cfg.windows):
         for j, code in enumerate(w.departments):
             if code not in depts:
-                unknown(("windows", i, "departments", j), "部门", code, depts)
+                problems.append(unknown(("windows", i, "departments", j), "部门", code, depts))
     served = {code for w in cfg.windows for code in w.departments}
     for i, d in enumerate(cfg.departments):
         if d.code not in served:
@@ -341,16 +290,16 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
                              f"部门“{d.name}”没有任何窗口接待：请在 windows 中为它指定窗口", None))
     for i, c in enumerate(cfg.categories):
         if c.department not in depts:
-            unknown(("categories", i, "department"), "部门", c.department, depts)
+            problems.append(unknown(("categories", i, "department"), "部门", c.department, depts))
         for district, dept in c.district_overrides.items():
+            path: KeyPath = ("categories", i, "district_overrides", district)
             if district not in districts:
-                unknown(("categories", i, "district_overrides", district), "属地", district,
-                        districts)
+                problems.append(unknown(path, "属地", district, districts))
             if dept not in depts:
-                unknown(("categories", i, "district_overrides", district), "部门", dept, depts)
+                problems.append(unknown(path, "部门", dept, depts))
     for i, s in enumerate(cfg.staff):
         if s.department is not None and s.department not in depts:
-            unknown(("staff", i, "department"), "部门", s.department, depts)
+            problems.append(unknown(("staff", i, "department"), "部门", s.department, depts))
     if cfg.collective.max_representatives > cfg.collective.threshold:
         problems.append((("collective", "max_representatives"),
                          f"代表人数上限（{cfg.collective.max_representatives}）不应超过集体访起始"

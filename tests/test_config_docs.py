@@ -34,9 +34,9 @@ def _undocumented(path: Path) -> list[str]:
 
 
 def _is_model(cls: ast.ClassDef) -> bool:
-    """A pydantic model of the configuration (based on ``_Model`` or ``BaseModel``)."""
+    """A pydantic model of the configuration (based on ``ConfigModel`` or ``BaseModel``)."""
     names = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in cls.bases}
-    return bool(names & {"_Model", "BaseModel"})
+    return bool(names & {"ConfigModel", "BaseModel"})
 
 
 @pytest.mark.parametrize("path", sorted(CONFIG.glob("*.py")), ids=lambda p: p.name)
@@ -46,6 +46,6 @@ def test_every_field_has_a_docstring(path: Path) -> None:
 
 def test_the_check_finds_a_missing_docstring(tmp_path: Path) -> None:
     source = tmp_path / "x.py"
-    source.write_text("class A(_Model):\n    a: int = 1\n    '''doc'''\n    b: int = 2\n"
+    source.write_text("class A(ConfigModel):\n    a: int = 1\n    '''doc'''\n    b: int = 2\n"
                       "    c: int\n", encoding="utf-8")
     assert _undocumented(source) == ["x.py:4 A.b", "x.py:5 A.c"]
