@@ -6,6 +6,8 @@ are importable by ``multiprocessing``'s "spawn" start method.
 
 from __future__ import annotations
 
+import itertools
+import time
 import traceback
 from typing import Any
 
@@ -39,7 +41,13 @@ def act_until_closed(url: str, barrier: Any, incident_id: int, actor: str, close
     try:
         hall = open_hall(url)
         barrier.wait(timeout=60)
-        for n in range(200):
+        # The actor acts until the close refuses it, however the two processes are scheduled (a
+        # fixed number of acts could all finish before the closer's tenth); a minute is the cap.
+        deadline = time.monotonic() + 60
+        for n in itertools.count():
+            if time.monotonic() > deadline:
+                out["errors"].append("the incident was never closed")
+                break
             try:
                 if close_after and n == close_after:
                     out["closed"] = hall.close_incident(incident_id, "结案", actor).seq
