@@ -9,6 +9,7 @@
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--json]
     hall leader-days …, hall book …, hall checkin …, hall case …   reception days (cli_leaders)
+    hall leader list|add|edit|retire|reinstate     the leaders' roster (cli_roster)
     hall incident log|act|correct|close|reopen|list|show   special situations (cli_incidents)
     hall incidents            the manager's incident screen
     hall demo                 a database holding a living morning, to look around
@@ -462,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cli_leaders import add_parsers as add_leader_parsers
 
     add_leader_parsers(sub, common)
+    from cli_roster import add_parsers as add_roster_parsers
+
+    add_roster_parsers(sub, common)
 
     from cli_incidents import add_commands as add_incident_commands
 

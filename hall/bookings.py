@@ -69,6 +69,7 @@ class BookingOps:
         def _bump(self, topic: str) -> None: ...
         def _issue(self, clean: CleanRegistration, actor: str) -> IssuedTicket: ...
         def _lock_day(self, day_id: int) -> LeaderDay: ...
+        def _roster(self) -> dict[str, Any]: ...
         def _day(self, day_id: int) -> LeaderDay: ...
         def leader_day(self, day_id: int) -> LeaderDayView: ...
         def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]: ...
@@ -214,9 +215,10 @@ class BookingOps:
         visitor = Visitor.get_by_id(row.visitor_id)
         person = parse_id_number(visitor.id_number, today=self.today())
         group = self.config.priority_group("appointment")
+        label = self._leader_labels().get(day.leader, day.leader)
         clean = CleanRegistration(
             name=visitor.name, id=person, category=row.category,
-            matter=row.matter or f"领导接待日预约（{self._leader_label(day.leader)}）",
+            matter=row.matter or f"领导接待日预约（{label}）",
             phone=visitor.phone, address=visitor.address, district=visitor.district,
             request="", people=1, representatives=(),
             priority=group.code if group else "", priority_rank=row.seq - BOOKED_RANK_BASE,
@@ -258,7 +260,8 @@ class BookingOps:
         return category, matter
 
     def _default_category(self, day: LeaderDay) -> str:
-        spec = self.config.leader(day.leader)
+        entry = self._roster().get(day.leader)
+        spec = entry.spec if entry else None
         return (spec.category if spec and spec.category
                 else self.config.leader_settings.default_category)
 
@@ -330,9 +333,8 @@ class BookingOps:
                        note: str = "") -> None:
         BookingEvent.create(booking=booking_id, at=at, actor=actor, kind=kind, note=note)
 
-    def _leader_label(self, code: str) -> str:
-        spec = self.config.leader(code)
-        return spec.label if spec else code
+    def _leader_labels(self) -> dict[str, str]:
+        return {code: entry.spec.label for code, entry in self._roster().items()}
 
     def _booking_rows(self, where: Any) -> list[LeaderBooking]:
         from models import Ticket
@@ -357,11 +359,12 @@ class BookingOps:
         rows = sorted(rows, key=lambda r: (r.day.date, r.day.start, r.day_id,
                                            order.get(r.status, 2), r.seq))
         out = []
+        labels = self._leader_labels() if rows else {}
         for r in rows:
             day, person = r.day, r.visitor
             out.append(BookingView(
                 id=r.id, day_id=day.id, date=str(day.date), leader=day.leader,
-                leader_label=self._leader_label(day.leader), start=day.start, end=day.end,
+                leader_label=labels.get(day.leader, day.leader), start=day.start, end=day.end,
                 room=day.room, seq=r.seq, status=r.status,
                 status_label=BOOKING_STATUS.get(r.status, r.status),
                 waitlist_position=positions.get(r.id, 0), name_masked=mask_name(person.name),

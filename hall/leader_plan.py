@@ -45,6 +45,8 @@ class PlanOps:
                    detail: dict[str, Any]) -> None: ...
         def _bump(self, topic: str) -> None: ...
         def leader_spec(self, code: str) -> Leader: ...
+        def active_leader(self, code: str) -> Leader: ...
+        def _roster(self) -> dict[str, Any]: ...
         def leader_day(self, day_id: int) -> LeaderDayView: ...
         def _room_of(self, leader: Leader) -> str: ...
         def _lock_day(self, day_id: int) -> LeaderDay: ...
@@ -53,8 +55,9 @@ class PlanOps:
     def rules(self) -> list[RuleView]:
         """Every active rule: the configured ones first, then those managers added."""
         out = []
-        for origin, leader, rule, rule_id in self._active_rules():
-            spec = self.config.leader(leader)
+        roster = self._roster()
+        for origin, leader, rule, rule_id in self._active_rules(roster):
+            spec = roster[leader].spec if leader in roster else None
             out.append(RuleView(rule_id, origin, leader, spec.label if spec else leader,
                                 rule.describe(), rule.capacity, rule.room, rule.topic,
                                 rule.walk_ins))
@@ -62,7 +65,7 @@ class PlanOps:
 
     def add_rule(self, leader: str, rule: ScheduleRule, actor: str) -> RuleView:
         """Store a manager's rule (validated already by :class:`ScheduleRule`)."""
-        spec = self.leader_spec(leader)
+        spec = self.active_leader(leader)
         with write_transaction(self.db):
             at = to_storage(self.now())
             row = LeaderRule.create(
@@ -90,9 +93,13 @@ class PlanOps:
             self._audit(actor, "leader_rule.retire", "leader_rule", rule_id, at, {})
             self._bump(LEADERS)
 
-    def _active_rules(self) -> list[tuple[str, str, ScheduleRule, int | None]]:
+    def _active_rules(self, roster: dict[str, Any]
+                      ) -> list[tuple[str, str, ScheduleRule, int | None]]:
+        """Rules of the leaders on the roster (a retired leader's rules plan nothing)."""
         out: list[tuple[str, str, ScheduleRule, int | None]] = []
         for leader in self.config.leaders:
+            if roster[leader.code].retired:
+                continue
             for n, rule in enumerate(leader.rules):
                 out.append((f"cfg:{leader.code}:{n}", leader.code, rule, None))
         for row in LeaderRule.select().where(LeaderRule.active).order_by(LeaderRule.id):
@@ -101,6 +108,9 @@ class PlanOps:
                 weekday=row.weekday, quarter_month=row.quarter_month, start=row.start,
                 end=row.end, capacity=row.capacity, room=row.room, topic=row.topic,
                 walk_ins=row.walk_ins)
+            entry = roster.get(row.leader)
+            if entry is None or entry.retired:
+                continue
             out.append((f"rule:{row.id}", row.leader, rule, row.id))
         return out
 
@@ -127,10 +137,9 @@ class PlanOps:
         created: list[LeaderDay] = []
         with write_transaction(self.db):
             at = to_storage(self.now())
-            for origin, code, rule, _ in self._active_rules():
-                leader = self.config.leader(code)
-                if leader is None:
-                    continue  # a manager's rule for a leader since removed from the config
+            roster = self._roster()
+            for origin, code, rule, _ in self._active_rules(roster):
+                leader = roster[code].spec
                 for when in rule_dates(rule, first, last):
                     if not when.checked:
                         warnings.add(NO_DATA.format(year=when.date.year))

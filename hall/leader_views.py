@@ -24,7 +24,7 @@ HOLDS_PLACE = ("booked", "checked_in")
 
 @dataclass(frozen=True)
 class LeaderInfo:
-    """A configured leader (or duty lawyer)."""
+    """A leader (or duty lawyer) of the roster (:mod:`hall.roster`)."""
 
     code: str
     name: str
@@ -33,6 +33,14 @@ class LeaderInfo:
     kind: str
     department: str
     room: str
+    retired: bool = False
+    version: int = 0  # 0: as configured; each edit adds one (the editor hands it back)
+    configured: bool = True  # False: added from the manager screen or the CLI
+
+    @property
+    def label(self) -> str:
+        """「张伟副市长」"""
+        return f"{self.name}{self.title}"
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,10 @@ from hall.leader_views import (
     HOLDS_PLACE,
     CancelResult,
     LeaderDayView,
-    LeaderInfo,
     NotifyEntry,
 )
 from hall.registration import CleanRegistration, FormError
+from hall.roster import RosterOps
 from hall.schedule import month_bounds
 from hall.views import CaseSummary, ReceptionLine
 from models import (
@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 OPEN = ("published", "held")
 
 
-class LeaderOps(PlanOps, BookingOps):
-    """Reception days and 包案 (with planning and bookings); mixed into the facade."""
+class LeaderOps(RosterOps, PlanOps, BookingOps):
+    """Reception days and 包案 (with the roster, planning and bookings); mixed into the
+    facade."""
 
     config: HallConfig
     db: pw.Database
@@ -64,21 +65,6 @@ class LeaderOps(PlanOps, BookingOps):
         def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
                    detail: dict[str, Any]) -> None: ...
         def _bump(self, topic: str) -> None: ...
-
-    # -- leaders ----------------------------------------------------------------------
-
-    def leaders(self) -> list[LeaderInfo]:
-        """The configured leaders and duty lawyers, in configured order."""
-        return [LeaderInfo(x.code, x.name, x.title, x.portfolio, x.kind, x.department,
-                           self._room_of(x)) for x in self.config.leaders]
-
-    def leader_spec(self, code: str) -> Leader:
-        """The configured leader, or :class:`NotFound` naming the valid codes."""
-        leader = self.config.leader(code.strip())
-        if leader is None:
-            valid = "、".join(f"{x.code}（{x.label}）" for x in self.config.leaders) or "无"
-            raise NotFound(f"未知的领导“{code}”，应为：{valid}")
-        return leader
 
     # -- days -----------------------------------------------------------------------------------
 
@@ -106,7 +92,7 @@ class LeaderOps(PlanOps, BookingOps):
 
         Raises :class:`FormError` (field → 中文说明) or :class:`NotFound` (the leader).
         """
-        spec = self.leader_spec(leader)
+        spec = self.active_leader(leader)
         errors: dict[str, str] = {}
         today = self.today()
         if on < today:
@@ -214,12 +200,14 @@ class LeaderOps(PlanOps, BookingOps):
 
     def todays_receptions(self) -> list[ReceptionLine]:
         """Today's open receptions, by time: what the board's leader line announces."""
-        rows = (LeaderDay.select().where((LeaderDay.date == self.today())
-                                         & LeaderDay.status.in_(OPEN))
-                .order_by(LeaderDay.start, LeaderDay.id))
+        rows = list(LeaderDay.select().where((LeaderDay.date == self.today())
+                                              & LeaderDay.status.in_(OPEN))
+                    .order_by(LeaderDay.start, LeaderDay.id))
         out = []
+        roster = self._roster() if rows else {}
         for d in rows:
-            spec = self.config.leader(d.leader)
+            entry = roster.get(d.leader)
+            spec = entry.spec if entry else None
             out.append(ReceptionLine(spec.label if spec else d.leader,
                                      spec.kind if spec else "leader", d.room, d.start, d.end,
                                      d.topic))
@@ -230,7 +218,7 @@ class LeaderOps(PlanOps, BookingOps):
     def take_case(self, id_number: str, leader: str, matter: str, actor: str,
                   on: date | None = None) -> CaseSummary:
         """Record that a leader takes personal charge (包案) of a registered visitor's matter."""
-        spec = self.leader_spec(leader)
+        spec = self.active_leader(leader)
         person = self._person(id_number)
         matter = matter.strip()
         if not matter:
@@ -250,12 +238,14 @@ class LeaderOps(PlanOps, BookingOps):
 
     def cases_of(self, visitor_id: int) -> list[CaseSummary]:
         """A visitor's 包案, newest first."""
-        rows = (LeaderCase.select().where(LeaderCase.visitor == visitor_id)
-                .order_by(LeaderCase.taken_on.desc(), LeaderCase.id.desc()))
-        return [self._case_view(c) for c in rows]
+        rows = list(LeaderCase.select().where(LeaderCase.visitor == visitor_id)
+                    .order_by(LeaderCase.taken_on.desc(), LeaderCase.id.desc()))
+        roster = self._roster() if rows else {}
+        return [self._case_view(c, roster) for c in rows]
 
-    def _case_view(self, case: LeaderCase) -> CaseSummary:
-        spec = self.config.leader(case.leader)
+    def _case_view(self, case: LeaderCase, roster: dict[str, Any] | None = None) -> CaseSummary:
+        entry = (roster if roster is not None else self._roster()).get(case.leader)
+        spec = entry.spec if entry else None
         return CaseSummary(case.id, str(case.taken_on), case.leader,
                            spec.label if spec else case.leader, case.matter)
 
@@ -264,7 +254,7 @@ class LeaderOps(PlanOps, BookingOps):
     def check_walk_in(self, clean: CleanRegistration) -> None:
         """Refuse a desk ticket to a reception department on a day it takes no walk-ins."""
         dept = clean.department
-        if dept not in {x.department for x in self.config.leaders}:
+        if dept not in {code for code, _ in self.leader_departments()}:
             return  # every other queue: no reception rule, no extra query on the hot path
         days = list(LeaderDay.select(LeaderDay.walk_ins).where(
             (LeaderDay.date == self.today()) & (LeaderDay.department == dept)
@@ -310,8 +300,10 @@ class LeaderOps(PlanOps, BookingOps):
                     .group_by(LeaderBooking.day, LeaderBooking.status).tuples())
             counts = {(day_id, status): n for day_id, status, n in rows}
         out = []
+        roster = self._roster() if days else {}
         for d in days:
-            spec = self.config.leader(d.leader)
+            entry = roster.get(d.leader)
+            spec = entry.spec if entry else None
             checked_in = counts.get((d.id, "checked_in"), 0)
             out.append(LeaderDayView(
                 id=d.id, date=str(d.date), leader=d.leader,

@@ -18,6 +18,7 @@ from models.base import (
 )
 from models.incident import Incident, IncidentEntry
 from models.leader import BookingEvent, LeaderBooking, LeaderCase, LeaderDay, LeaderRule
+from models.leader_profile import LeaderProfile
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
@@ -34,6 +35,7 @@ __all__ = [
     "LeaderBooking",
     "LeaderCase",
     "LeaderDay",
+    "LeaderProfile",
     "LeaderRule",
     "Representative",
     "SchemaTooNewError",

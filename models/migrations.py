@@ -21,15 +21,17 @@ from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, write_transaction
 from models.incident import Incident, IncidentEntry
 from models.leader import LEADER_MODELS
+from models.leader_profile import LeaderProfile
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
 from models.window import WindowState
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
     ChangeCounter, Setting, WindowState, *LEADER_MODELS, Incident, IncidentEntry,
+    LeaderProfile,
 ]
 
 
@@ -84,11 +86,17 @@ def _v5_incidents(db: pw.Database, migrator: SchemaMigrator) -> None:
     db.create_tables([Incident, IncidentEntry])
 
 
+def _v6_leader_roster(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v6: the leaders' roster edited from the manager screen (versions of a profile)."""
+    db.create_tables([LeaderProfile])
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
     3: _v3_windows,
     4: _v4_leader_days,
     5: _v5_incidents,
+    6: _v6_leader_roster,
 }
 
 

@@ -23,15 +23,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from hall.errors import NotFound, Refused
-from hall.leader_views import LeaderDayView
+from hall.leader_views import LeaderDayView, LeaderInfo
 from hall.registration import FormError
+from hall.roster import ROSTER_LABELS
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
 _FIELD_LABELS = {"leader": "接待人", "date": "日期", "start": "开始", "end": "结束",
                  "capacity": "名额", "room": "地点", "topic": "主题", "every": "频率",
-                 "days": "日期", "weekday": "星期", "quarter_month": "季度第几月"}
+                 "days": "日期", "weekday": "星期", "quarter_month": "季度第几月",
+                 **ROSTER_LABELS}
 
 
 class _Form(ModalScreen[Any]):
@@ -84,17 +86,21 @@ class _Form(ModalScreen[Any]):
 
 
 class DayFormDialog(_Form):
-    """Add a one-off reception day, or edit a coming one (``day`` given)."""
+    """Add a one-off reception day, or edit a coming one (``day`` given); ``leaders``: the
+    roster the screen loaded (``Hall.leaders``)."""
 
-    def __init__(self, on: date, day: LeaderDayView | None = None) -> None:
+    def __init__(self, on: date, day: LeaderDayView | None = None,
+                 leaders: tuple[LeaderInfo, ...] = ()) -> None:
         super().__init__()
         self.on = on
         self.day = day
+        self.leaders = leaders
 
     def compose(self) -> ComposeResult:
-        hall = self.hall_app.hall
         d = self.day
-        leaders = [(f"{x.name}{x.title}", x.code) for x in hall.config.leaders]
+        leaders = [(x.label, x.code) for x in self.leaders]
+        if d is not None and d.leader not in {code for _, code in leaders}:
+            leaders.append((d.leader_label, d.leader))  # a retired leader's coming day
         with VerticalScroll(id="day-form", classes="dialog"):
             yield Label("修改接待日" if d else "新增接待日", classes="dialog-title")
             yield from self.row("leader", Select(leaders, value=d.leader if d else leaders[0][1],

@@ -11,7 +11,8 @@ and their bookings (visitors masked) beside or below it:
   publishes what falls within ``publish_days_ahead``: one key for the monthly chore.
 * N adds a one-off day on the selected date; E edits the selected reception, P publishes it
   early, X cancels it with a reason and lists whom to notify; B books a visitor. R lists the
-  rules in force, where N adds one and D retires one.
+  rules in force, where N adds one and D retires one. A opens the leaders' roster (名册: add,
+  edit, retire; :mod:`screens.roster_dialogs`).
 * Tab moves between the calendar and the date's receptions (when a date has several, ↑↓ there
   picks which one the keys act on); L switches to a list of the month's days.
 * S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
@@ -38,7 +39,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hall.errors import NotFound, Refused
-from hall.leader_views import DayDetail, LeaderDayView
+from hall.leader_views import DayDetail, LeaderDayView, LeaderInfo
 from hall.schedule import holiday_name, month_bounds, working_day
 from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog
 from screens.rule_dialogs import RuleListDialog
@@ -60,6 +61,7 @@ class MonthData:
     days: tuple[LeaderDayView, ...]
     details: tuple[DayDetail, ...]  # the selected date's receptions with their bookings
     version: int
+    leaders: tuple[LeaderInfo, ...]  # the roster, for the day and rule forms
 
 
 class LeadersScreen(Screen[None]):
@@ -78,6 +80,8 @@ class LeadersScreen(Screen[None]):
         Binding("x", "cancel_day", "取消", id="leaders.cancel_day"),
         Binding("b", "book", "预约", id="leaders.book"),
         Binding("r", "rules", "规则", id="leaders.rules"),
+        # Rarely used: named in the month's title line, keeping the footer within 80 columns.
+        Binding("a", "roster", "名册", show=False, id="leaders.roster"),
         Binding("l", "toggle_list", "列表", id="leaders.list"),
         Binding("s", "export", "导出", id="leaders.export"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="leaders.launcher"),
@@ -145,7 +149,8 @@ class LeadersScreen(Screen[None]):
             days = hall.leader_days(*month_bounds(selected.year, selected.month))
             details = tuple(hall.day_detail(d.id) for d in days
                             if d.date == selected.isoformat())
-            return MonthData(selected.year, selected.month, tuple(days), details, version)
+            return MonthData(selected.year, selected.month, tuple(days), details, version,
+                             tuple(hall.leaders()))
 
         self.post_message(self.Loaded(app.db_call(read)))
 
@@ -171,7 +176,7 @@ class LeadersScreen(Screen[None]):
         self.query_one("#month-title", Label).update(Text.assemble(
             (f"{data.year}年{data.month}月", "bold"),
             f"　接待日 {sum(d.status != 'cancelled' for d in data.days)} 个",
-            ("　PgUp/PgDn 换月　G 按规则生成并发布", "dim")))
+            ("　PgUp/PgDn 换月　G 按规则生成并发布　A 名册", "dim")))
         self._fill_list(data.days)
         self._show_date(data.details)
 
@@ -335,14 +340,16 @@ class LeadersScreen(Screen[None]):
 
     def action_add_day(self) -> None:
         if self._staff():
-            self.app.push_screen(DayFormDialog(self.selected), self._day_saved)
+            self.app.push_screen(DayFormDialog(self.selected, leaders=self._roster()),
+                                 self._day_saved)
 
     def action_edit_day(self) -> None:
         detail = self.current_detail()
         if detail is None:
             self.notify("这一天没有可修改的接待日", severity="warning")
         elif self._staff():
-            self.app.push_screen(DayFormDialog(self.selected, detail.day), self._day_saved)
+            self.app.push_screen(DayFormDialog(self.selected, detail.day, self._roster()),
+                                 self._day_saved)
 
     def _day_saved(self, day: LeaderDayView | None) -> None:
         if day is not None:
@@ -350,8 +357,17 @@ class LeadersScreen(Screen[None]):
 
     def action_rules(self) -> None:
         if self._staff():
-            self.app.push_screen(RuleListDialog(), lambda changed: changed and self._after(
-                "规则已更新：按 G 按新规则生成本月接待日"))
+            self.app.push_screen(RuleListDialog(self._roster()), lambda changed: changed
+                                 and self._after("规则已更新：按 G 按新规则生成本月接待日"))
+
+    def _roster(self) -> tuple[LeaderInfo, ...]:
+        return self.data.leaders if self.data else ()
+
+    def action_roster(self) -> None:
+        from screens.roster_dialogs import RosterDialog
+
+        if self._staff():
+            self.app.push_screen(RosterDialog(), lambda changed: changed and self.reload())
 
     def action_publish(self) -> None:
         detail = self.current_detail()

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from config.leaders import EVERY, ScheduleRule
 from hall.errors import NotFound, Refused
-from hall.leader_views import RuleView
+from hall.leader_views import LeaderInfo, RuleView
 from screens.leader_dialogs import _FIELD_LABELS, _Form
 
 if TYPE_CHECKING:
@@ -43,10 +43,11 @@ class RuleListDialog(ModalScreen[bool]):
         Binding("d", "retire", "停用", id="rules.retire"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, leaders: tuple[LeaderInfo, ...] = ()) -> None:
         super().__init__()
         self.changed = False
         self.rules: list[RuleView] = []
+        self.leaders = leaders  # the roster, for the new rule's leader
 
     @property
     def hall_app(self) -> HallApp:
@@ -84,7 +85,7 @@ class RuleListDialog(ModalScreen[bool]):
         options.focus()
 
     def action_add(self) -> None:
-        self.app.push_screen(RuleFormDialog(), self._added)
+        self.app.push_screen(RuleFormDialog(self.leaders), self._added)
 
     def _added(self, rule: RuleView | None) -> None:
         if rule is not None:
@@ -123,9 +124,12 @@ class RuleListDialog(ModalScreen[bool]):
 class RuleFormDialog(_Form):
     """Add a schedule rule: the days it plans move off weekends and holidays."""
 
+    def __init__(self, leaders: tuple[LeaderInfo, ...] = ()) -> None:
+        super().__init__()
+        self.leaders = leaders
+
     def compose(self) -> ComposeResult:
-        hall = self.hall_app.hall
-        leaders = [(f"{x.name}{x.title}", x.code) for x in hall.config.leaders]
+        leaders = [(x.label, x.code) for x in self.leaders]
         with VerticalScroll(id="rule-form", classes="dialog"):
             yield Label("新增接待规则", classes="dialog-title")
             yield from self.row("leader", Select(leaders, value=leaders[0][1], compact=True,

@@ -1,0 +1,131 @@
+"""The ``hall leader`` commands: the leaders' roster (领导名册) as every terminal sees it.
+
+    hall leader list [--all] [--json]                 the roster (--all: with the retired ones)
+    hall leader add CODE --name TEXT --department CODE [--title T] [--portfolio T]
+                    [--kind leader|lawyer] [--json]
+    hall leader edit CODE [--name T] [--title T] [--portfolio T] [--kind K] [--department D]
+                    [--json]
+    hall leader retire CODE [--reason TEXT] [--json]
+    hall leader reinstate CODE [--json]
+
+The configuration's ``leaders`` are the initial roster; these commands store edits in the database
+(:mod:`hall.roster`). Bad input exits 2 with a Chinese message per field and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from main import UsageError, _print_json, load, open_hall, staff_login
+
+FLAGS = {"code": "CODE", "name": "--name", "title": "--title", "portfolio": "--portfolio",
+         "kind": "--kind", "department": "--department"}
+
+
+def _line(x: Any) -> str:
+    kind = "律师" if x.kind == "lawyer" else "领导"
+    state = "　已停用" if x.retired else ""
+    source = "" if x.configured else "　（新增）"
+    portfolio = f"　分管：{x.portfolio}" if x.portfolio else ""
+    return f"{x.code:<12} {kind}  {x.label}　{x.department}{portfolio}{source}{state}"
+
+
+def _json(x: Any) -> dict[str, Any]:
+    data = asdict(x)
+    data["label"] = x.label
+    return data
+
+
+def cmd_leader_list(args: argparse.Namespace) -> int:
+    """The roster: configured leaders (as edited), then the added ones."""
+    leaders = open_hall(args).leaders(include_retired=args.all)
+    if args.json:
+        _print_json({"leaders": [_json(x) for x in leaders]})
+        return 0
+    if not leaders:
+        print("名册中没有领导（hall leader add 添加）")
+    for x in leaders:
+        print(_line(x))
+    return 0
+
+
+def _run(args: argparse.Namespace, act: Any, verb: str) -> int:
+    from hall.registration import FormError
+
+    config = load(args)
+    actor = staff_login(args, config, required=True) or ""
+    hall = open_hall(args, config)
+    try:
+        info = act(hall, actor)
+    except FormError as exc:
+        for key, message in exc.errors.items():
+            print(f"{FLAGS.get(key, key)}：{message}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(_json(info))
+    else:
+        print(f"{verb}：{_line(info)}")
+    return 0
+
+
+def cmd_leader_add(args: argparse.Namespace) -> int:
+    """Add a leader or duty lawyer."""
+    return _run(args, lambda hall, actor: hall.add_leader(
+        args.code, args.name, actor, title=args.title or "", portfolio=args.portfolio or "",
+        kind=args.kind, department=args.department), "已添加")
+
+
+def cmd_leader_edit(args: argparse.Namespace) -> int:
+    """Change the fields given, keep the others."""
+    changes = {k: getattr(args, k) for k in ("name", "title", "portfolio", "kind", "department")
+               if getattr(args, k) is not None}
+    if not changes:
+        raise UsageError("请指定要修改的项：--name、--title、--portfolio、--kind 或 --department")
+    return _run(args, lambda hall, actor: hall.edit_leader(args.code, actor, **changes),
+                "已修改")
+
+
+def cmd_leader_retire(args: argparse.Namespace) -> int:
+    """Retire a leader (kept with their days; offered for nothing new)."""
+    return _run(args, lambda hall, actor: hall.retire_leader(args.code, actor,
+                                                             reason=args.reason or ""), "已停用")
+
+
+def cmd_leader_reinstate(args: argparse.Namespace) -> int:
+    """Bring a retired leader back."""
+    return _run(args, lambda hall, actor: hall.reinstate_leader(args.code, actor), "已恢复")
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``hall leader …`` to ``hall``'s sub-command parser."""
+    p = sub.add_parser("leader", parents=[common], help="领导名册：列表、添加、修改、停用、恢复")
+    actions = p.add_subparsers(dest="action", parser_class=type(p), required=True,
+                               metavar="{list,add,edit,retire,reinstate}")
+    a = actions.add_parser("list", parents=[common], help="名册（--all 含已停用）")
+    a.add_argument("--all", action="store_true", help="含已停用的")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_leader_list)
+    for name, text in (("add", "添加领导或值班律师"), ("edit", "修改领导资料")):
+        a = actions.add_parser(name, parents=[common], help=text)
+        a.add_argument("code", help="领导代码（小写字母开头，如 zhaomin）")
+        a.add_argument("--name", required=name == "add", help="姓名")
+        a.add_argument("--title", help="职务（如 副市长）")
+        a.add_argument("--portfolio", help="分管领域")
+        a.add_argument("--kind", choices=["leader", "lawyer"],
+                       default="leader" if name == "add" else None, help="领导或律师")
+        a.add_argument("--department", required=name == "add",
+                       help="接待部门代码（签到后排入的队列）")
+        a.add_argument("--json", action="store_true")
+        a.set_defaults(func=cmd_leader_add if name == "add" else cmd_leader_edit)
+    a = actions.add_parser("retire", parents=[common], help="停用（保留历史，不再安排）")
+    a.add_argument("code")
+    a.add_argument("--reason", help="停用原因（如 调任）")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_leader_retire)
+    a = actions.add_parser("reinstate", parents=[common], help="恢复已停用的领导")
+    a.add_argument("code")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_leader_reinstate)
