@@ -50,6 +50,7 @@ class PlanOps:
         def leader_day(self, day_id: int) -> LeaderDayView: ...
         def _room_of(self, leader: Leader) -> str: ...
         def _lock_day(self, day_id: int) -> LeaderDay: ...
+        def _lock_leaders(self, codes: list[str]) -> None: ...
         def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]: ...
 
     def rules(self) -> list[RuleView]:
@@ -138,7 +139,9 @@ class PlanOps:
         with write_transaction(self.db):
             at = to_storage(self.now())
             roster = self._roster()
-            for origin, code, rule, _ in self._active_rules(roster):
+            rules = self._active_rules(roster)
+            self._lock_leaders([code for _, code, _, _ in rules])  # as add_day does
+            for origin, code, rule, _ in rules:
                 leader = roster[code].spec
                 for when in rule_dates(rule, first, last):
                     if not when.checked:

@@ -16,6 +16,7 @@ transaction with its audit event and a bump of the ``leaders`` change counter.
 from __future__ import annotations
 
 import uuid
+import zlib
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from config.schema import HallConfig
 
 OPEN = ("published", "held")
+_DAY_LOCK = 72740002  # the advisory-lock class of "making a leader's days" (72740001: schema)
 
 
 class LeaderOps(RosterOps, PlanOps, BookingOps):
@@ -112,6 +114,7 @@ class LeaderOps(RosterOps, PlanOps, BookingOps):
         horizon = today + timedelta(days=self.config.leader_settings.publish_days_ahead)
         status = "published" if on <= horizon else "planned"
         with write_transaction(self.db):
+            self._lock_leaders([spec.code])
             at = to_storage(self.now())
             clash = LeaderDay.get_or_none((LeaderDay.leader == spec.code) & (LeaderDay.date == on)
                                           & (LeaderDay.status != "cancelled"))
@@ -279,6 +282,20 @@ class LeaderOps(RosterOps, PlanOps, BookingOps):
         if day is None:
             raise NotFound(f"没有编号为 {day_id} 的接待日")
         return day
+
+    def _lock_leaders(self, codes: list[str]) -> None:
+        """Hold, until this transaction ends, the right to make days for these leaders.
+
+        The one-day-per-leader-per-date check reads rows that may not exist yet, so no row lock
+        can guard it: on PostgreSQL a transaction-scoped advisory lock keyed by the leader makes
+        a second manager's check wait for the first one's day (sorted, so that planning several
+        leaders never deadlocks); SQLite's ``BEGIN IMMEDIATE`` already serialises writers.
+        """
+        if is_sqlite(self.db):
+            return
+        for code in sorted(set(codes)):
+            key = zlib.crc32(code.encode()) - 2**31  # a signed 32-bit key per leader
+            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_DAY_LOCK, key))
 
     def _lock_day(self, day_id: int) -> LeaderDay:
         """The day's row, locked for this transaction: bookings of one day queue up here
