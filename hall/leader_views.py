@@ -8,8 +8,10 @@ people, carries names and phone numbers in full (and producing it is audited).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-DAY_STATUS = {"planned": "计划", "published": "已发布", "held": "已接待", "cancelled": "已取消"}
+DAY_STATUS = {"planned": "计划", "published": "已发布", "held": "已接待", "cancelled": "已取消",
+              "lapsed": "未举行"}
 BOOKING_STATUS = {
     "booked": "已预约",
     "waitlisted": "候补",
@@ -19,6 +21,19 @@ BOOKING_STATUS = {
     "day_cancelled": "接待日取消",
 }
 ACTIVE_BOOKINGS = ("booked", "waitlisted", "checked_in")
+
+
+def shown_status(stored: str, on: date, today: date, received: bool) -> str:
+    """The status a day shows, the one rule for every list, export and command.
+
+    A day becomes ``held`` in the database when its first booked visitor checks in. A published
+    day whose date has passed without that was held only if the leader's room called a walk-in
+    that day (``received``); otherwise it did not take place: ``lapsed`` (未举行), rather than
+    "published" forever. Everything else shows as stored.
+    """
+    if stored == "published" and on < today:
+        return "held" if received else "lapsed"
+    return stored
 HOLDS_PLACE = ("booked", "checked_in")
 
 

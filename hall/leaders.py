@@ -33,6 +33,7 @@ from hall.leader_views import (
     CancelResult,
     LeaderDayView,
     NotifyEntry,
+    shown_status,
 )
 from hall.registration import CleanRegistration, FormError
 from hall.roster import RosterOps
@@ -42,6 +43,7 @@ from models import (
     LeaderBooking,
     LeaderCase,
     LeaderDay,
+    Ticket,
     Visitor,
     is_sqlite,
     write_transaction,
@@ -308,6 +310,17 @@ class LeaderOps(RosterOps, PlanOps, BookingOps):
             raise NotFound(f"没有编号为 {day_id} 的接待日")
         return day
 
+    def _walk_ins_called(self, days: list[LeaderDay]) -> set[tuple[str, date]]:
+        """(department, date) of these past walk-in days on which the room called someone."""
+        if not days:
+            return set()
+        rows = (Ticket.select(Ticket.department, Ticket.business_day).distinct()
+                .where(Ticket.department.in_({d.department for d in days})
+                       & Ticket.business_day.in_({d.date for d in days})
+                       & Ticket.called_at.is_null(False)).tuples())
+        return {(dept, day if isinstance(day, date) else date.fromisoformat(str(day)))
+                for dept, day in rows}
+
     def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]:
         counts: dict[tuple[int, str], int] = {}
         if days:
@@ -316,12 +329,17 @@ class LeaderOps(RosterOps, PlanOps, BookingOps):
                     .where(LeaderBooking.day.in_([d.id for d in days]))
                     .group_by(LeaderBooking.day, LeaderBooking.status).tuples())
             counts = {(day_id, status): n for day_id, status, n in rows}
+        today = self.today()
+        received = self._walk_ins_called([d for d in days if d.status == "published"
+                                          and d.date < today and d.walk_ins])
         out = []
         roster = self._roster() if days else {}
         for d in days:
             entry = roster.get(d.leader)
             spec = entry.spec if entry else None
             checked_in = counts.get((d.id, "checked_in"), 0)
+            status = shown_status(d.status, d.date, today,
+                                  (d.department, d.date) in received)
             out.append(LeaderDayView(
                 id=d.id, date=str(d.date), leader=d.leader,
                 leader_name=spec.name if spec else d.leader,
@@ -330,8 +348,8 @@ class LeaderOps(RosterOps, PlanOps, BookingOps):
                 start=d.start, end=d.end, capacity=d.capacity,
                 booked=counts.get((d.id, "booked"), 0) + checked_in,
                 waitlisted=counts.get((d.id, "waitlisted"), 0), checked_in=checked_in,
-                topic=d.topic, walk_ins=d.walk_ins, status=d.status,
-                status_label=DAY_STATUS.get(d.status, d.status),
+                topic=d.topic, walk_ins=d.walk_ins, status=status,
+                status_label=DAY_STATUS.get(status, status),
                 shifted_from=str(d.shifted_from) if d.shifted_from else "",
                 calendar_checked=d.calendar_checked, cancel_reason=d.cancel_reason))
         return out

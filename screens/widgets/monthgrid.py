@@ -26,7 +26,7 @@ from hall.leader_views import LeaderDayView
 
 WEEKDAYS = "一二三四五六日"
 STATUS_STYLE = {"planned": "dim", "published": "bold", "held": "green",
-                "cancelled": "strike dim red"}
+                "cancelled": "strike dim red", "lapsed": "dim italic"}
 
 
 def _fit(text: str, width: int, mark: str = "…") -> str:
@@ -72,10 +72,16 @@ def _reception(live: list[LeaderDayView], width: int) -> tuple[str, str]:
     booked = sum(v.booked for v in live)
     capacity = sum(v.capacity for v in live)
     who = live[0].leader_name if len(live) == 1 else f"{len(live)}场"
+    statuses = {v.status for v in live}
+    if statuses == {"lapsed"}:
+        # A past day that did not take place says so instead of its fill ("沈律未举行" when
+        # narrow: the word matters more than the space).
+        gap = " " if cell_len(who) + 7 <= width else ""
+        return _fit(who, width - 6 - len(gap), mark="") + gap + "未举行", STATUS_STYLE["lapsed"]
     fill = f"{booked}/{capacity}"
     name = _fit(who, max(1, width - len(fill) - 1), mark="")  # "沈律 0/20": no room for …
-    statuses = {v.status for v in live}
-    style = next(STATUS_STYLE[s] for s in ("published", "held", "planned") if s in statuses)
+    style = next(STATUS_STYLE[s] for s in ("published", "held", "planned", "lapsed")
+                 if s in statuses)
     if booked >= capacity:
         style += " yellow"
     return f"{name} {fill}", style
