@@ -21,6 +21,7 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,17 @@ def month_schedule(hall: Hall, year: int, month: int) -> tuple[list[LeaderDayVie
     cfg = hall.config.hall
     return (days, schedule_csv(days),
             schedule_ics(days, cfg.name, cfg.code, cfg.timezone, hall.now()))
+
+
+def save_month(hall: Hall, year: int, month: int, folder: Path) -> tuple[int, Path]:
+    """Write the month's schedule as ``接待日-YYYY-MM.csv`` and ``.ics`` in ``folder``; returns
+    how many days and the files' common stem (raises OSError when the folder is not writable)."""
+    days, csv_text, ics_text = month_schedule(hall, year, month)
+    stem = folder / f"接待日-{year}-{month:02d}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".csv").write_text(csv_text, encoding="utf-8", newline="")
+    stem.with_suffix(".ics").write_text(ics_text, encoding="utf-8", newline="")
+    return len(days), stem
 
 
 def schedule_csv(days: Iterable[LeaderDayView]) -> str:

@@ -62,6 +62,15 @@ def holiday_name(day: date) -> str:
     return holiday.chinese if holiday is not None else ""
 
 
+def day_note(day: date) -> str:
+    """What the calendar says of a date: 国庆节, 休息日 or 调休上班; and a year without data."""
+    works, known = working_day(day)
+    note = "" if works else (holiday_name(day) or "休息日")
+    if works and day.weekday() >= 5:
+        note = "调休上班"
+    return "　".join(x for x in (note, "" if known else "（无节假日数据）") if x)
+
+
 def next_working_day(day: date) -> tuple[date, bool]:
     """``day`` itself if it is a working day, else the next one; and whether the data knew."""
     known = True

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from hall.errors import NotFound, Refused
-from hall.leader_views import LeaderDayView, LeaderInfo
+from hall.leader_views import CancelResult, LeaderDayView, LeaderInfo
 from hall.registration import FormError
 from hall.roster import ROSTER_LABELS
 
@@ -200,6 +200,19 @@ class ReasonDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def cancel_notice(result: CancelResult, reason: str) -> str:
+    """What a cancellation tells the manager: the day, then whom to call (names and phones)."""
+    lines = [f"{result.day.date} {result.day.leader_label} 已取消：{reason}", ""]
+    if result.notify:
+        lines.append(f"请通知以下 {len(result.notify)} 位来访人：")
+        lines += [f"  {n.name}  {n.phone or '（无电话）'}  "
+                  f"{'预约' if n.status == 'booked' else '候补'}（预约 {n.booking_id}）"
+                  for n in result.notify]
+    else:
+        lines.append("没有需要通知的来访人。")
+    return "\n".join(lines)
 
 
 class NoticeDialog(ModalScreen[None]):

@@ -40,8 +40,9 @@ from textual.widgets.option_list import Option
 
 from hall.errors import NotFound, Refused
 from hall.leader_views import DayDetail, LeaderDayView, LeaderInfo
-from hall.schedule import holiday_name, month_bounds, working_day
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog
+from hall.schedule import day_note, month_bounds
+from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, cancel_notice
+from screens.roster_dialogs import RosterDialog
 from screens.rule_dialogs import RuleListDialog
 from screens.widgets.monthgrid import MonthGrid
 from screens.widgets.topbar import TopBar
@@ -80,8 +81,7 @@ class LeadersScreen(Screen[None]):
         Binding("x", "cancel_day", "取消", id="leaders.cancel_day"),
         Binding("b", "book", "预约", id="leaders.book"),
         Binding("r", "rules", "规则", id="leaders.rules"),
-        # Rarely used: named in the month's title line, keeping the footer within 80 columns.
-        Binding("a", "roster", "名册", show=False, id="leaders.roster"),
+        Binding("a", "roster", "名册", show=False, id="leaders.roster"),  # named in the title
         Binding("l", "toggle_list", "列表", id="leaders.list"),
         Binding("s", "export", "导出", id="leaders.export"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="leaders.launcher"),
@@ -192,14 +192,9 @@ class LeadersScreen(Screen[None]):
     def _show_date(self, details: tuple[DayDetail, ...]) -> None:
         day = self.selected
         weekday = "一二三四五六日"[day.weekday()]
-        works, known = working_day(day)
-        note = "" if works else f"　{holiday_name(day) or '休息日'}"
-        if works and day.weekday() >= 5:
-            note = "　调休上班"
-        if not known:
-            note += "　（无节假日数据）"
-        self.query_one("#date-title", Label).update(
-            Text.assemble((f"{day.isoformat()} 周{weekday}", "bold"), (note, "yellow")))
+        note = day_note(day)
+        self.query_one("#date-title", Label).update(Text.assemble(
+            (f"{day.isoformat()} 周{weekday}", "bold"), (f"　{note}" if note else "", "yellow")))
         options = self.query_one("#date-days", OptionList)
         keep = options.highlighted
         options.clear_options()
@@ -339,7 +334,9 @@ class LeadersScreen(Screen[None]):
         self.reload()
 
     def action_add_day(self) -> None:
-        if self._staff():
+        if not self._roster():
+            self.notify("名册中没有可安排的领导：按 A 打开名册添加或恢复", severity="warning")
+        elif self._staff():
             self.app.push_screen(DayFormDialog(self.selected, leaders=self._roster()),
                                  self._day_saved)
 
@@ -364,8 +361,6 @@ class LeadersScreen(Screen[None]):
         return self.data.leaders if self.data else ()
 
     def action_roster(self) -> None:
-        from screens.roster_dialogs import RosterDialog
-
         if self._staff():
             self.app.push_screen(RosterDialog(), lambda changed: changed and self.reload())
 
@@ -392,15 +387,7 @@ class LeadersScreen(Screen[None]):
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        lines = [f"{result.day.date} {result.day.leader_label} 已取消：{reason}", ""]
-        if result.notify:
-            lines.append(f"请通知以下 {len(result.notify)} 位来访人：")
-            lines += [f"  {n.name}  {n.phone or '（无电话）'}  "
-                      f"{'预约' if n.status == 'booked' else '候补'}（预约 {n.booking_id}）"
-                      for n in result.notify]
-        else:
-            lines.append("没有需要通知的来访人。")
-        self.app.call_from_thread(self._cancelled, "\n".join(lines))
+        self.app.call_from_thread(self._cancelled, cancel_notice(result, reason))
 
     def _cancelled(self, text: str) -> None:
         self.reload()
@@ -429,18 +416,15 @@ class LeadersScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
     def _export(self, year: int, month: int) -> None:
-        from hall.leader_export import month_schedule
+        from hall.leader_export import save_month
         from screens.app import default_data_dir
 
         app = self.hall_app
-        days, csv_text, ics_text = app.db_call(month_schedule, app.hall, year, month)
-        stem = (app.data_dir or default_data_dir()) / "exports" / f"接待日-{year}-{month:02d}"
+        folder = (app.data_dir or default_data_dir()) / "exports"
         try:
-            stem.parent.mkdir(parents=True, exist_ok=True)
-            stem.with_suffix(".csv").write_text(csv_text, encoding="utf-8", newline="")
-            stem.with_suffix(".ics").write_text(ics_text, encoding="utf-8", newline="")
+            count, stem = app.db_call(save_month, app.hall, year, month, folder)
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"已导出 {len(days)} 个接待日：\n{stem}.csv\n"
+        self.app.call_from_thread(self.notify, f"已导出 {count} 个接待日：\n{stem}.csv\n"
                                                f"{stem}.ics", timeout=8)

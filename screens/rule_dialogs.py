@@ -85,6 +85,9 @@ class RuleListDialog(ModalScreen[bool]):
         options.focus()
 
     def action_add(self) -> None:
+        if not self.leaders:
+            self.query_one("#rule-message", Label).update("名册中没有可安排的领导（A 打开名册）")
+            return
         self.app.push_screen(RuleFormDialog(self.leaders), self._added)
 
     def _added(self, rule: RuleView | None) -> None:

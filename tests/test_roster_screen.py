@@ -128,3 +128,18 @@ async def test_an_edit_on_a_stale_profile_is_refused_in_the_form(sqlite_hall: Ha
         assert pilot.app.screen is form
         assert "刚被其他终端修改" in str(form.query_one("#form-error", Label).render())
         assert hall.leader_spec("zhangwei").title == "副市长"
+
+
+@run_async
+async def test_with_everyone_retired_no_form_offers_an_empty_list(sqlite_hall: Hall,
+                                                                  tmp_path: Path) -> None:
+    hall = sqlite_hall
+    for x in hall.leaders():
+        hall.retire_leader(x.code, "mgr01")
+    async with manager(hall, tmp_path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LeadersScreen)
+        assert any("名册中没有可安排的领导" in str(n.message)
+                   for n in pilot.app._notifications)
