@@ -180,23 +180,28 @@ class RosterOps:
     def _roster(self) -> dict[str, _Entry]:
         """Configured leaders overlaid with their latest stored version, then the added ones.
 
-        One read of a small table (a few rows per leader ever edited).
+        One read of a small table (a few rows per leader ever edited), as plain tuples: every
+        calendar, list and board poll pays it (see benchmarks/bench_roster.py).
         """
+        latest: dict[str, tuple[Any, ...]] = {}
+        for row in (LeaderProfile.select(
+                LeaderProfile.code, LeaderProfile.version, LeaderProfile.name,
+                LeaderProfile.title, LeaderProfile.portfolio, LeaderProfile.kind,
+                LeaderProfile.department, LeaderProfile.retired)
+                .order_by(LeaderProfile.id).tuples()):
+            if row[0] not in latest or row[1] > latest[row[0]][1]:
+                latest[row[0]] = row
         roster = {x.code: _Entry(x, False, 0, True) for x in self.config.leaders}
-        rows = LeaderProfile.select().order_by(LeaderProfile.id)
-        for row in rows:
-            if row.code in roster and row.version <= roster[row.code].version:
-                continue
-            fields = {"name": row.name, "title": row.title, "portfolio": row.portfolio,
-                      "kind": row.kind, "department": row.department}
-            base = roster.get(row.code)
+        for code, version, name, title, portfolio, kind, department, retired in latest.values():
+            fields = {"name": name, "title": title, "portfolio": portfolio, "kind": kind,
+                      "department": department}
+            base = roster.get(code)
             if base is not None:
                 spec = base.spec.model_copy(update=fields)
             else:
-                spec = Leader.model_construct(code=row.code, room="", category=None, rules=[],
+                spec = Leader.model_construct(code=code, room="", category=None, rules=[],
                                               **fields)
-            roster[row.code] = _Entry(spec, row.retired, row.version,
-                                      base.configured if base else False)
+            roster[code] = _Entry(spec, bool(retired), version, base is not None)
         return roster
 
     def _roster_entry(self, code: str, roster: dict[str, _Entry]) -> _Entry:

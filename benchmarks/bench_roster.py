@@ -1,0 +1,106 @@
+"""What reading the leaders' roster from the database costs the screens that show leaders.
+
+    .venv/bin/python benchmarks/bench_roster.py                 # SQLite in a temporary folder
+    .venv/bin/python benchmarks/bench_roster.py --pg postgresql://postgres@127.0.0.1:5432/test
+
+A database with the configured leaders, 20 added ones edited 5 times each (104 profile rows, more
+than a hall will gather in years) and a month of 40 reception days. It times (p50/p99/mean in ms)
+``Hall.leader_days`` for the month (the calendar's read), ``Hall.todays_receptions`` (the board's
+leader line) and ``Hall._roster`` alone, each interleaved with the same call when the roster is
+the configuration's (the program before the roster was stored), so the difference is the
+database read. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from config import DEFAULT_CONFIG, load_config
+from hall.clock import FixedClock
+from hall.roster import _Entry
+from hall.service import Hall
+from models import open_database
+
+CST = timezone(timedelta(hours=8))
+ROUNDS = 300
+
+
+def report(name: str, samples: list[float]) -> None:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(f"  {name:<40} n={len(samples):>4}  p50 {statistics.median(samples):6.2f}  "
+          f"p99 {p99:6.2f}  mean {statistics.fmean(samples):6.2f} ms")
+
+
+def run(url: str) -> None:
+    config = load_config(DEFAULT_CONFIG)
+    hall = Hall(open_database(url), config, FixedClock(datetime(2026, 11, 2, 9, tzinfo=CST)))
+    for n in range(20):
+        code = f"added{n:02d}"
+        hall.add_leader(code, f"领导{n}", "mgr01", title="副区长", department="leader")
+        for k in range(4):
+            hall.edit_leader(code, "mgr01", portfolio=f"分管领域第{k}版")
+    codes = [x.code for x in hall.leaders()]
+    first = date(2026, 11, 2)
+    for k in range(40):
+        hall.add_day(codes[k % len(codes)], first + timedelta(days=k % 28), "09:00", "11:00", 10,
+                     actor="mgr01")
+    stored = hall._roster
+    configured = {x.code: _Entry(x, False, 0, True) for x in config.leaders}
+
+    def config_only() -> dict[str, _Entry]:
+        return configured
+
+    calls: dict[str, Callable[[], Any]] = {
+        "leader_days (month of 40 days)": lambda: hall.leader_days(first, date(2026, 11, 30)),
+        "todays_receptions (board line)": hall.todays_receptions,
+        "_roster (the read alone)": lambda: hall._roster(),
+    }
+    for name, fn in calls.items():
+        with_db: list[float] = []
+        without: list[float] = []
+        for _ in range(ROUNDS):
+            for samples, roster in ((with_db, stored), (without, config_only)):
+                hall._roster = roster  # type: ignore[method-assign]
+                started = time.perf_counter()
+                fn()
+                samples.append((time.perf_counter() - started) * 1000)
+        hall._roster = stored  # type: ignore[method-assign]
+        report(f"{name}, roster stored", with_db)
+        report(f"{name}, roster as configured", without)
+    hall.db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", help="PostgreSQL URL (a scratch schema is made and dropped)")
+    args = parser.parse_args()
+    if args.pg:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = open_database(args.pg)
+        admin.execute_sql(f'CREATE SCHEMA "{schema}"')
+        sep = "&" if "?" in args.pg else "?"
+        try:
+            print(f"PostgreSQL ({schema})")
+            run(f"{args.pg}{sep}options=-csearch_path%3D{schema}")
+        finally:
+            admin = open_database(args.pg)
+            admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.close()
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            print("SQLite")
+            run(f"sqlite:///{os.path.join(folder, 'roster.db')}")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
