@@ -138,9 +138,9 @@ class PlanOps:
         created: list[LeaderDay] = []
         with write_transaction(self.db):
             at = to_storage(self.now())
-            roster = self._roster()
+            self._lock_leaders(list(self._roster()))  # as add_day and retire_leader do
+            roster = self._roster()  # read under the locks
             rules = self._active_rules(roster)
-            self._lock_leaders([code for _, code, _, _ in rules])  # as add_day does
             for origin, code, rule, _ in rules:
                 leader = roster[code].spec
                 for when in rule_dates(rule, first, last):

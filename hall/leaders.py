@@ -117,6 +117,7 @@ class LeaderOps(RosterOps, PlanOps, BookingOps):
         status = "published" if on <= horizon else "planned"
         with write_transaction(self.db):
             self._lock_leaders([spec.code])
+            spec = self.active_leader(spec.code)  # again under the lock: retired meanwhile?
             at = to_storage(self.now())
             clash = LeaderDay.get_or_none((LeaderDay.leader == spec.code) & (LeaderDay.date == on)
                                           & (LeaderDay.status != "cancelled"))

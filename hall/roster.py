@@ -68,6 +68,7 @@ class RosterOps:
                    detail: dict[str, Any]) -> None: ...
         def _bump(self, topic: str) -> None: ...
         def _room_of(self, leader: Leader) -> str: ...
+        def _lock_leaders(self, codes: list[str]) -> None: ...
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -154,6 +155,9 @@ class RosterOps:
             spec = entry.spec
             if entry.retired:
                 raise Refused(f"{spec.label}（{spec.code}）已停用")
+            # A manager adding a day for this leader right now holds the same lock: either
+            # their day is counted here, or they find the leader retired.
+            self._lock_leaders([spec.code])
             coming = list(LeaderDay.select(LeaderDay.date).where(
                 (LeaderDay.leader == spec.code) & (LeaderDay.date >= self.today())
                 & LeaderDay.status.in_(("planned", "published", "held")))
