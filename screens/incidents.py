@@ -42,7 +42,7 @@ from hall.incident_views import (
     IncidentDetail,
     IncidentReport,
     IncidentSummary,
-    report_csv,
+    save_report_csv,
 )
 from screens.incident_dialogs import (
     ActionDialog,
@@ -426,7 +426,7 @@ class IncidentsScreen(Screen[None]):
         path = folder / f"incidents-{report.date}.csv"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(report_csv(report), encoding="utf-8-sig", newline="")
+            save_report_csv(report, path)
         except OSError as exc:
             self.notify(f"无法写入 {path}：{exc.strerror or exc}", severity="error",
                         markup=False)
