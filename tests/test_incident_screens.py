@@ -359,6 +359,44 @@ async def test_the_manager_filters_reads_and_handles_an_incident(hall: Hall,
     assert kinds == ["logged", "action", "action", "correction", "closed", "reopened"]
 
 
+def list_cells(app: HallApp) -> list[list[str]]:
+    table = manager(app).query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)])
+@run_async
+async def test_the_list_columns_use_the_width_they_have(hall: Hall, tmp_path: Path,
+                                                       size: tuple[int, int]) -> None:
+    hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07")
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: len(manager(app).rows) == 1)
+        await settle(pilot)
+        # The row has room: the type and the suggested next step show whole.
+        assert list_cells(app)[0][3:] == ["携带危险物品或管制器具", "7号窗口", "处置中",
+                                          "通知安保人员"]
+        # The longest type and place of the configuration: cut with …, the row still fits.
+        hall.log_incident(NewIncident("inciting", "大厅外广场", "有人组织围堵"), "win07")
+        for _ in range(6):
+            hall.log_incident(NewIncident("lingering", "候谈区", "吵闹"), "win07")
+        await until(pilot, lambda: len(manager(app).rows) == 8)
+        await settle(pilot)
+        table = manager(app).query_one(DataTable)
+        rows = list_cells(app)
+        longest = next(r for r in rows if r[3].startswith("煽动"))
+        assert longest[3].endswith("…") and longest[6] == "批评教育"
+        assert longest[4] == "大厅外广场"
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+        typed = next(r for r in rows if r[3] == "携带危险物品或管制器具")
+        assert typed[6] == "通知安保人员"
+        # A narrower terminal sizes the columns again.
+        await pilot.resize_terminal(64, 24)
+        await until(pilot, lambda: table.virtual_size.width
+                    <= table.scrollable_content_region.width)
+
+
 @run_async
 async def test_the_daily_report_on_screen_and_as_csv(hall: Hall, tmp_path: Path) -> None:
     first = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
