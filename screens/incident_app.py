@@ -132,7 +132,7 @@ def open_incident_form(app: HallApp, since: float | None = None) -> None:
         if time.monotonic() - started < WAIT_SECONDS:
             app.set_timer(0.05, lambda: open_incident_form(app, started))
         else:
-            app.notify("对话框仍在保存，完成后请再按 F12 登记特殊情况", severity="warning",
+            app.notify("对话框仍在处理，完成后请再按 F12 登记特殊情况", severity="warning",
                        markup=False)
         return
     app.clear_notifications()  # at 80x24 they would cover the form

@@ -308,6 +308,25 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen) and app.screen.ticket.number == "D001"
+        # A save that takes too long: F12 gives up waiting and says so (nothing opens later).
+        monkeypatch.setattr("screens.incident_app.WAIT_SECONDS", 0.3)
+        release.clear()
+        hall.book(1, distinct_id(2), actor="desk01")
+        await pilot.press("enter")  # the ticket is closed: the desk again
+        await settle(pilot)
+        app.screen.query_one("#id_number", Input).value = distinct_id(2)
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        await pilot.press("f12")
+        await until(pilot, lambda: any("仍在处理" in n.message for n in app._notifications))
+        assert isinstance(app.screen, BookingDialog)
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, TicketScreen)  # the given-up F12 does not open it now
 
 
 @run_async
