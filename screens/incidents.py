@@ -365,13 +365,19 @@ class IncidentsScreen(Screen[None]):
     def _run(self, incident_id: int, fn: Callable[..., Any], actor: str, done: str) -> None:
         app = self.hall_app
         try:
-            with app.hall.db.connection_context():
-                fn(actor)
-                detail = app.hall.incident(incident_id, actor)
+            app.db_call(fn, actor)
         except (NotFound, Refused) as exc:
             self.post_message(self.Failed(str(exc)))
+            return
+        except Exception as exc:  # one transaction: nothing of it was written
+            self.post_message(self.Failed(f"操作失败，未写入：{type(exc).__name__}: {exc}", True))
+            return
+        # Written. A failed reload must not read as a failed act: a retry would record it twice.
+        try:
+            detail = app.db_call(app.hall.incident, incident_id, actor)
         except Exception as exc:
-            self.post_message(self.Failed(f"操作失败：{type(exc).__name__}: {exc}", True))
+            self.post_message(self.Failed(f"{done}（已保存）；刷新失败：{type(exc).__name__}: "
+                                          f"{exc}", True))
         else:
             self.post_message(self.Opened(detail, done))
 

@@ -560,6 +560,37 @@ async def test_the_manager_filters_reads_and_handles_an_incident(hall: Hall,
     assert kinds == ["logged", "action", "action", "correction", "closed", "reopened"]
 
 
+@run_async
+async def test_a_step_saved_but_not_reloaded_says_it_was_saved(hall: Hall, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """The database goes away between the step and the reload: the manager is told the step is
+    saved (a retry would record it twice), not that it failed."""
+    from peewee import OperationalError
+
+    knife = hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07").id
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = manager(app)
+        await until(pilot, lambda: len(screen.rows) == 1)
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.detail is not None)
+
+        def away(*args: object) -> None:
+            raise OperationalError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(hall, "incident", away)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: any("已保存" in n.message for n in app._notifications))
+        text = next(n.message for n in app._notifications if "已保存" in n.message)
+        assert text.startswith("已记录：通知安保人员（已保存）；刷新失败") and "未写入" not in text
+    assert [e.kind for e in IncidentEntry.select().where(IncidentEntry.incident == knife)] == [
+        "logged", "action"]
+
+
 def list_cells(app: HallApp) -> list[list[str]]:
     table = manager(app).query_one(DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
