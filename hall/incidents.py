@@ -108,7 +108,10 @@ class IncidentOps:
                 "type": spec.code, "severity": spec.severity, "place": place,
                 "ticket": ticket, "visitor": visitor_id, "people": people})
             self._bump(INCIDENTS)
-        return self._summaries([incident])[0]
+            # Read back inside the transaction: if this fails nothing was written, so the form's
+            # "not saved" is true and a second try cannot log the incident twice.
+            summary = self._summaries([incident])[0]
+        return summary
 
     def act(self, incident_id: int, action: str, actor: str, result: str = "",
             note: str = "") -> IncidentEntryView:

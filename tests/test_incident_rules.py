@@ -11,11 +11,14 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from peewee import OperationalError
+
 from hall.clock import FixedClock
 from hall.incident_views import report_csv
 from hall.incidents import NewIncident
 from hall.service import Hall
-from models import Incident, IncidentEntry, is_sqlite, write_transaction
+from models import AuditEvent, Incident, IncidentEntry, is_sqlite, write_transaction
 
 
 def _logged(hall: Hall) -> int:
@@ -75,3 +78,19 @@ def test_an_entry_waiting_for_the_lock_takes_its_time_after_it(hall: Hall,
     assert [e.seq for e in entries] == [1, 2, 3]
     assert entries[2].at >= entries[1].at, [(e.seq, e.at) for e in entries]
     assert entries[2].at - entries[0].at >= timedelta(minutes=1)
+
+
+def test_a_log_that_fails_to_read_back_writes_nothing(hall: Hall,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form says 保存失败，未写入 on any error: then nothing may have been written, or the
+    retry that message invites would log the incident twice."""
+    def away(rows: object) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(hall, "_summaries", away)
+    with pytest.raises(OperationalError):
+        hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win01")
+    monkeypatch.undo()
+    assert (Incident.select().count(), IncidentEntry.select().count()) == (0, 0)
+    assert AuditEvent.select().where(AuditEvent.action == "incident.log").count() == 0
+    assert hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win01").id >= 1
