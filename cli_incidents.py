@@ -7,9 +7,11 @@
     hall incident reopen ID --reason TEXT
     hall incident list [--date YYYY-MM-DD] [--status open|closed] [--json]
     hall incident show ID [--json]
+    hall incident report [--date YYYY-MM-DD] [--csv FILE] [--json]
 
-Every command but ``list`` needs ``--staff`` (``show`` too: every view of an incident is written
-to the audit log). ENTRY is the entry's number within the incident, as ``show`` lists it. An
+Every command but ``list`` needs ``--staff`` (``show`` and ``report`` too: every view of an
+incident is written to the audit log, the report through the same facade method as the screen's
+F3). ENTRY is the entry's number within the incident, as ``show`` lists it. An
 unknown type or action, acting on a closed incident, an empty note: exit 2 with a message, and
 nothing is written. There is no delete. Kept apart from :mod:`main`, which wires it in.
 """
@@ -17,11 +19,13 @@ nothing is written. There is no delete. Kept apart from :mod:`main`, which wires
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
-from main import EXIT_USAGE, _date, _print_json, load, open_hall, staff_login
+from main import EXIT_USAGE, UsageError, _date, _print_json, load, open_hall, staff_login
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -31,8 +35,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     sub.add_parser("incidents", parents=[common],
                    help="特殊情况管理：筛选、处置经过、日报").set_defaults(func=cmd_tui)
     parser = sub.add_parser("incident", parents=[common], help="特殊情况：登记、处置、结案与查询")
-    acts = parser.add_subparsers(dest="incident_command", parser_class=type(parser),
-                                 required=True, metavar="{log,act,correct,close,reopen,list,show}")
+    acts = parser.add_subparsers(
+        dest="incident_command", parser_class=type(parser), required=True,
+        metavar="{log,act,correct,close,reopen,list,show,report}")
 
     p = acts.add_parser("log", parents=[common], help="登记特殊情况")
     p.add_argument("--type", required=True, help="类型代码（见 hall check-config）")
@@ -76,6 +81,12 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
+
+    p = acts.add_parser("report", parents=[common], help="特殊情况日报（屏幕 F3 的同一份）")
+    p.add_argument("--date", help="营业日 YYYY-MM-DD（默认今天）")
+    p.add_argument("--csv", metavar="FILE", help="另存为 CSV（UTF-8 带 BOM，表格软件可直接打开）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
 
 
 def _acting(args: argparse.Namespace) -> tuple[Any, str]:
@@ -183,3 +194,39 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"  结论：{detail.conclusion}")
     return 0
 
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from hall.incident_views import report_lines, save_report_csv
+
+    # A bad date or a file that cannot be written is refused before the audited read: then
+    # nothing at all is written.
+    day = _date(args.date)
+    target = _csv_target(args.csv) if args.csv else None
+    hall, actor = _acting(args)
+    report = hall.incident_report(day or hall.today(), actor)
+    if target is not None:
+        try:
+            save_report_csv(report, target)
+        except OSError as exc:  # checked above; a full disk or a race can still fail here
+            raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
+    if args.json:
+        _print_json({**asdict(report), "csv": str(target) if target else None})
+        return 0
+    print("\n".join(report_lines(report)))
+    if target is not None:
+        print(f"已保存：{target}")
+    return 0
+
+
+def _csv_target(text: str) -> Path:
+    """The --csv file, refused when it cannot be written (a folder, a missing folder)."""
+    path = Path(text).expanduser()
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"--csv 应为文件名，“{text}”是一个目录")
+    if not folder.is_dir():
+        raise UsageError(f"无法写入 {text}：目录 {folder} 不存在")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"无法写入 {text}：没有写权限")
+    return path

@@ -108,7 +108,10 @@ class IncidentOps:
                 "type": spec.code, "severity": spec.severity, "place": place,
                 "ticket": ticket, "visitor": visitor_id, "people": people})
             self._bump(INCIDENTS)
-        return self._summaries([incident])[0]
+            # Read back inside the transaction: if this fails nothing was written, so the form's
+            # "not saved" is true and a second try cannot log the incident twice.
+            summary = self._summaries([incident])[0]
+        return summary
 
     def act(self, incident_id: int, action: str, actor: str, result: str = "",
             note: str = "") -> IncidentEntryView:
@@ -262,11 +265,13 @@ class IncidentOps:
                 becomes: str | None = None) -> IncidentEntryView:
         """Append one entry under the incident's row lock; ``need`` = required status and act."""
         with write_transaction(self.db):
-            at = to_storage(self.now())
             query = Incident.select().where(Incident.id == incident_id)
             if not is_sqlite(self.db):
                 query = query.for_update()
             row = query.first()
+            # The time once the lock is ours: a terminal that waited for another's entry comes
+            # after it in time as in number (PostgreSQL waits here, not at BEGIN).
+            at = to_storage(self.now())
             if row is None:
                 raise NotFound(f"没有编号为 {incident_id} 的特殊情况记录")
             if need.get("status") and row.status != need["status"]:
@@ -352,17 +357,16 @@ class IncidentOps:
             mine = entries.get(row.id, [])
             seq_of = {e.id: e.seq for e in mine}
             fixes: dict[int, list[int]] = {}
-            latest: dict[int, str] = {}  # entry id -> its text as last corrected
             for e in mine:
                 if e.corrects_id is not None:
                     fixes.setdefault(e.corrects_id, []).append(e.seq)
-                    latest[e.corrects_id] = e.note
+            latest = _as_corrected(mine)
             views = tuple(self._entry_view(e, seq_of, fixes) for e in mine)
             first = mine[0] if mine else None
             closes = [e for e in mine if e.kind == "closed"]
             conclusion = ""
             if row.status == "closed" and closes:
-                conclusion = latest.get(closes[-1].id, closes[-1].note)
+                conclusion = latest[closes[-1].id]
             spec = self.config.incidents.type_of(row.type)
             done = {e.action for e in mine if e.kind == "action"}
             chain = tuple(ChainStep(code, a.name if (a := self.config.incidents.action_of(code))
@@ -371,7 +375,7 @@ class IncidentOps:
             out.append(IncidentDetail(
                 summary=summary, logged_by=row.logged_by, visitor_id=row.visitor_id,
                 visitor=mask_name(names.get(row.visitor_id, "")) if row.visitor_id else "",
-                note=latest.get(first.id, first.note) if first else "",
+                note=latest[first.id] if first else "",
                 conclusion=conclusion, chain=chain, entries=views))
         return out
 
@@ -390,3 +394,19 @@ class IncidentOps:
     def _type_name(self, code: str) -> str:
         spec = self.config.incidents.type_of(code)
         return spec.name if spec else code
+
+
+def _as_corrected(entries: list[IncidentEntry]) -> dict[int, str]:
+    """Each entry's text as last corrected (entry id -> text), following corrections of
+    corrections: the newest correction of an entry says what it says, and that correction may
+    itself have been corrected since. ``entries`` are one incident's, in order."""
+    text: dict[int, str] = {}
+    newest: dict[int, int] = {}  # entry id -> id of its newest correction
+    for e in entries:
+        if e.corrects_id is not None:
+            newest[e.corrects_id] = e.id
+    # A correction always comes after what it corrects: from the last entry back, each
+    # correction's own text is settled before the entry it corrects is.
+    for e in reversed(entries):
+        text[e.id] = text[newest[e.id]] if e.id in newest else e.note
+    return text

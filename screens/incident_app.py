@@ -7,6 +7,10 @@
   from the topmost screen that has an ``incident_context()`` method (the window: its title, the
   current ticket and visitor; the desk: 登记分流台 and the visitor whose file is open), else with
   the hall. It is not offered on the public hall board, nor over the form itself or the login.
+* Over a dialog whose save is still in flight (the desk's F7 check-in, a leader day's form), the
+  form waits until the dialog has closed: Textual's ``dismiss`` pops the *top* screen, so a
+  dialog closing itself under the form would close the form instead, and what was typed in it
+  would be lost. F12 is remembered and the form opens a moment later over what came next.
 * The watch polls the ``incidents`` change counter once a second in a thread worker (one
   primary-key read) and, only when it moved, reloads the open incidents of high severity. The
   shared top bar (:class:`screens.widgets.topbar.TopBar`) shows them discreetly; the board has no
@@ -15,7 +19,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
+
+from textual.screen import ModalScreen
 
 from hall.incident_views import IncidentAlert, IncidentSummary
 from screens.incident_form import IncidentContext, IncidentForm
@@ -24,6 +31,8 @@ if TYPE_CHECKING:
     from screens.app import HallApp
 
 POLL_SECONDS = 1.0
+WAIT_SECONDS = 5.0
+"""How long F12 waits for a dialog's save before saying so."""
 PUBLIC_MODES = ("board",)
 """Modes shown to the public: no incident key, no alert."""
 
@@ -95,12 +104,36 @@ def incident_context(app: HallApp) -> IncidentContext:
     return IncidentContext(place="大厅")
 
 
-def open_incident_form(app: HallApp) -> None:
+def closing_soon(app: HallApp) -> bool:
+    """Whether the top screen is a dialog with work in flight (a save, a check-in) that may
+    close it any moment."""
+    screen = app.screen
+    if not isinstance(screen, ModalScreen):
+        return False  # a mode's screen is never dismissed
+    for worker in app.workers:
+        try:
+            mine = worker.node.screen is screen
+        except Exception:  # a node no longer mounted
+            continue
+        if mine and not worker.is_finished:
+            return True
+    return False
+
+
+def open_incident_form(app: HallApp, since: float | None = None) -> None:
     """Open the incident form prefilled from the screen; report the saved incident."""
     if not incident_key_allowed(app):
         return
     if not app.staff:
         app.action_switch_staff()
+        return
+    if closing_soon(app):
+        started = time.monotonic() if since is None else since
+        if time.monotonic() - started < WAIT_SECONDS:
+            app.set_timer(0.05, lambda: open_incident_form(app, started))
+        else:
+            app.notify("对话框仍在处理，完成后请再按 F12 登记特殊情况", severity="warning",
+                       markup=False)
         return
     app.clear_notifications()  # at 80x24 they would cover the form
     app.push_screen(IncidentForm(incident_context(app)), lambda s: _saved(app, s))

@@ -42,7 +42,7 @@ from hall.incident_views import (
     IncidentDetail,
     IncidentReport,
     IncidentSummary,
-    report_csv,
+    save_report_csv,
 )
 from screens.incident_dialogs import (
     ActionDialog,
@@ -54,6 +54,7 @@ from screens.incident_dialogs import (
     entry_title,
 )
 from screens.incident_form import IncidentContext
+from screens.widgets.cells import cut, share_widths
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar
 
@@ -63,6 +64,8 @@ if TYPE_CHECKING:
 POLL_SECONDS = 1.0
 COLUMNS = (("id", "号"), ("time", "时间"), ("level", "级"), ("type", "类型"), ("place", "地点"),
            ("status", "状态"), ("next", "建议下一步"))
+SHRINKABLE = {"type": 8, "place": 6, "next": 6}
+"""The columns cut with … when the table is too narrow, and the fewest cells each keeps."""
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
 
@@ -118,6 +121,8 @@ class IncidentsScreen(Screen[None]):
         self._seen: tuple[int, tuple] | None = None
         self._polling = False
         self._busy = False
+        self._cells: list[tuple[str | Text, ...]] = []  # the list's cells, uncut
+        self._filled_width = 0
 
     @property
     def hall_app(self) -> HallApp:
@@ -215,7 +220,6 @@ class IncidentsScreen(Screen[None]):
         if message.filters != self.filters():
             return  # the filters changed meanwhile; a newer read is coming
         self._seen = (message.version, message.filters)
-        table = self.query_one(DataTable)
         keep = self._highlighted_id()
         changed_open = None
         if self.detail is not None:
@@ -225,25 +229,60 @@ class IncidentsScreen(Screen[None]):
                 changed_open = mine.id
         self.rows = message.rows
         many_days = message.filters[0] is None
-        cells = [(str(r.id), r.logged_at[5:] if many_days else r.logged_at[11:],
-                  Text(r.severity_label, style=SEVERITY_STYLE.get(r.severity, "")),
-                  _cut(r.type_name, 18), _cut(r.place, 10),
-                  Text(r.status_label, style="bold" if r.status == "open" else "dim"),
-                  _cut(r.next_action_name, 10)) for r in message.rows]
-        # Columns afresh each time, sized here: Chinese text takes two cells a character.
-        table.clear(columns=True)
-        for i, (key, label) in enumerate(COLUMNS):
-            width = max([cell_len(label), *(cell_len(str(row[i])) for row in cells)])
-            table.add_column(label, key=key, width=width)
-        for r, row in zip(message.rows, cells, strict=True):
-            table.add_row(*row, key=str(r.id))
-        if keep is not None and any(r.id == keep for r in message.rows):
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        self._cells = [(str(r.id), r.logged_at[5:] if many_days else r.logged_at[11:],
+                        Text(r.severity_label, style=SEVERITY_STYLE.get(r.severity, "")),
+                        r.type_name, r.place,
+                        Text(r.status_label, style="bold" if r.status == "open" else "dim"),
+                        r.next_action_name) for r in message.rows]
+        self._fill_table(keep)
         open_count = sum(r.status == "open" for r in message.rows)
         self.query_one("#inc-list-box").border_title = (
             f"特殊情况 {len(message.rows)} 起 · 处置中 {open_count}")
         if changed_open is not None:
             self._open(changed_open)  # someone else recorded on the open incident
+
+    def _fill_table(self, keep: int | None) -> None:
+        """Put the rows in the table with columns as wide as the table allows.
+
+        Columns are sized here, not by the table: Chinese text takes two cells a character,
+        and what the width cannot hold is cut with … from the widest text columns first (type,
+        then place and the next step), so at 80 columns a type and its next step show whole
+        whenever the row has room."""
+        table = self.query_one(DataTable)
+        rows = self._cells
+        natural = [max([cell_len(label), *(cell_len(str(row[i])) for row in rows)])
+                   for i, (_, label) in enumerate(COLUMNS)]
+        minimum = [n if key not in SHRINKABLE else min(n, SHRINKABLE[key])
+                   for n, (key, _) in zip(natural, COLUMNS, strict=True)]
+        widths = share_widths(natural, minimum, self._room(table, len(rows)))
+        table.clear(columns=True)
+        for (key, label), width in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, key=key, width=width)
+        for r, row in zip(self.rows, rows, strict=True):
+            table.add_row(*(cut(cell, widths[i]) if isinstance(cell, str) else cell
+                            for i, cell in enumerate(row)), key=str(r.id))
+        self._filled_width = table.size.width
+        if keep is not None and any(r.id == keep for r in self.rows):
+            table.move_cursor(row=table.get_row_index(str(keep)))
+
+    @staticmethod
+    def _room(table: DataTable, rows: int) -> int:
+        """Cells the columns' text may take: the table's width less each column's padding and
+        the vertical scrollbar when the rows overflow."""
+        width = table.size.width - 2 * table.cell_padding * len(COLUMNS)
+        if rows + 1 > table.size.height:  # + the header
+            width -= table.styles.scrollbar_size_vertical
+        return width
+
+    def on_resize(self) -> None:
+        # The table's width changes with the terminal (and the side-by-side layout from 120
+        # columns): size the columns again once the new layout is known.
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        table = self.query_one(DataTable)
+        if self._cells and table.size.width != self._filled_width:
+            self._fill_table(self._highlighted_id())
 
     def _highlighted_id(self) -> int | None:
         table = self.query_one(DataTable)
@@ -326,13 +365,19 @@ class IncidentsScreen(Screen[None]):
     def _run(self, incident_id: int, fn: Callable[..., Any], actor: str, done: str) -> None:
         app = self.hall_app
         try:
-            with app.hall.db.connection_context():
-                fn(actor)
-                detail = app.hall.incident(incident_id, actor)
+            app.db_call(fn, actor)
         except (NotFound, Refused) as exc:
             self.post_message(self.Failed(str(exc)))
+            return
+        except Exception as exc:  # one transaction: nothing of it was written
+            self.post_message(self.Failed(f"操作失败，未写入：{type(exc).__name__}: {exc}", True))
+            return
+        # Written. A failed reload must not read as a failed act: a retry would record it twice.
+        try:
+            detail = app.db_call(app.hall.incident, incident_id, actor)
         except Exception as exc:
-            self.post_message(self.Failed(f"操作失败：{type(exc).__name__}: {exc}", True))
+            self.post_message(self.Failed(f"{done}（已保存）；刷新失败：{type(exc).__name__}: "
+                                          f"{exc}", True))
         else:
             self.post_message(self.Opened(detail, done))
 
@@ -426,22 +471,13 @@ class IncidentsScreen(Screen[None]):
         path = folder / f"incidents-{report.date}.csv"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(report_csv(report), encoding="utf-8-sig", newline="")
+            save_report_csv(report, path)
         except OSError as exc:
             self.notify(f"无法写入 {path}：{exc.strerror or exc}", severity="error",
                         markup=False)
             return None
         self.notify(f"已保存：{path}", markup=False, timeout=6)
         return path
-
-
-def _cut(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with …, so the list fits 80 columns without scrolling."""
-    if cell_len(text) <= width:
-        return text
-    while text and cell_len(text) + 1 > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _data_dir() -> Path:

@@ -1,4 +1,5 @@
-"""``hall incident log|act|correct|close|reopen|list|show`` and the incident part of check-config.
+"""``hall incident log|act|correct|close|reopen|list|show|report`` and the incident part of
+check-config.
 
 In-process through ``main.main(argv)`` on SQLite (and PostgreSQL when HALL_TEST_PG_URL is set).
 Unknown type or action, acting on a closed incident, an empty note: exit 2 with a Chinese message
@@ -8,6 +9,7 @@ and nothing written. There is no delete command.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ import pytest
 import main
 from config import HallConfig
 from hall.clock import FixedClock
+from hall.incident_views import report_csv
 from hall.service import Hall
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry, open_database
 from tests.helpers import form, row_counts
@@ -162,3 +165,60 @@ def test_check_config_lists_incident_types_and_actions(capsys: pytest.CaptureFix
     assert len(data["incident_actions"]) == len(config.incidents.actions)
     assert main.main(["check-config"]) == 0
     assert "特殊情况类型 16 种" in capsys.readouterr().out
+
+
+def test_daily_report_as_text_json_and_csv(cli: Cli, tmp_path: Path, db_url: str,
+                                           config: HallConfig) -> None:
+    cli.ok("incident", "log", "--type", "dangerous", "--place", "7号窗口", "--ticket", "L001",
+           "--note", "携带水果刀", "--staff", "win07")
+    cli.ok("incident", "act", "1", "--action", "security", "--result", "安保到场", "--staff",
+           "win07")
+    cli.ok("incident", "log", "--type", "illness", "--place", "候谈区", "--note", "晕倒",
+           "--staff", "win01")
+    cli.ok("incident", "close", "2", "--conclusion", "已送医", "--staff", "mgr01")
+    text = cli.ok("incident", "report", "--staff", "mgr01")
+    for piece in ("特殊情况日报 2026-11-23：共 2 起　处置中 1 起　已结案 1 起",
+                  "　携带危险物品或管制器具 1", "[高] 携带危险物品或管制器具　7号窗口　处置中",
+                  "票号 L001　来访人 张*", "经过：携带水果刀", "周涛 通知安保人员（安保到场）",
+                  "结论：已送医"):
+        assert piece in text, (piece, text)
+    assert "张三" not in text  # names masked, as on screen
+    data = cli.json("incident", "report", "--staff", "mgr01")
+    assert (data["date"], data["total"], data["open"], data["closed"], data["csv"]) == (
+        "2026-11-23", 2, 1, 1, None)
+    assert [d["summary"]["id"] for d in data["incidents"]] == [1, 2]
+    assert [e["kind"] for e in data["incidents"][0]["entries"]] == ["logged", "action"]
+    target = tmp_path / "日报.csv"
+    out = cli.ok("incident", "report", "--csv", str(target), "--staff", "mgr01")
+    assert out.endswith(f"已保存：{target}\n")
+    # The same bytes the screen's S writes: the facade's report through the one CSV writer.
+    hall = Hall(open_database(db_url), config, FixedClock(NOW))
+    expected = report_csv(hall.incident_report(NOW.date(), "mgr01"))
+    assert target.read_bytes() == "\ufeff".encode() + expected.encode()
+    lines = target.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("编号,登记时间,类型") and len(lines) == 3
+    assert "#2 09:30 周涛 通知安保人员（安保到场）" in lines[1]
+    # Every report is an audited view, by whom and of which incidents, like the screen's F3.
+    reports = list(AuditEvent.select().where(AuditEvent.action == "incident.report")
+                   .order_by(AuditEvent.id))
+    assert [(r.actor, r.entity_id) for r in reports] == [("mgr01", "2026-11-23")] * 4
+    assert json.loads(reports[0].detail)["ids"] == [1, 2]
+    empty = cli.json("incident", "report", "--date", "2026-11-22", "--staff", "mgr01")
+    assert (empty["total"], empty["incidents"]) == (0, [])
+    assert "当日没有特殊情况记录" in cli.ok("incident", "report", "--date", "2026-11-22",
+                                     "--staff", "mgr01")
+
+
+def test_daily_report_bad_input_exits_2_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("incident", "log", "--type", "illness", "--place", "候谈区", "--note", "晕倒",
+           "--staff", "win01")
+    assert "--staff" in refused(cli, "incident", "report")  # a report is an audited view
+    assert "未知的工作人员" in refused(cli, "incident", "report", "--staff", "nobody")
+    assert "YYYY-MM-DD" in refused(cli, "incident", "report", "--date", "2026-13-01",
+                                   "--staff", "mgr01")
+    missing = tmp_path / "no-such-folder" / "r.csv"
+    assert "不存在" in refused(cli, "incident", "report", "--csv", str(missing), "--staff",
+                             "mgr01")
+    assert "目录" in refused(cli, "incident", "report", "--csv", str(tmp_path), "--staff",
+                           "mgr01")
+    assert not missing.parent.exists()

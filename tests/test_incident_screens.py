@@ -1,5 +1,6 @@
-"""Pilot tests of special situations on screen: F12 from every staff screen, the alert, the
-manager's screen (filters, timeline, steps, corrections, close and reopen, report and CSV).
+"""Pilot tests of special situations on screen: F12 from every staff screen and dialog (never on
+the board, not before a login, never closing under a dialog's save), the alert, the manager's
+screen (filters, timeline, steps, corrections, close and reopen, report and CSV).
 
 The app runs headless over a SQLite file with the conftest's fixed clock (Monday 09:00); another
 terminal is the ``hall`` CLI in a subprocess at the same time.
@@ -10,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 import main
@@ -24,10 +28,12 @@ from hall.service import Hall
 from models import AuditEvent, Incident, IncidentEntry
 from screens.app import HallApp
 from screens.desk import DeskScreen
+from screens.dialogs import ConfirmDialog
 from screens.incident_dialogs import ActionDialog, CorrectionDialog, ReportDialog, TextDialog
 from screens.incident_form import IncidentForm
 from screens.incidents import IncidentsScreen
 from screens.launcher import LauncherScreen
+from screens.login import LoginScreen
 from screens.widgets.banner import VisitorBanner
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
@@ -162,6 +168,180 @@ async def test_f12_from_the_launcher_and_the_incident_screen(hall: Hall) -> None
     assert Incident.get().place == "大厅"
 
 
+# Every staff screen and dialog the app has: how to reach it from the start screen, and the place
+# the form is prefilled with there. A dialog keeps the context of the screen under it.
+Reach = Callable[[HallApp, Pilot], Awaitable[None]]
+
+
+def keys(*names: str) -> Reach:
+    async def press(app: HallApp, pilot: Pilot) -> None:
+        await pilot.press(*names)
+        await settle(pilot)
+    return press
+
+
+def push(make: Callable[[HallApp], Screen[Any]]) -> Reach:
+    async def show(app: HallApp, pilot: Pilot) -> None:
+        app.push_screen(make(app))
+        await settle(pilot)
+    return show
+
+
+async def open_first_incident(app: HallApp, pilot: Pilot) -> None:
+    await until(pilot, lambda: len(manager(app).rows) == 1)
+    manager(app).query_one(DataTable).focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: manager(app).detail is not None)
+
+
+def then(*steps: Reach) -> Reach:
+    async def run(app: HallApp, pilot: Pilot) -> None:
+        for step in steps:
+            await step(app, pilot)
+    return run
+
+
+def issued_ticket(app: HallApp) -> Screen[Any]:
+    from screens.ticket import TicketScreen
+
+    return TicketScreen(app.hall.issue(form(id_number=distinct_id(3), name="王五"),
+                                       actor="desk01"))
+
+
+STAFF_SCREENS: dict[str, tuple[str, str, int | None, Reach | None, str, str]] = {
+    # name: (start mode, staff, window, how to reach it, the screen's class name, place)
+    "launcher": ("launcher", "mgr01", None, None, "LauncherScreen", "大厅"),
+    "desk": ("desk", "desk01", None, None, "DeskScreen", "登记分流台"),
+    "desk F7 booking": ("desk", "desk01", None, keys("f7"), "BookingDialog", "登记分流台"),
+    "desk ticket": ("desk", "desk01", None, push(issued_ticket), "TicketScreen", "登记分流台"),
+    "window": ("window", "win07", 7, None, "WindowScreen", "7号窗口"),
+    "window pick": ("window", "win07", None, None, "WindowPickDialog", "窗口"),
+    "window F4 number": ("window", "win07", 7, keys("f4"), "CallNumberDialog", "7号窗口"),
+    "window F8 outcome": ("window", "win07", 7, keys("f5", "f7", "f8"), "OutcomeDialog",
+                          "7号窗口"),
+    "window F9 transfer": ("window", "win07", 7, keys("f5", "f9"), "TransferDialog",
+                           "7号窗口"),
+    "window confirm": ("window", "win07", 7, push(lambda app: ConfirmDialog("确认过号", "?")),
+                       "ConfirmDialog", "7号窗口"),
+    "leaders": ("leaders", "mgr01", None, None, "LeadersScreen", "大厅"),
+    "leaders N day": ("leaders", "mgr01", None, keys("n"), "DayFormDialog", "大厅"),
+    "leaders R rules": ("leaders", "mgr01", None, keys("r"), "RuleListDialog", "大厅"),
+    "leaders B booking": ("leaders", "mgr01", None, keys("b"), "BookingDialog", "大厅"),
+    "incidents": ("incidents", "mgr01", None, None, "IncidentsScreen", "大厅"),
+    "incidents F3 report": ("incidents", "mgr01", None, keys("f3"), "ReportDialog", "大厅"),
+    "incidents F5 act": ("incidents", "mgr01", None, then(open_first_incident, keys("f5")),
+                         "ActionDialog", "大厅"),
+    "incidents F6 correct": ("incidents", "mgr01", None,
+                             then(open_first_incident, keys("f6")), "CorrectionDialog", "大厅"),
+    "incidents F7 close": ("incidents", "mgr01", None, then(open_first_incident, keys("f7")),
+                           "TextDialog", "大厅"),
+}
+
+
+@pytest.mark.parametrize("name", list(STAFF_SCREENS))
+@run_async
+async def test_f12_opens_the_form_on_every_staff_screen_and_dialog(hall: Hall, tmp_path: Path,
+                                                                   name: str) -> None:
+    """F12 opens the form over whatever is on top; Esc gives that screen back as it was."""
+    start, staff, window, reach, expected, place = STAFF_SCREENS[name]
+    if start == "incidents":
+        hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win01")
+    app = HallApp(hall, staff=staff, start=start, window=window, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        if reach is not None:
+            await reach(app, pilot)
+        under = app.screen
+        assert type(under).__name__ == expected, (name, app.screen_stack)
+        assert app.check_action("log_incident", ()) is True
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentForm), (name, app.screen_stack)
+        assert form_value(app, "place") == place
+        await pilot.press("f12")  # not a second form over the form
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack].count(IncidentForm) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is under, (name, app.screen_stack)  # the dialog is kept, untouched
+    assert Incident.select().count() == (1 if start == "incidents" else 0)
+
+
+@run_async
+async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
+        hall: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog that closes itself when its save returns (the desk's F7 check-in) must not close
+    the incident form instead: Textual's dismiss pops the top screen. F12 pressed while the save
+    is in flight opens the form once the dialog has closed, over what came next (the ticket)."""
+    from screens.booking_dialog import BookingDialog
+    from screens.ticket import TicketScreen
+
+    hall.add_day("lihong", hall.today(), "09:00", "11:30", 2, actor="mgr01")
+    hall.book(1, make_id(), actor="desk01")
+    release = threading.Event()
+    check_in = hall.check_in
+
+    def slow_check_in(*args: Any, **kwargs: Any) -> Any:
+        release.wait(5)  # the database is slow this morning
+        return check_in(*args, **kwargs)
+
+    monkeypatch.setattr(hall, "check_in", slow_check_in)
+    app = HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#id_number", Input).insert_text_at_cursor(make_id())
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDialog)
+        await pilot.press("enter")  # check in: the save is now in flight
+        await pilot.pause(0.1)
+        await pilot.press("f12")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, BookingDialog)  # not over a dialog about to close
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, IncidentForm))
+        assert [type(s) for s in app.screen_stack][-2:] == [TicketScreen, IncidentForm]
+        assert form_value(app, "place") == "登记分流台"
+        app.screen.query_one("#incident-note", Input).insert_text_at_cursor("签到时争吵")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and app.screen.ticket.number == "D001"
+        # A save that takes too long: F12 gives up waiting and says so (nothing opens later).
+        monkeypatch.setattr("screens.incident_app.WAIT_SECONDS", 0.3)
+        release.clear()
+        hall.book(1, distinct_id(2), actor="desk01")
+        await pilot.press("enter")  # the ticket is closed: the desk again
+        await settle(pilot)
+        app.screen.query_one("#id_number", Input).value = distinct_id(2)
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        await pilot.press("f12")
+        await until(pilot, lambda: any("仍在处理" in n.message for n in app._notifications))
+        assert isinstance(app.screen, BookingDialog)
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, TicketScreen)  # the given-up F12 does not open it now
+
+
+@run_async
+async def test_f12_is_not_offered_before_anyone_logged_in(hall: Hall, tmp_path: Path) -> None:
+    """The login dialog asks who works: an incident logged there would have nobody's name."""
+    app = HallApp(hall, staff=None, start="desk", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert not app.check_action("log_incident", ())
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+
+
 @run_async
 async def test_a_bad_form_shows_errors_and_writes_nothing(hall: Hall) -> None:
     app = main.make_app(hall, "win07", start="window", window=7)
@@ -205,6 +385,27 @@ async def test_the_board_offers_no_incident_key_and_shows_no_alert(hall: Hall) -
         assert not isinstance(app.screen, IncidentForm)
         text = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "推搡" not in text and "殴打" not in text and "特殊情况" not in text
+
+
+@run_async
+async def test_the_board_opened_from_the_launcher_offers_no_incident_key(hall: Hall) -> None:
+    """A staff terminal turned into the hall's board (launcher key 3) shows the public: no F12
+    there, even though someone is logged in; back at the launcher it works again."""
+    app = main.make_app(hall, "mgr01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await pilot.pause(0.3)
+        assert app.current_mode == "board"
+        assert not app.check_action("log_incident", ()) and "f12" not in footer_keys(app)
+        await pilot.press("f12")
+        await pilot.pause(0.3)
+        assert not any(isinstance(s, IncidentForm) for s in app.screen_stack)
+        await pilot.press("q")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, LauncherScreen)
+        await pilot.press("f12")
+        await until(pilot, lambda: isinstance(app.screen, IncidentForm))
 
 
 # -- the alert on other terminals ----------------------------------------------------------------
@@ -357,6 +558,75 @@ async def test_the_manager_filters_reads_and_handles_an_incident(hall: Hall,
     kinds = [e.kind for e in IncidentEntry.select().where(IncidentEntry.incident == knife)
              .order_by(IncidentEntry.seq)]
     assert kinds == ["logged", "action", "action", "correction", "closed", "reopened"]
+
+
+@run_async
+async def test_a_step_saved_but_not_reloaded_says_it_was_saved(hall: Hall, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """The database goes away between the step and the reload: the manager is told the step is
+    saved (a retry would record it twice), not that it failed."""
+    from peewee import OperationalError
+
+    knife = hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07").id
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = manager(app)
+        await until(pilot, lambda: len(screen.rows) == 1)
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.detail is not None)
+
+        def away(*args: object) -> None:
+            raise OperationalError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(hall, "incident", away)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: any("已保存" in n.message for n in app._notifications))
+        text = next(n.message for n in app._notifications if "已保存" in n.message)
+        assert text.startswith("已记录：通知安保人员（已保存）；刷新失败") and "未写入" not in text
+    assert [e.kind for e in IncidentEntry.select().where(IncidentEntry.incident == knife)] == [
+        "logged", "action"]
+
+
+def list_cells(app: HallApp) -> list[list[str]]:
+    table = manager(app).query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)])
+@run_async
+async def test_the_list_columns_use_the_width_they_have(hall: Hall, tmp_path: Path,
+                                                       size: tuple[int, int]) -> None:
+    hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07")
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: len(manager(app).rows) == 1)
+        await settle(pilot)
+        # The row has room: the type and the suggested next step show whole.
+        assert list_cells(app)[0][3:] == ["携带危险物品或管制器具", "7号窗口", "处置中",
+                                          "通知安保人员"]
+        # The longest type and place of the configuration: cut with …, the row still fits.
+        hall.log_incident(NewIncident("inciting", "大厅外广场", "有人组织围堵"), "win07")
+        for _ in range(6):
+            hall.log_incident(NewIncident("lingering", "候谈区", "吵闹"), "win07")
+        await until(pilot, lambda: len(manager(app).rows) == 8)
+        await settle(pilot)
+        table = manager(app).query_one(DataTable)
+        rows = list_cells(app)
+        longest = next(r for r in rows if r[3].startswith("煽动"))
+        assert longest[3].endswith("…") and longest[6] == "批评教育"
+        assert longest[4] == "大厅外广场"
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+        typed = next(r for r in rows if r[3] == "携带危险物品或管制器具")
+        assert typed[6] == "通知安保人员"
+        # A narrower terminal sizes the columns again.
+        await pilot.resize_terminal(64, 24)
+        await until(pilot, lambda: table.virtual_size.width
+                    <= table.scrollable_content_region.width)
 
 
 @run_async
