@@ -67,6 +67,12 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.
     return time.monotonic() - started
 
 
+def form_ready(app: HallApp) -> bool:
+    """The incident form is on top with its fields mounted (pushing it is not enough on a busy
+    machine: its children mount a moment later)."""
+    return isinstance(app.screen, IncidentForm) and bool(app.screen.query("#incident-place"))
+
+
 def form_value(app: HallApp, name: str) -> str:
     return app.screen.query_one(f"#incident-{name}", Input).value
 
@@ -301,7 +307,7 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
         await pilot.pause(0.2)
         assert isinstance(app.screen, BookingDialog)  # not over a dialog about to close
         release.set()
-        await until(pilot, lambda: isinstance(app.screen, IncidentForm))
+        await until(pilot, lambda: form_ready(app))
         assert [type(s) for s in app.screen_stack][-2:] == [TicketScreen, IncidentForm]
         assert form_value(app, "place") == "登记分流台"
         app.screen.query_one("#incident-note", Input).insert_text_at_cursor("签到时争吵")
@@ -405,7 +411,7 @@ async def test_the_board_opened_from_the_launcher_offers_no_incident_key(hall: H
         await pilot.pause(0.3)
         assert isinstance(app.screen, LauncherScreen)
         await pilot.press("f12")
-        await until(pilot, lambda: isinstance(app.screen, IncidentForm))
+        await until(pilot, lambda: form_ready(app))
 
 
 # -- the alert on other terminals ----------------------------------------------------------------
