@@ -55,7 +55,7 @@ ROLES: tuple[Role, ...] = (
          "screens.board:BoardScreen", "3", needs_staff=False),
     Role("leaders", "领导接待日", "排定与发布领导接待日和律师咨询席，查看预约，导出日程",
          "screens.leaders:LeadersScreen", "4"),
-    Role("incidents", "特殊情况", "特殊情况的处置经过与复核：按日期、类型、状态、地点筛选；日报",
+    Role("incidents", "特殊情况", "处置经过与复核：筛选、时间线、更正、结案与日报",
          "screens.incidents:IncidentsScreen", "5"),
 )
 
