@@ -20,7 +20,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -109,26 +110,34 @@ def run(url: str) -> None:
     hall.db.close()
 
 
+@contextmanager
+def scratch_url(pg: str | None, label: str) -> Iterator[str]:
+    """A fresh database for one run: a PostgreSQL schema made and dropped, or a temporary SQLite
+    file. Prints which."""
+    if not pg:
+        with tempfile.TemporaryDirectory() as folder:
+            print(f"SQLite ({label})")
+            yield f"sqlite:///{os.path.join(folder, 'bench.db')}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = open_database(pg)
+    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in pg else "?"
+    try:
+        print(f"PostgreSQL ({schema})")
+        yield f"{pg}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        admin = open_database(pg)
+        admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", help="PostgreSQL URL (a schema is created and dropped)")
     args = parser.parse_args()
-    if args.pg:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = open_database(args.pg)
-        admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in args.pg else "?"
-        try:
-            print(f"PostgreSQL ({schema})")
-            run(f"{args.pg}{sep}options=-csearch_path%3D{schema}")
-        finally:
-            admin = open_database(args.pg)
-            admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.close()
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            print("SQLite (WAL, one file)")
-            run(f"sqlite:///{folder}/bench.db")
+    with scratch_url(args.pg, "WAL, one file") as url:
+        run(url)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 

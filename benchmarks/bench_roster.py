@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+
+from bench_booking import report, scratch_url
 
 from config import DEFAULT_CONFIG, load_config
 from hall.clock import FixedClock
@@ -31,13 +30,6 @@ from models import open_database
 
 CST = timezone(timedelta(hours=8))
 ROUNDS = 300
-
-
-def report(name: str, samples: list[float]) -> None:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"  {name:<40} n={len(samples):>4}  p50 {statistics.median(samples):6.2f}  "
-          f"p99 {p99:6.2f}  mean {statistics.fmean(samples):6.2f} ms")
 
 
 def run(url: str) -> None:
@@ -83,22 +75,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", help="PostgreSQL URL (a scratch schema is made and dropped)")
     args = parser.parse_args()
-    if args.pg:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = open_database(args.pg)
-        admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in args.pg else "?"
-        try:
-            print(f"PostgreSQL ({schema})")
-            run(f"{args.pg}{sep}options=-csearch_path%3D{schema}")
-        finally:
-            admin = open_database(args.pg)
-            admin.execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.close()
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            print("SQLite")
-            run(f"sqlite:///{os.path.join(folder, 'roster.db')}")
+    with scratch_url(args.pg, "one file") as url:
+        run(url)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 
