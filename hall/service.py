@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import secrets
 from base64 import b32encode
@@ -30,6 +29,7 @@ from hall.incidents import IncidentOps
 from hall.leaders import LeaderOps
 from hall.queue import QueueReads
 from hall.registration import CleanRegistration, Registration, route, validate
+from hall.store import Store
 from hall.views import (
     STATUS_LABELS,
     IssuedTicket,
@@ -40,7 +40,6 @@ from hall.views import (
 )
 from hall.windows import WindowOps
 from models import (
-    AuditEvent,
     ChangeCounter,
     Representative,
     Setting,
@@ -70,7 +69,8 @@ class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
         self.clock = clock
         self.tz = ZoneInfo(config.hall.timezone)
         ensure_schema(db)
-        self._sql = _Prepared(db)
+        self.store = Store(db, config, clock)
+        self._sql = self.store.sql
         self._secret = self._query_secret()
 
     # -- time ---------------------------------------------------------------------------------
@@ -343,13 +343,14 @@ class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
 
     def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
                detail: dict[str, Any]) -> None:
-        self._sql.insert(AuditEvent, {
-            "at": at, "actor": actor, "action": action, "entity": entity,
-            "entity_id": str(entity_id),
-            "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+        self.store.audit(actor, action, entity, entity_id, at, detail)
 
     def _bump(self, topic: str) -> None:
-        self._sql.execute("bump", _bump_query, topic)
+        self.store.bump(topic)
+
+    def connection(self) -> Any:
+        """A connection for the calling thread, closed afterwards (screens' worker threads)."""
+        return self.store.connection()
 
 
 # -- prepared statements ---------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""What every context of the hall shares: the database, the clock, one transaction, the audit log.
+
+    store = Store(db, config, clock)
+    with store.transaction():
+        ...                                  # the context's rule
+        store.audit(actor, "ticket.issue", "ticket", ticket_id, stored, {...})
+        store.bump("tickets")                # other terminals poll this counter
+
+A context (desk, windows, board, leaders, incidents) gets the Store and the other contexts it
+needs through its constructor; none reads the clock or the environment directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import peewee as pw
+
+from config.schema import HallConfig
+from hall.clock import Clock, business_day, from_storage
+from models import AuditEvent, ChangeCounter, write_transaction
+
+TICKETS = "tickets"
+
+
+class Store:
+    """The database, configuration and clock of one hall, and the acts every change shares."""
+
+    def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self.tz = ZoneInfo(config.hall.timezone)
+        # The hot statements' SQL, written once per Store (see hall.service._Prepared).
+        from hall.service import _Prepared
+
+        self.sql = _Prepared(db)
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current instant (aware), from the injected clock."""
+        return self.clock.now()
+
+    def today(self) -> date:
+        """The current business day (time zone and rollover hour from the configuration)."""
+        return business_day(self.clock.now(), self.tz, self.config.hall.rollover_hour)
+
+    def local(self, stored: datetime) -> datetime:
+        """A stored (naive UTC) time in the hall's time zone."""
+        return from_storage(stored, self.tz)
+
+    # -- database -------------------------------------------------------------------------------
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks as it goes)."""
+        return write_transaction(self.db)
+
+    @contextmanager
+    def connection(self) -> Iterator[None]:
+        """A connection for the calling thread, closed afterwards (screens' worker threads)."""
+        with self.db.connection_context():
+            yield
+
+    def audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
+              detail: dict[str, Any]) -> None:
+        """Append one audit event (inside the caller's transaction)."""
+        self.sql.insert(AuditEvent, {
+            "at": at, "actor": actor, "action": action, "entity": entity,
+            "entity_id": str(entity_id),
+            "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+
+    def bump(self, topic: str) -> None:
+        """Advance ``topic``'s change counter (inside the caller's transaction)."""
+        from hall.service import _bump_query
+
+        self.sql.execute("bump", _bump_query, topic)
+
+    def change_version(self, topic: str = TICKETS) -> int:
+        """The change counter of ``topic``: one primary-key read; poll it to see others' work."""
+        row = ChangeCounter.select(ChangeCounter.version).where(ChangeCounter.topic == topic)
+        return int(row.scalar() or 0)
