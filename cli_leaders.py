@@ -94,7 +94,7 @@ def cmd_leader_days(args: argparse.Namespace) -> int:
 
 
 def cmd_day_add(args: argparse.Namespace) -> int:
-    from hall.registration import FormError
+    from hall.desk.registration import FormError
 
     try:
         on = date.fromisoformat(args.date)

@@ -53,7 +53,7 @@ def cmd_leader_list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, act: Any, verb: str) -> int:
-    from hall.registration import FormError
+    from hall.desk.registration import FormError
 
     config = load(args)
     actor = staff_login(args, config, required=True) or ""

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from config.schema import HallConfig
-    from hall.service import Hall
+    from hall import Hall
     from screens.app import HallApp
 
 EXIT_USAGE = 2
@@ -86,7 +86,7 @@ def load(args: argparse.Namespace) -> HallConfig:
 
 def open_hall(args: argparse.Namespace, config: HallConfig | None = None) -> Hall:
     """Open the database named by --db / HALL_DB (or the default) as a :class:`Hall`."""
-    from hall.service import Hall
+    from hall import Hall
     from models import open_database
 
     config = config or load(args)
@@ -191,7 +191,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from hall.registration import FIELD_LABELS, FormError, Registration
+    from hall.desk.registration import FIELD_LABELS, FormError, Registration
 
     config = load(args)
     actor = staff_login(args, config, required=True)
@@ -202,7 +202,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         request=args.request or "", people=args.people, representatives=args.representative,
         priority=args.priority or "", department=args.department or "")
     try:
-        ticket = hall.issue(form, actor=actor or "")
+        ticket = hall.desk.issue(form, actor=actor or "")
     except FormError as exc:
         for key, message in exc.errors.items():
             print(f"--{key.replace('_', '-')}（{FIELD_LABELS[key]}）：{message}", file=sys.stderr)
@@ -223,17 +223,17 @@ def print_ticket(ticket: Any, as_json: bool) -> None:
 
 
 def cmd_ticket(args: argparse.Namespace) -> int:
-    from hall.service import NotFound
+    from hall.errors import NotFound
     from hall.ticketimage import save_ticket
 
     hall = open_hall(args)
     try:
-        ticket = hall.ticket(args.number, _date(args.date))
+        ticket = hall.desk.ticket(args.number, _date(args.date))
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     target = args.png or args.svg
     try:
-        path = save_ticket(hall.print_view(ticket), target, "png" if args.png else "svg")
+        path = save_ticket(hall.desk.print_view(ticket), target, "png" if args.png else "svg")
     except OSError as exc:  # a missing folder, no permission: the operator's to fix
         raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
     print(path)
@@ -241,11 +241,11 @@ def cmd_ticket(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from hall.service import NotFound
+    from hall.errors import NotFound
 
     hall = open_hall(args)
     try:
-        status = hall.ticket_status(args.code_or_number, _date(args.date))
+        status = hall.desk.ticket_status(args.code_or_number, _date(args.date))
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     if args.json:
@@ -269,10 +269,10 @@ def _window_act(args: argparse.Namespace) -> tuple[Hall, str]:
 def cmd_call(args: argparse.Namespace) -> int:
     hall, actor = _window_act(args)
     if args.number:
-        notice = hall.call_number(args.window, args.number, actor)
+        notice = hall.windows.call_number(args.window, args.number, actor)
     else:
-        notice = hall.call_next(args.window, actor)
-    spec = hall.window_spec(args.window)
+        notice = hall.windows.call_next(args.window, actor)
+    spec = hall.windows.spec(args.window)
     if args.json:
         _print_json({"number": notice.number if notice else None,
                      "department": notice.department if notice else None,
@@ -288,28 +288,28 @@ def cmd_window_act(args: argparse.Namespace) -> int:
     hall, actor = _window_act(args)
     act = args.command
     if act == "recall":
-        notice = hall.recall(args.window, actor)
-        print(f"重呼 {notice.number}（第 {hall.window_view(args.window).current.recalls} 次）")
+        notice = hall.windows.recall(args.window, actor)
+        print(f"重呼 {notice.number}（第 {hall.windows.view(args.window).current.recalls} 次）")
     elif act == "no-show":
-        print(f"{hall.no_show(args.window, actor)} 已过号")
+        print(f"{hall.windows.no_show(args.window, actor)} 已过号")
     elif act == "transfer":
-        number = hall.transfer(args.window, args.to, actor, note=args.note or "")
+        number = hall.windows.transfer(args.window, args.to, actor, note=args.note or "")
         print(f"{number} 已转办至 {hall.config.department(args.to).name}，保留原排队顺序")
     elif act == "finish":
-        number = hall.finish(args.window, args.outcome, actor, note=args.note or "",
+        number = hall.windows.finish(args.window, args.outcome, actor, note=args.note or "",
                              reason=args.reason or "", channel=args.channel or "")
         print(f"{number} 已办结：{hall.config.outcome(args.outcome).name}")
     elif act == "start":
-        hall.start_interview(args.window, actor)
+        hall.windows.start_interview(args.window, actor)
         print("开始接谈")
     elif act == "pause":
-        hall.pause(args.window, actor)
-        print(f"{hall.window_spec(args.window).title}已暂停")
+        hall.windows.pause(args.window, actor)
+        print(f"{hall.windows.spec(args.window).title}已暂停")
     elif act == "resume":
-        hall.resume(args.window, actor)
-        print(f"{hall.window_spec(args.window).title}已恢复服务")
+        hall.windows.resume(args.window, actor)
+        print(f"{hall.windows.spec(args.window).title}已恢复服务")
     elif act == "requeue":
-        print(f"{hall.requeue(args.number, actor)} 已重新排队（保留原顺序）")
+        print(f"{hall.windows.requeue(args.number, actor)} 已重新排队（保留原顺序）")
     return 0
 
 
@@ -317,7 +317,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     hall = open_hall(args)
     if args.department and hall.config.department(args.department) is None:
         raise UsageError(f"未知的部门“{args.department}”")
-    entries = hall.queue([args.department] if args.department else None)
+    entries = hall.board.queue([args.department] if args.department else None)
     if args.json:
         _print_json([asdict(e) for e in entries])
         return 0

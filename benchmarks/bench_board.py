@@ -8,11 +8,11 @@
     median/p99 in microseconds, beside the same SELECT through a bare sqlite3 connection; and
     the reload the board does when the counter moved.
 (b) From a call in one process to the board's repaint in another: the board app runs headless in
-    this process; a caller process records time.time() just before ``Hall.call_next`` (the call
-    itself in-process, so interpreter start-up is not counted), and the board records time.time()
-    when the screen refreshed with the new number. ~30 calls at random moments against that
-    poll. A few calls go through the whole ``hall call`` command (time taken before the process
-    is spawned) for the figure a window script would see.
+    this process; a caller process records time.time() just before ``hall.windows.call_next``
+    (the call itself in-process, so interpreter start-up is not counted), and the board records
+    time.time() when the screen refreshed with the new number. ~30 calls at random moments
+    against that poll. A few calls go through the whole ``hall call`` command (time taken before
+    the process is spawned) for the figure a window script would see.
 
 SQLite always; PostgreSQL too with ``--pg URL`` (a scratch schema, dropped afterwards). Figures
 are printed, never asserted.
@@ -42,10 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from config import DEFAULT_CONFIG, HallConfig, load_config  # noqa: E402
+from hall import Hall  # noqa: E402
 from hall.clock import FixedClock  # noqa: E402
+from hall.desk.registration import Registration  # noqa: E402
 from hall.errors import Refused  # noqa: E402
-from hall.registration import Registration  # noqa: E402
-from hall.service import Hall  # noqa: E402
 from models import open_database  # noqa: E402
 from screens.board import POLL_SECONDS  # noqa: E402
 
@@ -73,7 +73,7 @@ def seed(url: str, tickets: int) -> None:
     hall = open_hall(url)
     for n in range(tickets):
         first17 = f"{110105 + n // 900:06d}19800101{n % 900 + 100:03d}"
-        hall.issue(Registration(name="测试", id_number=first17 + check_character(first17),
+        hall.desk.issue(Registration(name="测试", id_number=first17 + check_character(first17),
                                 category="reform", matter="改制安置"), actor="desk01")
     hall.db.close()
 
@@ -100,8 +100,8 @@ def bench_poll(url: str, label: str, rounds: int = 20000) -> None:
     reloads = []
     for _ in range(200):
         started = time.perf_counter_ns()
-        hall.board_view()
-        hall.recent_calls(32)
+        hall.board.view()
+        hall.board.recent_calls(32)
         reloads.append((time.perf_counter_ns() - started) / 1e6)
     hall.db.close()
     print(f"  {label:<10} board poll (today + change_version): median "
@@ -133,11 +133,12 @@ def caller(url: str) -> None:
         window = WINDOWS[turn % len(WINDOWS)]
         turn += 1
         try:
-            hall.finish(window, "answered", "win01")  # free the window (before the clock starts)
+            # free the window (before the clock starts)
+            hall.windows.finish(window, "answered", "win01")
         except Refused:
             pass
         started = time.time()
-        notice = hall.call_next(window, "win01")
+        notice = hall.windows.call_next(window, "win01")
         print(json.dumps({"t0": started, "number": notice.number if notice else None,
                           "event": notice.event_id if notice else None}), flush=True)
 

@@ -26,10 +26,10 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from config import DEFAULT_CONFIG, load_config
+from hall import Hall
 from hall.clock import FixedClock
+from hall.desk.registration import Registration
 from hall.idnumber import check_character
-from hall.registration import Registration
-from hall.service import Hall
 from models import open_database
 
 CST = timezone(timedelta(hours=8))
@@ -66,7 +66,7 @@ def run(url: str) -> None:
     clock = FixedClock(datetime(2026, 11, 23, 8, 0, tzinfo=CST))
     hall = Hall(open_database(url), config, clock)
     for n in range(VISITORS):
-        hall.issue(form(n), actor="desk01")
+        hall.desk.issue(form(n), actor="desk01")
     days = [hall.add_day("zhangwei" if k % 2 else "lihong", TODAY + timedelta(days=k // 2),
                          "09:00", "11:30", PLACES, actor="mgr01", walk_ins=True).id
             for k in range(DAYS)]
@@ -82,7 +82,7 @@ def run(url: str) -> None:
     issue: list[float] = []
     for k, booking in enumerate(today_bookings):
         timed(check_in, lambda b=booking: hall.check_in(b.id, actor="desk01"))
-        timed(issue, lambda k=k: hall.issue(form(k), actor="desk01"))
+        timed(issue, lambda k=k: hall.desk.issue(form(k), actor="desk01"))
 
     # The walk-in rule on the desk's hot path: with it, and with a no-op, interleaved.
     with_rule: list[float] = []
@@ -90,16 +90,16 @@ def run(url: str) -> None:
     real = hall.check_walk_in
     for k in range(300):
         hall.check_walk_in = real  # type: ignore[method-assign]
-        timed(with_rule, lambda k=k: hall.issue(form(k), actor="desk01"))
+        timed(with_rule, lambda k=k: hall.desk.issue(form(k), actor="desk01"))
         hall.check_walk_in = lambda clean: None  # type: ignore[method-assign]
-        timed(without, lambda k=k: hall.issue(form(k + 300), actor="desk01"))
+        timed(without, lambda k=k: hall.desk.issue(form(k + 300), actor="desk01"))
     hall.check_walk_in = real  # type: ignore[method-assign]
     leader_walk_in: list[float] = []
     for k in range(100):
         timed(leader_walk_in,
-              lambda k=k: hall.issue(form(k + 600, department="leader"), actor="desk01"))
+              lambda k=k: hall.desk.issue(form(k + 600, department="leader"), actor="desk01"))
 
-    walk_ins = hall.queue(["leader"])
+    walk_ins = hall.board.queue(["leader"])
     assert len([w for w in walk_ins if not w.priority_name]) >= 100, "walk-ins not issued"
     report("book (lock day, count, write)", book)
     report("check_in (issue + booking update)", check_in)

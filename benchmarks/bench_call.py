@@ -3,18 +3,18 @@
     .venv/bin/python benchmarks/bench_call.py                  # SQLite; the big file is cached
     .venv/bin/python benchmarks/bench_call.py --pg postgresql://postgres@127.0.0.1:5432/test
 
-Times ``Hall.call_next`` (the atomic claim: lock the window, take the first waiting ticket of its
-departments in call order, mark it called, write the window's current, event, audit, change
-counter) with an untimed ``Hall.finish`` between calls, beside a bare sqlite3 transaction doing
-the same claim by hand on a copy of the same database, interleaved in the same run so both see
-the same machine load. Prints p50/p99/mean wall time, p50 CPU time, the p50 ratio against the
-target (within 5x), and the query plan of the claim's SELECT (it must search the ticket queue
-index). Figures are printed, never asserted.
+Times ``hall.windows.call_next`` (the atomic claim: lock the window, take the first waiting ticket
+of its departments in call order, mark it called, write the window's current, event, audit, change
+counter) with an untimed ``hall.windows.finish`` between calls, beside a bare sqlite3 transaction
+doing the same claim by hand on a copy of the same database, interleaved in the same run so both see
+the same machine load. Prints p50/p99/mean wall time, p50 CPU time, the p50 ratio against the target
+(within 5x), and the query plan of the claim's SELECT (it must search the ticket queue index).
+Figures are printed, never asserted.
 
 The 1,000,000-ticket history (done and no-show tickets of earlier business days) is built and
 cached under /tmp by benchmarks/bench_issue.py's builder, shared with that benchmark; on
 PostgreSQL the same builder fills a schema of its own, hall_bench_call, kept between runs. The
-500 waiting tickets are issued through ``Hall.issue`` over every department's categories; the
+500 waiting tickets are issued through ``hall.desk.issue`` over every department's categories; the
 calls go round the windows whose queues still hold someone, so windows serving two departments
 (3, 9, 10, 12) claim from merged queues too.
 """
@@ -37,8 +37,8 @@ from typing import Any
 import peewee as pw
 
 from config import DEFAULT_CONFIG, HallConfig, load_config
+from hall import Hall
 from hall.clock import FixedClock, to_storage
-from hall.service import Hall
 from models import SCHEMA_VERSION, open_database
 from models.base import SQLITE_PRAGMAS
 
@@ -87,7 +87,7 @@ def issue_waiting(hall: Hall, clock: FixedClock, count: int, known: int) -> Coun
     clock.set(ISSUE_START)
     waiting: Counter[str] = Counter()
     for form in make_forms(hall.config, known, count, repeat=0.3):
-        waiting[hall.issue(form, actor="desk01").department] += 1
+        waiting[hall.desk.issue(form, actor="desk01").department] += 1
         clock.advance(seconds=7)
     clock.set(CALL_START)
     return waiting
@@ -103,7 +103,7 @@ def windows_in_turn(config: HallConfig, waiting: Counter[str]) -> Iterator[int]:
 
 
 class BareSqlite:
-    """The claim ``Hall.call_next`` makes, by hand on a plain sqlite3 connection.
+    """The claim ``hall.windows.call_next`` makes, by hand on a plain sqlite3 connection.
 
     BEGIN IMMEDIATE; make sure the window's state row exists and read it (paused? a current
     visitor?); SELECT the first waiting ticket of the window's departments ORDER BY priority,
@@ -154,7 +154,7 @@ class BareSqlite:
         return number, department
 
     def finish(self, window: int, at: datetime, actor: str) -> None:
-        """What ``Hall.finish`` writes (untimed; it keeps both databases alike)."""
+        """What ``hall.windows.finish`` writes (untimed; it keeps both databases alike)."""
         cur, now = self.con.cursor(), stamp(at)
         cur.execute("BEGIN IMMEDIATE")
         (ticket_id,) = cur.execute("SELECT current_id FROM window_state WHERE number = ?",
@@ -201,14 +201,14 @@ def claim_plans(hall: Hall, con: sqlite3.Connection, windows: list[int]) -> list
     out = []
     for window in windows:
         with recording(hall.db) as seen:
-            hall.call_next(window, "plan")
-        hall.finish(window, "answered", "plan")
+            hall.windows.call_next(window, "plan")
+        hall.windows.finish(window, "answered", "plan")
         for sql, params in seen:
             if sql.lstrip().upper().startswith("SELECT") and 'FROM "ticket"' in sql:
                 plan = con.execute(f"EXPLAIN QUERY PLAN {sql}", params or ()).fetchall()
                 used = "uses the queue index" if any(QUEUE_INDEX in r[-1] for r in plan) else \
                     "DOES NOT USE THE QUEUE INDEX"
-                out.append(f"  window {window} ({'+'.join(hall.window_spec(window).departments)})"
+                out.append(f"  window {window} ({'+'.join(hall.windows.spec(window).departments)})"
                            f" claim: {used}")
                 out += [f"    {r[-1]}" for r in plan]
     return out
@@ -255,10 +255,10 @@ def run_sqlite(big: Path, config: HallConfig, calls: int,
         for side in ("facade", "bare") if i % 2 else ("bare", "facade"):
             if side == "facade":
                 facade_ms.start()
-                notice = hall.call_next(window, "win")
+                notice = hall.windows.call_next(window, "win")
                 facade_ms.stop()
                 got[side] = (notice.number, notice.department) if notice else None
-                hall.finish(window, "answered", "win")
+                hall.windows.finish(window, "answered", "win")
             else:
                 bare_ms.start()
                 got[side] = bare.call(window, at, "win")
@@ -377,10 +377,10 @@ def run_pg(url: str, config: HallConfig, calls: int,
             at = clock.advance(seconds=30)
             times.start()
             if side == "facade":
-                notice = hall.call_next(window, "win")
+                notice = hall.windows.call_next(window, "win")
                 times.stop()
                 got = (notice.number, notice.department) if notice else None
-                hall.finish(window, "answered", "win")
+                hall.windows.finish(window, "answered", "win")
             else:
                 got = bare.call(window, at, "win")
                 times.stop()
@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     con.close()
     print(f"database: {big} ({big.stat().st_size / 2**20:.0f} MiB, {built})")
     print(f"  {past:,} past tickets over {days:,} business days; {WAITING} issued today "
-          f"({BENCH_DAY}) through Hall.issue")
+          f"({BENCH_DAY}) through hall.desk.issue")
     print(f"{args.calls} calls timed after {args.warmup} warm-up, round the windows; finish "
           "between calls, untimed")
     print(f"  {'':<36}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}{'CPU p50':>9}")

@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import DEFAULT_CONFIG, load_config
+from hall import Hall
 from hall.clock import FixedClock
 from hall.incidents import NewIncident
-from hall.service import Hall
 from models import open_database
 
 CST = datetime.fromisoformat("2026-11-23T09:00+08:00").tzinfo

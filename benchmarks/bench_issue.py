@@ -4,10 +4,10 @@
     .venv/bin/python benchmarks/bench_issue.py --rebuild        # build the big file again
     .venv/bin/python benchmarks/bench_issue.py --pg postgresql://postgres@127.0.0.1:5432/test
 
-Prints p50/p99/mean of ``Hall.issue`` (validation, the write transaction, the ticket view the desk
-shows) beside a bare sqlite3 transaction that writes the same rows on a copy of the same database
-in the same run, and the ratio against the target (facade p50 within 5x of the bare one). Figures
-are printed, never asserted.
+Prints p50/p99/mean of ``hall.desk.issue`` (validation, the write transaction, the ticket view the
+desk shows) beside a bare sqlite3 transaction that writes the same rows on a copy of the same
+database in the same run, and the ratio against the target (facade p50 within 5x of the bare one).
+Figures are printed, never asserted.
 
 The database is built with bulk inserts through a raw connection (indexes dropped and recreated,
 journal off while building), then switched to WAL like the hall's own. Rows follow the peewee
@@ -35,11 +35,11 @@ from typing import Any
 import peewee as pw
 
 from config import DEFAULT_CONFIG, HallConfig, load_config
+from hall import Hall
 from hall.clock import FixedClock, to_storage
 from hall.demo_people import GIVEN, MATTERS, MOBILE, SURNAMES
+from hall.desk.registration import CleanRegistration, Registration, validate
 from hall.idnumber import check_character
-from hall.registration import CleanRegistration, Registration, validate
-from hall.service import Hall
 from models import (
     SCHEMA_VERSION,
     AuditEvent,
@@ -120,12 +120,12 @@ def _stamp(at: datetime) -> str:
 
 
 def query_codes(hall: Hall) -> Callable[[str, str], str]:
-    """``hall.query_code`` for (iso day, number), faster: a keyed HMAC copied, 10 bytes encoded
+    """``hall.desk.query_code`` for (iso day, number), faster: a keyed HMAC copied, 10 bytes encoded
     (base32 turns 5 bytes into 8 characters, so the 12-character prefix is the same)."""
     import hmac
     from base64 import b32encode
 
-    key = hmac.new(hall._secret, digestmod="sha256")
+    key = hmac.new(hall.desk.codes.secret, digestmod="sha256")
     prefix = f"{hall.config.hall.code}|"
 
     def code(iso: str, number: str) -> str:
@@ -133,7 +133,7 @@ def query_codes(hall: Hall) -> Callable[[str, str], str]:
         mac.update(f"{prefix}{iso}|{number}".encode())
         return b32encode(mac.digest()[:10]).decode()[:12]
 
-    assert code("2020-01-02", "R001") == hall.query_code(date(2020, 1, 2), "R001")
+    assert code("2020-01-02", "R001") == hall.desk.query_code(date(2020, 1, 2), "R001")
     return code
 
 
@@ -295,7 +295,7 @@ def run_sqlite(path: Path, config: HallConfig, forms: list[Registration],
     facade_ms, bare_ms = [], []
     for i, (form, clean) in enumerate(zip(forms, cleans, strict=True)):
         at = clock.advance(seconds=20)
-        runs = [(facade_ms, lambda f=form: hall.issue(f, actor="desk01")),
+        runs = [(facade_ms, lambda f=form: hall.desk.issue(f, actor="desk01")),
                 (bare_ms, lambda c=clean, t=at: bare.issue(c, t, "desk01"))]
         for out, fn in runs[:: 1 if i % 2 else -1]:
             out.append(timed(fn))
@@ -312,7 +312,7 @@ def _remove(path: Path) -> None:
 
 
 class Bare:
-    """The rows ``Hall.issue`` writes, by hand: one transaction of plain statements.
+    """The rows ``hall.desk.issue`` writes, by hand: one transaction of plain statements.
 
     BEGIN IMMEDIATE; find the visitor by ID number (insert the file and its audit row if new,
     else count earlier visits: the repeat mark); insert the visit; upsert the day's counter
@@ -378,7 +378,7 @@ class Bare:
         number = f"{prefix}{seq:03d}"
         cur.execute(self.ticket_sql, self.f_ticket((
             visit_id, day, number, seq, c.department, c.department, c.priority_rank, "waiting",
-            stamp, self.hall.query_code(BENCH_DAY, number))))
+            stamp, self.hall.desk.query_code(BENCH_DAY, number))))
         (ticket_id,) = cur.fetchone()
         cur.execute(self.event_sql, self.f_event((ticket_id, stamp, actor, "issued",
                                                   c.department)))
@@ -483,7 +483,7 @@ def run_pg(url: str, config: HallConfig, forms: list[Registration],
     facade_ms = []
     for form in forms:
         clock.advance(seconds=20)
-        facade_ms.append(timed(lambda f=form: hall.issue(f, actor="desk01")))
+        facade_ms.append(timed(lambda f=form: hall.desk.issue(f, actor="desk01")))
     db.close()
     pg_clean(url)
     clock = start_clock()
@@ -573,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'':<40}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}")
 
     facade, bare = run_sqlite(path, config, forms, cleans)
-    print(line("SQLite  Hall.issue", facade[args.warmup:]))
+    print(line("SQLite  hall.desk.issue", facade[args.warmup:]))
     print(line("SQLite  bare sqlite3 transaction", bare[args.warmup:]))
     print(verdict(facade[args.warmup:], bare[args.warmup:]))
 
@@ -582,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"PostgreSQL: schema {PG_SCHEMA} "
               f"({'cached' if took is None else f'built in {took:.1f} s'})")
         facade, bare = run_pg(pg_url(args.pg), config, forms, cleans)
-        print(line("PostgreSQL  Hall.issue", facade[args.warmup:]))
+        print(line("PostgreSQL  hall.desk.issue", facade[args.warmup:]))
         print(line("PostgreSQL  bare psycopg2 transaction", bare[args.warmup:]))
         print(verdict(facade[args.warmup:], bare[args.warmup:]))
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "

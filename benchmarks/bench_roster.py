@@ -23,9 +23,9 @@ from typing import Any
 from bench_booking import report, scratch_url
 
 from config import DEFAULT_CONFIG, load_config
+from hall import Hall
 from hall.clock import FixedClock
 from hall.roster import _Entry
-from hall.service import Hall
 from models import open_database
 
 CST = timezone(timedelta(hours=8))

@@ -44,8 +44,8 @@ SIZE = (120, 40)
 def build_desk(db_url: str) -> Any:
     """The desk as ``hall desk --staff desk01`` builds it."""
     from config import DEFAULT_CONFIG, load_config
+    from hall import Hall
     from hall.clock import SystemClock
-    from hall.service import Hall
     from main import make_app
     from models import open_database
 
@@ -122,9 +122,9 @@ def run_once(kind: str, db_url: str, extra: list[str] | None = None) -> dict[str
 def demo_database(folder: Path) -> str:
     """A demo database (a living morning), so the desk starts on real data."""
     from config import DEFAULT_CONFIG, load_config
+    from hall import Hall
     from hall.clock import SystemClock
     from hall.demo import build_demo
-    from hall.service import Hall
     from models import open_database
 
     url = f"sqlite:///{folder / 'demo.db'}"

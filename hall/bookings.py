@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import peewee as pw
 
 from hall.clock import to_storage
+from hall.desk.registration import CleanRegistration, route
 from hall.errors import NotFound, Refused
 from hall.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.leader_views import (
@@ -40,7 +41,6 @@ from hall.leader_views import (
     DeskBookings,
 )
 from hall.masking import mask_id_number, mask_name
-from hall.registration import CleanRegistration, route
 from hall.views import IssuedTicket
 from models import BookingEvent, LeaderBooking, LeaderDay, Visitor, write_transaction
 

@@ -39,11 +39,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hall import Hall
 from hall.clock import FixedClock
 from hall.demo_people import FILL, PeopleMaker, Person
+from hall.desk.registration import Registration
 from hall.masking import mask_name
-from hall.registration import Registration
-from hall.service import Hall
 from hall.views import IssuedTicket
 from models import Ticket, Visitor, write_transaction
 
@@ -142,7 +142,7 @@ class _Demo:
             elif kind == "recall":
                 self.recall(what, later)
             elif kind == "start":
-                self.hall.start_interview(what[0], what[1])
+                self.hall.windows.start_interview(what[0], what[1])
                 later(at, "finish", what, self.rng.uniform(6, 22))
             elif kind == "finish":
                 self.finish(what, later)
@@ -157,14 +157,14 @@ class _Demo:
             matter=person.matter, phone=person.phone, address=person.address,
             district=person.district, request=person.request, people=people,
             representatives=list(representatives), priority=person.priority)
-        ticket = self.hall.issue(form, actor=self.rng.choice(self.desks))
+        ticket = self.hall.desk.issue(form, actor=self.rng.choice(self.desks))
         if representatives:
             self.tally.representatives[ticket.ticket_id] = len(representatives)
         return ticket
 
     def call(self, window: tuple[int, str], later: Later) -> None:
         """Call the next visitor; most come, some must be recalled, a few never come."""
-        if self.hall.call_next(*window) is None:
+        if self.hall.windows.call_next(*window) is None:
             self.idle.add(window)  # until someone arrives for one of its departments
         elif self.rng.random() < 0.06:
             later(self.clock.now(), "recall", (window, 1), 2)
@@ -182,10 +182,10 @@ class _Demo:
         """Recall twice (重呼), then mark a no-show (过号) as the call rules allow."""
         window, times = what
         if times <= self.config.calls.no_show_after_recalls:
-            self.hall.recall(*window)
+            self.hall.windows.recall(*window)
             later(self.clock.now(), "recall", (window, times + 1), 2)
         else:
-            self.hall.no_show(*window)
+            self.hall.windows.no_show(*window)
             self.tally.acts["no_show"] += 1
             later(self.clock.now(), "call", window, 0.5)
 
@@ -200,14 +200,14 @@ class _Demo:
         if "xfj" in served and elsewhere and (first or self.rng.random() < 0.12):
             to = self.rng.choice(elsewhere)
             name = self.config.department(to).name  # type: ignore[union-attr]
-            self.hall.transfer(number, to, actor, note=f"经初步接谈，属{name}职责，转办")
+            self.hall.windows.transfer(number, to, actor, note=f"经初步接谈，属{name}职责，转办")
             self.tally.acts["transferred"] += 1
             self.wake(to, later)
             return
         codes, weights = zip(*self.outcomes, strict=True)
         code = self.rng.choices(codes, weights)[0]
         _, note, reason, channel = OUTCOMES[code]
-        self.hall.finish(number, code, actor, note=note, reason=reason, channel=channel)
+        self.hall.windows.finish(number, code, actor, note=note, reason=reason, channel=channel)
         self.tally.acts["finished"] += 1
 
     def _staffed_departments(self) -> set[str]:
@@ -299,7 +299,7 @@ class _Demo:
         if groups:
             lines.append("  优先：" + "，".join(f"{g} {n} 人" for g, n in groups.items()))
         lines.append("  各部门今日取号：")
-        for q in self.hall.queue_lengths():
+        for q in self.hall.board.queue_lengths():
             if q.issued:
                 last = f"–{q.prefix}{q.issued:03d}" if q.issued > 1 else ""
                 lines.append(f"    {q.department_name} {q.issued} 张（{q.prefix}001{last}），"

@@ -17,7 +17,7 @@ from hall.masking import mask_name
 from models import Visit, Visitor
 
 if TYPE_CHECKING:
-    from hall.service import Hall
+    from hall import Hall
 
 MANAGER_ROLE = "manager"
 

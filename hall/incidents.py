@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import peewee as pw
 
 from hall.clock import to_storage
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from hall.incident_views import (
     ENTRY_LABELS,
@@ -40,7 +41,6 @@ from hall.incident_views import (
     VisitorIncident,
 )
 from hall.masking import mask_name
-from hall.registration import FormError
 from models import Incident, IncidentEntry, Ticket, Visitor, is_sqlite, write_transaction
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ from hall.leader_views import LeaderDayView
 from hall.schedule import month_bounds
 
 if TYPE_CHECKING:
-    from hall.service import Hall
+    from hall import Hall
 
 CSV_HEADER = ("编号", "日期", "星期", "开始", "结束", "接待人", "职务", "类别", "地点", "主题",
               "名额", "已预约", "候补", "接受现场排队", "状态", "备注")

@@ -25,6 +25,7 @@ import peewee as pw
 from config.leaders import HHMM, Leader
 from hall.bookings import BookingOps
 from hall.clock import to_storage
+from hall.desk.registration import CleanRegistration, FormError
 from hall.errors import NotFound, Refused
 from hall.leader_plan import LEADERS, PlanOps
 from hall.leader_views import (
@@ -35,7 +36,6 @@ from hall.leader_views import (
     NotifyEntry,
     shown_status,
 )
-from hall.registration import CleanRegistration, FormError
 from hall.roster import RosterOps
 from hall.schedule import month_bounds
 from hall.views import CaseSummary, ReceptionLine

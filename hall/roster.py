@@ -31,9 +31,9 @@ import peewee as pw
 
 from config.leaders import KINDS, Leader
 from hall.clock import to_storage
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from hall.leader_views import LeaderInfo
-from hall.registration import FormError
 from models import LeaderDay, LeaderProfile, write_transaction
 
 if TYPE_CHECKING:

@@ -24,6 +24,7 @@ import peewee as pw
 from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage
 from models import AuditEvent, ChangeCounter, write_transaction
+from models import statements as sql
 
 TICKETS = "tickets"
 
@@ -36,10 +37,6 @@ class Store:
         self.config = config
         self.clock = clock
         self.tz = ZoneInfo(config.hall.timezone)
-        # The hot statements' SQL, written once per Store (see hall.service._Prepared).
-        from hall.service import _Prepared
-
-        self.sql = _Prepared(db)
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -70,16 +67,14 @@ class Store:
     def audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
               detail: dict[str, Any]) -> None:
         """Append one audit event (inside the caller's transaction)."""
-        self.sql.insert(AuditEvent, {
+        sql.insert_row(self.db, AuditEvent, {
             "at": at, "actor": actor, "action": action, "entity": entity,
             "entity_id": str(entity_id),
             "detail": json.dumps(detail, ensure_ascii=False, default=str)})
 
     def bump(self, topic: str) -> None:
         """Advance ``topic``'s change counter (inside the caller's transaction)."""
-        from hall.service import _bump_query
-
-        self.sql.execute("bump", _bump_query, topic)
+        sql.bump(self.db, topic=topic)
 
     def change_version(self, topic: str = TICKETS) -> int:
         """The change counter of ``topic``: one primary-key read; poll it to see others' work."""

@@ -1,4 +1,4 @@
-"""Plain results the :class:`hall.service.Hall` facade hands to screens, the CLI and tests.
+"""Plain results the contexts of the :class:`hall.facade.Hall` hand to screens, the CLI and tests.
 
 They hold values, not database rows, so a screen can keep them after the transaction is gone and
 the CLI can print them as JSON with :func:`dataclasses.asdict`.
@@ -7,8 +7,12 @@ the CLI can print them as JSON with :func:`dataclasses.asdict`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hall.incident_views import VisitorIncident
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
 
 STATUS_LABELS = {
     "waiting": "候谈",
@@ -218,3 +222,9 @@ class BoardView:
     queues: tuple[QueueLength, ...]
     receptions: tuple[ReceptionLine, ...] = ()
     """Today's leader receptions and lawyer seat (the board's leader line)."""
+
+
+def department_name(config: HallConfig, code: str) -> str:
+    """A department's name, or its code when the configuration no longer has it."""
+    dept = config.department(code)
+    return dept.name if dept else code

@@ -25,7 +25,7 @@ from screens.launcher import ROLES, LauncherScreen
 from screens.login import LoginScreen
 
 if TYPE_CHECKING:
-    from hall.service import Hall
+    from hall import Hall
 
 T = TypeVar("T")
 

@@ -37,7 +37,7 @@ from textual.timer import Timer
 from textual.widgets import Label
 from textual.worker import get_current_worker
 
-from hall.announce import Announcer, announcement_text
+from hall.board.announce import Announcer, announcement_text
 from hall.views import BoardView, CallNotice
 from screens.board_widgets import (
     CallBanner,
@@ -239,8 +239,8 @@ class BoardScreen(Screen[None]):
                     hall.db.connect(reuse_if_open=True)
                     key = (hall.change_version(), hall.today())
                     if key != last or started - loaded_at >= FULL_RELOAD_SECONDS:
-                        view = hall.board_view()
-                        calls = hall.recent_calls(ANNOUNCE_WINDOW)
+                        view = hall.board.view()
+                        calls = hall.board.recent_calls(ANNOUNCE_WINDOW)
                         view = replace(view, recent=tuple(calls[:shown]))
                         fresh = unannounced(calls, seen)
                         self._post(self.Loaded(view, fresh if primed else []))

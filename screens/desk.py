@@ -36,8 +36,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from hall.desk.registration import FormError, Registration, priority_for
 from hall.idnumber import IdNumber, IdNumberError, parse_id_number
-from hall.registration import FormError, Registration, priority_for
 from hall.views import IssuedTicket, VisitorFile
 from screens.widgets.banner import VisitHistory, VisitorBanner
 from screens.widgets.deskform import FIELD_ORDER, DeskForm
@@ -194,7 +194,7 @@ class DeskScreen(Screen[None]):
     def _lookup(self, id_number: str) -> None:
         app = self.hall_app
         self.post_message(self.VisitorLooked(id_number,
-                                             app.db_call(app.hall.visitor_file, id_number)))
+                                             app.db_call(app.hall.desk.visitor_file, id_number)))
 
     def on_desk_screen_visitor_looked(self, message: VisitorLooked) -> None:
         if self._person is None or self._person.value != message.id_number:
@@ -235,7 +235,7 @@ class DeskScreen(Screen[None]):
     def _update_route(self) -> None:
         hall = self.hall_app.hall
         category = self._value("category")
-        self._suggested = hall.suggest_department(category, self._value("district")) \
+        self._suggested = hall.desk.suggest_department(category, self._value("district")) \
             if category else None
         if not self._override:
             self.query_one("#department", Picker).choose(self._suggested or "")
@@ -328,7 +328,7 @@ class DeskScreen(Screen[None]):
     def _issue(self, form: Registration, actor: str) -> None:
         app = self.hall_app
         try:
-            ticket = app.db_call(app.hall.issue, form, actor=actor)
+            ticket = app.db_call(app.hall.desk.issue, form, actor=actor)
         except FormError as exc:
             self.post_message(self.Rejected(exc.errors))
         except Exception as exc:  # the database: show it, keep the form for a retry

@@ -22,9 +22,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from hall.leader_views import CancelResult, LeaderDayView, LeaderInfo
-from hall.registration import FormError
 from hall.roster import ROSTER_LABELS
 
 if TYPE_CHECKING:

@@ -26,9 +26,9 @@ from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from config.leaders import KINDS
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from hall.leader_views import LeaderInfo
-from hall.registration import FormError
 from screens.leader_dialogs import _Form
 
 if TYPE_CHECKING:

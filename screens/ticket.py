@@ -120,7 +120,7 @@ class TicketScreen(ModalScreen[None]):
             folder = app.tickets_dir()
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{t.business_day}-{t.number}.{fmt}"
-            path = save_ticket(app.hall.print_view(t), target, fmt)
+            path = save_ticket(app.hall.desk.print_view(t), target, fmt)
         except (OSError, ValueError, RuntimeError) as exc:
             self.post_message(self.Saved(None, str(exc)))
         else:

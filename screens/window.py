@@ -177,7 +177,7 @@ class WindowScreen(Screen[None]):
 
     def _begin(self) -> None:
         assert self.number is not None
-        spec = self.hall_app.hall.window_spec(self.number)
+        spec = self.hall_app.hall.windows.spec(self.number)
         config = self.hall_app.hall.config
         names = "、".join(d.name for code in spec.departments
                          if (d := config.department(code)) is not None)
@@ -200,7 +200,7 @@ class WindowScreen(Screen[None]):
     def _read(self, number: int) -> tuple[WindowView, Key]:
         """The window's view and what it depends on (call inside a connection context)."""
         key = self._key()  # read first: the view is at least this fresh
-        return self.hall_app.hall.window_view(number), key
+        return self.hall_app.hall.windows.view(number), key
 
     @work(thread=True, group="window-poll", exit_on_error=False)
     def _check(self, number: int, seen: Key | None) -> None:
@@ -212,7 +212,7 @@ class WindowScreen(Screen[None]):
                     self.post_message(self.Trouble(""))
                 if key == seen:
                     return
-                self.post_message(self.Loaded(hall.window_view(number), key))
+                self.post_message(self.Loaded(hall.windows.view(number), key))
         except Exception as exc:  # the database is away: keep the last picture, keep trying
             self.post_message(self.Trouble(f"{type(exc).__name__}: {exc}"))
         finally:
@@ -312,27 +312,28 @@ class WindowScreen(Screen[None]):
         self.app.push_screen(dialog, callback)
 
     def _title(self) -> str:
-        return self.hall_app.hall.window_spec(self.number or 0).title
+        return self.hall_app.hall.windows.spec(self.number or 0).title
 
     def action_call_next(self) -> None:
         title = self._title()
-        self._act(self.hall_app.hall.call_next, done=lambda notice: (
+        self._act(self.hall_app.hall.windows.call_next, done=lambda notice: (
             f"请 {notice.number} 号到{title}" if notice else "当前没有候谈的来访"))
 
     def action_recall(self) -> None:
-        self._act(self.hall_app.hall.recall,
+        self._act(self.hall_app.hall.windows.recall,
                   done=lambda notice: f"重呼：请 {notice.number} 号到{self._title()}")
 
     def action_start(self) -> None:
         current = self.view.current if self.view else None
         number = current.number if current else ""
-        self._act(self.hall_app.hall.start_interview, done=lambda _: f"{number} 开始接谈")
+        self._act(self.hall_app.hall.windows.start_interview, done=lambda _: f"{number} 开始接谈")
 
     def action_pause(self) -> None:
-        self._act(self.hall_app.hall.pause, done=lambda _: f"{self._title()}已暂停，不再叫号")
+        self._act(self.hall_app.hall.windows.pause,
+                  done=lambda _: f"{self._title()}已暂停，不再叫号")
 
     def action_resume(self) -> None:
-        self._act(self.hall_app.hall.resume, done=lambda _: f"{self._title()}已恢复服务")
+        self._act(self.hall_app.hall.windows.resume, done=lambda _: f"{self._title()}已恢复服务")
 
     def action_call_number(self, number: str = "") -> None:
         if self.view is None:
@@ -345,7 +346,7 @@ class WindowScreen(Screen[None]):
     def _call_number(self, number: str | None) -> None:
         if number:
             title = self._title()
-            self._act(self.hall_app.hall.call_number, number,
+            self._act(self.hall_app.hall.windows.call_number, number,
                       done=lambda notice: f"请 {notice.number} 号到{title}")
 
     @on(OptionList.OptionSelected, "#waiting-list")
@@ -387,8 +388,8 @@ class WindowScreen(Screen[None]):
         name = spec.name if spec else form.outcome
 
         def finish(window: int, *, actor: str) -> str:
-            return hall.finish(window, form.outcome, actor, note=form.note, reason=form.reason,
-                               channel=form.channel)
+            return hall.windows.finish(window, form.outcome, actor, note=form.note,
+                                       reason=form.reason, channel=form.channel)
 
         self._act(finish, done=lambda number: f"{number} 已办结：{name}")
 
@@ -415,7 +416,7 @@ class WindowScreen(Screen[None]):
         hall = self.hall_app.hall
 
         def transfer(window: int, *, actor: str) -> str:
-            return hall.transfer(window, form.department, actor, note=form.note)
+            return hall.windows.transfer(window, form.department, actor, note=form.note)
 
         self._act(transfer, done=lambda number: f"{number} 已转办至{name}，保留原排队顺序")
 
@@ -446,5 +447,5 @@ class WindowScreen(Screen[None]):
         message_text = (f"{current.number} 已重呼 {current.recalls} 次仍未到，确认过号？\n"
                         "过号后可到登记台重新排队（保留原顺序）。")
         self._ask(ConfirmDialog("确认过号", message_text, "过号"),
-                  lambda yes: self._act(self.hall_app.hall.no_show,
+                  lambda yes: self._act(self.hall_app.hall.windows.no_show,
                                         done=lambda n: f"{n} 已过号") if yes else None)

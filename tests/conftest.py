@@ -16,8 +16,8 @@ import peewee
 import pytest
 
 from config import DEFAULT_CONFIG, HallConfig, load_config
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import open_database
 
 PG_URL = os.environ.get("HALL_TEST_PG_URL")

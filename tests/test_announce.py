@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from config.schema import BoardSettings, HallConfig
-from hall.announce import (
+from hall.board.announce import (
     Announcer,
     announcement_text,
     read_digits,

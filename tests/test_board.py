@@ -22,9 +22,9 @@ import pytest
 from textual.pilot import Pilot
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
 from hall.masking import mask_id_number
-from hall.service import Hall
 from main import make_app
 from models import open_database
 from screens.app import HallApp
@@ -58,7 +58,8 @@ def board_hall(db_url: str, board_config: HallConfig) -> Hall:
     """A hall where six visitors (with names and ID numbers) wait for 信访局 windows 1-3."""
     hall = Hall(open_database(db_url), board_config, FixedClock(MORNING))
     for n, name in enumerate(NAMES, 1):
-        hall.issue(form(name=name, id_number=distinct_id(n), category="reform"), actor="desk01")
+        hall.desk.issue(form(name=name, id_number=distinct_id(n), category="reform"),
+                        actor="desk01")
     return hall
 
 
@@ -163,7 +164,7 @@ async def test_the_board_rides_out_a_database_outage(
     _, log = speech
     hall = Hall(open_database(sqlite_url), board_config, FixedClock(MORNING))
     for n in range(1, 4):
-        hall.issue(form(id_number=distinct_id(n), category="reform"), actor="desk01")
+        hall.desk.issue(form(id_number=distinct_id(n), category="reform"), actor="desk01")
     app = make_app(hall, None, start="board")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: board(app).view is not None)
@@ -174,7 +175,7 @@ async def test_the_board_rides_out_a_database_outage(
 
         monkeypatch.setattr(Hall, "change_version", unreachable)
         await until(pilot, lambda: "数据库暂时无法连接" in screen_text(app))
-        hall.call_next(1, "win01")  # made while the board cannot read
+        hall.windows.call_next(1, "win01")  # made while the board cannot read
         await pilot.pause(0.6)
         assert newest(app) is None  # the last picture stays up
         monkeypatch.setattr(Hall, "change_version", real)
@@ -189,13 +190,13 @@ async def test_without_a_voice_the_board_rings_and_flashes(
     config = config_with(('speech_command: [espeak-ng, -v, cmn-latn-pinyin, "{text}"]',
                           "speech_command: []"))
     hall = Hall(open_database(sqlite_url), config, FixedClock(MORNING))
-    hall.issue(form(id_number=distinct_id(1), category="reform"), actor="desk01")
+    hall.desk.issue(form(id_number=distinct_id(1), category="reform"), actor="desk01")
     app = make_app(hall, None, start="board")
     bells: list[float] = []
     monkeypatch.setattr(type(app), "bell", lambda self: bells.append(time.monotonic()))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: board(app).view is not None)
-        hall.call_next(1, "win01")
+        hall.windows.call_next(1, "win01")
         await until(pilot, lambda: bool(bells))
         assert board(app).query_one("#board-now").has_class("-flash")
         await pilot.pause(3.5)

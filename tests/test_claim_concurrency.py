@@ -31,9 +31,9 @@ import peewee
 import pytest
 
 from config import HallConfig, load_config
+from hall import Hall
 from hall.clock import FixedClock, to_storage
 from hall.errors import Refused
-from hall.service import Hall
 from models import (
     Ticket,
     TicketCounter,
@@ -105,7 +105,7 @@ def fill_queue(hall: Hall, clock: FixedClock, count: int) -> None:
     clock.set(MORNING)
     facade = 4
     for n in range(facade):
-        hall.issue(form(id_number=distinct_id(n + 1), category=_category(n),
+        hall.desk.issue(form(id_number=distinct_id(n + 1), category=_category(n),
                         priority=_priority(n)), actor="desk01")
         clock.advance(seconds=1)
     day = hall.today()
@@ -126,7 +126,7 @@ def fill_queue(hall: Hall, clock: FixedClock, count: int) -> None:
                                    seq=seq[dept], origin_department=dept, department=dept,
                                    priority_rank=rank.get(_priority(n), len(rank)),
                                    status="waiting", issued_at=at,
-                                   query_code=hall.query_code(day, number))
+                                   query_code=hall.desk.query_code(day, number))
             TicketEvent.create(ticket=ticket, at=at, actor="desk01", kind="issued",
                                department=dept)
             clock.advance(seconds=1)
@@ -134,7 +134,7 @@ def fill_queue(hall: Hall, clock: FixedClock, count: int) -> None:
             TicketCounter.update(last=last).where((TicketCounter.business_day == day)
                                                   & (TicketCounter.department == dept)).execute()
     clock.set(CALL_TIME)
-    assert len(hall.queue()) == count
+    assert len(hall.board.queue()) == count
 
 
 def _priority(n: int) -> str:
@@ -186,11 +186,11 @@ def window_process(url: str, config_path: str, window: int, ready: Any, start: A
         actor = f"win{window:02d}"
         ready.set()
         start.wait()
-        if hall.window_view(window).current is not None:  # a visitor left by a killed process
-            hall.finish(window, "answered", actor)
+        if hall.windows.view(window).current is not None:  # a visitor left by a killed process
+            hall.windows.finish(window, "answered", actor)
             progress.value += 1
         while not stop.is_set():
-            notice = hall.call_next(window, actor)
+            notice = hall.windows.call_next(window, actor)
             if notice is None:
                 if results is not None:
                     break
@@ -200,7 +200,7 @@ def window_process(url: str, config_path: str, window: int, ready: Any, start: A
             progress.value += 1
             if hold:
                 time.sleep(hold)
-            hall.finish(window, "answered", actor, note=notice.number)
+            hall.windows.finish(window, "answered", actor, note=notice.number)
             progress.value += 1
             if throttle:
                 time.sleep(throttle)
@@ -223,17 +223,17 @@ def shared_window_process(url: str, config_path: str, window: int, ready: Any, s
         start.wait()
         while True:
             try:
-                notice = hall.call_next(window, "win05")
+                notice = hall.windows.call_next(window, "win05")
             except Refused:  # the window has a visitor another terminal called
                 refused += 1
                 with suppress(Refused):
-                    hall.finish(window, "answered", "win05")
+                    hall.windows.finish(window, "answered", "win05")
                 continue
             if notice is None:
                 break
             called.append(notice.number)
             try:
-                hall.finish(window, "answered", "win05")
+                hall.windows.finish(window, "answered", "win05")
             except Refused:  # another terminal finished it already
                 refused += 1
     except BaseException:
@@ -361,7 +361,7 @@ def test_eight_windows_call_400_tickets_each_exactly_once(
     assert len(numbers) == total
     assert sorted(numbers) == sorted(t.number for t in Ticket.select())
     assert check_nothing_lost(hall.db, total) == Counter(done=total)
-    assert hall.queue() == []
+    assert hall.board.queue() == []
     # Both kinds of claim raced (SQLite's busy wait is not fair: a window may get no turn).
     assert any(reports[n] for n in MIXED) and any(reports[n] for n in range(1, 5))
 
@@ -451,7 +451,7 @@ def test_window_killed_mid_call_loses_nothing(
             # A new Hall (a fresh connection, as after a restart) checks what the kill left.
             fresh = Hall(open_database(db_url), stress_config, FixedClock(CALL_TIME))
             check_nothing_lost(fresh.db, total)
-            current = fresh.window_view(victim).current
+            current = fresh.windows.view(victim).current
             owned = Ticket.get_or_none((Ticket.window == victim)
                                        & Ticket.status.in_(("called", "serving")))
             assert (current.number if current else None) == (owned.number if owned else None)
@@ -461,8 +461,8 @@ def test_window_killed_mid_call_loses_nothing(
                 assert status_of(left_behind) == "done"
                 left_behind = ""
             if current is not None and round_no % 2 == 0:
-                assert fresh.finish(victim, "answered", "win05") == current.number
-                assert fresh.window_view(victim).current is None
+                assert fresh.windows.finish(victim, "answered", "win05") == current.number
+                assert fresh.windows.view(victim).current is None
             elif current is not None:
                 left_behind = current.number  # for the window's next process to find
         assert companion.proc.is_alive() and companion.progress.value > 0
@@ -474,10 +474,10 @@ def test_window_killed_mid_call_loses_nothing(
 
     # The window comes back once more and serves everyone still waiting.
     final = Hall(open_database(db_url), stress_config, FixedClock(CALL_TIME))
-    if final.window_view(victim).current is not None:
-        final.finish(victim, "answered", "win05")
-    while final.call_next(victim, "win05") is not None:
-        final.finish(victim, "answered", "win05")
+    if final.windows.view(victim).current is not None:
+        final.windows.finish(victim, "answered", "win05")
+    while final.windows.call_next(victim, "win05") is not None:
+        final.windows.finish(victim, "answered", "win05")
     assert check_nothing_lost(final.db, total) == Counter(done=total)
     called = Counter(e.ticket_id for e in TicketEvent.select().where(TicketEvent.kind == "called"))
     assert len(called) == total and set(called.values()) == {1}

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import (
     AuditEvent,
     Ticket,
@@ -111,7 +111,7 @@ def test_four_processes_issue_200_consecutive_numbers(fresh: tuple[str, Hall]) -
     assert Visit.select().count() == total
     assert Visitor.select().count() == total
     assert hall.change_version() == total
-    assert hall.issue(form(id_number=make_id("19900101", seq=1)), actor="desk01").number == (
+    assert hall.desk.issue(form(id_number=make_id("19900101", seq=1)), actor="desk01").number == (
         f"L{total + 1:03d}")
 
 
@@ -194,7 +194,7 @@ def test_a_desk_killed_mid_issue_leaves_the_database_whole(fresh: tuple[str, Hal
     assert numbers[:len(printed)] == printed
     assert len(numbers) - len(printed) in ((0,) if moment == "inside-transaction" else (0, 1))
     # Numbering goes on without a gap or a duplicate.
-    nxt = hall.issue(form(id_number=distinct_id(900_000)), actor="desk02")
+    nxt = hall.desk.issue(form(id_number=distinct_id(900_000)), actor="desk02")
     assert nxt.number == f"L{len(numbers) + 1:03d}"
     assert_consistent()
 
@@ -213,6 +213,6 @@ def test_a_second_process_sees_the_change_counter_move(fresh: tuple[str, Hall]) 
         return json.loads(done.stdout)
 
     before = version_elsewhere()
-    hall.issue(form(), actor="desk01")
-    hall.issue(form(id_number=distinct_id(5)), actor="desk01")
+    hall.desk.issue(form(), actor="desk01")
+    hall.desk.issue(form(id_number=distinct_id(5)), actor="desk01")
     assert version_elsewhere() == before + 2

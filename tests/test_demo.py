@@ -9,10 +9,10 @@ import pytest
 
 import main
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
 from hall.demo import DemoError, build_demo, demo_end
 from hall.idnumber import parse_id_number
-from hall.service import Hall
 from models import (
     AuditEvent,
     Representative,
@@ -40,7 +40,7 @@ def test_a_morning_of_tens_of_visitors_over_several_departments(demo) -> None:
     hall, summary = demo
     visits = _today()
     assert 40 <= len(visits) <= 60
-    queues = [q for q in hall.queue_lengths() if q.issued]
+    queues = [q for q in hall.board.queue_lengths() if q.issued]
     assert len(queues) >= 6
     assert sum(q.issued for q in queues) == len(visits)
     assert len({v.category for v in visits}) >= 10
@@ -57,7 +57,7 @@ def test_earlier_working_days_and_repeat_visitors(demo) -> None:
     repeats = [v for v in _today() if v.is_repeat]
     assert len(repeats) >= 4
     for visit in repeats:
-        file = hall.visitor_file(visit.visitor.id_number)
+        file = hall.desk.visitor_file(visit.visitor.id_number)
         assert file is not None and file.visit_count >= 2
         assert any(date.fromisoformat(s.date) < TODAY for s in file.visits)
         assert {s.category for s in file.visits} == {visit.category}  # the same matter again

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from hall import Hall
 from hall.demo import build_demo
-from hall.service import Hall
 from models import LeaderCase
 
 TODAY = date(2026, 11, 23)
@@ -26,4 +26,4 @@ def test_the_demo_has_a_reception_today_with_bookings_to_check_in(hall: Hall) ->
     assert LeaderCase.select().count() == 1
     ticket = hall.check_in(bookings[0].id, actor="desk01")
     assert ticket.number == "D001" and ticket.repeat
-    assert hall.board_view().receptions[0].leader_label == "李红市信访局局长"
+    assert hall.board.view().receptions[0].leader_label == "李红市信访局局长"

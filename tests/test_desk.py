@@ -13,11 +13,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
+from hall.desk.registration import Registration
 from hall.idnumber import check_character
 from hall.masking import mask_id_number
-from hall.registration import Registration
-from hall.service import Hall
 from models import Representative, Visit, database, open_database
 from screens.app import HallApp
 from screens.desk import DeskScreen
@@ -105,7 +105,7 @@ async def fill_new_visitor(pilot: Pilot, id_number: str = NEW_ID, keys: bool = F
 
 def total_issued(hall: Hall) -> int:
     database.initialize(hall.db)
-    return sum(q.issued for q in hall.queue_lengths())
+    return sum(q.issued for q in hall.board.queue_lengths())
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -136,16 +136,16 @@ async def test_new_visitor_registered_end_to_end(app: HallApp, sqlite_hall: Hall
         assert value_of(app, "#id_number") == ""
         assert value_of(app, "#name") == ""
         assert app.screen.focused is app.screen.query_one("#id_number")
-    stored = sqlite_hall.ticket("L001")
+    stored = sqlite_hall.desk.ticket("L001")
     assert stored.department == "hrss" and stored.status == "waiting"
-    assert sqlite_hall.visitor_file(NEW_ID).name == "张建国"  # type: ignore[union-attr]
+    assert sqlite_hall.desk.visitor_file(NEW_ID).name == "张建国"  # type: ignore[union-attr]
     assert Visit.get().registered_by == "desk01"
 
 
 @run_async
 async def test_known_visitor_prefills_form_and_shows_repeat_banner(
         app: HallApp, sqlite_hall: Hall) -> None:
-    sqlite_hall.issue(Registration(
+    sqlite_hall.desk.issue(Registration(
         name="王秀兰", id_number=KNOWN_ID, phone="13900001111", address="江北区滨江路8号",
         district="jiangbei", category="demolition", matter="拆迁补偿"), actor="desk02")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -229,7 +229,7 @@ async def test_invalid_id_shows_chinese_message_and_writes_nothing(
         assert "校验位错误" in text_of(app, "#err-id_number")
         assert app.screen.query_one("#row-id_number").has_class("-invalid")
         assert app.screen.focused is app.screen.query_one("#id_number")
-    lengths = sqlite_hall.queue_lengths()
+    lengths = sqlite_hall.board.queue_lengths()
     assert all(q.waiting == 0 and q.issued == 0 for q in lengths)
     assert Visit.select().count() == 0
 
@@ -304,7 +304,7 @@ async def test_queue_panel_shows_tickets_issued_by_another_desk(
         assert panel.waiting("housing") == 0
         other_db = open_database(sqlite_url)  # another terminal: its own handle on the file
         try:
-            Hall(other_db, config, clock).issue(Registration(
+            Hall(other_db, config, clock).desk.issue(Registration(
                 name="赵四", id_number=NEW_ID, category="arrears", matter="工程款"),
                 actor="desk02")
         finally:

@@ -80,7 +80,7 @@ def loaded() -> dict[str, list[str]]:
 
 
 def test_every_core_module_is_found() -> None:
-    assert {"hall", "hall.service", "hall.registration", "models", "models.migrations",
+    assert {"hall", "hall.facade", "hall.desk.registration", "models", "models.migrations",
             "config", "config.schema", "config.loader"} <= set(MODULES)
 
 

@@ -16,9 +16,9 @@ import pytest
 
 import main
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
 from hall.incident_views import report_csv
-from hall.service import Hall
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry, open_database
 from tests.helpers import form, row_counts
 from tests.test_window_cli import CJK, NOW, Cli
@@ -37,7 +37,7 @@ def cli(db_url: str, config: HallConfig, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> Cli:
     """A database where the desk issued L001 (张三) at 09:30."""
     db = open_database(db_url)
-    Hall(db, config, FixedClock(NOW)).issue(form(), actor="desk01")
+    Hall(db, config, FixedClock(NOW)).desk.issue(form(), actor="desk01")
     db.close()
     open_database(db_url)  # the tests read through the bound proxy
     return Cli(db_url, capsys, monkeypatch)

@@ -12,9 +12,9 @@ import multiprocessing as mp
 from typing import Any
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
 from hall.incidents import NewIncident
-from hall.service import Hall
 from models import AuditEvent, IncidentEntry, open_database
 from tests import incident_workers
 

@@ -17,9 +17,9 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
 import models
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
 from hall.incidents import NewIncident
-from hall.service import Hall
 from models import (
     AuditEvent,
     Incident,
@@ -95,7 +95,7 @@ def test_a_v3_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
         if table != "schema_version":
             assert db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table
     # The v3 state is intact: window 7 still has its visitor, the refusal keeps its reason.
-    view = hall.window_view(7)
+    view = hall.windows.view(7)
     assert view.current is not None and view.current.number == "L001"
     assert view.current.recalls == 1 and view.current.incidents == ()
     refused = Visit.get(Visit.outcome == "rejected")
@@ -104,14 +104,14 @@ def test_a_v3_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
     new = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
     hall.act(new.id, "medical", "win07")
     assert new.ticket == "L001"
-    assert [i.type_name for i in hall.window_view(7).current.incidents] == ["来访人突发疾病"]
-    file = hall.visitor_file("11010519491231002X")
+    assert [i.type_name for i in hall.windows.view(7).current.incidents] == ["来访人突发疾病"]
+    file = hall.desk.visitor_file("11010519491231002X")
     assert file is not None and file.name == "李秀英" and len(file.incidents) == 1
     assert Incident.select().count() == 1 and IncidentEntry.select().count() == 2
     assert Visitor.select().count() == counts["visitor"]
     assert WindowState.select().count() == counts["window_state"]
     assert AuditEvent.select().count() == counts["audit_event"] + 2
-    assert hall.issue(form(
+    assert hall.desk.issue(form(
         id_number="440524188001010014", name="陈阿四"), actor="desk01").number == "L002"
     db.close()
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from peewee import OperationalError
 
+from hall import Hall
 from hall.clock import FixedClock
 from hall.incident_views import report_csv
 from hall.incidents import NewIncident
-from hall.service import Hall
 from models import AuditEvent, Incident, IncidentEntry, is_sqlite, write_transaction
 
 

@@ -23,8 +23,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 import main
+from hall import Hall
 from hall.incidents import NewIncident
-from hall.service import Hall
 from models import AuditEvent, Incident, IncidentEntry
 from screens.app import HallApp
 from screens.desk import DeskScreen
@@ -46,8 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def hall(sqlite_hall: Hall) -> Hall:
     """张三 (L001, wages) and 李四 (R001, policy) waiting."""
-    sqlite_hall.issue(form(), actor="desk01")
-    sqlite_hall.issue(form(id_number=distinct_id(2), name="李四", category="policy"),
+    sqlite_hall.desk.issue(form(), actor="desk01")
+    sqlite_hall.desk.issue(form(id_number=distinct_id(2), name="李四", category="policy"),
                       actor="desk01")
     return sqlite_hall
 
@@ -103,7 +103,7 @@ def footer_keys(app: HallApp) -> dict[str, str]:
 
 @run_async
 async def test_f12_on_the_window_prefills_the_window_and_current_visitor(hall: Hall) -> None:
-    hall.call_next(7, "win07")  # 张三, L001, is at window 7
+    hall.windows.call_next(7, "win07")  # 张三, L001, is at window 7
     app = main.make_app(hall, "win07", start="window", window=7)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WindowScreen)
@@ -210,7 +210,7 @@ def then(*steps: Reach) -> Reach:
 def issued_ticket(app: HallApp) -> Screen[Any]:
     from screens.ticket import TicketScreen
 
-    return TicketScreen(app.hall.issue(form(id_number=distinct_id(3), name="王五"),
+    return TicketScreen(app.hall.desk.issue(form(id_number=distinct_id(3), name="王五"),
                                        actor="desk01"))
 
 
@@ -667,7 +667,7 @@ async def test_the_daily_report_on_screen_and_as_csv(hall: Hall, tmp_path: Path)
 async def test_the_visitor_file_shows_incidents_at_the_window_and_the_desk(
         hall: Hall, tmp_path: Path) -> None:
     hall.log_incident(NewIncident("lingering", "候谈区", "大声吵闹", ticket="L001"), "win07")
-    hall.call_next(7, "win07")
+    hall.windows.call_next(7, "win07")
     app = main.make_app(hall, "win07", start="window", window=7)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WindowScreen)

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError, HallConfig, load_config
+from hall import Hall
 from hall.errors import NotFound, Refused
 from hall.incident_views import CSV_HEADER, report_csv
 from hall.incidents import IncidentFormError, NewIncident
-from hall.service import Hall
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry
 from tests.helpers import SHIPPED, distinct_id, form, make_id, row_counts
 
@@ -102,7 +102,7 @@ def test_a_configuration_without_incidents_gets_a_working_default(tmp_path: Path
 
 
 def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
-    ticket = hall.issue(form(), actor="desk01")
+    ticket = hall.desk.issue(form(), actor="desk01")
     before = hall.change_version("incidents")
     new = hall.log_incident(NewIncident("dangerous", " 7号窗口 ", "携带水果刀一把", people="2",
                                         ticket=ticket.number.lower()), actor="win07")
@@ -112,7 +112,7 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
     assert new.next_action == hall.config.incidents.type_of("dangerous").chain[0]  # type: ignore
     assert hall.change_version("incidents") == before + 1
     row = Incident.get_by_id(new.id)
-    assert row.visitor_id == hall.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
+    assert row.visitor_id == hall.desk.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
     assert row.ticket_id == ticket.ticket_id
     detail = hall.incident(new.id, actor="mgr01")
     assert detail.note == "携带水果刀一把"
@@ -125,11 +125,11 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
 
 
 def test_logging_by_query_code_and_by_visitor_alone(hall: Hall) -> None:
-    ticket = hall.issue(form(), actor="desk01")
+    ticket = hall.desk.issue(form(), actor="desk01")
     by_code = hall.log_incident(NewIncident("illness", "候谈区", "晕倒",
                                             ticket=ticket.query_code), actor="desk01")
     assert by_code.ticket == ticket.number
-    visitor_id = hall.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
+    visitor_id = hall.desk.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
     desk = hall.log_incident(NewIncident("lingering", "登记分流台", "拒不离开",
                                          visitor_id=visitor_id), actor="desk01")
     assert desk.ticket == ""
@@ -148,7 +148,7 @@ def test_logging_by_query_code_and_by_visitor_alone(hall: Hall) -> None:
     ({"type": "x", "note": "", "place": ""}, {"type": "", "note": "", "place": ""}),
 ])
 def test_a_bad_form_writes_nothing(hall: Hall, changes: dict, errors: dict[str, str]) -> None:
-    hall.issue(form(), actor="desk01")
+    hall.desk.issue(form(), actor="desk01")
     counts, version = row_counts(), hall.change_version("incidents")
     values = {"type": "illness", "place": "候谈区", "note": "晕倒"} | changes
     with pytest.raises(IncidentFormError) as caught:
@@ -309,23 +309,23 @@ def test_alerts_are_open_high_severity_incidents(hall: Hall) -> None:
 
 
 def test_the_visitor_file_shows_their_incidents(hall: Hall) -> None:
-    hall.issue(form(), actor="desk01")
-    other = hall.issue(form(id_number=distinct_id(9), name="李四"), actor="desk01")
+    hall.desk.issue(form(), actor="desk01")
+    other = hall.desk.issue(form(id_number=distinct_id(9), name="李四"), actor="desk01")
     hall.log_incident(NewIncident("lingering", "候谈区", "滞留", ticket="L001"), "win07")
     hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
     hall.log_incident(NewIncident("mental", "候谈区", "x", ticket=other.number), "win07")
-    file = hall.visitor_file(make_id())
+    file = hall.desk.visitor_file(make_id())
     assert file is not None
     assert [(i.type_name, i.status_label) for i in file.incidents] == [
         ("来访人突发疾病", "处置中"), ("在接待场所滞留、滋事", "处置中")]
-    hall.call_next(7, "win07")
-    current = hall.window_view(7).current
+    hall.windows.call_next(7, "win07")
+    current = hall.windows.view(7).current
     assert current is not None and [i.type_name for i in current.incidents] == [
         "来访人突发疾病", "在接待场所滞留、滋事"]
 
 
 def test_the_daily_report_counts_and_exports_csv(hall: Hall) -> None:
-    hall.issue(form(), actor="desk01")
+    hall.desk.issue(form(), actor="desk01")
     a = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒, 意识模糊", ticket="L001"),
                           "win07").id
     hall.act(a, "report_leader", "win07")

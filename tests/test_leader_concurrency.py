@@ -15,8 +15,8 @@ from datetime import date
 import pytest
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import LeaderBooking, open_database
 from tests import leader_workers
 from tests.helpers import distinct_id, form
@@ -41,13 +41,13 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
         day = hall.add_day("lihong", date(2026, 11, 24 + n), "09:00", "11:00", 2,
                            actor="mgr01").id
         seated = distinct_id(500 + n)
-        hall.issue(form(id_number=seated), actor="desk01")
+        hall.desk.issue(form(id_number=seated), actor="desk01")
         hall.book(day, seated, actor="desk01")
         days.append(day)
     people = [[distinct_id(100 * (w + 1) + n) for n in range(ROUNDS)] for w in range(2)]
     for group in people:
         for id_number in group:
-            hall.issue(form(id_number=id_number), actor="desk01")
+            hall.desk.issue(form(id_number=id_number), actor="desk01")
     hall.db.close()
 
     results = run_workers(leader_workers.book_rounds, [
@@ -71,7 +71,7 @@ def test_two_desks_checking_one_booking_in_make_one_ticket(fresh: tuple[str, Hal
     url, hall = fresh
     day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:00", 2, actor="mgr01").id
     person = distinct_id(7)
-    hall.issue(form(id_number=person), actor="desk01")
+    hall.desk.issue(form(id_number=person), actor="desk01")
     booking = hall.book(day, person, actor="desk01").booking.id
     hall.db.close()
     results = run_workers(leader_workers.check_in_once, [(url, booking)] * 2)

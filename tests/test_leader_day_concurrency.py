@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import LeaderDay, open_database
 from tests import roster_workers
 from tests.test_concurrency import run_workers

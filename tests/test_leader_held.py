@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from hall import Hall
 from hall.clock import FixedClock
 from hall.leader_views import shown_status
-from hall.service import Hall
 from screens.widgets.monthgrid import cell_lines
 from tests.helpers import distinct_id, form
 from tests.test_cli import Cli
@@ -34,16 +34,17 @@ def test_the_rule() -> None:
 
 def test_days_after_their_date(hall: Hall, clock: FixedClock) -> None:
     for n in (1, 2):
-        hall.issue(form(id_number=distinct_id(n)), actor="desk01")
+        hall.desk.issue(form(id_number=distinct_id(n)), actor="desk01")
     lapsed = hall.add_day("lihong", TODAY, "09:00", "11:00", 2, actor="mgr01")
     hall.book(lapsed.id, distinct_id(1), actor="desk01")
     checked = hall.add_day("zhangwei", TODAY, "14:00", "16:00", 2, actor="mgr01")
     booking = hall.book(checked.id, distinct_id(2), actor="desk01").booking
     hall.check_in(booking.id, actor="desk01")
     walk_in = hall.add_day("shenlv", TODAY, "09:00", "17:00", 5, actor="mgr01", walk_ins=True)
-    hall.issue(form(id_number=distinct_id(3), category="legal_advice", department="lawyer"),
+    hall.desk.issue(form(id_number=distinct_id(3), category="legal_advice", department="lawyer"),
                actor="desk01")
-    assert hall.call_next(13, actor="win13") is not None  # the lawyer seat receives a walk-in
+    # the lawyer seat receives a walk-in
+    assert hall.windows.call_next(13, actor="win13") is not None
     cancelled = hall.add_day("wangshu", date(2026, 11, 24), "09:00", "11:00", 2, actor="mgr01")
     hall.cancel_day(cancelled.id, "公务", actor="mgr01")
     assert [hall.leader_day(d.id).status for d in (lapsed, checked, walk_in)] == [

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from hall import Hall
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
-from hall.registration import FormError
-from hall.service import Hall
 from models import AuditEvent, LeaderDay, LeaderProfile, ensure_schema, open_database
 from tests import roster_workers
 from tests.helpers import distinct_id, form
@@ -49,7 +49,7 @@ def test_an_added_leader_receives_like_a_configured_one(hall: Hall) -> None:
 
     day = hall.add_day("zhaomin", date(2026, 11, 24), "09:00", "11:00", 2, actor="mgr01")
     assert (day.leader_label, day.room, day.department) == ("赵敏副区长", "领导接访室", "leader")
-    hall.issue(form(id_number=distinct_id(1)), actor="desk01")
+    hall.desk.issue(form(id_number=distinct_id(1)), actor="desk01")
     booking = hall.book(day.id, distinct_id(1), actor="desk01").booking
     assert booking.leader_label == "赵敏副区长"
     case = hall.take_case(distinct_id(1), "zhaomin", "学区划分", actor="mgr01")
@@ -85,7 +85,7 @@ def test_bad_input_names_every_field_and_writes_nothing(hall: Hall) -> None:
 
 def test_an_edit_is_a_new_version_seen_by_every_reader(hall: Hall, clock) -> None:
     day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:00", 2, actor="mgr01")
-    hall.issue(form(id_number=distinct_id(2)), actor="desk01")
+    hall.desk.issue(form(id_number=distinct_id(2)), actor="desk01")
     hall.book(day.id, distinct_id(2), actor="desk01")
     hall.take_case(distinct_id(2), "lihong", "欠薪", actor="mgr01")
 
@@ -100,7 +100,7 @@ def test_an_edit_is_a_new_version_seen_by_every_reader(hall: Hall, clock) -> Non
     assert hall.leader_day(day.id).leader_label == label
     assert hall.day_detail(day.id).bookings[0].leader_label == label
     assert [r.leader_label for r in hall.todays_receptions()] == [label]
-    file = hall.visitor_file(distinct_id(2))
+    file = hall.desk.visitor_file(distinct_id(2))
     assert file is not None and file.cases[0].leader_label == label
     assert {r.leader_label for r in hall.rules() if r.leader == "lihong"} == {label}
     assert hall.leader_spec("lihong").rules  # the configured rules stay with the leader

@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
+from hall import Hall
 from hall.bookings import BOOKED_RANK_BASE
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
-from hall.registration import FormError
-from hall.service import Hall
 from models import AuditEvent, BookingEvent, LeaderBooking, LeaderDay, Ticket
 from tests.helpers import distinct_id, form, make_id, row_counts
 
@@ -24,7 +24,7 @@ def visitors(hall: Hall, n: int, first: int = 1) -> list[str]:
     """Register ``n`` visitors (a wage claim each) and return their ID numbers."""
     ids = [distinct_id(k) for k in range(first, first + n)]
     for id_number in ids:
-        hall.issue(form(id_number=id_number), actor="desk01")
+        hall.desk.issue(form(id_number=id_number), actor="desk01")
     return ids
 
 
@@ -228,7 +228,7 @@ def test_booked_visitors_are_called_in_booking_order_before_walk_ins(hall: Hall,
     day = today_day(hall, capacity=3, walk_ins=True)
     bookings = [hall.book(day, i, actor="desk01").booking for i in ids]
     # An elderly walk-in takes a ticket first; the booked arrive in reverse order.
-    elderly = hall.issue(form(id_number=make_id("19400101", seq=5), department="leader"),
+    elderly = hall.desk.issue(form(id_number=make_id("19400101", seq=5), department="leader"),
                          actor="desk01")
     assert elderly.priority_name == "老年人"
     clock.advance(minutes=5)
@@ -238,9 +238,9 @@ def test_booked_visitors_are_called_in_booking_order_before_walk_ins(hall: Hall,
     assert tickets[0].priority_name == "预约"
     assert tickets[-1].ahead == 0  # the first booking goes first, whenever it arrived
     called = []
-    while (notice := hall.call_next(20, actor="win20")) is not None:
+    while (notice := hall.windows.call_next(20, actor="win20")) is not None:
         called.append(notice.number)
-        hall.finish(20, "answered", actor="win20")
+        hall.windows.finish(20, "answered", actor="win20")
     assert called == ["D004", "D003", "D002", elderly.number]
     ranks = {t.number: t.priority_rank for t in Ticket.select()}
     assert ranks["D004"] == 1 - BOOKED_RANK_BASE < 0 <= ranks[elderly.number]
@@ -255,7 +255,7 @@ def test_check_in_makes_a_ticket_like_the_desks(hall: Hall) -> None:
                         category="demolition").booking
     ticket = hall.check_in(booking.id, actor="desk02")
     assert ticket.repeat is True and len(ticket.visits) == 2
-    assert hall.ticket_status(ticket.query_code).number == ticket.number
+    assert hall.desk.ticket_status(ticket.query_code).number == ticket.number
     assert ticket.visits[0].category == "demolition"
     assert AuditEvent.select().where(AuditEvent.action == "ticket.issue").count() == 2
     assert AuditEvent.select().where(AuditEvent.action == "booking.check_in").count() == 1
@@ -281,16 +281,16 @@ def test_only_a_booked_place_on_its_own_day_checks_in(hall: Hall) -> None:
 def test_walk_ins_only_when_the_day_accepts_them(hall: Hall) -> None:
     # No day today: the leader's room is closed (leader_settings.closed_without_day) ...
     with pytest.raises(FormError) as caught:
-        hall.issue(form(department="leader"), actor="desk01")
+        hall.desk.issue(form(department="leader"), actor="desk01")
     assert "今天没有接待日" in caught.value.errors["department"]
     # ... while the lawyer seat, not listed there, keeps taking tickets as before.
-    assert hall.issue(form(category="legal_advice"), actor="desk01").department == "lawyer"
+    assert hall.desk.issue(form(category="legal_advice"), actor="desk01").department == "lawyer"
     day = today_day(hall, walk_ins=False)
     with pytest.raises(FormError) as caught:
-        hall.issue(form(department="leader"), actor="desk01")
+        hall.desk.issue(form(department="leader"), actor="desk01")
     assert "只接待预约来访人" in caught.value.errors["department"]
     hall.edit_day(day, actor="mgr01", walk_ins=True)
-    assert hall.issue(form(department="leader"), actor="desk01").number == "D001"
+    assert hall.desk.issue(form(department="leader"), actor="desk01").number == "D001"
 
 
 def test_more_places_move_the_waiting_list_up(hall: Hall) -> None:
@@ -315,7 +315,7 @@ def test_a_leaders_case_shows_in_the_visitors_file(hall: Hall) -> None:
     ids = visitors(hall, 1)
     case = hall.take_case(ids[0], "zhangwei", "安置房久拖未交付", actor="mgr01")
     assert (case.leader_label, case.date) == ("张伟副市长", "2026-11-23")
-    file = hall.visitor_file(ids[0])
+    file = hall.desk.visitor_file(ids[0])
     assert file is not None and file.cases == (case,)
     with pytest.raises(NotFound, match="没有登记档案"):
         hall.take_case(make_id(seq=999), "zhangwei", "x", actor="mgr01")
@@ -328,10 +328,10 @@ def test_the_board_lists_todays_receptions_without_visitors(hall: Hall) -> None:
     day = today_day(hall)
     hall.add_day("shenlv", TODAY, "08:30", "17:00", 20, actor="mgr01")
     hall.book(day, ids[0], actor="desk01")
-    lines = hall.board_view().receptions
+    lines = hall.board.view().receptions
     assert [(r.leader_label, r.room, r.start, r.end) for r in lines] == [
         ("沈律师值班律师", "律师咨询席", "08:30", "17:00"),
         ("李红市信访局局长", "领导接访室", "09:00", "11:30")]
     assert "张三" not in repr(lines)
     hall.cancel_day(day, "公务", actor="mgr01")
-    assert len(hall.board_view().receptions) == 1
+    assert len(hall.board.view().receptions) == 1

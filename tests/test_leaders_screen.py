@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 
 import main
-from hall.service import Hall
+from hall import Hall
 from models import LeaderBooking, LeaderDay, Ticket
 from screens.app import HallApp
 from screens.booking_dialog import BookingDialog
@@ -36,7 +36,7 @@ SIZES = [(80, 24), (120, 40)]
 def hall(sqlite_hall: Hall) -> Hall:
     """Two registered visitors and today's reception of 李红 (2 places, walk-ins welcome)."""
     for n, name in ((1, "访客甲"), (2, "访客乙")):
-        sqlite_hall.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
+        sqlite_hall.desk.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
     sqlite_hall.add_day("lihong", TODAY, "09:00", "11:30", 2, actor="mgr01", walk_ins=True)
     return sqlite_hall
 
@@ -237,7 +237,7 @@ async def test_f7_checks_a_booked_visitor_in_with_one_enter(hall: Hall, tmp_path
 @run_async
 async def test_f7_books_and_cancels_from_the_desk(hall: Hall, tmp_path: Path) -> None:
     hall.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 1, actor="mgr01")
-    hall.issue(form(name="先到者", id_number=distinct_id(3)), actor="desk01")
+    hall.desk.issue(form(name="先到者", id_number=distinct_id(3)), actor="desk01")
     hall.book(2, distinct_id(3), actor="desk01")  # the 30th is full now
     async with desk(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)

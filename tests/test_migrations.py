@@ -17,8 +17,8 @@ import pytest
 import main
 import models
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import (
     AuditEvent,
     ChangeCounter,
@@ -103,14 +103,15 @@ def test_version_1_is_upgraded_in_place_without_loss(db_url: str, config: HallCo
     assert (old["BROKEN-ID"].sex, old["BROKEN-ID"].birth_date) == ("", None)
 
     # The hall goes on: numbering continues, old query codes still work, old files are found.
-    assert hall.ticket_status(legacy_v1.query_code(date(2026, 11, 23), "L001")).number == "L001"
-    assert hall.ticket_status("L001", date(2026, 11, 20)).status == "done"
-    again = hall.issue(form(id_number="11010519491231002X", name="李秀英"), actor="desk01")
+    code = legacy_v1.query_code(date(2026, 11, 23), "L001")
+    assert hall.desk.ticket_status(code).number == "L001"
+    assert hall.desk.ticket_status("L001", date(2026, 11, 20)).status == "done"
+    again = hall.desk.issue(form(id_number="11010519491231002X", name="李秀英"), actor="desk01")
     assert again.number == "L002"
     assert again.repeat is True
     assert [v.date for v in again.visits] == ["2026-11-23", "2026-11-23", "2026-11-20"]
     assert again.visits[-1].outcome_label == "当场答复"
-    assert hall.issue(form(id_number=make_id(seq=77), category="policy"),
+    assert hall.desk.issue(form(id_number=make_id(seq=77), category="policy"),
                       actor="desk01").number == "R002"
     newcomer = Visitor.get(Visitor.id_number == make_id(seq=77))
     assert (newcomer.sex, newcomer.birth_date) == ("M", date(1980, 1, 1))
@@ -174,7 +175,7 @@ def test_a_database_newer_than_the_program_is_refused(db_url: str, config: HallC
                                                        clock: FixedClock, monkeypatch,
                                                        capsys, tmp_path) -> None:
     db = open_database(db_url)
-    Hall(db, config, clock).issue(form(), actor="desk01")
+    Hall(db, config, clock).desk.issue(form(), actor="desk01")
     SchemaVersion.update(version=models.SCHEMA_VERSION + 1).execute()
     db.close()
     db = open_database(db_url)
@@ -247,8 +248,8 @@ def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, confi
         v3 = Hall(db, config, clock)
         assert current_version(db) == 3
         assert not db.table_exists("leader_day")
-        v3.issue(form(id_number=make_id(seq=41)), actor="desk01")
-        called = v3.call_next(7, actor="win07")
+        v3.desk.issue(form(id_number=make_id(seq=41)), actor="desk01")
+        called = v3.windows.call_next(7, actor="win07")
         assert called is not None
         counts = {m._meta.table_name: m.select().count()
                   for m in (Visitor, Visit, Ticket, AuditEvent, WindowState)}
@@ -258,7 +259,7 @@ def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, confi
     assert current_version(db) == models.SCHEMA_VERSION
     for model in (Visitor, Visit, Ticket, AuditEvent, WindowState):
         assert model.select().count() == counts[model._meta.table_name], model
-    assert hall.window_view(7).current is not None  # the window's visitor survived
+    assert hall.windows.view(7).current is not None  # the window's visitor survived
     assert LeaderDay.select().count() == 0
     day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 2, actor="mgr01")
     booking = hall.book(day.id, "11010519491231002X", actor="desk01").booking

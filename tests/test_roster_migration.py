@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 import models
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import (
     LeaderBooking,
     LeaderDay,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label, OptionList, Select
 
-from hall.service import Hall
+from hall import Hall
 from models import AuditEvent, LeaderProfile
 from screens.leader_dialogs import DayFormDialog
 from screens.leaders import LeadersScreen

@@ -14,10 +14,10 @@ from datetime import date, datetime
 import peewee as pw
 import pytest
 
+from hall import Hall
 from hall.clock import FixedClock
+from hall.desk.registration import FormError
 from hall.errors import NotFound
-from hall.registration import FormError
-from hall.service import Hall
 from models import AuditEvent, Ticket, TicketCounter, TicketEvent, Visit, Visitor
 from tests.conftest import CST
 from tests.helpers import distinct_id, form, make_id, row_counts
@@ -38,12 +38,12 @@ def audit_rows() -> list[AuditEvent]:
 
 def test_new_visitor_gets_a_file(hall: Hall) -> None:
     number = "11010519491231002X"
-    assert hall.visitor_file(number) is None
-    ticket = hall.issue(form(name="李秀英", id_number=number.lower(), phone="13812345678",
+    assert hall.desk.visitor_file(number) is None
+    ticket = hall.desk.issue(form(name="李秀英", id_number=number.lower(), phone="13812345678",
                              address="江北区滨江路1号", district="jiangbei"), actor=DESK)
     assert ticket.repeat is False
     assert [v.visit_id for v in ticket.visits] == [ticket.visit_id]
-    file = hall.visitor_file(number)
+    file = hall.desk.visitor_file(number)
     assert file is not None
     assert (file.name, file.sex, file.birth_date) == ("李秀英", "F", "1949-12-31")
     assert (file.phone, file.address, file.district) == ("13812345678", "江北区滨江路1号",
@@ -56,8 +56,8 @@ def test_new_visitor_gets_a_file(hall: Hall) -> None:
 
 
 def test_legacy_15_digit_number_finds_the_same_file(hall: Hall) -> None:
-    hall.issue(form(id_number="11010519491231002X"), actor=DESK)
-    ticket = hall.issue(form(id_number="110105491231002"), actor=DESK)
+    hall.desk.issue(form(id_number="11010519491231002X"), actor=DESK)
+    ticket = hall.desk.issue(form(id_number="110105491231002"), actor=DESK)
     assert ticket.repeat is True
     assert Visitor.select().count() == 1
 
@@ -66,19 +66,19 @@ def test_known_visitor_is_found_and_the_visit_marked_repeat(hall: Hall,
                                                             clock: FixedClock) -> None:
     person = make_id("19800101", seq=3)
     clock.set(at(20, 9))
-    first = hall.issue(form(id_number=person, name="王五", phone="13812345678",
+    first = hall.desk.issue(form(id_number=person, name="王五", phone="13812345678",
                             address="江南区一路1号", district="jiangnan"), actor=DESK)
     assert first.number == "L001"
-    hall.call_next(7, actor="win07")
-    hall.finish(7, "answered", actor="win07", note="已告知劳动监察投诉渠道")
+    hall.windows.call_next(7, actor="win07")
+    hall.windows.finish(7, "answered", actor="win07", note="已告知劳动监察投诉渠道")
     clock.set(at(21, 10))
-    second = hall.issue(form(id_number=person, name="王五", category="arrears",
+    second = hall.desk.issue(form(id_number=person, name="王五", category="arrears",
                              matter="工程款", district=""), actor=DESK)
     assert second.number == "Z001"
     clock.set(at(23, 9, 30))
 
     # The desk looks the ID up before issuing: the file prefills the form.
-    file = hall.visitor_file(person)
+    file = hall.desk.visitor_file(person)
     assert file is not None
     assert (file.name, file.phone, file.address) == ("王五", "13812345678", "江南区一路1号")
     assert file.visit_count == 2
@@ -89,7 +89,7 @@ def test_known_visitor_is_found_and_the_visit_marked_repeat(hall: Hall,
     assert last.outcome_label == "未接谈"  # a past day's ticket nobody called
 
     # Empty fields on the form leave the file as it was.
-    third = hall.issue(form(id_number=person, name="王五", phone="", address="", district=""),
+    third = hall.desk.issue(form(id_number=person, name="王五", phone="", address="", district=""),
                        actor=DESK)
     assert third.repeat is True
     assert len(third.visits) == 3
@@ -108,8 +108,8 @@ def test_known_visitor_is_found_and_the_visit_marked_repeat(hall: Hall,
 
 def test_changed_details_update_the_file_and_the_audit_names_only_fields(hall: Hall) -> None:
     person = make_id(seq=5)
-    hall.issue(form(id_number=person, name="赵六", phone="13812345678"), actor=DESK)
-    hall.issue(form(id_number=person, name="赵六", phone="13987654321",
+    hall.desk.issue(form(id_number=person, name="赵六", phone="13812345678"), actor=DESK)
+    hall.desk.issue(form(id_number=person, name="赵六", phone="13987654321",
                     address="城东区二路2号"), actor="desk02")
     visitor = Visitor.get(Visitor.id_number == person)
     assert (visitor.phone, visitor.address) == ("13987654321", "城东区二路2号")
@@ -127,13 +127,13 @@ def test_changed_details_update_the_file_and_the_audit_names_only_fields(hall: H
 
 
 def test_numbers_per_department_per_day(hall: Hall) -> None:
-    numbers = [hall.issue(form(id_number=distinct_id(i), category=category), actor=DESK).number
+    numbers = [hall.desk.issue(form(id_number=distinct_id(i), category=category), actor=DESK).number
                for i, category in enumerate(
                    ["wages", "labour", "policy", "wages", "litigation", "reform"])]
     assert numbers == ["L001", "L002", "R001", "L003", "F001", "R002"]
     assert {(c.department, c.last) for c in TicketCounter.select()} == {
         ("hrss", 3), ("xfj", 2), ("court", 1)}
-    lengths = {q.department: (q.waiting, q.issued) for q in hall.queue_lengths()}
+    lengths = {q.department: (q.waiting, q.issued) for q in hall.board.queue_lengths()}
     assert lengths["hrss"] == (3, 3)
     assert lengths["xfj"] == (2, 2)
     assert lengths["police"] == (0, 0)
@@ -143,7 +143,7 @@ def test_people_ahead_honour_priority_then_issue_time(hall: Hall, clock: FixedCl
     def issue(n: int, **changes: object) -> str:
         clock.advance(minutes=1)
         changes.setdefault("id_number", distinct_id(n))
-        return hall.issue(form(**changes), actor=DESK).number
+        return hall.desk.issue(form(**changes), actor=DESK).number
 
     plain1 = issue(1)
     plain2 = issue(2)
@@ -152,25 +152,25 @@ def test_people_ahead_honour_priority_then_issue_time(hall: Hall, clock: FixedCl
     disabled = issue(5, priority="disabled")
     plain3 = issue(6)
     other_queue = issue(7, category="policy")
-    ahead = {n: hall.ticket_status(n).ahead for n in
+    ahead = {n: hall.desk.ticket_status(n).ahead for n in
              (plain1, plain2, elderly, appointment, disabled, plain3)}
     assert ahead == {elderly: 0, disabled: 1, appointment: 2, plain1: 3, plain2: 4, plain3: 5}
-    assert hall.ticket_status(other_queue).ahead == 0
-    assert hall.ticket(plain3).ahead == 5
+    assert hall.desk.ticket_status(other_queue).ahead == 0
+    assert hall.desk.ticket(plain3).ahead == 5
     # Called tickets no longer count.
-    hall.call_next(7, actor="win07")
-    assert hall.ticket_status(elderly).status == "called"
-    assert hall.ticket_status(elderly).ahead == 0
-    assert hall.ticket_status(plain3).ahead == 4
+    hall.windows.call_next(7, actor="win07")
+    assert hall.desk.ticket_status(elderly).status == "called"
+    assert hall.desk.ticket_status(elderly).ahead == 0
+    assert hall.desk.ticket_status(plain3).ahead == 4
 
 
 def test_same_time_issues_queue_in_issue_order(hall: Hall) -> None:
-    numbers = [hall.issue(form(id_number=distinct_id(n)), actor=DESK).number for n in range(4)]
-    assert [hall.ticket_status(n).ahead for n in numbers] == [0, 1, 2, 3]
+    numbers = [hall.desk.issue(form(id_number=distinct_id(n)), actor=DESK).number for n in range(4)]
+    assert [hall.desk.ticket_status(n).ahead for n in numbers] == [0, 1, 2, 3]
 
 
 def test_the_issued_ticket_view(hall: Hall, config) -> None:
-    ticket = hall.issue(form(category="policy", people=2), actor=DESK)
+    ticket = hall.desk.issue(form(category="policy", people=2), actor=DESK)
     assert ticket.number == "R001"
     assert ticket.department == "xfj"
     assert ticket.department_name == "信访局综合接待"
@@ -186,23 +186,23 @@ def test_the_issued_ticket_view(hall: Hall, config) -> None:
 
 
 def test_query_codes_are_unique_and_find_their_ticket(hall: Hall) -> None:
-    tickets = [hall.issue(form(id_number=distinct_id(n), category=c), actor=DESK)
+    tickets = [hall.desk.issue(form(id_number=distinct_id(n), category=c), actor=DESK)
                for n, c in enumerate(["wages", "wages", "policy", "litigation"] * 3)]
     codes = [t.query_code for t in tickets]
     assert len(set(codes)) == len(codes)
     for t in tickets:
         assert len(t.query_code) == 12
         assert t.number not in t.query_code
-        by_code = hall.ticket_status(t.query_code)
-        by_lower = hall.ticket_status(f"  {t.query_code.lower()} ")
-        by_number = hall.ticket_status(t.number.lower())
+        by_code = hall.desk.ticket_status(t.query_code)
+        by_lower = hall.desk.ticket_status(f"  {t.query_code.lower()} ")
+        by_number = hall.desk.ticket_status(t.number.lower())
         assert by_code == by_lower == by_number
         assert (by_code.number, by_code.department) == (t.number, t.department)
         assert by_code.status == "waiting"
 
 
 def test_forged_or_altered_codes_are_refused(hall: Hall) -> None:
-    ticket = hall.issue(form(), actor=DESK)
+    ticket = hall.desk.issue(form(), actor=DESK)
     # One character changed.
     last = ticket.query_code[-1]
     altered = ticket.query_code[:-1] + ("A" if last != "A" else "B")
@@ -211,31 +211,31 @@ def test_forged_or_altered_codes_are_refused(hall: Hall) -> None:
     forged = b32encode(hmac.new(b"guess" * 8, message, hashlib.sha256).digest()).decode()[:12]
     for bad in (altered, forged, "", "L001X", "AAAAAAAAAAAA", ticket.query_code + "A"):
         with pytest.raises(NotFound) as caught:
-            hall.ticket_status(bad)
+            hall.desk.ticket_status(bad)
         assert "无效" in str(caught.value) or "没有票号" in str(caught.value)
 
 
 def test_a_stored_code_that_was_tampered_with_is_refused(hall: Hall) -> None:
-    ticket = hall.issue(form(), actor=DESK)
-    other = hall.issue(form(id_number=distinct_id(9)), actor=DESK)
+    ticket = hall.desk.issue(form(), actor=DESK)
+    other = hall.desk.issue(form(id_number=distinct_id(9)), actor=DESK)
     # Someone with database access points a code at a different ticket: the HMAC no longer fits.
     Ticket.update(query_code="TAMPEREDCODE").where(Ticket.id == ticket.ticket_id).execute()
     Ticket.update(number="L009").where(Ticket.id == other.ticket_id).execute()
     with pytest.raises(NotFound):
-        hall.ticket_status("TAMPEREDCODE")
+        hall.desk.ticket_status("TAMPEREDCODE")
     with pytest.raises(NotFound):
-        hall.ticket_status(other.query_code)
+        hall.desk.ticket_status(other.query_code)
 
 
 def test_status_by_number_on_another_day(hall: Hall, clock: FixedClock) -> None:
-    ticket = hall.issue(form(), actor=DESK)
+    ticket = hall.desk.issue(form(), actor=DESK)
     clock.set(at(24, 9))
     with pytest.raises(NotFound) as caught:
-        hall.ticket_status(ticket.number)
+        hall.desk.ticket_status(ticket.number)
     assert "2026-11-24 没有票号 L001" in str(caught.value)
-    assert hall.ticket_status(ticket.number, date(2026, 11, 23)).number == "L001"
+    assert hall.desk.ticket_status(ticket.number, date(2026, 11, 23)).number == "L001"
     # The query code needs no date: it names one ticket for ever.
-    assert hall.ticket_status(ticket.query_code).business_day == "2026-11-23"
+    assert hall.desk.ticket_status(ticket.query_code).business_day == "2026-11-23"
 
 
 # -- nothing half-written ---------------------------------------------------------------------
@@ -253,32 +253,32 @@ def test_a_form_error_writes_nothing_and_consumes_no_number(hall: Hall) -> None:
     ]
     for bad in bad_forms:
         with pytest.raises(FormError):
-            hall.issue(bad, actor=DESK)
+            hall.desk.issue(bad, actor=DESK)
     assert row_counts() == before
     assert row_counts()["visitor"] == 0
     assert TicketCounter.select().count() == 0
     assert hall.change_version() == version
-    assert hall.issue(form(), actor=DESK).number == "L001"
+    assert hall.desk.issue(form(), actor=DESK).number == "L001"
     with pytest.raises(FormError):
-        hall.issue(form(id_number=distinct_id(2), matter=""), actor=DESK)
-    assert hall.issue(form(id_number=distinct_id(3)), actor=DESK).number == "L002"
+        hall.desk.issue(form(id_number=distinct_id(2), matter=""), actor=DESK)
+    assert hall.desk.issue(form(id_number=distinct_id(3)), actor=DESK).number == "L002"
 
 
 def test_a_failure_inside_the_transaction_rolls_everything_back(hall: Hall,
                                                                 monkeypatch) -> None:
-    hall.issue(form(), actor=DESK)
+    hall.desk.issue(form(), actor=DESK)
     before = row_counts()
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(hall, "_bump", broken)  # the very last write of an issue
+    monkeypatch.setattr(hall.store, "bump", broken)  # the very last write of an issue
     with pytest.raises(RuntimeError):
-        hall.issue(form(id_number=distinct_id(7)), actor=DESK)
+        hall.desk.issue(form(id_number=distinct_id(7)), actor=DESK)
     monkeypatch.undo()
     assert row_counts() == before
     assert Visitor.get_or_none(Visitor.id_number == distinct_id(7)) is None
-    assert hall.issue(form(id_number=distinct_id(8)), actor=DESK).number == "L002"
+    assert hall.desk.issue(form(id_number=distinct_id(8)), actor=DESK).number == "L002"
 
 
 # -- audit and change counter -----------------------------------------------------------------
@@ -287,9 +287,9 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(hall: Hall,
 def test_every_change_is_audited_and_bumps_the_change_version(hall: Hall) -> None:
     start = hall.change_version()
     person = make_id(seq=7)
-    hall.issue(form(id_number=person), actor="desk01")
+    hall.desk.issue(form(id_number=person), actor="desk01")
     assert hall.change_version() == start + 1
-    hall.issue(form(id_number=person, phone="13812345678", people=5,
+    hall.desk.issue(form(id_number=person, phone="13812345678", people=5,
                     representatives=[make_id(seq=9), make_id(seq=11)]), actor="desk02")
     assert hall.change_version() == start + 2
     rows = audit_rows()
@@ -311,7 +311,7 @@ def test_a_second_terminal_sees_the_change_version_move(hall: Hall, config, db_u
     """Two Hall objects over one database: the poller sees the writer's bump."""
     other = Hall(hall.db, config, hall.clock)
     seen = other.change_version()
-    hall.issue(form(), actor=DESK)
+    hall.desk.issue(form(), actor=DESK)
     assert other.change_version() == seen + 1
 
 
@@ -321,24 +321,24 @@ def test_a_second_terminal_sees_the_change_version_move(hall: Hall, config, db_u
 def test_day_rollover_at_the_configured_hour(hall: Hall, clock: FixedClock) -> None:
     clock.set(at(23, 9))
     assert hall.today() == date(2026, 11, 23)
-    assert hall.issue(form(id_number=distinct_id(1)), actor=DESK).number == "L001"
+    assert hall.desk.issue(form(id_number=distinct_id(1)), actor=DESK).number == "L001"
     clock.set(at(23, 23, 59))
-    assert hall.issue(form(id_number=distinct_id(2)), actor=DESK).number == "L002"
+    assert hall.desk.issue(form(id_number=distinct_id(2)), actor=DESK).number == "L002"
     # 02:30 on the 24th still belongs to the 23rd's business day and continues its numbering.
     clock.set(at(24, 2, 30))
     assert hall.today() == date(2026, 11, 23)
-    late = hall.issue(form(id_number=distinct_id(3)), actor=DESK)
+    late = hall.desk.issue(form(id_number=distinct_id(3)), actor=DESK)
     assert (late.number, late.business_day) == ("L003", "2026-11-23")
     assert late.issued_at == "2026-11-24 02:30"
     clock.set(at(24, 2, 59))
-    assert hall.issue(form(id_number=distinct_id(4)), actor=DESK).number == "L004"
+    assert hall.desk.issue(form(id_number=distinct_id(4)), actor=DESK).number == "L004"
     # 03:00: a new business day, numbering restarts.
     clock.set(at(24, 3))
     assert hall.today() == date(2026, 11, 24)
-    fresh = hall.issue(form(id_number=distinct_id(5)), actor=DESK)
+    fresh = hall.desk.issue(form(id_number=distinct_id(5)), actor=DESK)
     assert (fresh.number, fresh.business_day) == ("L001", "2026-11-24")
     assert fresh.ahead == 0  # yesterday's waiting tickets are not in today's queue
-    assert hall.issue(form(id_number=distinct_id(6), category="policy"),
+    assert hall.desk.issue(form(id_number=distinct_id(6), category="policy"),
                       actor=DESK).number == "R001"
     # Yesterday's rows are all still there.
     yesterday = [t.number for t in Ticket.select().where(
@@ -346,8 +346,8 @@ def test_day_rollover_at_the_configured_hour(hall: Hall, clock: FixedClock) -> N
     assert yesterday == ["L001", "L002", "L003", "L004"]
     assert Visit.select().where(Visit.business_day == date(2026, 11, 23)).count() == 4
     assert Ticket.select().count() == 6
-    assert hall.ticket_status("L003", date(2026, 11, 23)).status == "waiting"
-    assert hall.ticket_status("L001").business_day == "2026-11-24"
+    assert hall.desk.ticket_status("L003", date(2026, 11, 23)).status == "waiting"
+    assert hall.desk.ticket_status("L001").business_day == "2026-11-24"
 
 
 def test_rollover_follows_the_hall_time_zone_not_utc(hall: Hall, clock: FixedClock) -> None:
@@ -362,9 +362,9 @@ def test_age_priority_uses_the_business_day(hall: Hall, clock: FixedClock) -> No
     # Turns 70 on the 24th; at 02:30 that morning it is still the 23rd's business day.
     person = make_id("19561124", seq=1)
     clock.set(at(24, 2, 30))
-    assert hall.issue(form(id_number=person), actor=DESK).priority == ""
+    assert hall.desk.issue(form(id_number=person), actor=DESK).priority == ""
     clock.set(at(24, 3))
-    assert hall.issue(form(id_number=person), actor=DESK).priority == "elderly"
+    assert hall.desk.issue(form(id_number=person), actor=DESK).priority == "elderly"
 
 
 def test_numbers_are_never_reused(hall: Hall, clock: FixedClock) -> None:
@@ -373,9 +373,9 @@ def test_numbers_are_never_reused(hall: Hall, clock: FixedClock) -> None:
         clock.advance(minutes=3)
         if n % 4 == 3:
             with pytest.raises(FormError):
-                hall.issue(form(id_number=distinct_id(n), name=""), actor=DESK)
+                hall.desk.issue(form(id_number=distinct_id(n), name=""), actor=DESK)
             continue
-        issued.append(hall.issue(form(id_number=distinct_id(n)), actor=DESK).number)
+        issued.append(hall.desk.issue(form(id_number=distinct_id(n)), actor=DESK).number)
     assert issued == [f"L{i:03d}" for i in range(1, 10)]
     # The unique constraint stands behind the counter.
     first = Ticket.get(Ticket.number == "L001")

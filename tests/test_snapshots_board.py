@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from main import make_app
 from models import Setting, ensure_schema, open_database
 from screens.board import BoardScreen
@@ -37,15 +37,15 @@ def board_hall(tmp_path: Path) -> Hall:
     categories = ["reform"] * 6 + ["wages"] * 4 + ["demolition"] * 3 + ["litigation"] * 2
     for n, category in enumerate(categories, 1):
         clock.advance(minutes=2)
-        hall.issue(form(id_number=distinct_id(n), category=category), actor="desk01")
+        hall.desk.issue(form(id_number=distinct_id(n), category=category), actor="desk01")
     for window in (1, 2, 7, 8, 4, 3):
         clock.advance(minutes=3)
-        hall.call_next(window, "win01")
+        hall.windows.call_next(window, "win01")
     clock.advance(minutes=1)
-    hall.recall(2, "win01")
+    hall.windows.recall(2, "win01")
     clock.advance(minutes=1, seconds=17)
-    hall.finish(1, "answered", "win01")
-    hall.call_next(1, "win01")
+    hall.windows.finish(1, "answered", "win01")
+    hall.windows.call_next(1, "win01")
     clock.advance(seconds=5)
     return hall
 

@@ -13,9 +13,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.registration import Registration
-from hall.service import Hall
+from hall.desk.registration import Registration
 from models import Setting, ensure_schema, open_database
 from screens.app import HallApp
 
@@ -28,7 +28,7 @@ def desk_app(tmp_path: Path, config: HallConfig, clock: FixedClock) -> HallApp:
     ensure_schema(db)
     Setting.insert(key="query_secret", value="00" * 32).execute()
     hall = Hall(db, config, clock)
-    hall.issue(Registration(name="王秀兰", id_number=KNOWN_ID, phone="13900001111",
+    hall.desk.issue(Registration(name="王秀兰", id_number=KNOWN_ID, phone="13900001111",
                             address="江北区滨江路8号", district="jiangbei",
                             category="demolition", matter="拆迁补偿款未到位"), actor="desk02")
     return HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)

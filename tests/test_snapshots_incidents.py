@@ -15,9 +15,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
 from hall.incidents import NewIncident
-from hall.service import Hall
 from main import make_app
 from models import Setting, ensure_schema, open_database
 from screens.incident_form import IncidentForm
@@ -36,8 +36,8 @@ def incident_hall(tmp_path: Path, config: HallConfig) -> Hall:
     Setting.create(key="query_secret", value="00" * 32)
     clock = FixedClock(MORNING)
     hall = Hall(db, config, clock)
-    hall.issue(form(), actor="desk01")
-    hall.issue(form(id_number=distinct_id(2), name="李四", category="policy"), actor="desk01")
+    hall.desk.issue(form(), actor="desk01")
+    hall.desk.issue(form(id_number=distinct_id(2), name="李四", category="policy"), actor="desk01")
     clock.advance(minutes=20)
     crowd = hall.log_incident(NewIncident(
         "collective_no_reps", "大厅入口", "二十余名拆迁户聚集大厅入口，未推选代表", people=22),
@@ -55,7 +55,7 @@ def incident_hall(tmp_path: Path, config: HallConfig) -> Hall:
     clock.advance(minutes=15)
     hall.close_incident(ill, "血压偏低，休息后由家属接回", "mgr01")
     clock.advance(minutes=1)
-    hall.call_next(7, "win07")
+    hall.windows.call_next(7, "win07")
     clock.advance(minutes=2)
     hall.log_incident(NewIncident("assault", "7号窗口", "来访人情绪激动，拍桌辱骂工作人员",
                                   ticket="L001"), "win07")

@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import Setting, ensure_schema, open_database
 from screens.app import HallApp
 from tests.helpers import distinct_id, form
@@ -29,7 +29,7 @@ def leaders_app(tmp_path: Path, config: HallConfig, clock: FixedClock) -> HallAp
     hall = Hall(db, config, clock)
     names = ["王秀兰", "李建国", "张桂芳", "刘德明"]
     for n, name in enumerate(names, 1):
-        hall.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
+        hall.desk.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
     day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 3, actor="mgr01",
                        topic="信访积案化解")
     for n in range(1, 5):

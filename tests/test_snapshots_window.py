@@ -14,8 +14,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from main import make_app
 from models import Setting, ensure_schema, open_database
 from screens.window import WindowScreen
@@ -38,13 +38,13 @@ def window_hall(tmp_path: Path, config: HallConfig) -> Hall:
              "request": "请求按改制方案补发工龄补偿金并补缴社保"}
     for days, outcome in ((7, "notice"), (4, "coordinate")):
         clock.set(MORNING - timedelta(days=days, minutes=-30))
-        hall.issue(form(**elder), actor="desk01")
-        hall.call_next(1, "win02")
-        hall.finish(1, outcome, "win02")
-    hall.issue(form(id_number=distinct_id(4), name="钱广才", category="emergency",
+        hall.desk.issue(form(**elder), actor="desk01")
+        hall.windows.call_next(1, "win02")
+        hall.windows.finish(1, outcome, "win02")
+    hall.desk.issue(form(id_number=distinct_id(4), name="钱广才", category="emergency",
                     matter="安全事故善后"), actor="desk01")  # back today: a repeat visit
-    hall.call_next(1, "win02")
-    hall.finish(1, "answered", "win02")
+    hall.windows.call_next(1, "win02")
+    hall.windows.finish(1, "answered", "win02")
     clock.set(MORNING)
     others = [
         {"name": "欧阳明月", "category": "policy", "matter": "咨询退休政策"},
@@ -55,13 +55,13 @@ def window_hall(tmp_path: Path, config: HallConfig) -> Hall:
         {"name": "周凤英", "category": "policy", "matter": "政策咨询"},
     ]
     for n, extra in enumerate(others, 1):
-        hall.issue(form(id_number=distinct_id(n), **extra), actor="desk01")
+        hall.desk.issue(form(id_number=distinct_id(n), **extra), actor="desk01")
         clock.advance(minutes=4)
-    hall.issue(form(**elder), actor="desk01")  # 09:20, priority: called first
+    hall.desk.issue(form(**elder), actor="desk01")  # 09:20, priority: called first
     clock.advance(minutes=12)
-    hall.call_next(1, "win01")
+    hall.windows.call_next(1, "win01")
     clock.advance(minutes=3)
-    hall.recall(1, "win01")
+    hall.windows.recall(1, "win01")
     clock.advance(minutes=5)
     return hall
 

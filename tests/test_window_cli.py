@@ -17,8 +17,8 @@ import pytest
 
 import main
 from config import HallConfig
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState, open_database
 from tests.conftest import MORNING
 from tests.helpers import distinct_id, form, row_counts
@@ -96,7 +96,7 @@ def cli(db_url: str, config: HallConfig, capsys: pytest.CaptureFixture[str],
     hall = Hall(open_database(db_url), config, clock)
     for n, category, priority in ((1, "wages", ""), (2, "wages", ""), (3, "arrears", ""),
                                   (4, "wages", "appointment")):
-        hall.issue(form(id_number=distinct_id(n), category=category, priority=priority),
+        hall.desk.issue(form(id_number=distinct_id(n), category=category, priority=priority),
                    actor="desk01")
         clock.advance(minutes=1)
     return Cli(db_url, capsys, monkeypatch)

@@ -21,8 +21,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 import main
+from hall import Hall
 from hall.masking import mask_id_number
-from hall.service import Hall
 from models import Ticket, Visit, open_database
 from screens.app import HallApp
 from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog, normalise_number
@@ -43,7 +43,7 @@ PHONE = "13912345678"
 def hall(sqlite_hall: Hall) -> Hall:
     """Four visitors waiting for 信访局 (windows 1-3): R001 … R004, three minutes apart."""
     for n, name in enumerate(NAMES, 1):
-        sqlite_hall.issue(form(name=name, id_number=distinct_id(n), category="reform",
+        sqlite_hall.desk.issue(form(name=name, id_number=distinct_id(n), category="reform",
                                phone=PHONE, matter=f"改制安置第{n}件"), actor="desk01")
         sqlite_hall.clock.advance(minutes=3)  # type: ignore[attr-defined]
     return sqlite_hall
@@ -127,7 +127,7 @@ async def test_call_recall_start_finish(app: HallApp, hall: Hall, size: tuple[in
         assert mask_id_number(distinct_id(1)) in shown and distinct_id(1) not in shown
         assert "139****5678" in shown and PHONE not in shown
         assert "司**" in shown and "司马长风" not in shown  # the waiting list is masked
-        assert hall.ticket_status("R001").status == "called"
+        assert hall.desk.ticket_status("R001").status == "called"
 
         await press(pilot, "f6")
         assert window(app).view.current.recalls == 1  # type: ignore[union-attr]
@@ -144,7 +144,7 @@ async def test_call_recall_start_finish(app: HallApp, hall: Hall, size: tuple[in
         assert "R001 已办结：当场答复" in notes(app)
     visit = Visit.get(Visit.id == Ticket.get(Ticket.number == "R001").visit_id)
     assert (visit.outcome, visit.finished_by) == ("answered", "win01")
-    assert hall.ticket_status("R001").status == "done"
+    assert hall.desk.ticket_status("R001").status == "done"
 
 
 @run_async
@@ -234,7 +234,7 @@ async def test_no_show_refused_before_the_rule_then_confirmed(app: HallApp, hall
         await press(pilot, "enter")
         assert isinstance(app.screen, WindowScreen)
         assert current(app) is None and "R001 已过号" in notes(app)
-    assert hall.ticket_status("R001").status == "no_show"
+    assert hall.desk.ticket_status("R001").status == "no_show"
 
 
 @run_async
@@ -246,12 +246,12 @@ async def test_no_show_allowed_after_the_minutes(app: HallApp, hall: Hall) -> No
         await press(pilot, "f3")
         assert isinstance(app.screen, ConfirmDialog)
         await press(pilot, "enter")
-    assert hall.ticket_status("R001").status == "no_show"
+    assert hall.desk.ticket_status("R001").status == "no_show"
 
 
 @run_async
 async def test_transfer_keeps_the_number_and_the_place(app: HallApp, hall: Hall) -> None:
-    hall.issue(form(name="张建国", id_number=distinct_id(9), category="wages"), actor="desk01")
+    hall.desk.issue(form(name="张建国", id_number=distinct_id(9), category="wages"), actor="desk01")
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot)
         await press(pilot, "f5", "f7", "f9")
@@ -269,10 +269,10 @@ async def test_transfer_keeps_the_number_and_the_place(app: HallApp, hall: Hall)
         assert isinstance(app.screen, WindowScreen)
         assert current(app) is None
         assert "R001 已转办至市人社局，保留原排队顺序" in notes(app)
-    status = hall.ticket_status("R001")
+    status = hall.desk.ticket_status("R001")
     assert (status.number, status.department, status.status) == ("R001", "hrss", "waiting")
     # issued at 09:00, before L001 (09:12): it goes first in its new queue
-    assert [e.number for e in hall.window_view(7).waiting] == ["R001", "L001"]
+    assert [e.number for e in hall.windows.view(7).waiting] == ["R001", "L001"]
 
 
 @run_async
@@ -285,7 +285,7 @@ async def test_transfer_cancelled_changes_nothing(app: HallApp, hall: Hall) -> N
         assert isinstance(app.screen, ConfirmDialog)
         await press(pilot, "escape")
         assert current(app) == "R001"
-    assert hall.ticket_status("R001").department == "xfj"
+    assert hall.desk.ticket_status("R001").department == "xfj"
 
 
 # -- calling a given number, pausing -------------------------------------------------------------
@@ -302,7 +302,7 @@ def test_typed_numbers_are_normalised() -> None:
 
 @run_async
 async def test_call_a_given_number(app: HallApp, hall: Hall) -> None:
-    hall.issue(form(name="张建国", id_number=distinct_id(9), category="wages"), actor="desk01")
+    hall.desk.issue(form(name="张建国", id_number=distinct_id(9), category="wages"), actor="desk01")
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot)
         await press(pilot, "f4")

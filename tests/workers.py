@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from config import DEFAULT_CONFIG, load_config
+from hall import Hall
 from hall.clock import FixedClock
-from hall.service import Hall
 from models import open_database
 from tests.helpers import distinct_id, form
 
@@ -36,7 +36,7 @@ def issue_many(url: str, barrier: Any, first: int, count: int, results: Any) -> 
         barrier.wait(timeout=60)
         for n in range(first, first + count):
             try:
-                out["numbers"].append(hall.issue(form(id_number=distinct_id(n)),
+                out["numbers"].append(hall.desk.issue(form(id_number=distinct_id(n)),
                                                  actor="desk01").number)
             except Exception as exc:  # counted and reported, never hidden
                 out["errors"].append(f"{type(exc).__name__}: {exc}")
@@ -70,7 +70,7 @@ def issue_same_visitor(url: str, barrier: Any, id_numbers: list[str], slow_ids: 
             return found
 
         Visitor.get_or_none = classmethod(slow_lookup)  # type: ignore[method-assign,assignment]
-        issue_once = hall._issue
+        issue_once = hall.desk.issue_locked
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             try:
@@ -79,12 +79,12 @@ def issue_same_visitor(url: str, barrier: Any, id_numbers: list[str], slow_ids: 
                 out["integrity_retries"] += 1
                 raise
 
-        hall._issue = counting  # type: ignore[method-assign]
+        hall.desk.issue_locked = counting  # type: ignore[method-assign]
         for id_number in id_numbers:
             slow["now"] = id_number in slow_ids
             barrier.wait(timeout=60)
             try:
-                out["numbers"].append(hall.issue(form(id_number=id_number, name="同一人"),
+                out["numbers"].append(hall.desk.issue(form(id_number=id_number, name="同一人"),
                                                  actor="desk02").number)
             except Exception as exc:
                 out["errors"].append(f"{type(exc).__name__}: {exc}")
@@ -122,8 +122,8 @@ def issue_loop(url: str, start: int, hang_after: int | None) -> None:
                 print("inside", flush=True)
                 time.sleep(120)
 
-            hall._bump = hang  # type: ignore[method-assign]
-        print(hall.issue(form(id_number=distinct_id(n)), actor="desk01").number, flush=True)
+            hall.store.bump = hang  # type: ignore[method-assign]
+        print(hall.desk.issue(form(id_number=distinct_id(n)), actor="desk01").number, flush=True)
         n += 1
 
 

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from hall.registration import Registration
+from hall.desk.registration import Registration
 from screens.widgets.banner import VisitorBanner
 from screens.widgets.fields import RepresentativeInput, field_row, show_text
 from screens.widgets.picker import Choice, Picker

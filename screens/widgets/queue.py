@@ -78,7 +78,7 @@ class QueuePanel(Static):
                 version = app.hall.change_version()
                 if seen == (version, day):
                     return
-                self.post_message(self.Loaded(version, day, app.hall.queue_lengths()))
+                self.post_message(self.Loaded(version, day, app.hall.board.queue_lengths()))
         finally:
             self._polling = False
 

@@ -1,10 +1,10 @@
 """What a window does with the queue: call, recall, interview, no-show, transfer, finish, pause.
 
-Part of the :class:`hall.service.Hall` facade (mixed in), so a window terminal, the CLI and the
-tests share one code path:
+One code path for a window terminal, the CLI and the tests:
 
-    called = hall.call_next(5, actor="win05")        # None when nobody waits
-    hall.finish(5, "answered", actor="win05", note="已当场答复")
+    called = hall.windows.call_next(5, actor="win05")     # None when nobody waits
+    hall.windows.finish(5, "answered", actor="win05", note="已当场答复")
+    hall.windows.view(5)                                    # what the window's terminal shows
 
 Calling is one atomic claim. Inside a write transaction the window's state row is locked (SQLite:
 ``BEGIN IMMEDIATE`` serialises writers; PostgreSQL: ``SELECT … FOR UPDATE``), the first waiting
@@ -12,25 +12,27 @@ ticket of the window's departments in call order (priority, then original issue 
 with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and it is marked called *only if it is still
 waiting*. The ticket and the window's ``current`` are written in the same transaction, so a window
 process that dies mid-call leaves the ticket either waiting or called by that window, which sees
-it again when it comes back.
+it again when it comes back. The hot statements come from :mod:`models.statements`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-import peewee as pw
+from typing import TYPE_CHECKING, NamedTuple
 
 from config.schema import Window
+from hall.board import Board
 from hall.clock import to_storage
 from hall.errors import NotFound, Refused
-from hall.views import STATUS_LABELS, CallNotice
-from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite, write_transaction
+from hall.store import TICKETS, Store
+from hall.views import STATUS_LABELS, CallNotice, VisitSummary, WindowView, department_name
+from hall.windows.view import current_visit
+from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
+from models import statements as sql
 
 if TYPE_CHECKING:
-    from config.schema import HallConfig
-    from hall.service import _Prepared
+    from hall.incident_views import VisitorIncident
 
 ACTIVE = ("called", "serving")
 _RETRIES = 5
@@ -44,37 +46,36 @@ class _WindowRow(NamedTuple):
     current_id: int | None
 
 
-class WindowOps:
-    """Window acts; mixed into :class:`hall.service.Hall`."""
+class Windows:
+    """A window's acts on the queue, its own state, and what its terminal shows.
 
-    config: HallConfig
-    db: pw.Database
-    _sql: _Prepared
+    ``board`` lists the window's waiting tickets and words its calls; ``visits_of`` (desk) and
+    ``incidents_of`` (incidents) fill the current visitor's history.
+    """
 
-    if TYPE_CHECKING:  # provided by Hall and QueueReads
-        def now(self) -> datetime: ...
-        def today(self) -> Any: ...
-        def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
-                   detail: dict[str, Any]) -> None: ...
-        def _bump(self, topic: str) -> None: ...
-        def _notice(self, number: str, department: str, window: int | None, kind: str,
-                    at: datetime, event_id: int) -> CallNotice: ...
+    def __init__(self, store: Store, *, board: Board,
+                 visits_of: Callable[[int], Sequence[VisitSummary]],
+                 incidents_of: Callable[[int], Sequence[VisitorIncident]]) -> None:
+        self.store = store
+        self.config = store.config
+        self.db = store.db
+        self.board = board
+        self._visits_of = visits_of
+        self._incidents_of = incidents_of
 
     # -- claims ---------------------------------------------------------------------------------
 
     def call_next(self, window: int, actor: str) -> CallNotice | None:
         """Call the next visitor for ``window``; None when nobody waits in its departments."""
-        spec = self.window_spec(window)
+        spec = self.spec(window)
         departments = spec.departments
-        # The hot path of every window: prepared statements (see hall.service._Prepared), since
-        # building peewee queries here cost ten times what the database spends on the claim.
-        key, build = f"claim{len(departments)}", _claim_query(len(departments), self.db)
         for _ in range(_RETRIES):
-            with write_transaction(self.db):
-                at = to_storage(self.now())
+            with self.store.transaction():
+                at = to_storage(self.store.now())
                 state = self._lock_window(spec.number, at)
                 self._check_free(state)
-                row = self._sql.row(key, build, self.today(), *departments, "waiting")
+                # The hot path of every window: a prepared statement (models.statements).
+                row = sql.claim_next(self.db, day=self.store.today(), departments=departments)
                 if row is None:
                     return None
                 notice = self._claim(row[0], row[1], row[2], state, at, actor)
@@ -84,13 +85,13 @@ class WindowOps:
 
     def call_number(self, window: int, number: str, actor: str) -> CallNotice:
         """Call a specific waiting ticket of today, if the window serves its department."""
-        spec = self.window_spec(window)
+        spec = self.spec(window)
         text = number.strip().upper()
-        with write_transaction(self.db):
-            at = to_storage(self.now())
+        with self.store.transaction():
+            at = to_storage(self.store.now())
             state = self._lock_window(spec.number, at)
             self._check_free(state)
-            query = Ticket.select().where((Ticket.business_day == self.today())
+            query = Ticket.select().where((Ticket.business_day == self.store.today())
                                           & (Ticket.number == text))
             if not is_sqlite(self.db):
                 query = query.for_update()
@@ -98,7 +99,7 @@ class WindowOps:
             if ticket is None:
                 raise NotFound(f"今天没有票号 {text}")
             if ticket.department not in spec.departments:
-                raise Refused(f"{text} 在“{self._dept_name(ticket.department)}”队列，"
+                raise Refused(f"{text} 在“{department_name(self.config, ticket.department)}”队列，"
                               f"不由{spec.title}接待")
             if ticket.status != "waiting":
                 raise Refused(f"{text} 当前为“{STATUS_LABELS[ticket.status]}”，不能叫号")
@@ -109,29 +110,27 @@ class WindowOps:
 
     def _claim(self, ticket_id: int, number: str, department: str, state: _WindowRow,
                at: datetime, actor: str) -> CallNotice | None:
-        taken = self._sql.execute("take", _take_query, "called", at, state.number, 0, ticket_id,
-                                  "waiting").rowcount
-        if taken != 1:
+        if not sql.take(self.db, ticket_id=ticket_id, window=state.number, at=at):
             return None  # another window got there first; the caller tries the next one
-        self._sql.execute("window.current", _current_query, ticket_id, actor, at, state.number)
+        sql.set_current(self.db, window=state.number, ticket_id=ticket_id, actor=actor, at=at)
         event_id = self._event(ticket_id, number, department, "called", at, actor, state.number)
-        return self._notice(number, department, state.number, "called", at, event_id)
+        return self.board.notice(number, department, state.number, "called", at, event_id)
 
     # -- the current visitor --------------------------------------------------------------------
 
     def recall(self, window: int, actor: str) -> CallNotice:
         """Call the current visitor again (重呼); the board shows and speaks it again."""
-        with write_transaction(self.db):
+        with self.store.transaction():
             at, state, ticket = self._current(window, ("called",), "重呼")
             Ticket.update(recalls=Ticket.recalls + 1).where(Ticket.id == ticket.id).execute()
             event_id = self._event(ticket.id, ticket.number, ticket.department, "recalled", at,
                                    actor, state.number)
-            return self._notice(ticket.number, ticket.department, ticket.window, "recalled", at,
-                                event_id)
+            return self.board.notice(ticket.number, ticket.department, ticket.window, "recalled",
+                                     at, event_id)
 
     def start_interview(self, window: int, actor: str) -> None:
         """The visitor has arrived: the interview (接谈) begins."""
-        with write_transaction(self.db):
+        with self.store.transaction():
             at, state, ticket = self._current(window, ("called",), "开始接谈")
             Ticket.update(status="serving").where(Ticket.id == ticket.id).execute()
             self._event(ticket.id, ticket.number, ticket.department, "serving", at, actor,
@@ -139,7 +138,7 @@ class WindowOps:
 
     def no_show(self, window: int, actor: str) -> str:
         """Mark the called visitor as not come (过号), once the configured rule allows it."""
-        with write_transaction(self.db):
+        with self.store.transaction():
             at, state, ticket = self._current(window, ("called",), "过号")
             allowed, hint = self.no_show_allowed(ticket.recalls, ticket.called_at, at)
             if not allowed:
@@ -166,7 +165,7 @@ class WindowOps:
         target = self.config.department(to)
         if target is None:
             raise Refused(f"未知的部门“{to}”")
-        with write_transaction(self.db):
+        with self.store.transaction():
             at, state, ticket = self._current(window, ACTIVE, "转办")
             if ticket.department == to:
                 raise Refused(f"{ticket.number} 已在“{target.name}”，不能转办到同一部门")
@@ -190,7 +189,7 @@ class WindowOps:
         reason, channel = reason.strip(), channel.strip()
         if spec.refusal and not (reason and channel):
             raise Refused(f"“{spec.name}”须填写理由和告知来访人的法定途径（诉讼、仲裁、复议等）")
-        with write_transaction(self.db):
+        with self.store.transaction():
             at, state, ticket = self._current(window, ACTIVE, "办结")
             Ticket.update(status="done").where(Ticket.id == ticket.id).execute()
             Visit.update(outcome=outcome, outcome_note=note.strip(), outcome_reason=reason,
@@ -214,9 +213,9 @@ class WindowOps:
     def requeue(self, number: str, actor: str) -> str:
         """Put a no-show visitor of today back in the queue, at the original place."""
         text = number.strip().upper()
-        with write_transaction(self.db):
-            at = to_storage(self.now())
-            ticket = Ticket.get_or_none((Ticket.business_day == self.today())
+        with self.store.transaction():
+            at = to_storage(self.store.now())
+            ticket = Ticket.get_or_none((Ticket.business_day == self.store.today())
                                         & (Ticket.number == text))
             if ticket is None:
                 raise NotFound(f"今天没有票号 {text}")
@@ -228,7 +227,7 @@ class WindowOps:
             self._event(ticket.id, ticket.number, ticket.department, "requeued", at, actor, None)
             return text
 
-    def window_spec(self, window: int) -> Window:
+    def spec(self, window: int) -> Window:
         """The configured window, or :class:`NotFound`."""
         spec = self.config.window(window)
         if spec is None:
@@ -236,29 +235,47 @@ class WindowOps:
             raise NotFound(f"没有 {window} 号窗口（现有：{valid}）")
         return spec
 
+    def view(self, window: int) -> WindowView:
+        """The window's departments, pause state, current visitor and waiting list."""
+        spec = self.spec(window)
+        state = WindowState.get_or_none(WindowState.number == spec.number)
+        current = None
+        if state is not None and state.current_id is not None:
+            ticket = Ticket.get_by_id(state.current_id)
+            visit = ticket.visit
+            current = current_visit(
+                self.store, ticket,
+                no_show=self.no_show_allowed(ticket.recalls, ticket.called_at,
+                                             to_storage(self.store.now())),
+                history=[v for v in self._visits_of(visit.visitor_id) if v.visit_id != visit.id],
+                incidents=self._incidents_of(visit.visitor_id))
+        return WindowView(
+            number=spec.number, title=spec.title, departments=tuple(spec.departments),
+            department_names=tuple(department_name(self.config, d) for d in spec.departments),
+            paused=bool(state and state.paused), current=current,
+            waiting=tuple(self.board.queue(list(spec.departments))))
+
     # -- helpers --------------------------------------------------------------------------------
 
     def _set_paused(self, window: int, paused: bool, actor: str) -> None:
-        spec = self.window_spec(window)
-        with write_transaction(self.db):
-            at = to_storage(self.now())
+        spec = self.spec(window)
+        with self.store.transaction():
+            at = to_storage(self.store.now())
             state = self._lock_window(spec.number, at)
             if state.paused == paused:
                 raise Refused(f"{spec.title}已{'暂停' if paused else '在服务中'}")
             WindowState.update(paused=paused, actor=actor, updated_at=at).where(
                 WindowState.number == spec.number).execute()
-            self._audit(actor, "window.pause" if paused else "window.resume", "window",
+            self.store.audit(actor, "window.pause" if paused else "window.resume", "window",
                         spec.number, at, {})
-            self._bump("tickets")
+            self.store.bump(TICKETS)
 
     def _lock_window(self, number: int, at: datetime) -> _WindowRow:
         """The window's state row, created if new, locked for this transaction."""
-        self._sql.execute("window.ensure", _ensure_window_query, number, False, None, "", at)
-        row = self._sql.row("window.lock", _lock_window_query(self.db), number)
-        return _WindowRow(row[0], bool(row[1]), row[2])
+        return _WindowRow(*sql.lock_window(self.db, window=number, at=at))
 
     def _check_free(self, state: _WindowRow) -> None:
-        spec = self.window_spec(state.number)
+        spec = self.spec(state.number)
         if state.paused:
             raise Refused(f"{spec.title}已暂停：请先恢复服务")
         if state.current_id is not None:
@@ -267,8 +284,8 @@ class WindowOps:
 
     def _current(self, window: int, statuses: tuple[str, ...],
                  act: str) -> tuple[datetime, _WindowRow, Ticket]:
-        spec = self.window_spec(window)
-        at = to_storage(self.now())
+        spec = self.spec(window)
+        at = to_storage(self.store.now())
         state = self._lock_window(spec.number, at)
         if state.current_id is None:
             raise Refused(f"{spec.title}当前没有来访，无法{act}")
@@ -278,70 +295,15 @@ class WindowOps:
         return at, state, ticket
 
     def _release(self, state: _WindowRow, at: datetime, actor: str) -> None:
-        self._sql.execute("window.current", _current_query, None, actor, at, state.number)
+        sql.set_current(self.db, window=state.number, ticket_id=None, actor=actor, at=at)
 
     def _event(self, ticket_id: int, number: str, department: str, kind: str, at: datetime,
                actor: str, window: int | None, note: str = "") -> int:
         """Append the ticket's event and its audit row, bump the counter; the event's id."""
-        event_id = self._sql.insert(TicketEvent, {
+        event_id = sql.insert_row(self.db, TicketEvent, {
             "ticket": ticket_id, "at": at, "actor": actor, "kind": kind,
             "department": department, "window": window, "note": note})
-        self._audit(actor, f"ticket.{kind}", "ticket", ticket_id, at,
+        self.store.audit(actor, f"ticket.{kind}", "ticket", ticket_id, at,
                     {"number": number, "window": window})
-        self._bump("tickets")
+        self.store.bump(TICKETS)
         return event_id
-
-    def _dept_name(self, code: str) -> str:
-        dept = self.config.department(code)
-        return dept.name if dept else code
-
-
-# -- prepared statements (built once per Hall by hall.service._Prepared) ---------------------------
-
-
-def _claim_query(departments: int, db: pw.Database) -> Any:
-    """The first waiting ticket of a day's departments in call order, for a window to claim.
-
-    Parameters: business day, each department, "waiting". The queue index (business_day,
-    department, status, priority_rank, issued_at) serves it; PostgreSQL skips rows another
-    window is claiming this instant instead of waiting for them.
-    """
-    def build(p: pw.Node) -> pw.Query:
-        query = (Ticket.select(Ticket.id, Ticket.number, Ticket.department)
-                 .where((Ticket.business_day == p) & Ticket.department.in_([p] * departments)
-                        & (Ticket.status == p))
-                 .order_by(Ticket.priority_rank, Ticket.issued_at, Ticket.id)
-                 .limit(pw.SQL("1")))
-        return query if is_sqlite(db) else query.for_update("FOR UPDATE SKIP LOCKED")
-    return build
-
-
-def _take_query(p: pw.Node) -> pw.Query:
-    """Mark a ticket called by a window only if it is still waiting (status, called_at, window,
-    recalls; id, "waiting": peewee writes SET in the fields' declaration order)."""
-    return (Ticket.update({Ticket.status: p, Ticket.called_at: p, Ticket.window: p,
-                           Ticket.recalls: p})
-            .where((Ticket.id == p) & (Ticket.status == p)))
-
-
-def _current_query(p: pw.Node) -> pw.Query:
-    """Set (or clear) a window's current visitor (current, actor, updated_at; number: the
-    fields' declaration order, as peewee writes SET)."""
-    return (WindowState.update({WindowState.current: p, WindowState.actor: p,
-                                WindowState.updated_at: p})
-            .where(WindowState.number == p))
-
-
-def _ensure_window_query(p: pw.Node) -> pw.Query:
-    """The window's state row, if it has none yet (number, paused, current, actor, updated_at)."""
-    fields = [WindowState.number, WindowState.paused, WindowState.current, WindowState.actor,
-              WindowState.updated_at]
-    return WindowState.insert_many([[p] * len(fields)], fields=fields).on_conflict_ignore()
-
-
-def _lock_window_query(db: pw.Database) -> Any:
-    def build(p: pw.Node) -> pw.Query:
-        query = (WindowState.select(WindowState.number, WindowState.paused, WindowState.current)
-                 .where(WindowState.number == p))
-        return query if is_sqlite(db) else query.for_update()
-    return build

@@ -1,0 +1,18 @@
+"""The registration desk (登记台): register a visit, issue its numbered ticket, the visitor's file.
+
+    ticket = hall.desk.issue(Registration(name="张三", id_number="11010519491231002X",
+                                          category="wages", matter="工地拖欠工资三个月"),
+                             actor="desk01")
+    hall.desk.visitor_file("11010519491231002X")   # 一人一档: visits, 包案, incidents
+    hall.desk.ticket_status("R001")                 # today's R001, or a query code (查询码)
+
+:mod:`hall.desk.registration` holds the form and its rules (validation, routing, priority),
+:mod:`hall.desk.codes` the query codes, :mod:`hall.desk.desk` the acts.
+"""
+
+from __future__ import annotations
+
+from hall.desk.desk import Desk
+from hall.desk.registration import CleanRegistration, FormError, Registration
+
+__all__ = ["CleanRegistration", "Desk", "FormError", "Registration"]

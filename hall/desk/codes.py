@@ -1,0 +1,69 @@
+"""Query codes (查询码) and finding a ticket by code or by number.
+
+    codes = QueryCodes(store)
+    codes.code(date(2026, 12, 3), "R001")     # 12 characters of an HMAC keyed by the hall's secret
+    codes.find("R001")                        # today's R001, or NotFound
+    codes.find("ABCDEFGHJKMN")                # by the code printed on the slip
+
+The secret is made once per database (the ``setting`` table) and never leaves it: a code can only
+come from this hall, so guessing one is no way to read someone's ticket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from base64 import b32encode
+from datetime import date
+
+from hall.errors import NotFound
+from hall.store import Store
+from models import Setting, Ticket
+
+_NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
+
+
+class QueryCodes:
+    """The hall's query codes and QR payloads, and ticket lookup by either."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.config = store.config
+        self.secret = _query_secret(store)
+
+    def code(self, day: date, number: str) -> str:
+        """The query code of a ticket: an HMAC only the hall's secret can make."""
+        message = f"{self.config.hall.code}|{day.isoformat()}|{number}".encode()
+        digest = hmac.new(self.secret, message, hashlib.sha256).digest()
+        return b32encode(digest).decode()[:12]
+
+    def qr(self, code: str, number: str, day: date) -> str:
+        """What a ticket's QR code carries (the configured template)."""
+        return self.config.tickets.qr_template.format(code=code, number=number, date=day)
+
+    def find(self, code_or_number: str, day: date | None = None) -> Ticket:
+        """A ticket by query code, or by number on ``day`` (default today); else NotFound."""
+        text = code_or_number.strip().upper()
+        if _NUMBER.fullmatch(text):
+            day = day or self.store.today()
+            ticket = Ticket.get_or_none((Ticket.business_day == day) & (Ticket.number == text))
+            if ticket is None:
+                raise NotFound(f"{day.isoformat()} 没有票号 {text}")
+            return ticket
+        ticket = Ticket.get_or_none(Ticket.query_code == text)
+        if ticket is None or not hmac.compare_digest(
+                ticket.query_code, self.code(ticket.business_day, ticket.number)):
+            raise NotFound(f"查询码“{code_or_number.strip()}”无效：请核对票据上的查询码")
+        return ticket
+
+
+def _query_secret(store: Store) -> bytes:
+    row = Setting.get_or_none(Setting.key == "query_secret")
+    if row is None:
+        with store.transaction():
+            (Setting.insert(key="query_secret", value=secrets.token_hex(32))
+             .on_conflict_ignore().execute())
+        row = Setting.get(Setting.key == "query_secret")
+    return bytes.fromhex(row.value)

@@ -1,0 +1,256 @@
+"""The desk's acts and reads: issue a ticket, a visitor's file, a ticket's status and slip.
+
+    ticket = hall.desk.issue(Registration(...), actor="desk01")   # FormError writes nothing
+    hall.desk.ticket_status("R001").ahead                          # by number today, or query code
+
+Issuing is one transaction: the visitor's file (found by ID number or opened), the visit, its
+representatives, the next number of (day, department), the ticket, its event, the audit rows and
+the change counter. The hot statements come from :mod:`models.statements`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import peewee as pw
+
+from hall.clock import business_day, to_storage
+from hall.desk.codes import QueryCodes
+from hall.desk.registration import CleanRegistration, Registration, route, validate
+from hall.store import TICKETS, Store
+from hall.views import (
+    STATUS_LABELS,
+    CaseSummary,
+    IssuedTicket,
+    TicketStatus,
+    VisitorFile,
+    VisitSummary,
+)
+from models import Representative, Ticket, TicketEvent, Visit, Visitor
+from models import statements as sql
+
+if TYPE_CHECKING:
+    from hall.incident_views import VisitorIncident
+    from hall.ticketimage import TicketPrint
+
+_RETRIES = 5
+
+
+class Desk:
+    """Registration, tickets, visitor files and query codes.
+
+    ``check_walk_in`` refuses a registration a reception room does not take today (leaders);
+    ``cases_of`` and ``incidents_of`` fill a visitor's file (leaders' 包案, incidents).
+    """
+
+    def __init__(self, store: Store, *, check_walk_in: Callable[[CleanRegistration], None],
+                 cases_of: Callable[[int], Sequence[CaseSummary]],
+                 incidents_of: Callable[[int], Sequence[VisitorIncident]]) -> None:
+        self.store = store
+        self.config = store.config
+        self.db = store.db
+        self.codes = QueryCodes(store)
+        self._check_walk_in = check_walk_in
+        self._cases_of = cases_of
+        self._incidents_of = incidents_of
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def visitor_file(self, id_number: str) -> VisitorFile | None:
+        """The file of the visitor with that (normalised) ID number, or None."""
+        visitor = Visitor.get_or_none(Visitor.id_number == id_number)
+        if visitor is None:
+            return None
+        return VisitorFile(
+            visitor_id=visitor.id, id_number=visitor.id_number, name=visitor.name,
+            sex=visitor.sex, birth_date=str(visitor.birth_date or ""), phone=visitor.phone,
+            address=visitor.address, district=visitor.district,
+            visits=tuple(self.visits_of(visitor.id)),
+            cases=tuple(self._cases_of(visitor.id)),
+            incidents=tuple(self._incidents_of(visitor.id)),
+        )
+
+    def suggest_department(self, category: str, district: str = "") -> str | None:
+        """Where a category routes in a district (the desk's live suggestion)."""
+        return route(self.config, category, district)
+
+    def ticket_status(self, code_or_number: str, day: date | None = None) -> TicketStatus:
+        """A ticket by query code, or by number on ``day`` (default today)."""
+        ticket = self.find_ticket(code_or_number, day)
+        return TicketStatus(
+            number=ticket.number, business_day=str(ticket.business_day),
+            department=ticket.department, department_name=self._dept_name(ticket.department),
+            status=ticket.status, status_label=STATUS_LABELS.get(ticket.status, ticket.status),
+            ahead=self._ahead(ticket.status, ticket.business_day, ticket.department,
+                              ticket.priority_rank, ticket.issued_at, ticket.id),
+            window=ticket.window)
+
+    def ticket(self, code_or_number: str, day: date | None = None) -> IssuedTicket:
+        """A ticket as it was issued, with its current place in the queue."""
+        ticket = self.find_ticket(code_or_number, day)
+        visit = ticket.visit
+        return self._issued(
+            ticket_id=ticket.id, visit_id=visit.id, number=ticket.number,
+            day=ticket.business_day, department=ticket.department, status=ticket.status,
+            rank=ticket.priority_rank, stored=ticket.issued_at, priority=visit.priority,
+            repeat=visit.is_repeat, people=visit.people, code=ticket.query_code,
+            visits=tuple(self.visits_of(visit.visitor_id)))
+
+    def print_view(self, ticket: IssuedTicket) -> TicketPrint:
+        """What goes on the paper slip (and its PNG/SVG image) for an issued ticket."""
+        from hall.ticketimage import TicketPrint
+
+        return TicketPrint(
+            hall_name=self.config.hall.name, number=ticket.number,
+            department_name=ticket.department_name, windows=ticket.windows, ahead=ticket.ahead,
+            issued_at=ticket.issued_at, query_code=ticket.query_code, qr_payload=ticket.qr)
+
+    def query_code(self, day: date, number: str) -> str:
+        """The query code (查询码) of a ticket: an HMAC only the hall's secret can make."""
+        return self.codes.code(day, number)
+
+    def qr_payload(self, ticket: Ticket) -> str:
+        """What the ticket's QR code carries (the configured template)."""
+        return self.codes.qr(ticket.query_code, ticket.number, ticket.business_day)
+
+    def find_ticket(self, code_or_number: str, day: date | None = None) -> Ticket:
+        """The ticket row by query code, or by number on ``day`` (default today); NotFound."""
+        return self.codes.find(code_or_number, day)
+
+    def visits_of(self, visitor_id: int) -> list[VisitSummary]:
+        """A visitor's visits, newest first, with their tickets' numbers and states."""
+        out = []
+        today = self.store.today()
+        as_date = Visit.business_day.python_value  # SQLite hands dates back as text
+        for visit_id, day, category, department, outcome, number, status in sql.visit_rows(
+                self.db, visitor=visitor_id):
+            day = as_date(day)
+            label = STATUS_LABELS.get(status or "", "")
+            if status == "waiting" and day < today:
+                label = "未接谈"  # a ticket of a past day that was never called
+            out.append(self._summary(visit_id, day, number or "", category, department,
+                                     status or "", outcome, label))
+        return out
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def issue(self, form: Registration, actor: str) -> IssuedTicket:
+        """Register a visit and issue its ticket, or raise :class:`FormError` writing nothing."""
+        clean = validate(form, self.config, self.store.today())
+        self._check_walk_in(clean)  # a reception room takes walk-ins only on days that say so
+        for attempt in range(_RETRIES):
+            try:
+                with self.store.transaction():
+                    return self.issue_locked(clean, actor)
+            except pw.IntegrityError:
+                # Two desks creating the same new visitor at once (PostgreSQL): the loser retries
+                # and finds the file the winner made.
+                if attempt == _RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def issue_locked(self, clean: CleanRegistration, actor: str) -> IssuedTicket:
+        """Issue inside the caller's write transaction (the desk's, or a booking's check-in)."""
+        now = self.store.now()
+        stored = to_storage(now)
+        day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
+        visitor_id, earlier = self._save_visitor(clean, stored, actor)
+        repeat = bool(earlier)
+        dept = clean.department
+        visit_id = sql.insert_row(self.db, Visit, {
+            "visitor": visitor_id, "business_day": day, "registered_at": stored,
+            "registered_by": actor, "district": clean.district, "category": clean.category,
+            "suggested_department": clean.suggested_department, "department": dept,
+            "people": clean.people, "matter": clean.matter, "request": clean.request,
+            "is_repeat": repeat, "priority": clean.priority})
+        for position, rep in enumerate(clean.representatives, 1):
+            Representative.create(visit=visit_id, position=position, id_number=rep.value)
+        seq = sql.next_number(self.db, day=day, department=dept)
+        number = f"{self.config.department(dept).prefix}{seq:03d}"  # type: ignore[union-attr]
+        code = self.codes.code(day, number)
+        ticket_id = sql.insert_row(self.db, Ticket, {
+            "visit": visit_id, "business_day": day, "number": number, "seq": seq,
+            "origin_department": dept, "department": dept, "priority_rank": clean.priority_rank,
+            "status": "waiting", "issued_at": stored, "query_code": code})
+        sql.insert_row(self.db, TicketEvent, {"ticket": ticket_id, "at": stored, "actor": actor,
+                                              "kind": "issued", "department": dept})
+        self.store.audit(actor, "ticket.issue", "ticket", ticket_id, stored, {
+            "number": number, "department": dept, "visit": visit_id,
+            "routed": clean.suggested_department, "repeat": repeat,
+            "people": clean.people, "priority": clean.priority})
+        self.store.bump(TICKETS)
+        # The view the desk shows, from what is in hand: no reading back what was just written.
+        this = self._summary(visit_id, day, number, clean.category, dept, "waiting", "",
+                             STATUS_LABELS["waiting"])
+        return self._issued(
+            ticket_id=ticket_id, visit_id=visit_id, number=number, day=day, department=dept,
+            status="waiting", rank=clean.priority_rank, stored=stored, priority=clean.priority,
+            repeat=repeat, people=clean.people, code=code, visits=(this, *earlier))
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _save_visitor(self, clean: CleanRegistration, stored: datetime,
+                      actor: str) -> tuple[int, list[VisitSummary]]:
+        """Find the file by ID number or open a new one; typed details update the file.
+
+        Returns the visitor's id and earlier visits, newest first (none for a new file).
+        """
+        row = sql.find_visitor(self.db, id_number=clean.id.value)
+        if row is None:
+            visitor_id = sql.insert_row(self.db, Visitor, {
+                "id_number": clean.id.value, "name": clean.name, "sex": clean.id.sex,
+                "birth_date": clean.id.birth_date, "phone": clean.phone,
+                "address": clean.address, "district": clean.district, "created_at": stored,
+                "updated_at": stored})
+            self.store.audit(actor, "visitor.create", "visitor", visitor_id, stored, {})
+            return visitor_id, []
+        visitor_id, *known = row
+        changes = {key: value for key, value, old in zip(
+            ("name", "phone", "address", "district"),
+            (clean.name, clean.phone, clean.address, clean.district), known, strict=True)
+            if value and old != value}
+        if changes:
+            Visitor.update(updated_at=stored, **changes).where(Visitor.id == visitor_id).execute()
+            # The audit log names the fields that changed, never their (personal) values.
+            self.store.audit(actor, "visitor.update", "visitor", visitor_id, stored,
+                             {"fields": sorted(changes)})
+        return visitor_id, self.visits_of(visitor_id)
+
+    def _ahead(self, status: str, day: date, department: str, rank: int, stored: datetime,
+               ticket_id: int) -> int:
+        """Waiting tickets called before this one in its queue (0 once it is not waiting)."""
+        if status != "waiting":
+            return 0
+        return sql.ahead(self.db, day=day, department=department, rank=rank, issued_at=stored,
+                         ticket_id=ticket_id)
+
+    def _issued(self, *, ticket_id: int, visit_id: int, number: str, day: date,
+                department: str, status: str, rank: int, stored: datetime, priority: str,
+                repeat: bool, people: int, code: str,
+                visits: tuple[VisitSummary, ...]) -> IssuedTicket:
+        """The one way an :class:`IssuedTicket` is made, at issue time or read back later."""
+        group = self.config.priority_group(priority)
+        return IssuedTicket(
+            ticket_id=ticket_id, visit_id=visit_id, number=number, business_day=str(day),
+            department=department, department_name=self._dept_name(department),
+            windows=tuple(w.title for w in self.config.windows_for(department)), status=status,
+            ahead=self._ahead(status, day, department, rank, stored, ticket_id),
+            priority=priority, priority_name=group.name if group else "", repeat=repeat,
+            people=people, query_code=code, qr=self.codes.qr(code, number, day),
+            issued_at=self.store.local(stored).strftime("%Y-%m-%d %H:%M"), visits=visits)
+
+    def _summary(self, visit_id: int, day: date, number: str, category: str, department: str,
+                 status: str, outcome: str, label: str) -> VisitSummary:
+        cat = self.config.category(category)
+        spec = self.config.outcome(outcome) if outcome else None
+        return VisitSummary(
+            visit_id=visit_id, date=str(day), number=number, category=category,
+            category_name=cat.name if cat else category, department=department,
+            department_name=self._dept_name(department), status=status, outcome=outcome,
+            outcome_label=(spec.name if spec else outcome) or label)
+
+    def _dept_name(self, code: str) -> str:
+        dept = self.config.department(code)
+        return dept.name if dept else code
