@@ -3,7 +3,9 @@
     from models import open_database, ensure_schema
     db = open_database(url); ensure_schema(db)
 
-Nothing here knows about screens or rules; :mod:`hall` holds the rules.
+The hot statements of issuing and calling live in :mod:`models.statements`, named functions with
+keyword parameters (``statements.next_number(db, day=..., department=...)``): the one place that
+holds SQL text. Nothing here knows about screens or rules; :mod:`hall` holds the rules.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ writes SQL text; everything else uses peewee queries.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -32,15 +31,16 @@ from models.window import WindowState
 
 Build = Callable[[pw.Node], pw.Query]
 
-_TEXT: weakref.WeakKeyDictionary[pw.Database, dict[object, str]] = weakref.WeakKeyDictionary()
+_CACHE = "_hall_statements"  # the attribute of a Database holding its statements' text
 _FIELDS: dict[type[pw.Model], list[pw.Field]] = {}
 
 
 def _run(db: pw.Database, key: object, build: Build, params: Sequence[Any]) -> Any:
     """Execute the statement ``build`` makes (its text cached per database); the cursor."""
-    texts = _TEXT.get(db)
+    texts = getattr(db, _CACHE, None)
     if texts is None:
-        texts = _TEXT[db] = {}
+        texts = {}
+        setattr(db, _CACHE, texts)
     text = texts.get(key)
     if text is None:
         text, literals = build(pw.SQL(db.param)).sql()

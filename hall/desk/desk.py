@@ -27,6 +27,7 @@ from hall.views import (
     TicketStatus,
     VisitorFile,
     VisitSummary,
+    department_name,
 )
 from models import Representative, Ticket, TicketEvent, Visit, Visitor
 from models import statements as sql
@@ -81,7 +82,8 @@ class Desk:
         ticket = self.find_ticket(code_or_number, day)
         return TicketStatus(
             number=ticket.number, business_day=str(ticket.business_day),
-            department=ticket.department, department_name=self._dept_name(ticket.department),
+            department=ticket.department,
+            department_name=department_name(self.config, ticket.department),
             status=ticket.status, status_label=STATUS_LABELS.get(ticket.status, ticket.status),
             ahead=self._ahead(ticket.status, ticket.business_day, ticket.department,
                               ticket.priority_rank, ticket.issued_at, ticket.id),
@@ -234,7 +236,7 @@ class Desk:
         group = self.config.priority_group(priority)
         return IssuedTicket(
             ticket_id=ticket_id, visit_id=visit_id, number=number, business_day=str(day),
-            department=department, department_name=self._dept_name(department),
+            department=department, department_name=department_name(self.config, department),
             windows=tuple(w.title for w in self.config.windows_for(department)), status=status,
             ahead=self._ahead(status, day, department, rank, stored, ticket_id),
             priority=priority, priority_name=group.name if group else "", repeat=repeat,
@@ -248,9 +250,6 @@ class Desk:
         return VisitSummary(
             visit_id=visit_id, date=str(day), number=number, category=category,
             category_name=cat.name if cat else category, department=department,
-            department_name=self._dept_name(department), status=status, outcome=outcome,
+            department_name=department_name(self.config, department), status=status,
+            outcome=outcome,
             outcome_label=(spec.name if spec else outcome) or label)
-
-    def _dept_name(self, code: str) -> str:
-        dept = self.config.department(code)
-        return dept.name if dept else code

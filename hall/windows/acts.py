@@ -267,7 +267,7 @@ class Windows:
             WindowState.update(paused=paused, actor=actor, updated_at=at).where(
                 WindowState.number == spec.number).execute()
             self.store.audit(actor, "window.pause" if paused else "window.resume", "window",
-                        spec.number, at, {})
+                             spec.number, at, {})
             self.store.bump(TICKETS)
 
     def _lock_window(self, number: int, at: datetime) -> _WindowRow:
@@ -304,6 +304,6 @@ class Windows:
             "ticket": ticket_id, "at": at, "actor": actor, "kind": kind,
             "department": department, "window": window, "note": note})
         self.store.audit(actor, f"ticket.{kind}", "ticket", ticket_id, at,
-                    {"number": number, "window": window})
+                         {"number": number, "window": window})
         self.store.bump(TICKETS)
         return event_id
