@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'':<36}{'p50 ms':>8}{'p99 ms':>9}{'mean ms':>9}{'CPU p50':>9}")
 
     facade, bare, plans = run_sqlite(big, config, args.calls, args.warmup)
-    print(line("SQLite  Hall.call_next", facade))
+    print(line("SQLite  hall.windows.call_next", facade))
     print(line("SQLite  bare sqlite3 claim", bare))
     print(verdict(facade, bare))
     print("query plan of the claim (EXPLAIN QUERY PLAN):")
@@ -462,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         state = "cached" if took is None else f"built in {took:.1f} s"
         print(f"PostgreSQL: schema {PG_SCHEMA} ({state})")
         facade, bare, plan = run_pg(pg_url(args.pg), config, args.calls, args.warmup)
-        print(line("PostgreSQL  Hall.call_next", facade))
+        print(line("PostgreSQL  hall.windows.call_next", facade))
         print(line("PostgreSQL  bare psycopg2 claim", bare))
         print(verdict(facade, bare))
         print("query plan of the claim (EXPLAIN, window 3: xfj+environment):")
