@@ -215,14 +215,14 @@ def test_the_roster_from_the_command_line(cli: Cli) -> None:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["leader", "add", "lihong", "--name", "李红", "--department", "leader"],
-     "CODE：代码“lihong”已是李红市信访局局长的代码"),
+     "CODE（代码）：代码“lihong”已是李红市信访局局长的代码"),
     (["leader", "add", "zhaomin", "--name", "赵敏", "--department", "hrss"],
-     "--department：未知的接待部门“hrss”"),
+     "--department（接待部门）：未知的接待部门“hrss”"),
     (["leader", "add", "9x", "--name", "赵敏", "--department", "leader"],
-     "CODE：应为小写英文字母开头"),
+     "CODE（代码）：应为小写英文字母开头"),
     (["leader", "edit", "nobody", "--name", "某人"], "未知的领导“nobody”"),
     (["leader", "edit", "lihong"], "请指定要修改的项"),
-    (["leader", "edit", "lihong", "--name", " "], "--name：姓名不能为空"),
+    (["leader", "edit", "lihong", "--name", " "], "--name（姓名）：姓名不能为空"),
     (["leader", "reinstate", "lihong"], "李红市信访局局长（lihong）未停用"),
 ])
 def test_bad_roster_commands_exit_2_and_write_nothing(cli: Cli, argv: list[str],
