@@ -27,9 +27,9 @@ from typing import Any
 
 from config import DEFAULT_CONFIG, load_config
 from hall.clock import FixedClock
-from hall.idnumber import check_character
 from hall.registration import Registration
 from hall.service import Hall
+from hall.text.idnumber import check_character
 from models import open_database
 
 CST = timezone(timedelta(hours=8))

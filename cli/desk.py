@@ -52,7 +52,7 @@ def print_ticket(ticket: Any, as_json: bool) -> None:
 def cmd_ticket(ctx: Context) -> int:
     """Save a ticket's slip as PNG or SVG."""
     from hall.errors import NotFound
-    from hall.ticketimage import save_ticket
+    from hall.printing import save_ticket
 
     args = ctx.args
     on = ctx.date(args.date)

@@ -138,7 +138,7 @@ def cmd_day_publish(ctx: Context) -> int:
 
 def cmd_day_export(ctx: Context) -> int:
     """Write a month's published schedule as CSV or iCalendar."""
-    from hall.leader_export import month_schedule
+    from hall.export import month_schedule
 
     args = ctx.args
     month = ctx.month(args.month)

@@ -27,7 +27,6 @@ import peewee as pw
 
 from hall.clock import to_storage
 from hall.errors import NotFound, Refused
-from hall.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.leader_views import (
     ACTIVE_BOOKINGS,
     BOOKING_STATUS,
@@ -39,8 +38,9 @@ from hall.leader_views import (
     DayDetail,
     DeskBookings,
 )
-from hall.masking import mask_id_number, mask_name
 from hall.registration import CleanRegistration, route
+from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
+from hall.text.masking import mask_id_number, mask_name
 from hall.views import IssuedTicket
 from models import BookingEvent, LeaderBooking, LeaderDay, Visitor, write_transaction
 

@@ -41,9 +41,9 @@ from zoneinfo import ZoneInfo
 
 from hall.clock import FixedClock
 from hall.demo_people import FILL, PeopleMaker, Person
-from hall.masking import mask_name
 from hall.registration import Registration
 from hall.service import Hall
+from hall.text.masking import mask_name
 from hall.views import IssuedTicket
 from models import Ticket, Visitor, write_transaction
 

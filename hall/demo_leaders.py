@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from hall.errors import Refused
-from hall.masking import mask_name
+from hall.text.masking import mask_name
 from models import Visit, Visitor
 
 if TYPE_CHECKING:

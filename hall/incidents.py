@@ -39,8 +39,8 @@ from hall.incident_views import (
     IncidentSummary,
     VisitorIncident,
 )
-from hall.masking import mask_name
 from hall.registration import FormError
+from hall.text.masking import mask_name
 from models import Incident, IncidentEntry, Ticket, Visitor, is_sqlite, write_transaction
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from hall.clock import to_storage
-from hall.masking import mask_id_number, mask_name
+from hall.text.masking import mask_id_number, mask_name
 from hall.views import (
     STATUS_LABELS,
     BoardView,

@@ -53,7 +53,7 @@ from models import (
 )
 
 if TYPE_CHECKING:
-    from hall.ticketimage import TicketPrint
+    from hall.printing import TicketPrint
 
 TICKETS = "tickets"
 _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
@@ -141,7 +141,7 @@ class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
 
     def print_view(self, ticket: IssuedTicket) -> TicketPrint:
         """What goes on the paper slip (and its PNG/SVG image) for an issued ticket."""
-        from hall.ticketimage import TicketPrint
+        from hall.printing import TicketPrint
 
         return TicketPrint(
             hall_name=self.config.hall.name, number=ticket.number,

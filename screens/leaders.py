@@ -416,7 +416,7 @@ class LeadersScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
     def _export(self, year: int, month: int) -> None:
-        from hall.leader_export import save_month
+        from hall.export import save_month
         from screens.app import default_data_dir
 
         app = self.hall_app

@@ -354,7 +354,7 @@ class WindowScreen(Screen[None]):
 
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): this window, its current ticket and visitor."""
-        from hall.masking import mask_name
+        from hall.text.masking import mask_name
         from screens.incident_form import IncidentContext
 
         current = self.view.current if self.view else None

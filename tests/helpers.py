@@ -8,8 +8,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from config import DEFAULT_CONFIG, HallConfig, load_config_text
-from hall.idnumber import check_character
 from hall.registration import Registration
+from hall.text.idnumber import check_character
 
 SHIPPED = DEFAULT_CONFIG.read_text(encoding="utf-8")
 

@@ -23,8 +23,8 @@ from textual.pilot import Pilot
 
 from config import HallConfig
 from hall.clock import FixedClock
-from hall.masking import mask_id_number
 from hall.service import Hall
+from hall.text.masking import mask_id_number
 from main import make_app
 from models import open_database
 from screens.app import HallApp

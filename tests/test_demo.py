@@ -11,8 +11,8 @@ import main
 from config import HallConfig
 from hall.clock import FixedClock
 from hall.demo import DemoError, build_demo, demo_end
-from hall.idnumber import parse_id_number
 from hall.service import Hall
+from hall.text.idnumber import parse_id_number
 from models import (
     AuditEvent,
     Representative,

@@ -14,10 +14,10 @@ from textual.widgets import Input, Label
 
 from config import HallConfig
 from hall.clock import FixedClock
-from hall.idnumber import check_character
-from hall.masking import mask_id_number
 from hall.registration import Registration
 from hall.service import Hall
+from hall.text.idnumber import check_character
+from hall.text.masking import mask_id_number
 from models import Representative, Visit, database, open_database
 from screens.app import HallApp
 from screens.desk import DeskScreen

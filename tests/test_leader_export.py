@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from hall.leader_export import _fold, schedule_csv, schedule_ics
+from hall.export import schedule_csv, schedule_ics
+from hall.export.ical import _fold
 from hall.leader_views import LeaderDayView
 
 DAY = LeaderDayView(

@@ -58,7 +58,7 @@ def test_days_after_their_date(hall: Hall, clock: FixedClock) -> None:
     [line] = cell_lines(TODAY, [day], date(2026, 11, 25), width=12, rows=2)[1:]
     assert line[0].split() == ["李红", "未举行"] and "italic" in line[1]
     # The schedule export says so too.
-    from hall.leader_export import month_schedule
+    from hall.export import month_schedule
 
     days, csv_text, _ = month_schedule(hall, 2026, 11)
     assert "未举行" in csv_text and lapsed.id in {d.id for d in days}

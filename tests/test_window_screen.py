@@ -21,8 +21,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 import main
-from hall.masking import mask_id_number
 from hall.service import Hall
+from hall.text.masking import mask_id_number
 from models import Ticket, Visit, open_database
 from screens.app import HallApp
 from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog, normalise_number
