@@ -102,7 +102,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     new = NewIncident(type=args.type, place=args.place, note=args.note, people=args.people,
                       ticket=args.ticket)
     try:
-        summary = hall.log_incident(new, actor)
+        summary = hall.incidents.log(new, actor)
     except IncidentFormError as exc:
         for key, message in exc.errors.items():
             print(f"--{key}（{INCIDENT_FIELDS[key]}）：{message}", file=sys.stderr)
@@ -120,7 +120,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_act(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    entry = hall.act(args.id, args.action, actor, result=args.result, note=args.note)
+    entry = hall.incidents.act(args.id, args.action, actor, result=args.result, note=args.note)
     print(f"第 {args.id} 号 #{entry.seq} {entry.at[11:]} {entry.action_name}"
           + (f"：{entry.result}" if entry.result else ""))
     return 0
@@ -128,21 +128,21 @@ def cmd_act(args: argparse.Namespace) -> int:
 
 def cmd_correct(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    entry = hall.correct(args.id, args.entry, args.note, actor)
+    entry = hall.incidents.correct(args.id, args.entry, args.note, actor)
     print(f"第 {args.id} 号 #{entry.seq} 更正 #{entry.corrects}（原记录保留）")
     return 0
 
 
 def cmd_close(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    entry = hall.close_incident(args.id, args.conclusion, actor)
+    entry = hall.incidents.close(args.id, args.conclusion, actor)
     print(f"第 {args.id} 号已结案（#{entry.seq}）")
     return 0
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    entry = hall.reopen_incident(args.id, args.reason, actor)
+    entry = hall.incidents.reopen(args.id, args.reason, actor)
     print(f"第 {args.id} 号已重新打开（#{entry.seq}）")
     return 0
 
@@ -150,7 +150,7 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     hall = open_hall(args)
     day = _date(args.date) or hall.today()
-    rows = hall.incidents(day=day, status=args.status)
+    rows = hall.incidents.list(day=day, status=args.status)
     if args.json:
         _print_json({"date": day.isoformat(), "incidents": [asdict(s) for s in rows]})
         return 0
@@ -166,7 +166,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    detail = hall.incident(args.id, actor)
+    detail = hall.incidents.detail(args.id, actor)
     if args.json:
         _print_json(asdict(detail))
         return 0
@@ -197,14 +197,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from hall.incident_views import report_lines, save_report_csv
+    from hall.incidents.report import report_lines, save_report_csv
 
     # A bad date or a file that cannot be written is refused before the audited read: then
     # nothing at all is written.
     day = _date(args.date)
     target = _csv_target(args.csv) if args.csv else None
     hall, actor = _acting(args)
-    report = hall.incident_report(day or hall.today(), actor)
+    report = hall.incidents.report(day or hall.today(), actor)
     if target is not None:
         try:
             save_report_csv(report, target)

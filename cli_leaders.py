@@ -76,12 +76,12 @@ def _acting(args: argparse.Namespace) -> tuple[Any, str]:
 
 def cmd_leader_days(args: argparse.Namespace) -> int:
     """List the days of a month (default: this month)."""
-    from hall.schedule import month_bounds
+    from hall.leaders.schedule import month_bounds
 
     month = _month(args.month)
     hall = open_hall(args)
     year, number = month or (hall.today().year, hall.today().month)
-    days = hall.leader_days(*month_bounds(year, number))
+    days = hall.leaders.days(*month_bounds(year, number))
     if args.json:
         _print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days]})
         return 0
@@ -102,7 +102,7 @@ def cmd_day_add(args: argparse.Namespace) -> int:
         raise UsageError(f"--date 应为 YYYY-MM-DD，实际为“{args.date}”") from None
     hall, actor = _acting(args)
     try:
-        day = hall.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
+        day = hall.leaders.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
                            room=args.room or "", topic=args.topic or "", walk_ins=args.walk_ins)
     except FormError as exc:
         for key, message in exc.errors.items():
@@ -117,7 +117,7 @@ def cmd_day_add(args: argparse.Namespace) -> int:
 
 def cmd_day_cancel(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    result = hall.cancel_day(args.id, args.reason, actor)
+    result = hall.leaders.cancel_day(args.id, args.reason, actor)
     if args.json:
         _print_json({"day": _day_json(result.day), "notify": [asdict(n) for n in result.notify]})
         return 0
@@ -135,7 +135,7 @@ def cmd_day_plan(args: argparse.Namespace) -> int:
     if month is None:
         raise UsageError("请用 --month YYYY-MM 指定要生成的月份")
     hall, actor = _acting(args)
-    result = hall.plan_month(*month, actor)
+    result = hall.leaders.plan.month(*month, actor)
     if args.json:
         _print_json({"created": [_day_json(d) for d in result.created],
                      "warnings": list(result.warnings)})
@@ -150,7 +150,7 @@ def cmd_day_plan(args: argparse.Namespace) -> int:
 
 def cmd_day_publish(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    days = hall.publish_due(actor)
+    days = hall.leaders.plan.publish_due(actor)
     if args.json:
         _print_json({"published": [_day_json(d) for d in days]})
         return 0
@@ -197,7 +197,7 @@ def cmd_book(args: argparse.Namespace) -> int:
         raise UsageError("请用 --day 指定接待日编号、--id-number 指定来访人身份证号"
                          "（或 hall book cancel / reschedule）")
     hall, actor = _acting(args)
-    result = hall.book(args.day, args.id_number, actor, matter=args.matter or "",
+    result = hall.leaders.bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
                        category=args.category or "")
     _booking_out(args, result, "已登记")
     return 0
@@ -205,26 +205,27 @@ def cmd_book(args: argparse.Namespace) -> int:
 
 def cmd_book_cancel(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    _booking_out(args, hall.cancel_booking(args.booking, actor, reason=args.reason or ""),
+    _booking_out(args, hall.leaders.bookings.cancel(args.booking, actor, reason=args.reason or ""),
                  "已取消")
     return 0
 
 
 def cmd_book_reschedule(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    _booking_out(args, hall.reschedule(args.booking, args.new_day, actor), "已改约")
+    _booking_out(args, hall.leaders.bookings.reschedule(args.booking, args.new_day, actor),
+                 "已改约")
     return 0
 
 
 def cmd_checkin(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    print_ticket(hall.check_in(args.booking, actor), args.json)
+    print_ticket(hall.leaders.bookings.check_in(args.booking, actor), args.json)
     return 0
 
 
 def cmd_case(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
-    case = hall.take_case(args.id_number, args.leader, args.matter, actor)
+    case = hall.leaders.take_case(args.id_number, args.leader, args.matter, actor)
     if args.json:
         _print_json(asdict(case))
     else:

@@ -41,7 +41,7 @@ def _json(x: Any) -> dict[str, Any]:
 
 def cmd_leader_list(args: argparse.Namespace) -> int:
     """The roster: configured leaders (as edited), then the added ones."""
-    leaders = open_hall(args).leaders(include_retired=args.all)
+    leaders = open_hall(args).leaders.roster.list(include_retired=args.all)
     if args.json:
         _print_json({"leaders": [_json(x) for x in leaders]})
         return 0
@@ -73,7 +73,7 @@ def _run(args: argparse.Namespace, act: Any, verb: str) -> int:
 
 def cmd_leader_add(args: argparse.Namespace) -> int:
     """Add a leader or duty lawyer."""
-    return _run(args, lambda hall, actor: hall.add_leader(
+    return _run(args, lambda hall, actor: hall.leaders.roster.add(
         args.code, args.name, actor, title=args.title or "", portfolio=args.portfolio or "",
         kind=args.kind, department=args.department), "已添加")
 
@@ -84,19 +84,19 @@ def cmd_leader_edit(args: argparse.Namespace) -> int:
                if getattr(args, k) is not None}
     if not changes:
         raise UsageError("请指定要修改的项：--name、--title、--portfolio、--kind 或 --department")
-    return _run(args, lambda hall, actor: hall.edit_leader(args.code, actor, **changes),
+    return _run(args, lambda hall, actor: hall.leaders.roster.edit(args.code, actor, **changes),
                 "已修改")
 
 
 def cmd_leader_retire(args: argparse.Namespace) -> int:
     """Retire a leader (kept with their days; offered for nothing new)."""
-    return _run(args, lambda hall, actor: hall.retire_leader(args.code, actor,
+    return _run(args, lambda hall, actor: hall.leaders.roster.retire(args.code, actor,
                                                              reason=args.reason or ""), "已停用")
 
 
 def cmd_leader_reinstate(args: argparse.Namespace) -> int:
     """Bring a retired leader back."""
-    return _run(args, lambda hall, actor: hall.reinstate_leader(args.code, actor), "已恢复")
+    return _run(args, lambda hall, actor: hall.leaders.roster.reinstate(args.code, actor), "已恢复")
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -24,7 +24,7 @@ def act_many(url: str, barrier: Any, incident_id: int, actor: str, count: int,
         barrier.wait(timeout=60)
         for n in range(count):
             try:
-                entry = hall.act(incident_id, "dissuade", actor, note=f"{actor}-{n}")
+                entry = hall.incidents.act(incident_id, "dissuade", actor, note=f"{actor}-{n}")
                 out["seqs"].append(entry.seq)
             except Exception as exc:  # counted and reported, never hidden
                 out["errors"].append(f"{type(exc).__name__}: {exc}")
@@ -50,9 +50,9 @@ def act_until_closed(url: str, barrier: Any, incident_id: int, actor: str, close
                 break
             try:
                 if close_after and n == close_after:
-                    out["closed"] = hall.close_incident(incident_id, "结案", actor).seq
+                    out["closed"] = hall.incidents.close(incident_id, "结案", actor).seq
                     break
-                out["seqs"].append(hall.act(incident_id, "educate", actor).seq)
+                out["seqs"].append(hall.incidents.act(incident_id, "educate", actor).seq)
             except Refused:
                 out["refused"] += 1
                 break

@@ -23,7 +23,8 @@ def edit_leader(url: str, barrier: Any, code: str, changes: dict[str, str],
         hall = open_hall(url)
         barrier.wait(timeout=60)
         try:
-            info = hall.edit_leader(code, "mgr01", expected_version=expected_version, **changes)
+            info = hall.leaders.roster.edit(code, "mgr01", expected_version=expected_version,
+                                            **changes)
             out["version"] = info.version
         except Exception as exc:
             from hall.errors import Refused
@@ -50,21 +51,21 @@ def add_days(url: str, barrier: Any, leader: str, dates: list[str], slow: bool,
     try:
         hall = open_hall(url)
         if slow:
-            import hall.leaders as leaders_module
+            from models import LeaderDay
 
-            real = leaders_module.LeaderDay.create
+            real = LeaderDay.create
 
             def slow_create(**fields: Any) -> Any:
                 time.sleep(0.2)
                 return real(**fields)
 
-            leaders_module.LeaderDay.create = slow_create  # type: ignore[method-assign]
+            LeaderDay.create = slow_create  # type: ignore[method-assign]
         from hall.errors import Refused
 
         for text in dates:
             barrier.wait(timeout=60)
             try:
-                day = hall.add_day(leader, date.fromisoformat(text), "09:00", "11:00", 5,
+                day = hall.leaders.add_day(leader, date.fromisoformat(text), "09:00", "11:00", 5,
                                    actor="mgr01")
                 out["added"].append((text, day.id))
             except Refused as exc:

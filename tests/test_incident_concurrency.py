@@ -37,7 +37,7 @@ def _run(target: Any, args: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
 def _incident(db_url: str, config: HallConfig, clock: FixedClock) -> int:
     db = open_database(db_url)
     hall = Hall(db, config, clock)
-    incident = hall.log_incident(NewIncident("gathering", "大厅入口", "二十余人聚集"), "desk01").id
+    incident = hall.incidents.log(NewIncident("gathering", "大厅入口", "二十余人聚集"), "desk01").id
     db.close()
     return incident
 
@@ -60,7 +60,7 @@ def test_two_processes_acting_at_once_are_both_kept_in_order(db_url: str, config
     acts = AuditEvent.select().where(AuditEvent.action == "incident.action").count()
     assert acts == 2 * PER_PROCESS
     hall = Hall(db, config, clock)
-    assert hall.incidents()[0].entries == total
+    assert hall.incidents.list()[0].entries == total
     db.close()
 
 

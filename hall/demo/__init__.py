@@ -40,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall.clock import FixedClock
-from hall.demo_people import FILL, PeopleMaker, Person
+from hall.demo.people import FILL, PeopleMaker, Person
 from hall.masking import mask_name
 from hall.registration import Registration
 from hall.service import Hall
@@ -348,7 +348,7 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
-    from hall.demo_leaders import add_reception_days
+    from hall.demo.leaders import add_reception_days
 
     receptions = add_reception_days(hall)  # after the morning: its repeat visitors book
     return "\n".join([demo.summary(today, end, earlier, morning), *receptions])

@@ -31,14 +31,14 @@ def add_reception_days(hall: Hall) -> list[str]:
         return []
     today = hall.today()
     following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    planned = len(hall.plan_month(today.year, today.month, manager).created)
-    planned += len(hall.plan_month(following.year, following.month, manager).created)
-    published = len(hall.publish_due(manager))
+    planned = len(hall.leaders.plan.month(today.year, today.month, manager).created)
+    planned += len(hall.leaders.plan.month(following.year, following.month, manager).created)
+    published = len(hall.leaders.plan.publish_due(manager))
     lines = [f"  领导接待日：按规则生成 {planned} 个，发布 {published} 个"]
     leader = config.leader("lihong") or config.leaders[0]
-    todays = [d for d in hall.leader_days(today, today) if d.leader == leader.code]
+    todays = [d for d in hall.leaders.days(today, today) if d.leader == leader.code]
     try:
-        day = todays[0] if todays else hall.add_day(
+        day = todays[0] if todays else hall.leaders.add_day(
             leader.code, today, "09:00", "11:30", 6, manager, topic="疑难信访事项",
             walk_ins=True)
     except Refused:
@@ -49,8 +49,9 @@ def add_reception_days(hall: Hall) -> list[str]:
     booked = []
     for visit in repeats:
         try:
-            booked.append(hall.book(day.id, visit.visitor.id_number, desk, matter=visit.matter,
-                                    category=visit.category).booking)
+            booked.append(hall.leaders.bookings.book(
+                day.id, visit.visitor.id_number, desk, matter=visit.matter,
+                category=visit.category).booking)
         except Refused:
             continue
     if booked:
@@ -58,6 +59,6 @@ def add_reception_days(hall: Hall) -> list[str]:
         lines.append(f"  今日 {leader.label} 接待：{names} 已预约（在登记台按 F7 签到）")
     if repeats:
         person = repeats[-1].visitor
-        hall.take_case(person.id_number, leader.code, repeats[-1].matter, manager)
+        hall.leaders.take_case(person.id_number, leader.code, repeats[-1].matter, manager)
         lines.append(f"  包案：{leader.label} 包案 {mask_name(person.name)} 的事项")
     return lines
