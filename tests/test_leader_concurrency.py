@@ -18,9 +18,9 @@ from config import HallConfig
 from hall.clock import FixedClock
 from hall.service import Hall
 from models import LeaderBooking, open_database
-from tests import leader_workers
+from tests import workers
 from tests.helpers import distinct_id, form
-from tests.test_concurrency import run_workers
+from tests.workers import run_workers
 
 ROUNDS = 6
 
@@ -50,7 +50,7 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
             hall.issue(form(id_number=id_number), actor="desk01")
     hall.db.close()
 
-    results = run_workers(leader_workers.book_rounds, [
+    results = run_workers(workers.book_rounds, [
         (url, list(zip(days, people[w], strict=True)), slow) for w in range(2)])
     assert [e for r in results for e in r["errors"]] == []
     per_day: dict[int, Counter[str]] = {d: Counter() for d in days}
@@ -74,7 +74,7 @@ def test_two_desks_checking_one_booking_in_make_one_ticket(fresh: tuple[str, Hal
     hall.issue(form(id_number=person), actor="desk01")
     booking = hall.leaders.bookings.book(day, person, actor="desk01").booking.id
     hall.db.close()
-    results = run_workers(leader_workers.check_in_once, [(url, booking)] * 2)
+    results = run_workers(workers.check_in_once, [(url, booking)] * 2)
     assert [e for r in results for e in r["errors"]] == []
     numbers = [r["number"] for r in results if r["number"]]
     assert numbers == ["D001"]

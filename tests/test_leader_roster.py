@@ -18,10 +18,10 @@ from hall.errors import NotFound, Refused
 from hall.registration import FormError
 from hall.service import Hall
 from models import AuditEvent, LeaderDay, LeaderProfile, ensure_schema, open_database
-from tests import roster_workers
+from tests import workers
 from tests.helpers import distinct_id, form
 from tests.test_cli import Cli
-from tests.test_concurrency import run_workers
+from tests.workers import run_workers
 
 CONFIGURED = ["zhangwei", "lihong", "wangshu", "shenlv"]
 
@@ -150,7 +150,7 @@ def test_retiring_keeps_the_past_and_offers_nothing_new(hall: Hall) -> None:
 def test_another_terminal_sees_an_edit_at_once(db_url: str, hall: Hall) -> None:
     version = hall.change_version("leaders")
     hall.db.close()
-    [result] = run_workers(roster_workers.edit_leader,
+    [result] = run_workers(workers.edit_leader,
                            [(db_url, "wangshu", {"title": "市委常委、副书记"}, 0)])
     assert result["errors"] == [] and result["version"] == 1
     hall.db.connect(reuse_if_open=True)
@@ -160,7 +160,7 @@ def test_another_terminal_sees_an_edit_at_once(db_url: str, hall: Hall) -> None:
 
 def test_two_terminals_editing_one_leader_at_once(db_url: str, hall: Hall) -> None:
     hall.db.close()
-    results = run_workers(roster_workers.edit_leader, [
+    results = run_workers(workers.edit_leader, [
         (db_url, "shenlv", {"name": "沈大律师"}, 0), (db_url, "shenlv", {"name": "沈小律师"}, 0)])
     assert [e for r in results for e in r["errors"]] == []
     assert sorted(r["version"] or 0 for r in results) == [0, 1]  # exactly one wins
