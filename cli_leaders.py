@@ -103,7 +103,8 @@ def cmd_day_add(args: argparse.Namespace) -> int:
     hall, actor = _acting(args)
     try:
         day = hall.leaders.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
-                           room=args.room or "", topic=args.topic or "", walk_ins=args.walk_ins)
+                                   room=args.room or "", topic=args.topic or "",
+                                   walk_ins=args.walk_ins)
     except FormError as exc:
         for key, message in exc.errors.items():
             print(f"{DAY_FIELDS.get(key, key)}：{message}", file=sys.stderr)
@@ -198,7 +199,7 @@ def cmd_book(args: argparse.Namespace) -> int:
                          "（或 hall book cancel / reschedule）")
     hall, actor = _acting(args)
     result = hall.leaders.bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
-                       category=args.category or "")
+                                        category=args.category or "")
     _booking_out(args, result, "已登记")
     return 0
 

@@ -9,7 +9,7 @@
     hall leader reinstate CODE [--json]
 
 The configuration's ``leaders`` are the initial roster; these commands store edits in the database
-(:mod:`hall.roster`). Bad input exits 2 with a Chinese message per field and writes nothing.
+(:mod:`hall.leaders.roster`). Bad input exits 2 with a Chinese message per field and writes nothing.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def cmd_leader_edit(args: argparse.Namespace) -> int:
 
 def cmd_leader_retire(args: argparse.Namespace) -> int:
     """Retire a leader (kept with their days; offered for nothing new)."""
-    return _run(args, lambda hall, actor: hall.leaders.roster.retire(args.code, actor,
-                                                             reason=args.reason or ""), "已停用")
+    return _run(args, lambda hall, actor: hall.leaders.roster.retire(
+        args.code, actor, reason=args.reason or ""), "已停用")
 
 
 def cmd_leader_reinstate(args: argparse.Namespace) -> int:

@@ -205,7 +205,7 @@ class IncidentsScreen(Screen[None]):
                     return
                 day, status, type_, place = filters
                 rows = hall.incidents.list(day=day, status=status or None, type=type_ or None,
-                                      place=place or None)
+                                           place=place or None)
             self.post_message(self.Listed(rows, version, filters))
         except Exception as exc:  # the database is away: keep the picture, say so
             self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
@@ -402,7 +402,7 @@ class IncidentsScreen(Screen[None]):
         hall, incident = self.hall_app.hall, self.detail.summary.id
         action = hall.config.incidents.action_of(form.action)
         self._act(lambda actor: hall.incidents.act(incident, form.action, actor, result=form.result,
-                                         note=form.note),
+                                                   note=form.note),
                   f"已记录：{action.name if action else form.action}")
 
     def action_correct(self) -> None:

@@ -4,8 +4,8 @@ Who uses it: the hall's manager, rarely: a new duty lawyer, a leader's new title
 after a reshuffle, a leader who moved on. What they do most often is correct a profile, so the
 roster opens on the list with the first leader highlighted: ↑↓ and E (or Enter) edit, two keys
 and the change; N adds one; D retires the highlighted leader (or reinstates a retired one).
-Changes are stored in the database (:mod:`hall.roster`), so every terminal sees them within a
-second; an edit made on a profile another terminal changed meanwhile is refused, not lost.
+Changes are stored in the database (:mod:`hall.leaders.roster`), so every terminal sees them within
+a second; an edit made on a profile another terminal changed meanwhile is refused, not lost.
 
 - :class:`RosterDialog` -> whether anything changed.
 - :class:`LeaderFormDialog` -> the added or edited leader (code, name, title, portfolio, kind,

@@ -485,7 +485,7 @@ def detail_text(app: HallApp) -> str:
 async def test_the_manager_filters_reads_and_handles_an_incident(hall: Hall,
                                                                 tmp_path: Path) -> None:
     knife = hall.incidents.log(NewIncident("dangerous", "7号窗口", "携带水果刀", ticket="L001"),
-                              "win07").id
+                               "win07").id
     hall.incidents.log(NewIncident("over_level", "登记分流台", "越级"), "desk01")
     hall.clock.advance(days=-1)  # type: ignore[attr-defined]
     hall.incidents.log(NewIncident("illness", "候谈区", "昨天晕倒"), "desk01")

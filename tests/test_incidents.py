@@ -105,7 +105,7 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
     ticket = hall.issue(form(), actor="desk01")
     before = hall.change_version("incidents")
     new = hall.incidents.log(NewIncident("dangerous", " 7号窗口 ", "携带水果刀一把", people="2",
-                                        ticket=ticket.number.lower()), actor="win07")
+                                         ticket=ticket.number.lower()), actor="win07")
     assert (new.type, new.type_name, new.severity, new.place, new.people, new.ticket) == (
         "dangerous", "携带危险物品或管制器具", "high", "7号窗口", 2, ticket.number)
     assert (new.status, new.status_label, new.entries) == ("open", "处置中", 1)
@@ -127,11 +127,11 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
 def test_logging_by_query_code_and_by_visitor_alone(hall: Hall) -> None:
     ticket = hall.issue(form(), actor="desk01")
     by_code = hall.incidents.log(NewIncident("illness", "候谈区", "晕倒",
-                                            ticket=ticket.query_code), actor="desk01")
+                                             ticket=ticket.query_code), actor="desk01")
     assert by_code.ticket == ticket.number
     visitor_id = hall.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
     desk = hall.incidents.log(NewIncident("lingering", "登记分流台", "拒不离开",
-                                         visitor_id=visitor_id), actor="desk01")
+                                          visitor_id=visitor_id), actor="desk01")
     assert desk.ticket == ""
     assert Incident.get_by_id(desk.id).visitor_id == visitor_id
 
@@ -327,7 +327,7 @@ def test_the_visitor_file_shows_their_incidents(hall: Hall) -> None:
 def test_the_daily_report_counts_and_exports_csv(hall: Hall) -> None:
     hall.issue(form(), actor="desk01")
     a = hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒, 意识模糊", ticket="L001"),
-                          "win07").id
+                           "win07").id
     hall.incidents.act(a, "report_leader", "win07")
     hall.incidents.act(a, "hospital", "win07", result="120 送市一院")
     hall.incidents.close(a, "已送医", "mgr01")

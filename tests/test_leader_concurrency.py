@@ -39,7 +39,7 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
     for n in range(ROUNDS):
         # Each day has two places and one already booked: one place left.
         day = hall.leaders.add_day("lihong", date(2026, 11, 24 + n), "09:00", "11:00", 2,
-                           actor="mgr01").id
+                                   actor="mgr01").id
         seated = distinct_id(500 + n)
         hall.issue(form(id_number=seated), actor="desk01")
         hall.leaders.bookings.book(day, seated, actor="desk01")

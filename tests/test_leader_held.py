@@ -1,5 +1,5 @@
 """A reception day is held or did not take place (未举行): the one rule in
-``hall.leader_views.shown_status``, shown by the facade, the calendar and ``hall leader-days``.
+``hall.leaders.views.shown_status``, shown by the facade, the calendar and ``hall leader-days``.
 
 A day is held when its first booked visitor checks in (stored), or, on a day that takes walk-ins,
 when the leader's room called someone that day; a published day whose date passed otherwise shows

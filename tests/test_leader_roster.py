@@ -39,7 +39,7 @@ def test_the_configuration_is_the_initial_roster(hall: Hall) -> None:
 def test_an_added_leader_receives_like_a_configured_one(hall: Hall) -> None:
     before = hall.change_version("leaders")
     info = hall.leaders.roster.add(" zhaomin ", " 赵敏 ", "mgr01", title="副区长", portfolio="教育",
-                           department="leader")
+                                   department="leader")
     assert (info.code, info.label, info.version, info.configured) == (
         "zhaomin", "赵敏副区长", 1, False)
     assert [x.code for x in hall.leaders.roster.list()] == [*CONFIGURED, "zhaomin"]
@@ -60,7 +60,7 @@ def test_bad_input_names_every_field_and_writes_nothing(hall: Hall) -> None:
     audits = AuditEvent.select().count()
     with pytest.raises(FormError) as caught:
         hall.leaders.roster.add("Zhao Min", " ", "mgr01", title="很" * 33, kind="boss",
-                        department="hrss")
+                                department="hrss")
     errors = caught.value.errors
     assert set(errors) == {"code", "name", "title", "kind", "department"}
     assert "小写英文字母开头" in errors["code"]
@@ -125,7 +125,7 @@ def test_retiring_keeps_the_past_and_offers_nothing_new(hall: Hall) -> None:
     assert [x.code for x in hall.leaders.roster.list(include_retired=True)] == CONFIGURED
     assert hall.leaders.day(day.id).leader_label == "张伟副市长"  # the past keeps its name
     for act in (lambda: hall.leaders.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 2,
-                                     actor="mgr01"),
+                                             actor="mgr01"),
                 lambda: hall.leaders.take_case(distinct_id(3), "zhangwei", "征收", actor="mgr01")):
         with pytest.raises(Refused, match="张伟副市长（zhangwei）已停用"):
             act()

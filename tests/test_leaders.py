@@ -30,7 +30,7 @@ def visitors(hall: Hall, n: int, first: int = 1) -> list[str]:
 
 def today_day(hall: Hall, capacity: int = 3, walk_ins: bool = True) -> int:
     return hall.leaders.add_day("lihong", TODAY, "09:00", "11:30", capacity, actor="mgr01",
-                        walk_ins=walk_ins).id
+                                walk_ins=walk_ins).id
 
 
 # -- planning and publishing ----------------------------------------------------------------------
@@ -83,7 +83,7 @@ def test_a_managers_rule_plans_days_and_can_be_retired(hall: Hall) -> None:
     from config.leaders import ScheduleRule
 
     rule = hall.leaders.plan.add_rule("zhangwei", ScheduleRule(every="week", weekday=3, capacity=4),
-                         actor="mgr01")
+                                      actor="mgr01")
     assert rule.description == "每周三 09:00–11:30"
     assert any(r.rule_id == rule.rule_id for r in hall.leaders.plan.rules())
     plan = hall.leaders.plan.month(2026, 12, actor="mgr01")
@@ -100,7 +100,7 @@ def test_a_managers_rule_plans_days_and_can_be_retired(hall: Hall) -> None:
 
 def test_a_one_off_day_is_published_within_the_horizon(hall: Hall) -> None:
     near = hall.leaders.add_day("zhangwei", date(2026, 11, 30), "14:00", "16:00", 5, actor="mgr01",
-                        topic="物业专题")
+                                topic="物业专题")
     far = hall.leaders.add_day("zhangwei", date(2027, 1, 20), "14:00", "16:00", 5, actor="mgr01")
     assert (near.status, near.topic, near.room) == ("published", "物业专题", "领导接访室")
     assert far.status == "planned"
@@ -173,7 +173,7 @@ def test_a_reschedule_keeps_the_old_booking_and_frees_its_place(hall: Hall) -> N
     ids = visitors(hall, 3)
     day = today_day(hall, capacity=2)
     other = hall.leaders.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 5,
-                         actor="mgr01").id
+                                 actor="mgr01").id
     first, _, third = (hall.leaders.bookings.book(day, i, actor="desk01").booking for i in ids)
     moved = hall.leaders.bookings.reschedule(first.id, other, actor="desk01")
     assert (moved.booking.day_id, moved.booking.status) == (other, "booked")
@@ -253,7 +253,7 @@ def test_check_in_makes_a_ticket_like_the_desks(hall: Hall) -> None:
     ids = visitors(hall, 1)
     day = today_day(hall)
     booking = hall.leaders.bookings.book(day, ids[0], actor="desk01", matter="安置房质量问题",
-                        category="demolition").booking
+                                         category="demolition").booking
     ticket = hall.leaders.bookings.check_in(booking.id, actor="desk02")
     assert ticket.repeat is True and len(ticket.visits) == 2
     assert hall.ticket_status(ticket.query_code).number == ticket.number

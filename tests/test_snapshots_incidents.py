@@ -59,7 +59,7 @@ def incident_hall(tmp_path: Path, config: HallConfig) -> Hall:
     hall.call_next(7, "win07")
     clock.advance(minutes=2)
     hall.incidents.log(NewIncident("assault", "7号窗口", "来访人情绪激动，拍桌辱骂工作人员",
-                                  ticket="L001"), "win07")
+                                   ticket="L001"), "win07")
     clock.set(MORNING + timedelta(hours=1, minutes=5))
     return hall
 

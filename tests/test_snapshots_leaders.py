@@ -31,7 +31,7 @@ def leaders_app(tmp_path: Path, config: HallConfig, clock: FixedClock) -> HallAp
     for n, name in enumerate(names, 1):
         hall.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
     day = hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 3, actor="mgr01",
-                       topic="信访积案化解")
+                               topic="信访积案化解")
     for n in range(1, 5):
         hall.leaders.bookings.book(day.id, distinct_id(n), actor="desk01")
     hall.leaders.bookings.check_in(1, actor="desk01")
