@@ -36,7 +36,7 @@ import peewee as pw
 
 from config import DEFAULT_CONFIG, HallConfig, load_config
 from hall.clock import FixedClock, to_storage
-from hall.demo_people import GIVEN, MATTERS, MOBILE, SURNAMES
+from hall.demo.people import GIVEN, MATTERS, MOBILE, SURNAMES
 from hall.registration import CleanRegistration, Registration, validate
 from hall.service import Hall
 from hall.text.idnumber import check_character

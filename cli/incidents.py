@@ -92,7 +92,7 @@ def cmd_log(ctx: Context) -> int:
     new = NewIncident(type=args.type, place=args.place, note=args.note, people=args.people,
                       ticket=args.ticket)
     try:
-        summary = hall.log_incident(new, actor)
+        summary = hall.incidents.log(new, actor)
     except IncidentFormError as exc:
         return print_form_errors(exc.errors, INCIDENT_FIELDS)
     if args.json:
@@ -109,7 +109,7 @@ def cmd_log(ctx: Context) -> int:
 def cmd_act(ctx: Context) -> int:
     args = ctx.args
     hall, actor = ctx.acting()
-    entry = hall.act(args.id, args.action, actor, result=args.result, note=args.note)
+    entry = hall.incidents.act(args.id, args.action, actor, result=args.result, note=args.note)
     print(f"第 {args.id} 号 #{entry.seq} {entry.at[11:]} {entry.action_name}"
           + (f"：{entry.result}" if entry.result else ""))
     return 0
@@ -118,7 +118,7 @@ def cmd_act(ctx: Context) -> int:
 def cmd_correct(ctx: Context) -> int:
     args = ctx.args
     hall, actor = ctx.acting()
-    entry = hall.correct(args.id, args.entry, args.note, actor)
+    entry = hall.incidents.correct(args.id, args.entry, args.note, actor)
     print(f"第 {args.id} 号 #{entry.seq} 更正 #{entry.corrects}（原记录保留）")
     return 0
 
@@ -126,7 +126,7 @@ def cmd_correct(ctx: Context) -> int:
 def cmd_close(ctx: Context) -> int:
     args = ctx.args
     hall, actor = ctx.acting()
-    entry = hall.close_incident(args.id, args.conclusion, actor)
+    entry = hall.incidents.close(args.id, args.conclusion, actor)
     print(f"第 {args.id} 号已结案（#{entry.seq}）")
     return 0
 
@@ -134,7 +134,7 @@ def cmd_close(ctx: Context) -> int:
 def cmd_reopen(ctx: Context) -> int:
     args = ctx.args
     hall, actor = ctx.acting()
-    entry = hall.reopen_incident(args.id, args.reason, actor)
+    entry = hall.incidents.reopen(args.id, args.reason, actor)
     print(f"第 {args.id} 号已重新打开（#{entry.seq}）")
     return 0
 
@@ -144,7 +144,7 @@ def cmd_list(ctx: Context) -> int:
     on = ctx.date(args.date)
     hall = ctx.hall
     day = on or hall.today()
-    rows = hall.incidents(day=day, status=args.status)
+    rows = hall.incidents.list(day=day, status=args.status)
     if args.json:
         print_json({"date": day.isoformat(), "incidents": [asdict(s) for s in rows]})
         return 0
@@ -161,7 +161,7 @@ def cmd_list(ctx: Context) -> int:
 def cmd_show(ctx: Context) -> int:
     args = ctx.args
     hall, actor = ctx.acting()
-    detail = hall.incident(args.id, actor)
+    detail = hall.incidents.detail(args.id, actor)
     if args.json:
         print_json(asdict(detail))
         return 0
@@ -191,7 +191,7 @@ def cmd_show(ctx: Context) -> int:
 
 
 def cmd_report(ctx: Context) -> int:
-    from hall.incident_views import report_lines, save_report_csv
+    from hall.incidents.report import report_lines, save_report_csv
 
     # A bad date or a file that cannot be written is refused before the audited read: then
     # nothing at all is written.
@@ -199,7 +199,7 @@ def cmd_report(ctx: Context) -> int:
     day = ctx.date(args.date)
     target = _csv_target(args.csv) if args.csv else None
     hall, actor = ctx.acting()
-    report = hall.incident_report(day or hall.today(), actor)
+    report = hall.incidents.report(day or hall.today(), actor)
     if target is not None:
         try:
             save_report_csv(report, target)

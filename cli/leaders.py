@@ -51,12 +51,12 @@ def _day_json(d: Any) -> dict[str, Any]:
 
 def cmd_leader_days(ctx: Context) -> int:
     """List the days of a month (default: this month)."""
-    from hall.schedule import month_bounds
+    from hall.leaders.schedule import month_bounds
 
     month = ctx.month(ctx.args.month)
     hall = ctx.hall
     year, number = month or (hall.today().year, hall.today().month)
-    days = hall.leader_days(*month_bounds(year, number))
+    days = hall.leaders.days(*month_bounds(year, number))
     if ctx.args.json:
         print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days]})
         return 0
@@ -75,7 +75,7 @@ def cmd_day_add(ctx: Context) -> int:
     on = ctx.date(args.date)
     hall, actor = ctx.acting()
     try:
-        day = hall.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
+        day = hall.leaders.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
                            room=args.room or "", topic=args.topic or "", walk_ins=args.walk_ins)
     except FormError as exc:
         return print_form_errors(exc.errors, DAY_LABELS)
@@ -90,7 +90,7 @@ def cmd_day_cancel(ctx: Context) -> int:
     """Cancel a day; lists whom to tell."""
     args = ctx.args
     hall, actor = ctx.acting()
-    result = hall.cancel_day(args.id, args.reason, actor)
+    result = hall.leaders.cancel_day(args.id, args.reason, actor)
     if args.json:
         print_json({"day": _day_json(result.day), "notify": [asdict(n) for n in result.notify]})
         return 0
@@ -109,7 +109,7 @@ def cmd_day_plan(ctx: Context) -> int:
     if month is None:
         raise UsageError("请用 --month YYYY-MM 指定要生成的月份")
     hall, actor = ctx.acting()
-    result = hall.plan_month(*month, actor)
+    result = hall.leaders.plan.month(*month, actor)
     if ctx.args.json:
         print_json({"created": [_day_json(d) for d in result.created],
                      "warnings": list(result.warnings)})
@@ -125,7 +125,7 @@ def cmd_day_plan(ctx: Context) -> int:
 def cmd_day_publish(ctx: Context) -> int:
     """Publish the planned days within the horizon."""
     hall, actor = ctx.acting()
-    days = hall.publish_due(actor)
+    days = hall.leaders.plan.publish_due(actor)
     if ctx.args.json:
         print_json({"published": [_day_json(d) for d in days]})
         return 0
@@ -176,7 +176,7 @@ def cmd_book(ctx: Context) -> int:
         raise UsageError("请用 --day 指定接待日编号、--id-number 指定来访人身份证号"
                          "（或 hall book cancel / reschedule）")
     hall, actor = ctx.acting()
-    result = hall.book(args.day, args.id_number, actor, matter=args.matter or "",
+    result = hall.leaders.bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
                        category=args.category or "")
     _booking_out(args, result, "已登记")
     return 0
@@ -186,7 +186,7 @@ def cmd_book_cancel(ctx: Context) -> int:
     """Cancel a booking; the first on the waiting list moves up."""
     args = ctx.args
     hall, actor = ctx.acting()
-    _booking_out(args, hall.cancel_booking(args.booking, actor, reason=args.reason or ""),
+    _booking_out(args, hall.leaders.bookings.cancel(args.booking, actor, reason=args.reason or ""),
                  "已取消")
     return 0
 
@@ -195,14 +195,15 @@ def cmd_book_reschedule(ctx: Context) -> int:
     """Move a booking to another day."""
     args = ctx.args
     hall, actor = ctx.acting()
-    _booking_out(args, hall.reschedule(args.booking, args.new_day, actor), "已改约")
+    moved = hall.leaders.bookings.reschedule(args.booking, args.new_day, actor)
+    _booking_out(args, moved, "已改约")
     return 0
 
 
 def cmd_checkin(ctx: Context) -> int:
     """Check a booked visitor in: their ticket, as ``hall issue`` prints it."""
     hall, actor = ctx.acting()
-    print_ticket(hall.check_in(ctx.args.booking, actor), ctx.args.json)
+    print_ticket(hall.leaders.bookings.check_in(ctx.args.booking, actor), ctx.args.json)
     return 0
 
 
@@ -210,7 +211,7 @@ def cmd_case(ctx: Context) -> int:
     """Record a leader taking a visitor's case (包案)."""
     args = ctx.args
     hall, actor = ctx.acting()
-    case = hall.take_case(args.id_number, args.leader, args.matter, actor)
+    case = hall.leaders.take_case(args.id_number, args.leader, args.matter, actor)
     if args.json:
         print_json(asdict(case))
     else:

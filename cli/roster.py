@@ -40,7 +40,7 @@ def _json(x: Any) -> dict[str, Any]:
 
 def cmd_leader_list(ctx: Context) -> int:
     """The roster: configured leaders (as edited), then the added ones."""
-    leaders = ctx.hall.leaders(include_retired=ctx.args.all)
+    leaders = ctx.hall.leaders.roster.list(include_retired=ctx.args.all)
     if ctx.args.json:
         print_json({"leaders": [_json(x) for x in leaders]})
         return 0
@@ -52,8 +52,8 @@ def cmd_leader_list(ctx: Context) -> int:
 
 
 def _run(ctx: Context, act: Any, verb: str) -> int:
+    from hall.leaders.roster import ROSTER_LABELS
     from hall.registration import FormError
-    from hall.roster import ROSTER_LABELS
 
     hall, actor = ctx.acting()
     try:
@@ -70,7 +70,7 @@ def _run(ctx: Context, act: Any, verb: str) -> int:
 def cmd_leader_add(ctx: Context) -> int:
     """Add a leader or duty lawyer."""
     args = ctx.args
-    return _run(ctx, lambda hall, actor: hall.add_leader(
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.add(
         args.code, args.name, actor, title=args.title or "", portfolio=args.portfolio or "",
         kind=args.kind, department=args.department), "已添加")
 
@@ -82,21 +82,21 @@ def cmd_leader_edit(ctx: Context) -> int:
                if getattr(args, k) is not None}
     if not changes:
         raise UsageError("请指定要修改的项：--name、--title、--portfolio、--kind 或 --department")
-    return _run(ctx, lambda hall, actor: hall.edit_leader(args.code, actor, **changes),
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.edit(args.code, actor, **changes),
                 "已修改")
 
 
 def cmd_leader_retire(ctx: Context) -> int:
     """Retire a leader (kept with their days; offered for nothing new)."""
     args = ctx.args
-    return _run(ctx, lambda hall, actor: hall.retire_leader(args.code, actor,
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.retire(args.code, actor,
                                                              reason=args.reason or ""), "已停用")
 
 
 def cmd_leader_reinstate(ctx: Context) -> int:
     """Bring a retired leader back."""
     code = ctx.args.code
-    return _run(ctx, lambda hall, actor: hall.reinstate_leader(code, actor), "已恢复")
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.reinstate(code, actor), "已恢复")
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -18,7 +18,6 @@ from hall.views import (
     CurrentVisit,
     QueueEntry,
     QueueLength,
-    ReceptionLine,
     VisitSummary,
     WindowView,
 )
@@ -26,7 +25,8 @@ from models import Representative, Ticket, TicketEvent, Visit, Visitor, WindowSt
 
 if TYPE_CHECKING:
     from config.schema import HallConfig, Window
-    from hall.incident_views import VisitorIncident
+    from hall.incidents import Incidents
+    from hall.leaders import Leaders
 
 
 class QueueReads:
@@ -34,6 +34,8 @@ class QueueReads:
 
     config: HallConfig
     tz: tzinfo
+    leaders: Leaders
+    incidents: Incidents
 
     if TYPE_CHECKING:  # provided by Hall and WindowOps
         def now(self) -> datetime: ...
@@ -44,8 +46,6 @@ class QueueReads:
         def no_show_allowed(self, recalls: int, called_at: datetime | None,
                             at: datetime) -> tuple[bool, str]: ...
         def _visit_summaries(self, visitor_id: int) -> list[VisitSummary]: ...
-        def todays_receptions(self) -> list[ReceptionLine]: ...
-        def visitor_incidents(self, visitor_id: int) -> list[VisitorIncident]: ...
 
     def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
         """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
@@ -102,7 +102,7 @@ class QueueReads:
         return BoardView(date=self.today().isoformat(), time=local.strftime("%H:%M:%S"),
                          recent=tuple(self.recent_calls()),
                          queues=tuple(self.queue_lengths()),
-                         receptions=tuple(self.todays_receptions()))
+                         receptions=tuple(self.leaders.todays_receptions()))
 
     def _notice(self, number: str, department: str, window: int | None, kind: str,
                 at: datetime, event_id: int) -> CallNotice:
@@ -140,7 +140,7 @@ class QueueReads:
             request=visit.request, people=visit.people,
             representatives=tuple(mask_id_number(r.id_number) for r in reps),
             priority_name=group.name if group else "", repeat=visit.is_repeat,
-            history=tuple(history), incidents=tuple(self.visitor_incidents(person.id)))
+            history=tuple(history), incidents=tuple(self.incidents.of_visitor(person.id)))
 
     def _name_of(self, code: str) -> str:
         dept = self.config.department(code)

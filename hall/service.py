@@ -25,8 +25,8 @@ import peewee as pw
 from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage, to_storage
 from hall.errors import NotFound
-from hall.incidents import IncidentOps
-from hall.leaders import LeaderOps
+from hall.incidents import Incidents
+from hall.leaders import Leaders
 from hall.queue import QueueReads
 from hall.registration import CleanRegistration, Registration, route, validate
 from hall.store import Store
@@ -60,7 +60,7 @@ _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
 _RETRIES = 5
 
 
-class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
+class Hall(WindowOps, QueueReads):
     """The hall's rules over its database, for one configuration and clock."""
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -72,6 +72,8 @@ class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
         self.store = Store(db, config, clock)
         self._sql = self.store.sql
         self._secret = self._query_secret()
+        self.leaders = Leaders(self.store, issue_locked=self._issue)
+        self.incidents = Incidents(self.store, find_ticket=self._find_ticket)
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -105,8 +107,8 @@ class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
             sex=visitor.sex, birth_date=str(visitor.birth_date or ""), phone=visitor.phone,
             address=visitor.address, district=visitor.district,
             visits=tuple(self._visit_summaries(visitor.id)),
-            cases=tuple(self.cases_of(visitor.id)),
-            incidents=tuple(self.visitor_incidents(visitor.id)),
+            cases=tuple(self.leaders.cases_of(visitor.id)),
+            incidents=tuple(self.incidents.of_visitor(visitor.id)),
         )
 
     def suggest_department(self, category: str, district: str = "") -> str | None:
@@ -153,7 +155,7 @@ class Hall(WindowOps, QueueReads, LeaderOps, IncidentOps):
     def issue(self, form: Registration, actor: str) -> IssuedTicket:
         """Register a visit and issue its ticket, or raise :class:`FormError` writing nothing."""
         clean = validate(form, self.config, self.today())
-        self.check_walk_in(clean)  # a reception room takes walk-ins only on days that say so
+        self.leaders.check_walk_in(clean)  # a reception room takes walk-ins only on some days
         for attempt in range(_RETRIES):
             try:
                 with write_transaction(self.db):

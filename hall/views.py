@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hall.incident_views import VisitorIncident
+from hall.incidents.views import VisitorIncident
 
 STATUS_LABELS = {
     "waiting": "候谈",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hall.leader_views import LeaderDayView
+from hall.leaders.views import LeaderDayView
 
 __all__ = ["schedule_ics"]
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from hall.export.ical import schedule_ics
 from hall.export.spreadsheet import schedule_csv
-from hall.leader_views import LeaderDayView
-from hall.schedule import month_bounds
+from hall.leaders.schedule import month_bounds
+from hall.leaders.views import LeaderDayView
 
 if TYPE_CHECKING:
     from hall.service import Hall
@@ -23,7 +23,7 @@ __all__ = ["month_schedule", "save_month"]
 def month_schedule(hall: Hall, year: int, month: int) -> tuple[list[LeaderDayView], str, str]:
     """A month's published schedule (published, held and cancelled days; not the planned ones)
     and its CSV and iCalendar texts."""
-    days = [d for d in hall.leader_days(*month_bounds(year, month)) if d.status != "planned"]
+    days = [d for d in hall.leaders.days(*month_bounds(year, month)) if d.status != "planned"]
     cfg = hall.config.hall
     return (days, schedule_csv(days),
             schedule_ics(days, cfg.name, cfg.code, cfg.timezone, hall.now()))

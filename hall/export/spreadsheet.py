@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
-from hall.leader_views import LeaderDayView
+from hall.leaders.views import LeaderDayView
 
 __all__ = ["CSV_HEADER", "schedule_csv"]
 
