@@ -68,7 +68,7 @@ def open_hall(url: str) -> Hall:
 
 def seed(url: str, tickets: int) -> None:
     """Waiting tickets for windows 1-3 (ID numbers 110105 19800101 NNN + check)."""
-    from hall.idnumber import check_character
+    from hall.text.idnumber import check_character
 
     hall = open_hall(url)
     for n in range(tickets):

@@ -4,12 +4,13 @@
     .venv/bin/python benchmarks/bench_booking.py --pg postgresql://postgres@127.0.0.1:5432/test
 
 On a fresh database with 2,000 registered visitors and 40 published days of 100 places, it times
-(p50/p99/mean in ms): ``Hall.book`` (the day's row locked, places counted, the booking and its
-event written), ``Hall.check_in`` beside ``Hall.issue`` of the same visitors (check-in is an issue
-plus the booking's update), and ``Hall.issue`` to an ordinary department with the walk-in check
-and with it replaced by a no-op, interleaved, to show that the desk's hot path pays nothing for
-reception days (the check returns on a set lookup for departments that host none). Speed figures
-are printed, never asserted (a sanity check only makes sure the walk-ins were really issued).
+(p50/p99/mean in ms): ``hall.leaders.bookings.book`` (the day's row locked, places counted, the
+booking and its event written), ``bookings.check_in`` beside ``Hall.issue`` of the same visitors
+(check-in is an issue plus the booking's update), and ``Hall.issue`` to an ordinary department with
+the walk-in check and with it replaced by a no-op, interleaved, to show that the desk's hot path
+pays nothing for reception days (the check returns on a set lookup for departments that host none).
+Speed figures are printed, never asserted (a sanity check only makes sure the walk-ins were really
+issued).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from config import DEFAULT_CONFIG, load_config
 from hall import Hall
 from hall.clock import FixedClock
 from hall.desk.registration import Registration
-from hall.idnumber import check_character
+from hall.text.idnumber import check_character
 from models import open_database
 
 CST = timezone(timedelta(hours=8))
@@ -67,33 +68,34 @@ def run(url: str) -> None:
     hall = Hall(open_database(url), config, clock)
     for n in range(VISITORS):
         hall.desk.issue(form(n), actor="desk01")
-    days = [hall.add_day("zhangwei" if k % 2 else "lihong", TODAY + timedelta(days=k // 2),
-                         "09:00", "11:30", PLACES, actor="mgr01", walk_ins=True).id
+    days = [hall.leaders.add_day("zhangwei" if k % 2 else "lihong", TODAY + timedelta(days=k // 2),
+                                 "09:00", "11:30", PLACES, actor="mgr01", walk_ins=True).id
             for k in range(DAYS)]
 
     book: list[float] = []
     for n in range(VISITORS):
-        timed(book, lambda n=n: hall.book(days[n % DAYS], person(n), actor="desk01"))
+        timed(book, lambda n=n: hall.leaders.bookings.book(days[n % DAYS], person(n),
+                                                           actor="desk01"))
 
     # Check-in (today's two days) against issue, alternating, for the same visitors.
     today_bookings = [b for n in range(0, VISITORS, DAYS // 2)
-                      for b in hall.bookings_of(person(n)) if b.date == str(TODAY)]
+                      for b in hall.leaders.bookings.of(person(n)) if b.date == str(TODAY)]
     check_in: list[float] = []
     issue: list[float] = []
     for k, booking in enumerate(today_bookings):
-        timed(check_in, lambda b=booking: hall.check_in(b.id, actor="desk01"))
+        timed(check_in, lambda b=booking: hall.leaders.bookings.check_in(b.id, actor="desk01"))
         timed(issue, lambda k=k: hall.desk.issue(form(k), actor="desk01"))
 
     # The walk-in rule on the desk's hot path: with it, and with a no-op, interleaved.
     with_rule: list[float] = []
     without: list[float] = []
-    real = hall.check_walk_in
+    real = hall.leaders.check_walk_in
     for k in range(300):
-        hall.check_walk_in = real  # type: ignore[method-assign]
+        hall.leaders.check_walk_in = real  # type: ignore[method-assign]
         timed(with_rule, lambda k=k: hall.desk.issue(form(k), actor="desk01"))
-        hall.check_walk_in = lambda clean: None  # type: ignore[method-assign]
+        hall.leaders.check_walk_in = lambda clean: None  # type: ignore[method-assign]
         timed(without, lambda k=k: hall.desk.issue(form(k + 300), actor="desk01"))
-    hall.check_walk_in = real  # type: ignore[method-assign]
+    hall.leaders.check_walk_in = real  # type: ignore[method-assign]
     leader_walk_in: list[float] = []
     for k in range(100):
         timed(leader_walk_in,

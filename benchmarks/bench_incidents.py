@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/bench_incidents.py --pg postgresql://postgres@127.0.0.1:5432/test
 
 A hall with 5,000 past incidents (20 a day over 250 days, each with 4 entries, most closed) and
-today's few: times ``Hall.log_incident`` (validate, one transaction: incident, first entry,
-audit, counter), ``Hall.act`` (row lock, next entry number, entry, audit, counter), the alert's
+today's few: times ``hall.incidents.log`` (validate, one transaction: incident, first entry, audit,
+counter), ``hall.incidents.act`` (row lock, next entry number, entry, audit, counter), the alert's
 poll (``change_version("incidents")``, every terminal once a second, and ``open_alerts`` when it
 moved), and the manager's list of a day. Prints p50/p99 in milliseconds; asserts nothing.
 """
@@ -66,11 +66,12 @@ def main() -> None:
         for k in range(PER_DAY):
             spec = config.incidents.type_of(types[k % len(types)])
             assert spec is not None
-            new = hall.log_incident(NewIncident(spec.code, "候谈区", f"第{day}天第{k}起"), "desk01")
+            new = hall.incidents.log(NewIncident(spec.code, "候谈区", f"第{day}天第{k}起"),
+                                     "desk01")
             for step in spec.chain[:2]:
-                hall.act(new.id, step, "win01")
+                hall.incidents.act(new.id, step, "win01")
             if day < DAYS - 1 or k % 3:
-                hall.close_incident(new.id, "已处置", "mgr01")
+                hall.incidents.close(new.id, "已处置", "mgr01")
             clock.advance(minutes=20)
     print(f"built {DAYS * PER_DAY} incidents in {time.perf_counter() - built:.1f} s "
           f"({'PostgreSQL' if args.pg else 'SQLite'})")
@@ -78,15 +79,15 @@ def main() -> None:
     made: list[int] = []
 
     def log() -> None:
-        made.append(hall.log_incident(NewIncident("illness", "7号窗口", "晕倒"), "win07").id)
+        made.append(hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒"), "win07").id)
 
     rows = [("log_incident", timed(log, 200)),
-            ("act", timed(lambda: hall.act(made[-1], "medical", "win07"), 200)),
+            ("act", timed(lambda: hall.incidents.act(made[-1], "medical", "win07"), 200)),
             ("change_version('incidents')", timed(lambda: hall.change_version("incidents"),
                                                   2000)),
-            ("open_alerts", timed(hall.open_alerts, 200)),
-            (f"incidents(day) ({len(hall.incidents(day=today))} rows)",
-             timed(lambda: hall.incidents(day=today), 50))]
+            ("open_alerts", timed(hall.incidents.open_alerts, 200)),
+            (f"incidents(day) ({len(hall.incidents.list(day=today))} rows)",
+             timed(lambda: hall.incidents.list(day=today), 50))]
     for name, (p50, p99) in rows:
         print(f"{name:<36} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms")
     hall.db.close()

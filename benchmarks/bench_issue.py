@@ -37,9 +37,9 @@ import peewee as pw
 from config import DEFAULT_CONFIG, HallConfig, load_config
 from hall import Hall
 from hall.clock import FixedClock, to_storage
-from hall.demo_people import GIVEN, MATTERS, MOBILE, SURNAMES
+from hall.demo.people import GIVEN, MATTERS, MOBILE, SURNAMES
 from hall.desk.registration import CleanRegistration, Registration, validate
-from hall.idnumber import check_character
+from hall.text.idnumber import check_character
 from models import (
     SCHEMA_VERSION,
     AuditEvent,

@@ -5,10 +5,10 @@
 
 A database with the configured leaders, 20 added ones edited 5 times each (104 profile rows, more
 than a hall will gather in years) and a month of 40 reception days. It times (p50/p99/mean in ms)
-``Hall.leader_days`` for the month (the calendar's read), ``Hall.todays_receptions`` (the board's
-leader line) and ``Hall._roster`` alone, each interleaved with the same call when the roster is
-the configuration's (the program before the roster was stored), so the difference is the
-database read. Figures are printed, never asserted.
+``hall.leaders.days`` for the month (the calendar's read), ``hall.leaders.todays_receptions`` (the
+board's leader line) and the shared state's ``roster()`` read alone, each interleaved with the same
+call when the roster is the configuration's (the program before the roster was stored), so the
+difference is the database read. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bench_booking import report, scratch_url
 from config import DEFAULT_CONFIG, load_config
 from hall import Hall
 from hall.clock import FixedClock
-from hall.roster import _Entry
+from hall.leaders.shared import RosterEntry
 from models import open_database
 
 CST = timezone(timedelta(hours=8))
@@ -37,35 +37,36 @@ def run(url: str) -> None:
     hall = Hall(open_database(url), config, FixedClock(datetime(2026, 11, 2, 9, tzinfo=CST)))
     for n in range(20):
         code = f"added{n:02d}"
-        hall.add_leader(code, f"领导{n}", "mgr01", title="副区长", department="leader")
+        hall.leaders.roster.add(code, f"领导{n}", "mgr01", title="副区长", department="leader")
         for k in range(4):
-            hall.edit_leader(code, "mgr01", portfolio=f"分管领域第{k}版")
-    codes = [x.code for x in hall.leaders()]
+            hall.leaders.roster.edit(code, "mgr01", portfolio=f"分管领域第{k}版")
+    codes = [x.code for x in hall.leaders.roster.list()]
     first = date(2026, 11, 2)
     for k in range(40):
-        hall.add_day(codes[k % len(codes)], first + timedelta(days=k % 28), "09:00", "11:00", 10,
-                     actor="mgr01")
-    stored = hall._roster
-    configured = {x.code: _Entry(x, False, 0, True) for x in config.leaders}
+        hall.leaders.add_day(codes[k % len(codes)], first + timedelta(days=k % 28), "09:00",
+                             "11:00", 10, actor="mgr01")
+    state = hall.leaders.state  # the roster read every part shares
+    stored = state.roster
+    configured = {x.code: RosterEntry(x, False, 0, True) for x in config.leaders}
 
-    def config_only() -> dict[str, _Entry]:
+    def config_only() -> dict[str, RosterEntry]:
         return configured
 
     calls: dict[str, Callable[[], Any]] = {
-        "leader_days (month of 40 days)": lambda: hall.leader_days(first, date(2026, 11, 30)),
-        "todays_receptions (board line)": hall.todays_receptions,
-        "_roster (the read alone)": lambda: hall._roster(),
+        "leader_days (month of 40 days)": lambda: hall.leaders.days(first, date(2026, 11, 30)),
+        "todays_receptions (board line)": hall.leaders.todays_receptions,
+        "state.roster (the read alone)": lambda: state.roster(),
     }
     for name, fn in calls.items():
         with_db: list[float] = []
         without: list[float] = []
         for _ in range(ROUNDS):
             for samples, roster in ((with_db, stored), (without, config_only)):
-                hall._roster = roster  # type: ignore[method-assign]
+                state.roster = roster  # type: ignore[method-assign]
                 started = time.perf_counter()
                 fn()
                 samples.append((time.perf_counter() - started) * 1000)
-        hall._roster = stored  # type: ignore[method-assign]
+        state.roster = stored  # type: ignore[method-assign]
         report(f"{name}, roster stored", with_db)
         report(f"{name}, roster as configured", without)
     hall.db.close()

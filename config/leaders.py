@@ -12,8 +12,8 @@
       publish_days_ahead: 14
 
 A rule's day that falls on a weekend or a statutory holiday moves to the next working day (see
-:mod:`hall.schedule`). Rules written here are the standing schedule; managers add more rules and
-one-off days in the database from the manager screen (``hall leaders``) or the CLI.
+:mod:`hall.leaders.schedule`). Rules written here are the standing schedule; managers add more rules
+and one-off days in the database from the manager screen (``hall leaders``) or the CLI.
 """
 
 from __future__ import annotations

@@ -11,57 +11,30 @@ contexts, handing each what it needs from the others through its constructor:
 
 - ``hall.desk`` (:mod:`hall.desk`): registration, tickets, visitor files, query codes;
 - ``hall.windows`` (:mod:`hall.windows`): claim, recall, no-show, transfer, finish, pause;
-- ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements.
-
-Leader reception days and incidents are still mixins (:class:`_LeadersAndIncidents`) while they
-become contexts of their own.
+- ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements;
+- ``hall.leaders`` (:mod:`hall.leaders`): reception days, 包案, roster, planning, bookings;
+- ``hall.incidents`` (:mod:`hall.incidents`): special situations, their steps and reports.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any
 
 import peewee as pw
 
 from config.schema import HallConfig
 from hall.board import Board
 from hall.clock import Clock
-from hall.desk import Desk
-from hall.desk.registration import CleanRegistration
-from hall.incidents import IncidentOps
-from hall.leaders import LeaderOps
+from hall.desk.desk import Desk
+from hall.incidents import Incidents
+from hall.leaders import Leaders
 from hall.store import TICKETS, Store
-from hall.views import IssuedTicket
 from hall.windows import Windows
-from models import Ticket, ensure_schema
+from models import ensure_schema
 
 
-class _LeadersAndIncidents(LeaderOps, IncidentOps):
-    """Interim: the leader and incident mixins on the root, with the few hooks they expect.
-
-    Goes away when ``hall.leaders`` and ``hall.incidents`` are contexts of their own.
-    """
-
-    store: Store
-    desk: Desk
-
-    def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
-               detail: dict[str, Any]) -> None:
-        self.store.audit(actor, action, entity, entity_id, at, detail)
-
-    def _bump(self, topic: str) -> None:
-        self.store.bump(topic)
-
-    def _issue(self, clean: CleanRegistration, actor: str) -> IssuedTicket:
-        return self.desk.issue_locked(clean, actor)
-
-    def _find_ticket(self, code_or_number: str, day: date | None) -> Ticket:
-        return self.desk.find_ticket(code_or_number, day)
-
-
-class Hall(_LeadersAndIncidents):
+class Hall:
     """The hall's rules over its database, for one configuration and clock."""
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -71,14 +44,19 @@ class Hall(_LeadersAndIncidents):
         ensure_schema(db)
         self.store = Store(db, config, clock)
         self.tz = self.store.tz
-        # Late-bound lambdas: a context sees the other's current method (tests and benchmarks
-        # replace some on the instance).
-        self.board = Board(self.store, receptions=lambda: self.todays_receptions())
-        self.desk = Desk(self.store, check_walk_in=lambda clean: self.check_walk_in(clean),
-                         cases_of=lambda visitor: self.cases_of(visitor),
-                         incidents_of=lambda visitor: self.visitor_incidents(visitor))
+        # The contexts need each other both ways (the desk asks leaders about walk-ins, a
+        # booking's check-in issues through the desk), so they get late-bound callables: a
+        # context sees the other's current method, whatever order they are built in (tests and
+        # benchmarks replace some on the instance).
+        self.desk = Desk(self.store,
+                         check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
+                         cases_of=lambda visitor: self.leaders.cases_of(visitor),
+                         incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
+        self.leaders = Leaders(self.store, issue_locked=self.desk.issue_locked)
+        self.incidents = Incidents(self.store, find_ticket=self.desk.find_ticket)
+        self.board = Board(self.store, receptions=lambda: self.leaders.todays_receptions())
         self.windows = Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
-                               incidents_of=lambda visitor: self.visitor_incidents(visitor))
+                               incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
 
     def now(self) -> datetime:
         """The current instant (aware), from the injected clock."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hall.incident_views import VisitorIncident
+from hall.incidents.views import VisitorIncident
 
 if TYPE_CHECKING:
     from config.schema import HallConfig

@@ -11,7 +11,6 @@ was.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -20,6 +19,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from config.paths import data_dir as default_data_dir  # noqa: F401  (leaders, incidents use it)
+from config.paths import tickets_dir
 from screens.incident_app import IncidentWatch, incident_key_allowed, open_incident_form
 from screens.launcher import ROLES, LauncherScreen
 from screens.login import LoginScreen
@@ -28,16 +29,6 @@ if TYPE_CHECKING:
     from hall import Hall
 
 T = TypeVar("T")
-
-
-def default_data_dir() -> Path:
-    """The data directory of ``main.data_dir`` (HALL_DATA, XDG_DATA_HOME, ~/.local/share/hall)."""
-    try:
-        from main import data_dir
-    except ImportError:  # screens used without the CLI module
-        base = os.environ.get("HALL_DATA")
-        return Path(base).expanduser() if base else Path.home() / ".local" / "share" / "hall"
-    return data_dir()
 
 
 class HallApp(App[None]):
@@ -113,10 +104,7 @@ class HallApp(App[None]):
 
     def tickets_dir(self) -> Path:
         """Where ticket images are saved: ``tickets.output_dir``, relative to the data dir."""
-        out = Path(self.hall.config.tickets.output_dir).expanduser()
-        if out.is_absolute():
-            return out
-        return (self.data_dir or default_data_dir()) / out
+        return tickets_dir(self.hall.config, self.data_dir)
 
     # -- the database from worker threads -------------------------------------------------------
 

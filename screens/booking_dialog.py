@@ -26,7 +26,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from hall.errors import NotFound, Refused
-from hall.leader_views import BookingView, DeskBookings, LeaderDayView
+from hall.leaders.views import BookingView, DeskBookings, LeaderDayView
 from hall.views import IssuedTicket
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
     def _load(self, id_number: str, message: str = "") -> None:
         app = self.hall_app
         try:
-            found = app.db_call(app.hall.desk_bookings, id_number)
+            found = app.db_call(app.hall.leaders.bookings.for_desk, id_number)
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
@@ -167,7 +167,7 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
     def _check_in(self, booking_id: int) -> None:
         app = self.hall_app
         try:
-            ticket = app.db_call(app.hall.check_in, booking_id, app.staff or "")
+            ticket = app.db_call(app.hall.leaders.bookings.check_in, booking_id, app.staff or "")
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self._done, str(exc))
             return
@@ -178,8 +178,8 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
         app = self.hall_app
         assert self.found is not None
         try:
-            result = app.db_call(app.hall.book, day_id, self.query_one(Input).value,
-                                 app.staff or "")
+            result = app.db_call(app.hall.leaders.bookings.book, day_id,
+                                 self.query_one(Input).value, app.staff or "")
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self._done, str(exc))
             return
@@ -216,7 +216,8 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
     def _move(self, booking_id: int, day_id: int) -> None:
         app = self.hall_app
         try:
-            result = app.db_call(app.hall.reschedule, booking_id, day_id, app.staff or "")
+            result = app.db_call(app.hall.leaders.bookings.reschedule, booking_id, day_id,
+                                 app.staff or "")
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self._done, str(exc))
             return
@@ -230,7 +231,7 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
     def _cancel(self, booking_id: int) -> None:
         app = self.hall_app
         try:
-            result = app.db_call(app.hall.cancel_booking, booking_id, app.staff or "",
+            result = app.db_call(app.hall.leaders.bookings.cancel, booking_id, app.staff or "",
                                  "来访人在登记台取消")
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self._done, str(exc))

@@ -37,7 +37,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from hall.desk.registration import FormError, Registration, priority_for
-from hall.idnumber import IdNumber, IdNumberError, parse_id_number
+from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.views import IssuedTicket, VisitorFile
 from screens.widgets.banner import VisitHistory, VisitorBanner
 from screens.widgets.deskform import FIELD_ORDER, DeskForm
@@ -144,7 +144,7 @@ class DeskScreen(Screen[None]):
     @work(thread=True, group="warm", exit_on_error=False)
     def _warm_search(self) -> None:
         """Load pypinyin in the background, so the first keystroke in a picker is quick."""
-        from hall.search import search_keys
+        from hall.text.search import search_keys
 
         for picker in self.query(Picker).results():
             for choice in picker.choices:
@@ -396,7 +396,7 @@ class DeskScreen(Screen[None]):
 
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): the desk, and the visitor whose file is open."""
-        from hall.masking import mask_name
+        from hall.text.masking import mask_name
         from screens.incident_form import IncidentContext
 
         file = self._file

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import ModalScreen
 
-from hall.incident_views import IncidentAlert, IncidentSummary
+from hall.incidents.views import IncidentAlert, IncidentSummary
 from screens.incident_form import IncidentContext, IncidentForm
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class IncidentWatch:
                 version = hall.change_version("incidents")
                 if version == self.version:
                     return
-                alerts = tuple(hall.open_alerts())
+                alerts = tuple(hall.incidents.open_alerts())
             self.app.call_from_thread(self._apply, version, alerts)
         except Exception:  # the database is away: keep the last picture; the screens say so
             return

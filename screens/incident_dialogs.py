@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from hall.incident_views import IncidentDetail, IncidentEntryView, IncidentReport
+from hall.incidents.views import IncidentDetail, IncidentEntryView, IncidentReport
 
 if TYPE_CHECKING:
     from config.incidents import IncidentAction

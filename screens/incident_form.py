@@ -31,8 +31,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from config.incidents import SEVERITY_LABELS
-from hall.incident_views import IncidentSummary
 from hall.incidents import IncidentFormError, NewIncident
+from hall.incidents.views import IncidentSummary
 from screens.widgets.picker import Choice, Picker
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class IncidentForm(ModalScreen[IncidentSummary | None]):
             yield Static(id="incident-chain")
             yield from self._row("place", "地点", Input(
                 ctx.place, compact=True, id="incident-place",
-                suggester=SuggestFromList(hall.incident_places(), case_sensitive=False)))
+                suggester=SuggestFromList(hall.incidents.places(), case_sensitive=False)))
             with Horizontal(classes="incident-pair"):
                 yield from self._row("ticket", "票号", Input(
                     ctx.ticket, placeholder="可不填", compact=True, id="incident-ticket"))
@@ -181,7 +181,7 @@ class IncidentForm(ModalScreen[IncidentSummary | None]):
     def _save(self, new: NewIncident, actor: str) -> None:
         app = self.hall_app
         try:
-            summary = app.db_call(app.hall.log_incident, new, actor)
+            summary = app.db_call(app.hall.incidents.log, new, actor)
         except IncidentFormError as exc:
             self.post_message(self.Rejected(exc.errors))
         except Exception as exc:  # the database: keep the form for a retry

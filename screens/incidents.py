@@ -38,12 +38,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from hall.errors import NotFound, Refused
-from hall.incident_views import (
-    IncidentDetail,
-    IncidentReport,
-    IncidentSummary,
-    save_report_csv,
-)
+from hall.incidents.report import save_report_csv
+from hall.incidents.views import IncidentDetail, IncidentReport, IncidentSummary
 from screens.incident_dialogs import (
     ActionDialog,
     ActionForm,
@@ -145,7 +141,7 @@ class IncidentsScreen(Screen[None]):
             yield Picker([Choice(t.code, t.name, keys=(t.code,)) for t in settings.types],
                          placeholder="全部", id="inc-type")
             yield Label("地点", classes="inc-filter-label")
-            yield Picker([Choice(p, p) for p in hall.incident_places()], placeholder="全部",
+            yield Picker([Choice(p, p) for p in hall.incidents.places()], placeholder="全部",
                          id="inc-place")
         with Horizontal(id="inc-body"):
             with Vertical(id="inc-list-box"):
@@ -208,8 +204,8 @@ class IncidentsScreen(Screen[None]):
                 if seen == (version, filters):
                     return
                 day, status, type_, place = filters
-                rows = hall.incidents(day=day, status=status or None, type=type_ or None,
-                                      place=place or None)
+                rows = hall.incidents.list(day=day, status=status or None, type=type_ or None,
+                                           place=place or None)
             self.post_message(self.Listed(rows, version, filters))
         except Exception as exc:  # the database is away: keep the picture, say so
             self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
@@ -308,7 +304,7 @@ class IncidentsScreen(Screen[None]):
     def _load(self, incident_id: int, actor: str, text: str) -> None:
         app = self.hall_app
         try:
-            detail = app.db_call(app.hall.incident, incident_id, actor)
+            detail = app.db_call(app.hall.incidents.detail, incident_id, actor)
         except (NotFound, Refused) as exc:
             self.post_message(self.Failed(str(exc)))
         except Exception as exc:
@@ -374,7 +370,7 @@ class IncidentsScreen(Screen[None]):
             return
         # Written. A failed reload must not read as a failed act: a retry would record it twice.
         try:
-            detail = app.db_call(app.hall.incident, incident_id, actor)
+            detail = app.db_call(app.hall.incidents.detail, incident_id, actor)
         except Exception as exc:
             self.post_message(self.Failed(f"{done}（已保存）；刷新失败：{type(exc).__name__}: "
                                           f"{exc}", True))
@@ -405,8 +401,8 @@ class IncidentsScreen(Screen[None]):
             return
         hall, incident = self.hall_app.hall, self.detail.summary.id
         action = hall.config.incidents.action_of(form.action)
-        self._act(lambda actor: hall.act(incident, form.action, actor, result=form.result,
-                                         note=form.note),
+        self._act(lambda actor: hall.incidents.act(incident, form.action, actor, result=form.result,
+                                                   note=form.note),
                   f"已记录：{action.name if action else form.action}")
 
     def action_correct(self) -> None:
@@ -418,7 +414,7 @@ class IncidentsScreen(Screen[None]):
             return
         hall, incident = self.hall_app.hall, self.detail.summary.id
         seq, text = answer
-        self._act(lambda actor: hall.correct(incident, seq, text, actor),
+        self._act(lambda actor: hall.incidents.correct(incident, seq, text, actor),
                   f"已更正 #{seq}（原记录保留）")
 
     def action_close(self) -> None:
@@ -429,7 +425,7 @@ class IncidentsScreen(Screen[None]):
     def _close(self, text: str | None) -> None:
         if text and self.detail is not None:
             hall, incident = self.hall_app.hall, self.detail.summary.id
-            self._act(lambda actor: hall.close_incident(incident, text, actor), "已结案")
+            self._act(lambda actor: hall.incidents.close(incident, text, actor), "已结案")
 
     def action_reopen(self) -> None:
         if self.detail is not None:
@@ -439,7 +435,7 @@ class IncidentsScreen(Screen[None]):
     def _reopen(self, text: str | None) -> None:
         if text and self.detail is not None:
             hall, incident = self.hall_app.hall, self.detail.summary.id
-            self._act(lambda actor: hall.reopen_incident(incident, text, actor), "已重新打开")
+            self._act(lambda actor: hall.incidents.reopen(incident, text, actor), "已重新打开")
 
     # -- the daily report ----------------------------------------------------------------------
 
@@ -456,7 +452,7 @@ class IncidentsScreen(Screen[None]):
     def _report(self, day: date, actor: str) -> None:
         app = self.hall_app
         try:
-            report = app.db_call(app.hall.incident_report, day, actor)
+            report = app.db_call(app.hall.incidents.report, day, actor)
         except Exception as exc:
             self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
         else:

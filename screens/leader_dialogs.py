@@ -24,8 +24,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
-from hall.leader_views import CancelResult, LeaderDayView, LeaderInfo
-from hall.roster import ROSTER_LABELS
+from hall.leaders import ROSTER_LABELS
+from hall.leaders.views import CancelResult, LeaderDayView, LeaderInfo
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -151,12 +151,13 @@ class DayFormDialog(_Form):
         actor = app.staff or ""
         try:
             if self.day is None:
-                result = app.db_call(hall.add_day, leader, on, self.value("start"),
+                result = app.db_call(hall.leaders.add_day, leader, on, self.value("start"),
                                      self.value("end"), capacity, actor, room=self.value("room"),
                                      topic=self.value("topic"), walk_ins=walk_ins)
             else:
-                result = app.db_call(hall.edit_day, self.day.id, actor, start=self.value("start"),
-                                     end=self.value("end"), capacity=capacity,
+                result = app.db_call(hall.leaders.edit_day, self.day.id, actor,
+                                     start=self.value("start"), end=self.value("end"),
+                                     capacity=capacity,
                                      room=self.value("room"), topic=self.value("topic"),
                                      walk_ins=walk_ins)
         except FormError as exc:

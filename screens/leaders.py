@@ -39,8 +39,8 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hall.errors import NotFound, Refused
-from hall.leader_views import DayDetail, LeaderDayView, LeaderInfo
-from hall.schedule import day_note, month_bounds
+from hall.leaders.schedule import day_note, month_bounds
+from hall.leaders.views import DayDetail, LeaderDayView, LeaderInfo
 from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, cancel_notice
 from screens.roster_dialogs import RosterDialog
 from screens.rule_dialogs import RuleListDialog
@@ -146,11 +146,11 @@ class LeadersScreen(Screen[None]):
 
         def read() -> MonthData:
             version = hall.change_version("leaders")
-            days = hall.leader_days(*month_bounds(selected.year, selected.month))
-            details = tuple(hall.day_detail(d.id) for d in days
+            days = hall.leaders.days(*month_bounds(selected.year, selected.month))
+            details = tuple(hall.leaders.bookings.day_detail(d.id) for d in days
                             if d.date == selected.isoformat())
             return MonthData(selected.year, selected.month, tuple(days), details, version,
-                             tuple(hall.leaders()))
+                             tuple(hall.leaders.roster.list()))
 
         self.post_message(self.Loaded(app.db_call(read)))
 
@@ -321,7 +321,8 @@ class LeadersScreen(Screen[None]):
         actor = app.staff or ""
 
         def plan_and_publish() -> tuple[Any, list[LeaderDayView]]:
-            return app.hall.plan_month(year, month, actor), app.hall.publish_due(actor)
+            plan = app.hall.leaders.plan
+            return plan.month(year, month, actor), plan.publish_due(actor)
 
         result, published = app.db_call(plan_and_publish)
         text = f"{year}年{month}月生成 {len(result.created)} 个接待日，发布 {len(published)} 个"
@@ -367,7 +368,7 @@ class LeadersScreen(Screen[None]):
     def action_publish(self) -> None:
         detail = self.current_detail()
         if detail is not None and self._staff():
-            self._act(self.hall_app.hall.publish_day, detail.day.id, done="已发布")
+            self._act(self.hall_app.hall.leaders.plan.publish_day, detail.day.id, done="已发布")
 
     def action_cancel_day(self) -> None:
         detail = self.current_detail()
@@ -383,7 +384,7 @@ class LeadersScreen(Screen[None]):
     def _cancel(self, day_id: int, reason: str) -> None:
         app = self.hall_app
         try:
-            result = app.db_call(app.hall.cancel_day, day_id, reason, app.staff or "")
+            result = app.db_call(app.hall.leaders.cancel_day, day_id, reason, app.staff or "")
         except (Refused, NotFound) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -416,7 +417,7 @@ class LeadersScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
     def _export(self, year: int, month: int) -> None:
-        from hall.leader_export import save_month
+        from hall.export import save_month
         from screens.app import default_data_dir
 
         app = self.hall_app

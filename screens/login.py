@@ -60,7 +60,7 @@ class LoginScreen(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         roster = cast("HallApp", self.app).hall.config.staff
         if query.strip():
-            from hall.search import matches  # pypinyin is slow to load: only when filtering
+            from hall.text.search import matches  # pypinyin is slow to load: only when filtering
 
             self._shown = [s for s in roster if matches(query, s.name, s.login)]
         else:

@@ -4,8 +4,8 @@ Who uses it: the hall's manager, rarely: a new duty lawyer, a leader's new title
 after a reshuffle, a leader who moved on. What they do most often is correct a profile, so the
 roster opens on the list with the first leader highlighted: ↑↓ and E (or Enter) edit, two keys
 and the change; N adds one; D retires the highlighted leader (or reinstates a retired one).
-Changes are stored in the database (:mod:`hall.roster`), so every terminal sees them within a
-second; an edit made on a profile another terminal changed meanwhile is refused, not lost.
+Changes are stored in the database (:mod:`hall.leaders.roster`), so every terminal sees them within
+a second; an edit made on a profile another terminal changed meanwhile is refused, not lost.
 
 - :class:`RosterDialog` -> whether anything changed.
 - :class:`LeaderFormDialog` -> the added or edited leader (code, name, title, portfolio, kind,
@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from config.leaders import KINDS
 from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
-from hall.leader_views import LeaderInfo
+from hall.leaders.views import LeaderInfo
 from screens.leader_dialogs import _Form
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ class RosterDialog(ModalScreen[bool]):
         hall = app.hall
 
         def read() -> tuple[int, list[LeaderInfo], list[tuple[str, str]]]:
-            return (hall.change_version("leaders"), hall.leaders(include_retired=True),
-                    hall.leader_departments())
+            return (hall.change_version("leaders"), hall.leaders.roster.list(include_retired=True),
+                    hall.leaders.roster.departments())
 
         self.app.call_from_thread(self._show, *app.db_call(read))
 
@@ -148,7 +148,7 @@ class RosterDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
     def _retire(self, leader: LeaderInfo) -> None:
         app, hall = self.hall_app, self.hall_app.hall
-        act = hall.reinstate_leader if leader.retired else hall.retire_leader
+        act = hall.leaders.roster.reinstate if leader.retired else hall.leaders.roster.retire
         try:
             done = app.db_call(act, leader.code, app.staff or "",
                                expected_version=leader.version)
@@ -227,9 +227,9 @@ class LeaderFormDialog(_Form):
         try:
             if self.leader is None:
                 name = fields.pop("name")
-                result = app.db_call(hall.add_leader, code, name, actor, **fields)
+                result = app.db_call(hall.leaders.roster.add, code, name, actor, **fields)
             else:
-                result = app.db_call(hall.edit_leader, self.leader.code, actor,
+                result = app.db_call(hall.leaders.roster.edit, self.leader.code, actor,
                                      expected_version=self.leader.version, **fields)
         except FormError as exc:
             self.app.call_from_thread(self.show_errors, exc.errors)

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from config.leaders import EVERY, ScheduleRule
 from hall.errors import NotFound, Refused
-from hall.leader_views import LeaderInfo, RuleView
+from hall.leaders.views import LeaderInfo, RuleView
 from screens.leader_dialogs import _FIELD_LABELS, _Form
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class RuleListDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="rule-list", exit_on_error=False)
     def _load(self) -> None:
         app = self.hall_app
-        rules = app.db_call(app.hall.rules)
+        rules = app.db_call(app.hall.leaders.plan.rules)
         self.app.call_from_thread(self._show, rules)
 
     def _show(self, rules: list[RuleView]) -> None:
@@ -110,14 +110,14 @@ class RuleListDialog(ModalScreen[bool]):
     def _retire(self, rule_id: int) -> None:
         app = self.hall_app
         try:
-            app.db_call(app.hall.retire_rule, rule_id, app.staff or "")
+            app.db_call(app.hall.leaders.plan.retire_rule, rule_id, app.staff or "")
         except (NotFound, Refused) as exc:
             self.app.call_from_thread(self.query_one("#rule-message", Label).update, str(exc))
             return
         self.changed = True
         self.app.call_from_thread(self.query_one("#rule-message", Label).update,
                                   f"规则 {rule_id} 已停用（已生成的接待日保留）")
-        rules = app.db_call(app.hall.rules)
+        rules = app.db_call(app.hall.leaders.plan.rules)
         self.app.call_from_thread(self._show, rules)
 
     def action_close(self) -> None:
@@ -207,7 +207,8 @@ class RuleFormDialog(_Form):
     def _save(self, leader: str, rule: ScheduleRule) -> None:
         app = self.hall_app
         try:
-            result: RuleView = app.db_call(app.hall.add_rule, leader, rule, app.staff or "")
+            result: RuleView = app.db_call(app.hall.leaders.plan.add_rule, leader, rule,
+                                           app.staff or "")
         except (NotFound, Refused) as exc:
             self.app.call_from_thread(self.show_errors, {}, str(exc))
         else:

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from hall.ticketimage import qr_text
+from hall.printing import qr_text
 from hall.views import IssuedTicket
 from screens.widgets.bignumber import BigNumber, big_width
 
@@ -111,7 +111,7 @@ class TicketScreen(ModalScreen[None]):
 
     @work(thread=True, group="ticket-save", exit_on_error=False)
     def _save(self) -> None:
-        from hall.ticketimage import save_ticket
+        from hall.printing import save_ticket
 
         app = self.hall_app
         t = self.ticket

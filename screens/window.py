@@ -32,7 +32,7 @@ F10    工作台    back to the launcher (F10 does that on every screen, so paus
 F12    特殊情况  log a special situation, prefilled with this window and the current visitor
 =====  ========  ==============================================================================
 
-Every act runs in a thread worker through the :class:`hall.service.Hall` facade; a refusal
+Every act runs in a thread worker through the :class:`hall.facade.Hall` facade; a refusal
 (nothing current, window paused, rule not met...) appears as a notification in Chinese. Every
 second a worker reads the change counter and reloads the window's view only when it moved (or
 the minute turned, for waiting times), so calls made by other windows show within a second. The
@@ -355,7 +355,7 @@ class WindowScreen(Screen[None]):
 
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): this window, its current ticket and visitor."""
-        from hall.masking import mask_name
+        from hall.text.masking import mask_name
         from screens.incident_form import IncidentContext
 
         current = self.view.current if self.view else None

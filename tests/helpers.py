@@ -9,7 +9,7 @@ from typing import Any
 
 from config import DEFAULT_CONFIG, HallConfig, load_config_text
 from hall.desk.registration import Registration
-from hall.idnumber import check_character
+from hall.text.idnumber import check_character
 
 SHIPPED = DEFAULT_CONFIG.read_text(encoding="utf-8")
 

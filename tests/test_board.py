@@ -24,7 +24,7 @@ from textual.pilot import Pilot
 from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
-from hall.masking import mask_id_number
+from hall.text.masking import mask_id_number
 from main import make_app
 from models import open_database
 from screens.app import HallApp

@@ -7,7 +7,6 @@ with its own Hall and connection, on a SQLite file and on PostgreSQL when HALL_T
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import signal
 import subprocess
@@ -34,26 +33,11 @@ from models import (
 )
 from tests import workers
 from tests.helpers import distinct_id, form, make_id
+from tests.workers import run_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = date(2026, 11, 23)
 PROCESSES, EACH = 4, 50
-
-
-def run_workers(target: Any, args_for: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Start one spawned process per argument tuple, all released by one barrier."""
-    ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(len(args_for))
-    results = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(args[0], barrier, *args[1:], results))
-             for args in args_for]
-    for p in procs:
-        p.start()
-    out = [results.get(timeout=120) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
-    return out
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from hall.demo import DemoError, build_demo, demo_end
-from hall.idnumber import parse_id_number
+from hall.text.idnumber import parse_id_number
 from models import (
     AuditEvent,
     Representative,

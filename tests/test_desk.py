@@ -16,8 +16,8 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from hall.desk.registration import Registration
-from hall.idnumber import check_character
-from hall.masking import mask_id_number
+from hall.text.idnumber import check_character
+from hall.text.masking import mask_id_number
 from models import Representative, Visit, database, open_database
 from screens.app import HallApp
 from screens.desk import DeskScreen

@@ -1,4 +1,4 @@
-"""Tests of hall.idnumber: parsing, upgrading and validating Chinese resident ID numbers."""
+"""Tests of hall.text.idnumber: parsing, upgrading and validating Chinese resident ID numbers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hall.idnumber import (
+from hall.text.idnumber import (
     REASONS,
     IdNumber,
     IdNumberError,

@@ -1,5 +1,7 @@
 """Import hygiene: the domain (hall/), the tables (models/) and the configuration (config/) never
-load Textual, so the CLI, kiosks, benchmarks and other programs can use them without a terminal UI.
+load Textual, so the CLI, kiosks, benchmarks and other programs can use them without a terminal UI;
+nor do they load the adapters (cli/, main.py). The command line (cli/) never loads Textual either:
+only main.py opens the screens, and only when a screen's command runs.
 
 Every module file is imported in a fresh interpreter, one at a time, and ``sys.modules`` is
 checked afterwards: an indirect import through another module counts too.
@@ -17,11 +19,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ("hall", "models", "config")
 FORBIDDEN = ("textual", "rich", "screens")
+ADAPTERS = ("cli", "main")
 
 
-def core_modules() -> list[str]:
+def core_modules(*packages: str) -> list[str]:
     names = []
-    for package in CORE:
+    for package in packages or CORE:
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
@@ -29,6 +32,7 @@ def core_modules() -> list[str]:
 
 
 MODULES = core_modules()
+CLI_MODULES = core_modules("cli")
 
 # One interpreter; each module is imported in a forked child that starts with no project module
 # loaded, so every module is judged on its own. Third-party libraries are imported once before
@@ -37,9 +41,10 @@ PROBE = """
 import importlib, json, os, sys
 
 FORBIDDEN = ("textual", "rich", "screens")
+ADAPTERS = ("cli", "main")
 
-def forbidden():
-    return sorted(m for m in sys.modules if m.split(".")[0] in FORBIDDEN)
+def forbidden(roots=FORBIDDEN):
+    return sorted(m for m in sys.modules if m.split(".")[0] in roots)
 
 for lib in ("peewee", "playhouse.migrate", "pydantic.main", "pydantic.fields", "yaml",
             "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont", "qrcode",
@@ -56,7 +61,7 @@ for name in sys.argv[1:]:
         os.close(r)
         try:
             importlib.import_module(name)
-            out = forbidden()
+            out = forbidden() + ["adapter: " + m for m in forbidden(ADAPTERS)]
         except BaseException as exc:
             out = ["import failed: " + repr(exc)]
         os.write(w, json.dumps(out).encode())
@@ -72,8 +77,9 @@ print(json.dumps(results))
 
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, list[str]]:
-    """For each module (and main.py), the UI modules that importing it alone loaded."""
-    done = subprocess.run([sys.executable, "-c", PROBE, *MODULES, "main"], cwd=ROOT,
+    """For each module (and main.py), the UI modules that importing it alone loaded (and, marked
+    "adapter: ", the modules of cli/ and main.py it loaded)."""
+    done = subprocess.run([sys.executable, "-c", PROBE, *MODULES, *CLI_MODULES, "main"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -81,7 +87,8 @@ def loaded() -> dict[str, list[str]]:
 
 def test_every_core_module_is_found() -> None:
     assert {"hall", "hall.facade", "hall.desk.registration", "models", "models.migrations",
-            "config", "config.schema", "config.loader"} <= set(MODULES)
+            "config", "config.schema", "config.loader", "config.paths"} <= set(MODULES)
+    assert {"cli", "cli.context", "cli.desk", "cli.leaders"} <= set(CLI_MODULES)
 
 
 def test_the_libraries_themselves_do_not_load_the_ui(loaded: dict[str, list[str]]) -> None:
@@ -94,7 +101,19 @@ def test_core_module_never_loads_textual(module: str, loaded: dict[str, list[str
 
 
 def test_the_cli_module_loads_the_ui_only_to_run_it(loaded: dict[str, list[str]]) -> None:
-    assert loaded["main"] == []
+    assert ui(loaded["main"]) == []
+
+
+@pytest.mark.parametrize("module", CLI_MODULES)
+def test_the_command_modules_never_load_textual_nor_main(module: str,
+                                                         loaded: dict[str, list[str]]) -> None:
+    assert ui(loaded[module]) == [], f"importing {module} loaded {loaded[module]}"
+    assert "adapter: main" not in loaded[module]
+
+
+def ui(names: list[str]) -> list[str]:
+    """The UI modules among what a probe reports (cli/ and main.py's own left out)."""
+    return [n for n in names if not n.startswith("adapter: ")]
 
 
 def test_the_probe_would_notice(tmp_path: Path) -> None:

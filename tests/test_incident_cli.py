@@ -18,7 +18,7 @@ import main
 from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
-from hall.incident_views import report_csv
+from hall.incidents.report import report_csv
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry, open_database
 from tests.helpers import form, row_counts
 from tests.test_window_cli import CJK, NOW, Cli
@@ -193,7 +193,7 @@ def test_daily_report_as_text_json_and_csv(cli: Cli, tmp_path: Path, db_url: str
     assert out.endswith(f"已保存：{target}\n")
     # The same bytes the screen's S writes: the facade's report through the one CSV writer.
     hall = Hall(open_database(db_url), config, FixedClock(NOW))
-    expected = report_csv(hall.incident_report(NOW.date(), "mgr01"))
+    expected = report_csv(hall.incidents.report(NOW.date(), "mgr01"))
     assert target.read_bytes() == "\ufeff".encode() + expected.encode()
     lines = target.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("编号,登记时间,类型") and len(lines) == 3

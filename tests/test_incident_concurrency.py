@@ -8,36 +8,21 @@ action of the other may land after the close.
 
 from __future__ import annotations
 
-import multiprocessing as mp
-from typing import Any
-
 from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from hall.incidents import NewIncident
 from models import AuditEvent, IncidentEntry, open_database
-from tests import incident_workers
+from tests import workers
+from tests.workers import run_workers
 
-SPAWN = mp.get_context("spawn")
 PER_PROCESS = 25
-
-
-def _run(target: Any, args: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    barrier = SPAWN.Barrier(len(args))
-    results = SPAWN.Queue()
-    procs = [SPAWN.Process(target=target, args=(a[0], barrier, *a[1:], results)) for a in args]
-    for p in procs:
-        p.start()
-    out = [results.get(timeout=180) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-    return out
 
 
 def _incident(db_url: str, config: HallConfig, clock: FixedClock) -> int:
     db = open_database(db_url)
     hall = Hall(db, config, clock)
-    incident = hall.log_incident(NewIncident("gathering", "大厅入口", "二十余人聚集"), "desk01").id
+    incident = hall.incidents.log(NewIncident("gathering", "大厅入口", "二十余人聚集"), "desk01").id
     db.close()
     return incident
 
@@ -45,8 +30,9 @@ def _incident(db_url: str, config: HallConfig, clock: FixedClock) -> int:
 def test_two_processes_acting_at_once_are_both_kept_in_order(db_url: str, config: HallConfig,
                                                             clock: FixedClock) -> None:
     incident = _incident(db_url, config, clock)
-    outcomes = _run(incident_workers.act_many,
-                    [(db_url, incident, actor, PER_PROCESS) for actor in ("win01", "win02")])
+    outcomes = run_workers(workers.act_many,
+                           [(db_url, incident, actor, PER_PROCESS) for actor in ("win01", "win02")],
+                           timeout=180)
     assert [o["errors"] for o in outcomes] == [[], []], outcomes
     db = open_database(db_url)
     entries = list(IncidentEntry.select().where(IncidentEntry.incident == incident)
@@ -60,15 +46,16 @@ def test_two_processes_acting_at_once_are_both_kept_in_order(db_url: str, config
     acts = AuditEvent.select().where(AuditEvent.action == "incident.action").count()
     assert acts == 2 * PER_PROCESS
     hall = Hall(db, config, clock)
-    assert hall.incidents()[0].entries == total
+    assert hall.incidents.list()[0].entries == total
     db.close()
 
 
 def test_a_close_racing_with_actions_leaves_no_action_after_it(db_url: str, config: HallConfig,
                                                                clock: FixedClock) -> None:
     incident = _incident(db_url, config, clock)
-    outcomes = _run(incident_workers.act_until_closed,
-                    [(db_url, incident, "win01", 0), (db_url, incident, "mgr01", 10)])
+    outcomes = run_workers(workers.act_until_closed,
+                           [(db_url, incident, "win01", 0), (db_url, incident, "mgr01", 10)],
+                           timeout=180)
     assert [o["errors"] for o in outcomes] == [[], []], outcomes
     actor, closer = outcomes if outcomes[0]["actor"] == "win01" else outcomes[::-1]
     assert actor["refused"] == 1  # it stopped only because the incident was closed

@@ -101,8 +101,8 @@ def test_a_v3_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
     refused = Visit.get(Visit.outcome == "rejected")
     assert (refused.outcome_reason, refused.outcome_channel) == ("已经仲裁", "向人民法院提起诉讼")
     # Incidents work on the upgraded database, linked to an old ticket and visitor.
-    new = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
-    hall.act(new.id, "medical", "win07")
+    new = hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
+    hall.incidents.act(new.id, "medical", "win07")
     assert new.ticket == "L001"
     assert [i.type_name for i in hall.windows.view(7).current.incidents] == ["来访人突发疾病"]
     file = hall.desk.visitor_file("11010519491231002X")

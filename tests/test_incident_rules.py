@@ -16,31 +16,32 @@ from peewee import OperationalError
 
 from hall import Hall
 from hall.clock import FixedClock
-from hall.incident_views import report_csv
 from hall.incidents import NewIncident
+from hall.incidents.report import report_csv
 from models import AuditEvent, Incident, IncidentEntry, is_sqlite, write_transaction
 
 
 def _logged(hall: Hall) -> int:
-    return hall.log_incident(NewIncident("lingering", "候谈区", "大声吵闹"), "win01").id
+    return hall.incidents.log(NewIncident("lingering", "候谈区", "大声吵闹"), "win01").id
 
 
 def test_a_correction_of_a_correction_is_what_the_record_says(hall: Hall) -> None:
     incident = _logged(hall)
-    hall.correct(incident, 1, "两人大声吵闹", "win01")  # #2 corrects #1
-    hall.correct(incident, 2, "三人大声吵闹，拒不离开", "mgr01")  # #3 corrects the correction
-    detail = hall.incident(incident, "mgr01")
+    hall.incidents.correct(incident, 1, "两人大声吵闹", "win01")  # #2 corrects #1
+    # #3 corrects the correction
+    hall.incidents.correct(incident, 2, "三人大声吵闹，拒不离开", "mgr01")
+    detail = hall.incidents.detail(incident, "mgr01")
     assert detail.note == "三人大声吵闹，拒不离开"
     assert [e.note for e in detail.entries] == [  # each entry as written
         "大声吵闹", "两人大声吵闹", "三人大声吵闹，拒不离开"]
     assert (detail.entries[0].corrected_by, detail.entries[1].corrected_by) == ((2,), (3,))
     # The conclusion the same way; a later direct correction of the close wins over older ones.
-    hall.close_incident(incident, "自行离开", "mgr01")  # #4
-    hall.correct(incident, 4, "经劝说离开", "mgr01")  # #5
-    hall.correct(incident, 5, "经劝说后由家属接回", "mgr01")  # #6
-    assert hall.incident(incident, "mgr01").conclusion == "经劝说后由家属接回"
-    hall.correct(incident, 4, "由属地接回", "mgr01")  # #7: the newest word on the close
-    report = hall.incident_report(hall.today(), "mgr01")
+    hall.incidents.close(incident, "自行离开", "mgr01")  # #4
+    hall.incidents.correct(incident, 4, "经劝说离开", "mgr01")  # #5
+    hall.incidents.correct(incident, 5, "经劝说后由家属接回", "mgr01")  # #6
+    assert hall.incidents.detail(incident, "mgr01").conclusion == "经劝说后由家属接回"
+    hall.incidents.correct(incident, 4, "由属地接回", "mgr01")  # #7: the newest word on the close
+    report = hall.incidents.report(hall.today(), "mgr01")
     assert report.incidents[0].conclusion == "由属地接回"
     assert report.incidents[0].note == "三人大声吵闹，拒不离开"
     assert "三人大声吵闹，拒不离开" in report_csv(report)
@@ -56,7 +57,7 @@ def test_an_entry_waiting_for_the_lock_takes_its_time_after_it(hall: Hall,
 
     def other_terminal() -> None:
         try:
-            done["entry"] = hall.act(incident, "educate", "win02")
+            done["entry"] = hall.incidents.act(incident, "educate", "win02")
         except Exception as exc:  # reported below, never hidden
             done["error"] = exc
         finally:
@@ -69,7 +70,8 @@ def test_an_entry_waiting_for_the_lock_takes_its_time_after_it(hall: Hall,
         waiting.start()
         time.sleep(0.5)  # the other terminal is now waiting for the lock
         clock.advance(minutes=1)
-        hall.act(incident, "dissuade", "win01")  # #2, a minute later, while the other waits
+        # #2, a minute later, while the other waits
+        hall.incidents.act(incident, "dissuade", "win01")
     waiting.join(30)
     assert "error" not in done, done
     assert done["entry"].seq == 3
@@ -87,10 +89,10 @@ def test_a_log_that_fails_to_read_back_writes_nothing(hall: Hall,
     def away(rows: object) -> None:
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(hall, "_summaries", away)
+    monkeypatch.setattr(hall.incidents, "_summaries", away)
     with pytest.raises(OperationalError):
-        hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win01")
+        hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "win01")
     monkeypatch.undo()
     assert (Incident.select().count(), IncidentEntry.select().count()) == (0, 0)
     assert AuditEvent.select().where(AuditEvent.action == "incident.log").count() == 0
-    assert hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win01").id >= 1
+    assert hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "win01").id >= 1

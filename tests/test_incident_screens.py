@@ -251,7 +251,7 @@ async def test_f12_opens_the_form_on_every_staff_screen_and_dialog(hall: Hall, t
     """F12 opens the form over whatever is on top; Esc gives that screen back as it was."""
     start, staff, window, reach, expected, place = STAFF_SCREENS[name]
     if start == "incidents":
-        hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win01")
+        hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "win01")
     app = HallApp(hall, staff=staff, start=start, window=window, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -283,16 +283,16 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
     from screens.booking_dialog import BookingDialog
     from screens.ticket import TicketScreen
 
-    hall.add_day("lihong", hall.today(), "09:00", "11:30", 2, actor="mgr01")
-    hall.book(1, make_id(), actor="desk01")
+    hall.leaders.add_day("lihong", hall.today(), "09:00", "11:30", 2, actor="mgr01")
+    hall.leaders.bookings.book(1, make_id(), actor="desk01")
     release = threading.Event()
-    check_in = hall.check_in
+    check_in = hall.leaders.bookings.check_in
 
     def slow_check_in(*args: Any, **kwargs: Any) -> Any:
         release.wait(5)  # the database is slow this morning
         return check_in(*args, **kwargs)
 
-    monkeypatch.setattr(hall, "check_in", slow_check_in)
+    monkeypatch.setattr(hall.leaders.bookings, "check_in", slow_check_in)
     app = HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -317,7 +317,7 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
         # A save that takes too long: F12 gives up waiting and says so (nothing opens later).
         monkeypatch.setattr("screens.incident_app.WAIT_SECONDS", 0.3)
         release.clear()
-        hall.book(1, distinct_id(2), actor="desk01")
+        hall.leaders.bookings.book(1, distinct_id(2), actor="desk01")
         await pilot.press("enter")  # the ticket is closed: the desk again
         await settle(pilot)
         app.screen.query_one("#id_number", Input).value = distinct_id(2)
@@ -378,7 +378,7 @@ async def test_a_bad_form_shows_errors_and_writes_nothing(hall: Hall) -> None:
 
 @run_async
 async def test_the_board_offers_no_incident_key_and_shows_no_alert(hall: Hall) -> None:
-    hall.log_incident(NewIncident("assault", "5号窗口", "推搡工作人员"), "win05")
+    hall.incidents.log(NewIncident("assault", "5号窗口", "推搡工作人员"), "win05")
     app = main.make_app(hall, None, start="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(1.2)  # (the board's poller lives on: no waiting for the workers)
@@ -460,8 +460,8 @@ async def test_an_open_high_incident_alerts_other_terminals(hall: Hall, sqlite_u
 
 @run_async
 async def test_the_alert_is_short_at_80_columns(hall: Hall) -> None:
-    hall.log_incident(NewIncident("assault", "5号窗口", "推搡"), "win05")
-    hall.log_incident(NewIncident("illness", "候谈区", "晕倒"), "win05")
+    hall.incidents.log(NewIncident("assault", "5号窗口", "推搡"), "win05")
+    hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "win05")
     app = main.make_app(hall, "win01", start="window", window=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: alert_text(app) is not None, 4)
@@ -484,11 +484,11 @@ def detail_text(app: HallApp) -> str:
 @run_async
 async def test_the_manager_filters_reads_and_handles_an_incident(hall: Hall,
                                                                 tmp_path: Path) -> None:
-    knife = hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀", ticket="L001"),
-                              "win07").id
-    hall.log_incident(NewIncident("over_level", "登记分流台", "越级"), "desk01")
+    knife = hall.incidents.log(NewIncident("dangerous", "7号窗口", "携带水果刀", ticket="L001"),
+                               "win07").id
+    hall.incidents.log(NewIncident("over_level", "登记分流台", "越级"), "desk01")
     hall.clock.advance(days=-1)  # type: ignore[attr-defined]
-    hall.log_incident(NewIncident("illness", "候谈区", "昨天晕倒"), "desk01")
+    hall.incidents.log(NewIncident("illness", "候谈区", "昨天晕倒"), "desk01")
     hall.clock.advance(days=1)  # type: ignore[attr-defined]
     app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -574,7 +574,7 @@ async def test_a_step_saved_but_not_reloaded_says_it_was_saved(hall: Hall, tmp_p
     saved (a retry would record it twice), not that it failed."""
     from peewee import OperationalError
 
-    knife = hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07").id
+    knife = hall.incidents.log(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07").id
     app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = manager(app)
@@ -586,7 +586,7 @@ async def test_a_step_saved_but_not_reloaded_says_it_was_saved(hall: Hall, tmp_p
         def away(*args: object) -> None:
             raise OperationalError("server closed the connection unexpectedly")
 
-        monkeypatch.setattr(hall, "incident", away)
+        monkeypatch.setattr(hall.incidents, "detail", away)
         await pilot.press("f5")
         await settle(pilot)
         await pilot.press("enter", "enter", "enter")
@@ -606,7 +606,7 @@ def list_cells(app: HallApp) -> list[list[str]]:
 @run_async
 async def test_the_list_columns_use_the_width_they_have(hall: Hall, tmp_path: Path,
                                                        size: tuple[int, int]) -> None:
-    hall.log_incident(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07")
+    hall.incidents.log(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07")
     app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: len(manager(app).rows) == 1)
@@ -615,9 +615,9 @@ async def test_the_list_columns_use_the_width_they_have(hall: Hall, tmp_path: Pa
         assert list_cells(app)[0][3:] == ["携带危险物品或管制器具", "7号窗口", "处置中",
                                           "通知安保人员"]
         # The longest type and place of the configuration: cut with …, the row still fits.
-        hall.log_incident(NewIncident("inciting", "大厅外广场", "有人组织围堵"), "win07")
+        hall.incidents.log(NewIncident("inciting", "大厅外广场", "有人组织围堵"), "win07")
         for _ in range(6):
-            hall.log_incident(NewIncident("lingering", "候谈区", "吵闹"), "win07")
+            hall.incidents.log(NewIncident("lingering", "候谈区", "吵闹"), "win07")
         await until(pilot, lambda: len(manager(app).rows) == 8)
         await settle(pilot)
         table = manager(app).query_one(DataTable)
@@ -637,9 +637,9 @@ async def test_the_list_columns_use_the_width_they_have(hall: Hall, tmp_path: Pa
 
 @run_async
 async def test_the_daily_report_on_screen_and_as_csv(hall: Hall, tmp_path: Path) -> None:
-    first = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
-    hall.act(first.id, "report_leader", "win07")
-    hall.log_incident(NewIncident("over_level", "登记分流台", "越级"), "desk01")
+    first = hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
+    hall.incidents.act(first.id, "report_leader", "win07")
+    hall.incidents.log(NewIncident("over_level", "登记分流台", "越级"), "desk01")
     app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: len(manager(app).rows) == 2)
@@ -666,7 +666,7 @@ async def test_the_daily_report_on_screen_and_as_csv(hall: Hall, tmp_path: Path)
 @run_async
 async def test_the_visitor_file_shows_incidents_at_the_window_and_the_desk(
         hall: Hall, tmp_path: Path) -> None:
-    hall.log_incident(NewIncident("lingering", "候谈区", "大声吵闹", ticket="L001"), "win07")
+    hall.incidents.log(NewIncident("lingering", "候谈区", "大声吵闹", ticket="L001"), "win07")
     hall.windows.call_next(7, "win07")
     app = main.make_app(hall, "win07", start="window", window=7)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -20,8 +20,8 @@ import pytest
 from config import ConfigError, HallConfig, load_config
 from hall import Hall
 from hall.errors import NotFound, Refused
-from hall.incident_views import CSV_HEADER, report_csv
 from hall.incidents import IncidentFormError, NewIncident
+from hall.incidents.report import CSV_HEADER, report_csv
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry
 from tests.helpers import SHIPPED, distinct_id, form, make_id, row_counts
 
@@ -104,8 +104,8 @@ def test_a_configuration_without_incidents_gets_a_working_default(tmp_path: Path
 def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
     ticket = hall.desk.issue(form(), actor="desk01")
     before = hall.change_version("incidents")
-    new = hall.log_incident(NewIncident("dangerous", " 7号窗口 ", "携带水果刀一把", people="2",
-                                        ticket=ticket.number.lower()), actor="win07")
+    new = hall.incidents.log(NewIncident("dangerous", " 7号窗口 ", "携带水果刀一把", people="2",
+                                         ticket=ticket.number.lower()), actor="win07")
     assert (new.type, new.type_name, new.severity, new.place, new.people, new.ticket) == (
         "dangerous", "携带危险物品或管制器具", "high", "7号窗口", 2, ticket.number)
     assert (new.status, new.status_label, new.entries) == ("open", "处置中", 1)
@@ -114,7 +114,7 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
     row = Incident.get_by_id(new.id)
     assert row.visitor_id == hall.desk.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
     assert row.ticket_id == ticket.ticket_id
-    detail = hall.incident(new.id, actor="mgr01")
+    detail = hall.incidents.detail(new.id, actor="mgr01")
     assert detail.note == "携带水果刀一把"
     assert detail.visitor == "张*"  # masked
     assert [e.kind for e in detail.entries] == ["logged"]
@@ -126,12 +126,12 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
 
 def test_logging_by_query_code_and_by_visitor_alone(hall: Hall) -> None:
     ticket = hall.desk.issue(form(), actor="desk01")
-    by_code = hall.log_incident(NewIncident("illness", "候谈区", "晕倒",
-                                            ticket=ticket.query_code), actor="desk01")
+    by_code = hall.incidents.log(NewIncident("illness", "候谈区", "晕倒",
+                                             ticket=ticket.query_code), actor="desk01")
     assert by_code.ticket == ticket.number
     visitor_id = hall.desk.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
-    desk = hall.log_incident(NewIncident("lingering", "登记分流台", "拒不离开",
-                                         visitor_id=visitor_id), actor="desk01")
+    desk = hall.incidents.log(NewIncident("lingering", "登记分流台", "拒不离开",
+                                          visitor_id=visitor_id), actor="desk01")
     assert desk.ticket == ""
     assert Incident.get_by_id(desk.id).visitor_id == visitor_id
 
@@ -152,7 +152,7 @@ def test_a_bad_form_writes_nothing(hall: Hall, changes: dict, errors: dict[str, 
     counts, version = row_counts(), hall.change_version("incidents")
     values = {"type": "illness", "place": "候谈区", "note": "晕倒"} | changes
     with pytest.raises(IncidentFormError) as caught:
-        hall.log_incident(NewIncident(**values), actor="desk01")
+        hall.incidents.log(NewIncident(**values), actor="desk01")
     assert set(caught.value.errors) == set(errors)
     for key, text in errors.items():
         assert text in caught.value.errors[key]
@@ -166,58 +166,58 @@ def test_a_bad_form_writes_nothing(hall: Hall, changes: dict, errors: dict[str, 
 
 
 def _logged(hall: Hall, type: str = "lingering") -> int:
-    return hall.log_incident(NewIncident(type, "候谈区", "大声吵闹拒不离开"), "win01").id
+    return hall.incidents.log(NewIncident(type, "候谈区", "大声吵闹拒不离开"), "win01").id
 
 
 def test_actions_are_numbered_and_the_next_step_follows_the_chain(hall: Hall) -> None:
     incident = _logged(hall)
     chain = hall.config.incidents.type_of("lingering").chain  # type: ignore[union-attr]
-    first = hall.act(incident, chain[0], "win01", result=" 效果不明显 ", note="多次劝说")
+    first = hall.incidents.act(incident, chain[0], "win01", result=" 效果不明显 ", note="多次劝说")
     assert (first.seq, first.kind, first.action, first.result, first.note) == (
         2, "action", chain[0], "效果不明显", "多次劝说")
-    assert hall.incidents()[0].next_action == chain[1]
+    assert hall.incidents.list()[0].next_action == chain[1]
     # Any step may be recorded, in any order: the suggestion follows the furthest one reached.
-    hall.act(incident, chain[3], "win02")
-    assert hall.incidents()[0].next_action == chain[4]
-    hall.act(incident, "other", "win02", note="联系家属")
-    detail = hall.incident(incident, "mgr01")
+    hall.incidents.act(incident, chain[3], "win02")
+    assert hall.incidents.list()[0].next_action == chain[4]
+    hall.incidents.act(incident, "other", "win02", note="联系家属")
+    detail = hall.incidents.detail(incident, "mgr01")
     assert [e.seq for e in detail.entries] == [1, 2, 3, 4]
     assert [c.done for c in detail.chain] == [True, False, False, True, False]
-    hall.act(incident, chain[4], "win02")
-    assert hall.incidents()[0].next_action == ""
+    hall.incidents.act(incident, chain[4], "win02")
+    assert hall.incidents.list()[0].next_action == ""
 
 
 def test_unknown_action_is_refused_and_writes_nothing(hall: Hall) -> None:
     incident = _logged(hall)
     counts = row_counts()
     with pytest.raises(Refused, match="未知的处置措施“shout”"):
-        hall.act(incident, "shout", "win01")
+        hall.incidents.act(incident, "shout", "win01")
     with pytest.raises(NotFound, match="没有编号为 99 的"):
-        hall.act(99, "dissuade", "win01")
+        hall.incidents.act(99, "dissuade", "win01")
     assert row_counts() == counts and IncidentEntry.select().count() == 1
 
 
 def test_a_closed_incident_takes_no_action_until_reopened(hall: Hall) -> None:
     incident = _logged(hall)
     with pytest.raises(Refused, match="结案须填写结论"):
-        hall.close_incident(incident, "  ", "mgr01")
+        hall.incidents.close(incident, "  ", "mgr01")
     with pytest.raises(Refused, match="正在处置中，不能重新打开"):
-        hall.reopen_incident(incident, "新情况", "mgr01")
-    hall.close_incident(incident, "经劝说自行离开", "mgr01")
-    summary = hall.incidents()[0]
+        hall.incidents.reopen(incident, "新情况", "mgr01")
+    hall.incidents.close(incident, "经劝说自行离开", "mgr01")
+    summary = hall.incidents.list()[0]
     assert (summary.status, summary.status_label, summary.next_action) == ("closed", "已结案", "")
     entries = IncidentEntry.select().count()
-    for act in (lambda: hall.act(incident, "police", "win01"),
-                lambda: hall.close_incident(incident, "再结一次", "mgr01")):
+    for act in (lambda: hall.incidents.act(incident, "police", "win01"),
+                lambda: hall.incidents.close(incident, "再结一次", "mgr01")):
         with pytest.raises(Refused, match="已结案"):
             act()
     with pytest.raises(Refused, match="重新打开须填写理由"):
-        hall.reopen_incident(incident, "", "mgr01")
+        hall.incidents.reopen(incident, "", "mgr01")
     assert IncidentEntry.select().count() == entries
-    hall.reopen_incident(incident, "当事人返回大厅继续滋事", "mgr01")
-    hall.act(incident, "police", "win01", result="派出所民警到场")
-    hall.close_incident(incident, "依法带离", "mgr01")
-    detail = hall.incident(incident, "mgr01")
+    hall.incidents.reopen(incident, "当事人返回大厅继续滋事", "mgr01")
+    hall.incidents.act(incident, "police", "win01", result="派出所民警到场")
+    hall.incidents.close(incident, "依法带离", "mgr01")
+    detail = hall.incidents.detail(incident, "mgr01")
     assert [e.kind for e in detail.entries] == [
         "logged", "closed", "reopened", "action", "closed"]
     assert detail.entries[2].note == "当事人返回大厅继续滋事"
@@ -226,34 +226,34 @@ def test_a_closed_incident_takes_no_action_until_reopened(hall: Hall) -> None:
 
 def test_corrections_are_new_entries_and_both_are_shown(hall: Hall) -> None:
     incident = _logged(hall)
-    hall.act(incident, "dissuade", "win01", result="无效")
-    fix = hall.correct(incident, 2, "劝阻后情绪平复，结果应为有效", "win01")
+    hall.incidents.act(incident, "dissuade", "win01", result="无效")
+    fix = hall.incidents.correct(incident, 2, "劝阻后情绪平复，结果应为有效", "win01")
     assert (fix.seq, fix.kind, fix.corrects) == (3, "correction", 2)
-    hall.correct(incident, 1, "两人大声吵闹拒不离开", "mgr01")
-    detail = hall.incident(incident, "mgr01")
+    hall.incidents.correct(incident, 1, "两人大声吵闹拒不离开", "mgr01")
+    detail = hall.incidents.detail(incident, "mgr01")
     assert detail.note == "两人大声吵闹拒不离开"  # what happened, as last corrected
     assert detail.entries[0].note == "大声吵闹拒不离开"  # the original stays as it was
     assert detail.entries[1].result == "无效"
     assert detail.entries[1].corrected_by == (3,)
     assert detail.entries[0].corrected_by == (4,)
     # A closed record may still be put right; the conclusion shown is the corrected one.
-    hall.close_incident(incident, "自行离开", "mgr01")
-    hall.correct(incident, 5, "经劝说后自行离开", "mgr01")
-    assert hall.incident(incident, "mgr01").conclusion == "经劝说后自行离开"
+    hall.incidents.close(incident, "自行离开", "mgr01")
+    hall.incidents.correct(incident, 5, "经劝说后自行离开", "mgr01")
+    assert hall.incidents.detail(incident, "mgr01").conclusion == "经劝说后自行离开"
     counts = row_counts()
     with pytest.raises(NotFound, match="没有第 9 条记录"):
-        hall.correct(incident, 9, "x", "mgr01")
+        hall.incidents.correct(incident, 9, "x", "mgr01")
     with pytest.raises(Refused, match="更正内容不能为空"):
-        hall.correct(incident, 1, " ", "mgr01")
+        hall.incidents.correct(incident, 1, " ", "mgr01")
     assert row_counts() == counts
 
 
 def test_nothing_is_ever_updated_but_the_incident_state(hall: Hall) -> None:
     incident = _logged(hall)
-    hall.act(incident, "dissuade", "win01")
+    hall.incidents.act(incident, "dissuade", "win01")
     before = [(e.id, e.seq, e.kind, e.note, e.result, e.action) for e in IncidentEntry.select()]
-    hall.correct(incident, 2, "更正", "win01")
-    hall.close_incident(incident, "结", "mgr01")
+    hall.incidents.correct(incident, 2, "更正", "win01")
+    hall.incidents.close(incident, "结", "mgr01")
     after = [(e.id, e.seq, e.kind, e.note, e.result, e.action)
              for e in IncidentEntry.select().order_by(IncidentEntry.id)]
     assert after[:len(before)] == before
@@ -264,14 +264,14 @@ def test_every_view_is_audited(hall: Hall) -> None:
     incident = _logged(hall)
     views = AuditEvent.select().where(AuditEvent.action == "incident.view")
     assert views.count() == 0
-    hall.incident(incident, "mgr01")
-    hall.incident(incident, "win03")
+    hall.incidents.detail(incident, "mgr01")
+    hall.incidents.detail(incident, "win03")
     assert [(v.actor, v.entity_id) for v in views.order_by(AuditEvent.id)] == [
         ("mgr01", str(incident)), ("win03", str(incident))]
     with pytest.raises(NotFound):
-        hall.incident(123, "mgr01")
+        hall.incidents.detail(123, "mgr01")
     assert views.count() == 2
-    hall.incident_report(hall.today(), "mgr01")
+    hall.incidents.report(hall.today(), "mgr01")
     report = AuditEvent.get(AuditEvent.action == "incident.report")
     assert json.loads(report.detail) == {"ids": [incident]}
 
@@ -279,41 +279,41 @@ def test_every_view_is_audited(hall: Hall) -> None:
 def test_lists_filter_by_day_status_type_and_place(hall: Hall) -> None:
     clock = hall.clock
     a = _logged(hall)
-    b = hall.log_incident(NewIncident("illness", "3号窗口", "晕倒"), "win03").id
-    hall.close_incident(b, "送医", "mgr01")
+    b = hall.incidents.log(NewIncident("illness", "3号窗口", "晕倒"), "win03").id
+    hall.incidents.close(b, "送医", "mgr01")
     clock.advance(days=1)  # type: ignore[attr-defined]
-    c = hall.log_incident(NewIncident("illness", "候谈区", "胸闷"), "win03").id
+    c = hall.incidents.log(NewIncident("illness", "候谈区", "胸闷"), "win03").id
     yesterday = hall.today().fromordinal(hall.today().toordinal() - 1)
-    assert [s.id for s in hall.incidents()] == [c, b, a]  # newest first
-    assert [s.id for s in hall.incidents(day=yesterday)] == [b, a]
-    assert [s.id for s in hall.incidents(day=yesterday, status="open")] == [a]
-    assert [s.id for s in hall.incidents(type="illness")] == [c, b]
-    assert [s.id for s in hall.incidents(place="候谈区")] == [c, a]
+    assert [s.id for s in hall.incidents.list()] == [c, b, a]  # newest first
+    assert [s.id for s in hall.incidents.list(day=yesterday)] == [b, a]
+    assert [s.id for s in hall.incidents.list(day=yesterday, status="open")] == [a]
+    assert [s.id for s in hall.incidents.list(type="illness")] == [c, b]
+    assert [s.id for s in hall.incidents.list(place="候谈区")] == [c, a]
     with pytest.raises(Refused, match="状态应为"):
-        hall.incidents(status="pending")
-    assert "3号窗口" in hall.incident_places() and "候谈区" in hall.incident_places()
+        hall.incidents.list(status="pending")
+    assert "3号窗口" in hall.incidents.places() and "候谈区" in hall.incidents.places()
 
 
 def test_alerts_are_open_high_severity_incidents(hall: Hall) -> None:
-    assert hall.open_alerts() == []
-    low = hall.log_incident(NewIncident("over_level", "登记分流台", "越级"), "desk01").id
-    high = hall.log_incident(NewIncident("assault", "5号窗口", "推搡工作人员"), "win05").id
-    alerts = hall.open_alerts()
+    assert hall.incidents.open_alerts() == []
+    low = hall.incidents.log(NewIncident("over_level", "登记分流台", "越级"), "desk01").id
+    high = hall.incidents.log(NewIncident("assault", "5号窗口", "推搡工作人员"), "win05").id
+    alerts = hall.incidents.open_alerts()
     assert [(a.id, a.type_name, a.place, a.since) for a in alerts] == [
         (high, "侮辱、殴打、威胁工作人员", "5号窗口", "09:00")]
-    hall.close_incident(high, "公安带离", "mgr01")
-    assert hall.open_alerts() == []
-    hall.reopen_incident(high, "再次滋事", "mgr01")
-    assert [a.id for a in hall.open_alerts()] == [high]
-    assert low not in [a.id for a in hall.open_alerts()]
+    hall.incidents.close(high, "公安带离", "mgr01")
+    assert hall.incidents.open_alerts() == []
+    hall.incidents.reopen(high, "再次滋事", "mgr01")
+    assert [a.id for a in hall.incidents.open_alerts()] == [high]
+    assert low not in [a.id for a in hall.incidents.open_alerts()]
 
 
 def test_the_visitor_file_shows_their_incidents(hall: Hall) -> None:
     hall.desk.issue(form(), actor="desk01")
     other = hall.desk.issue(form(id_number=distinct_id(9), name="李四"), actor="desk01")
-    hall.log_incident(NewIncident("lingering", "候谈区", "滞留", ticket="L001"), "win07")
-    hall.log_incident(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
-    hall.log_incident(NewIncident("mental", "候谈区", "x", ticket=other.number), "win07")
+    hall.incidents.log(NewIncident("lingering", "候谈区", "滞留", ticket="L001"), "win07")
+    hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
+    hall.incidents.log(NewIncident("mental", "候谈区", "x", ticket=other.number), "win07")
     file = hall.desk.visitor_file(make_id())
     assert file is not None
     assert [(i.type_name, i.status_label) for i in file.incidents] == [
@@ -326,14 +326,14 @@ def test_the_visitor_file_shows_their_incidents(hall: Hall) -> None:
 
 def test_the_daily_report_counts_and_exports_csv(hall: Hall) -> None:
     hall.desk.issue(form(), actor="desk01")
-    a = hall.log_incident(NewIncident("illness", "7号窗口", "晕倒, 意识模糊", ticket="L001"),
-                          "win07").id
-    hall.act(a, "report_leader", "win07")
-    hall.act(a, "hospital", "win07", result="120 送市一院")
-    hall.close_incident(a, "已送医", "mgr01")
-    hall.log_incident(NewIncident("illness", "候谈区", "胸闷"), "win03")
-    hall.log_incident(NewIncident("over_level", "登记分流台", "越级"), "desk01")
-    report = hall.incident_report(hall.today(), "mgr01")
+    a = hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒, 意识模糊", ticket="L001"),
+                           "win07").id
+    hall.incidents.act(a, "report_leader", "win07")
+    hall.incidents.act(a, "hospital", "win07", result="120 送市一院")
+    hall.incidents.close(a, "已送医", "mgr01")
+    hall.incidents.log(NewIncident("illness", "候谈区", "胸闷"), "win03")
+    hall.incidents.log(NewIncident("over_level", "登记分流台", "越级"), "desk01")
+    report = hall.incidents.report(hall.today(), "mgr01")
     assert (report.date, report.total, report.open, report.closed) == ("2026-11-23", 3, 2, 1)
     assert report.by_type == (("来访人突发疾病", 2), ("越级访", 1))
     text = report_csv(report)
@@ -344,13 +344,13 @@ def test_the_daily_report_counts_and_exports_csv(hall: Hall) -> None:
     assert first["经过"] == "晕倒, 意识模糊"  # a comma inside stays one field
     assert first["票号"] == "L001" and first["来访人"] == "张*" and first["结论"] == "已送医"
     assert "送医（120 送市一院）" in first["处置记录"]
-    empty = hall.incident_report(hall.today().replace(day=1), "mgr01")
+    empty = hall.incidents.report(hall.today().replace(day=1), "mgr01")
     assert empty.total == 0 and report_csv(empty).count("\r\n") == 1
 
 
 def test_the_incidents_topic_is_its_own_counter(hall: Hall) -> None:
     tickets = hall.change_version("tickets")
     incident = _logged(hall)
-    hall.act(incident, "dissuade", "win01")
+    hall.incidents.act(incident, "dissuade", "win01")
     assert hall.change_version("tickets") == tickets
     assert ChangeCounter.get_by_id("incidents").version == 2

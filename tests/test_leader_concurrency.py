@@ -18,9 +18,9 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import LeaderBooking, open_database
-from tests import leader_workers
+from tests import workers
 from tests.helpers import distinct_id, form
-from tests.test_concurrency import run_workers
+from tests.workers import run_workers
 
 ROUNDS = 6
 
@@ -38,11 +38,11 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
     days = []
     for n in range(ROUNDS):
         # Each day has two places and one already booked: one place left.
-        day = hall.add_day("lihong", date(2026, 11, 24 + n), "09:00", "11:00", 2,
-                           actor="mgr01").id
+        day = hall.leaders.add_day("lihong", date(2026, 11, 24 + n), "09:00", "11:00", 2,
+                                   actor="mgr01").id
         seated = distinct_id(500 + n)
         hall.desk.issue(form(id_number=seated), actor="desk01")
-        hall.book(day, seated, actor="desk01")
+        hall.leaders.bookings.book(day, seated, actor="desk01")
         days.append(day)
     people = [[distinct_id(100 * (w + 1) + n) for n in range(ROUNDS)] for w in range(2)]
     for group in people:
@@ -50,7 +50,7 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
             hall.desk.issue(form(id_number=id_number), actor="desk01")
     hall.db.close()
 
-    results = run_workers(leader_workers.book_rounds, [
+    results = run_workers(workers.book_rounds, [
         (url, list(zip(days, people[w], strict=True)), slow) for w in range(2)])
     assert [e for r in results for e in r["errors"]] == []
     per_day: dict[int, Counter[str]] = {d: Counter() for d in days}
@@ -61,7 +61,7 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
 
     hall.db.connect(reuse_if_open=True)
     for day_id in days:
-        view = hall.leader_day(day_id)
+        view = hall.leaders.day(day_id)
         assert (view.booked, view.waitlisted, view.capacity) == (2, 1, 2)
         seqs = [b.seq for b in LeaderBooking.select().where(LeaderBooking.day == day_id)]
         assert sorted(seqs) == [1, 2, 3]  # booking order without gap or duplicate
@@ -69,12 +69,12 @@ def test_two_desks_booking_the_last_place_at_once(fresh: tuple[str, Hall], slow:
 
 def test_two_desks_checking_one_booking_in_make_one_ticket(fresh: tuple[str, Hall]) -> None:
     url, hall = fresh
-    day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:00", 2, actor="mgr01").id
+    day = hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:00", 2, actor="mgr01").id
     person = distinct_id(7)
     hall.desk.issue(form(id_number=person), actor="desk01")
-    booking = hall.book(day, person, actor="desk01").booking.id
+    booking = hall.leaders.bookings.book(day, person, actor="desk01").booking.id
     hall.db.close()
-    results = run_workers(leader_workers.check_in_once, [(url, booking)] * 2)
+    results = run_workers(workers.check_in_once, [(url, booking)] * 2)
     assert [e for r in results for e in r["errors"]] == []
     numbers = [r["number"] for r in results if r["number"]]
     assert numbers == ["D001"]

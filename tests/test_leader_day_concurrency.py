@@ -17,8 +17,8 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import LeaderDay, open_database
-from tests import roster_workers
-from tests.test_concurrency import run_workers
+from tests import workers
+from tests.workers import run_workers
 
 DATES = ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
 
@@ -34,7 +34,7 @@ def fresh(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[tuple[
 def test_two_managers_adding_one_leaders_day_at_once(fresh: tuple[str, Hall], slow: bool) -> None:
     url, hall = fresh
     hall.db.close()
-    results = run_workers(roster_workers.add_days, [(url, "lihong", DATES, slow)] * 2)
+    results = run_workers(workers.add_days, [(url, "lihong", DATES, slow)] * 2)
     assert [e for r in results for e in r["errors"]] == []
     added = sorted(text for r in results for text, _ in r["added"])
     refused = sorted(text for r in results for text, _ in r["refused"])

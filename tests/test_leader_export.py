@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from hall.leader_export import _fold, schedule_csv, schedule_ics
-from hall.leader_views import LeaderDayView
+from hall.export import schedule_csv, schedule_ics
+from hall.export.ical import _fold
+from hall.leaders.views import LeaderDayView
 
 DAY = LeaderDayView(
     id=7, date="2026-12-07", leader="shenlv", leader_name="沈律师", leader_title="值班律师",

@@ -1,5 +1,5 @@
 """A reception day is held or did not take place (未举行): the one rule in
-``hall.leader_views.shown_status``, shown by the facade, the calendar and ``hall leader-days``.
+``hall.leaders.views.shown_status``, shown by the facade, the calendar and ``hall leader-days``.
 
 A day is held when its first booked visitor checks in (stored), or, on a day that takes walk-ins,
 when the leader's room called someone that day; a published day whose date passed otherwise shows
@@ -15,7 +15,7 @@ import pytest
 
 from hall import Hall
 from hall.clock import FixedClock
-from hall.leader_views import shown_status
+from hall.leaders.views import shown_status
 from screens.widgets.monthgrid import cell_lines
 from tests.helpers import distinct_id, form
 from tests.test_cli import Cli
@@ -35,31 +35,33 @@ def test_the_rule() -> None:
 def test_days_after_their_date(hall: Hall, clock: FixedClock) -> None:
     for n in (1, 2):
         hall.desk.issue(form(id_number=distinct_id(n)), actor="desk01")
-    lapsed = hall.add_day("lihong", TODAY, "09:00", "11:00", 2, actor="mgr01")
-    hall.book(lapsed.id, distinct_id(1), actor="desk01")
-    checked = hall.add_day("zhangwei", TODAY, "14:00", "16:00", 2, actor="mgr01")
-    booking = hall.book(checked.id, distinct_id(2), actor="desk01").booking
-    hall.check_in(booking.id, actor="desk01")
-    walk_in = hall.add_day("shenlv", TODAY, "09:00", "17:00", 5, actor="mgr01", walk_ins=True)
+    lapsed = hall.leaders.add_day("lihong", TODAY, "09:00", "11:00", 2, actor="mgr01")
+    hall.leaders.bookings.book(lapsed.id, distinct_id(1), actor="desk01")
+    checked = hall.leaders.add_day("zhangwei", TODAY, "14:00", "16:00", 2, actor="mgr01")
+    booking = hall.leaders.bookings.book(checked.id, distinct_id(2), actor="desk01").booking
+    hall.leaders.bookings.check_in(booking.id, actor="desk01")
+    walk_in = hall.leaders.add_day("shenlv", TODAY, "09:00", "17:00", 5, actor="mgr01",
+                                   walk_ins=True)
     hall.desk.issue(form(id_number=distinct_id(3), category="legal_advice", department="lawyer"),
-               actor="desk01")
+                    actor="desk01")
     # the lawyer seat receives a walk-in
     assert hall.windows.call_next(13, actor="win13") is not None
-    cancelled = hall.add_day("wangshu", date(2026, 11, 24), "09:00", "11:00", 2, actor="mgr01")
-    hall.cancel_day(cancelled.id, "公务", actor="mgr01")
-    assert [hall.leader_day(d.id).status for d in (lapsed, checked, walk_in)] == [
+    cancelled = hall.leaders.add_day("wangshu", date(2026, 11, 24), "09:00", "11:00", 2,
+                                     actor="mgr01")
+    hall.leaders.cancel_day(cancelled.id, "公务", actor="mgr01")
+    assert [hall.leaders.day(d.id).status for d in (lapsed, checked, walk_in)] == [
         "published", "held", "published"]
 
     clock.advance(days=2)
     shown = {d.id: (d.status, d.status_label)
-             for d in hall.leader_days(date(2026, 11, 1), date(2026, 11, 30))}
+             for d in hall.leaders.days(date(2026, 11, 1), date(2026, 11, 30))}
     assert shown == {lapsed.id: ("lapsed", "未举行"), checked.id: ("held", "已接待"),
                      walk_in.id: ("held", "已接待"), cancelled.id: ("cancelled", "已取消")}
-    day = hall.leader_day(lapsed.id)
+    day = hall.leaders.day(lapsed.id)
     [line] = cell_lines(TODAY, [day], date(2026, 11, 25), width=12, rows=2)[1:]
     assert line[0].split() == ["李红", "未举行"] and "italic" in line[1]
     # The schedule export says so too.
-    from hall.leader_export import month_schedule
+    from hall.export import month_schedule
 
     days, csv_text, _ = month_schedule(hall, 2026, 11)
     assert "未举行" in csv_text and lapsed.id in {d.id for d in days}

@@ -37,7 +37,7 @@ def hall(sqlite_hall: Hall) -> Hall:
     """Two registered visitors and today's reception of 李红 (2 places, walk-ins welcome)."""
     for n, name in ((1, "访客甲"), (2, "访客乙")):
         sqlite_hall.desk.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
-    sqlite_hall.add_day("lihong", TODAY, "09:00", "11:30", 2, actor="mgr01", walk_ins=True)
+    sqlite_hall.leaders.add_day("lihong", TODAY, "09:00", "11:30", 2, actor="mgr01", walk_ins=True)
     return sqlite_hall
 
 
@@ -56,7 +56,7 @@ def manager(hall: Hall, tmp_path: Path) -> HallApp:
 @run_async
 async def test_the_calendar_shows_the_month_and_the_days_fill(hall: Hall, tmp_path: Path,
                                                               size: tuple[int, int]) -> None:
-    hall.book(1, distinct_id(1), actor="desk01")
+    hall.leaders.bookings.book(1, distinct_id(1), actor="desk01")
     async with manager(hall, tmp_path).run_test(size=size) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
@@ -91,7 +91,7 @@ async def test_the_calendar_shows_the_month_and_the_days_fill(hall: Hall, tmp_pa
 
 @run_async
 async def test_adding_editing_and_cancelling_a_day(hall: Hall, tmp_path: Path) -> None:
-    hall.book(1, distinct_id(1), actor="desk01")
+    hall.leaders.bookings.book(1, distinct_id(1), actor="desk01")
     async with manager(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("right")  # Tuesday the 24th: nothing yet
@@ -166,7 +166,7 @@ async def test_rules_from_the_screen(hall: Hall, tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.screen is listing
-        assert [r.description for r in hall.rules() if r.rule_id] == [
+        assert [r.description for r in hall.leaders.plan.rules() if r.rule_id] == [
             "每月3日、20日 09:00–11:30"]
         options = listing.query_one(OptionList)
         assert options.option_count == 5
@@ -174,7 +174,7 @@ async def test_rules_from_the_screen(hall: Hall, tmp_path: Path) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert "已停用" in str(listing.query_one("#rule-message", Label).render())
-        assert [r for r in hall.rules() if r.rule_id] == []
+        assert [r for r in hall.leaders.plan.rules() if r.rule_id] == []
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, LeadersScreen)
@@ -212,7 +212,7 @@ def desk(hall: Hall, tmp_path: Path) -> HallApp:
 @run_async
 async def test_f7_checks_a_booked_visitor_in_with_one_enter(hall: Hall, tmp_path: Path,
                                                             size: tuple[int, int]) -> None:
-    booking = hall.book(1, distinct_id(2), actor="desk01").booking
+    booking = hall.leaders.bookings.book(1, distinct_id(2), actor="desk01").booking
     async with desk(hall, tmp_path).run_test(size=size) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
@@ -236,9 +236,9 @@ async def test_f7_checks_a_booked_visitor_in_with_one_enter(hall: Hall, tmp_path
 
 @run_async
 async def test_f7_books_and_cancels_from_the_desk(hall: Hall, tmp_path: Path) -> None:
-    hall.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 1, actor="mgr01")
+    hall.leaders.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 1, actor="mgr01")
     hall.desk.issue(form(name="先到者", id_number=distinct_id(3)), actor="desk01")
-    hall.book(2, distinct_id(3), actor="desk01")  # the 30th is full now
+    hall.leaders.bookings.book(2, distinct_id(3), actor="desk01")  # the 30th is full now
     async with desk(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -276,7 +276,7 @@ async def test_f7_books_and_cancels_from_the_desk(hall: Hall, tmp_path: Path) ->
 @run_async
 async def test_the_repeat_visit_banner_shows_the_leaders_case(hall: Hall,
                                                               tmp_path: Path) -> None:
-    hall.take_case(distinct_id(1), "zhangwei", "安置房久拖未交付", actor="mgr01")
+    hall.leaders.take_case(distinct_id(1), "zhangwei", "安置房久拖未交付", actor="mgr01")
     async with desk(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         pilot.app.screen.query_one("#id_number", Input).insert_text_at_cursor(distinct_id(1))
@@ -287,8 +287,8 @@ async def test_the_repeat_visit_banner_shows_the_leaders_case(hall: Hall,
 
 @run_async
 async def test_f7_moves_a_booking_to_another_day(hall: Hall, tmp_path: Path) -> None:
-    other = hall.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 5, actor="mgr01")
-    first = hall.book(1, distinct_id(1), actor="desk01").booking
+    other = hall.leaders.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:00", 5, actor="mgr01")
+    first = hall.leaders.bookings.book(1, distinct_id(1), actor="desk01").booking
     async with desk(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         pilot.app.screen.query_one("#id_number", Input).insert_text_at_cursor(distinct_id(1))

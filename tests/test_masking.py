@@ -1,4 +1,4 @@
-"""Tests of hall.masking: hiding personal data shown on screens."""
+"""Tests of hall.text.masking: hiding personal data shown on screens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hall.masking import mask_address, mask_id_number, mask_name, mask_phone
+from hall.text.masking import mask_address, mask_id_number, mask_name, mask_phone
 
 Masker = Callable[[str | None], str]
 

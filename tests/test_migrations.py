@@ -6,7 +6,6 @@ hold every old row and look exactly like a freshly created database.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -221,17 +220,7 @@ def test_two_processes_upgrading_at_once_upgrade_once(db_url: str) -> None:
 
 
 def _start_together(url: str, n: int) -> list[dict[str, Any]]:
-    ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(n)
-    results = ctx.Queue()
-    procs = [ctx.Process(target=workers.start_hall, args=(url, barrier, results))
-             for _ in range(n)]
-    for p in procs:
-        p.start()
-    out = [results.get(timeout=120) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-    return out
+    return workers.run_workers(workers.start_hall, [(url,)] * n)
 
 
 def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, config: HallConfig,
@@ -261,8 +250,8 @@ def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, confi
         assert model.select().count() == counts[model._meta.table_name], model
     assert hall.windows.view(7).current is not None  # the window's visitor survived
     assert LeaderDay.select().count() == 0
-    day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 2, actor="mgr01")
-    booking = hall.book(day.id, "11010519491231002X", actor="desk01").booking
-    ticket = hall.check_in(booking.id, actor="desk01")
+    day = hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 2, actor="mgr01")
+    booking = hall.leaders.bookings.book(day.id, "11010519491231002X", actor="desk01").booking
+    ticket = hall.leaders.bookings.check_in(booking.id, actor="desk01")
     assert ticket.repeat is True and ticket.number == "D001"
     db.close()

@@ -9,7 +9,7 @@ import pytest
 
 from config import HallConfig
 from hall.desk.registration import FormError, priority_for, route, validate
-from hall.idnumber import parse_id_number
+from hall.text.idnumber import parse_id_number
 from tests.helpers import config_with, form, make_id
 
 TODAY = date(2026, 11, 23)

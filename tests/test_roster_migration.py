@@ -72,11 +72,12 @@ def test_a_v5_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
     for table, count in counts.items():
         if table != "schema_version":
             assert db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table
-    assert [x.code for x in hall.leaders()] == ["zhangwei", "lihong", "wangshu", "shenlv"]
-    [day] = hall.leader_days(date(2026, 11, 1), date(2026, 11, 30))
+    assert [x.code for x in hall.leaders.roster.list()] == ["zhangwei", "lihong", "wangshu",
+                                                            "shenlv"]
+    [day] = hall.leaders.days(date(2026, 11, 1), date(2026, 11, 30))
     assert (day.leader_label, day.booked) == ("李红市信访局局长", 1)
-    hall.edit_leader("lihong", "mgr01", title="局长")
-    assert hall.leader_day(day.id).leader_label == "李红局长"
+    hall.leaders.roster.edit("lihong", "mgr01", title="局长")
+    assert hall.leaders.day(day.id).leader_label == "李红局长"
     assert LeaderProfile.select().count() == 1
     db.close()
 

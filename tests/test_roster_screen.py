@@ -64,7 +64,7 @@ async def test_the_roster_from_the_manager_screen(sqlite_hall: Hall, tmp_path: P
         await settle(pilot)
         assert pilot.app.screen is roster
         assert "周律师值班律师" in _lines(roster)[-1] and "新增" in _lines(roster)[-1]
-        assert hall.leader_spec("zhoulv").department == "lawyer"
+        assert hall.leaders.roster.spec("zhoulv").department == "lawyer"
 
         # E on 李红: a new title, saved as version 1 by the staff member on duty.
         roster.query_one(OptionList).highlighted = 1
@@ -91,7 +91,7 @@ async def test_the_roster_from_the_manager_screen(sqlite_hall: Hall, tmp_path: P
         assert AuditEvent.select().where(AuditEvent.entity == "leader").count() == 4
 
         # Another terminal renames 沈律师 while the roster is open: it shows within a poll.
-        hall.edit_leader("shenlv", "mgr02", name="沈明")
+        hall.leaders.roster.edit("shenlv", "mgr02", name="沈明")
         await pilot.pause(1.3)
         await settle(pilot)
         assert "沈明值班律师" in _lines(roster)[3]
@@ -121,21 +121,22 @@ async def test_an_edit_on_a_stale_profile_is_refused_in_the_form(sqlite_hall: Ha
         await settle(pilot)
         form = pilot.app.screen
         assert isinstance(form, LeaderFormDialog)
-        hall.edit_leader("zhangwei", "mgr02", portfolio="城建")  # another terminal, meanwhile
+        # another terminal, meanwhile
+        hall.leaders.roster.edit("zhangwei", "mgr02", portfolio="城建")
         form.query_one("#title", Input).value = "常务副市长"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.screen is form
         assert "刚被其他终端修改" in str(form.query_one("#form-error", Label).render())
-        assert hall.leader_spec("zhangwei").title == "副市长"
+        assert hall.leaders.roster.spec("zhangwei").title == "副市长"
 
 
 @run_async
 async def test_with_everyone_retired_no_form_offers_an_empty_list(sqlite_hall: Hall,
                                                                   tmp_path: Path) -> None:
     hall = sqlite_hall
-    for x in hall.leaders():
-        hall.retire_leader(x.code, "mgr01")
+    for x in hall.leaders.roster.list():
+        hall.leaders.roster.retire(x.code, "mgr01")
     async with manager(hall, tmp_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("n")

@@ -13,8 +13,8 @@ import pytest
 from pydantic import ValidationError
 
 from config.leaders import ScheduleRule
-from hall import schedule
-from hall.schedule import holiday_name, next_working_day, raw_dates, rule_dates, working_day
+from hall.leaders import schedule
+from hall.leaders.schedule import holiday_name, next_working_day, raw_dates, rule_dates, working_day
 
 
 def dates(rule: ScheduleRule, first: date, last: date) -> list[tuple[date, date]]:

@@ -33,7 +33,7 @@ def board_hall(tmp_path: Path) -> Hall:
     clock = FixedClock(MORNING)
     hall = Hall(db, config, clock)
     # Today's reception (the board's leader line).
-    hall.add_day("lihong", MORNING.date(), "09:00", "11:30", 10, actor="mgr01")
+    hall.leaders.add_day("lihong", MORNING.date(), "09:00", "11:30", 10, actor="mgr01")
     categories = ["reform"] * 6 + ["wages"] * 4 + ["demolition"] * 3 + ["litigation"] * 2
     for n, category in enumerate(categories, 1):
         clock.advance(minutes=2)

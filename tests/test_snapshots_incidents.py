@@ -39,26 +39,27 @@ def incident_hall(tmp_path: Path, config: HallConfig) -> Hall:
     hall.desk.issue(form(), actor="desk01")
     hall.desk.issue(form(id_number=distinct_id(2), name="李四", category="policy"), actor="desk01")
     clock.advance(minutes=20)
-    crowd = hall.log_incident(NewIncident(
+    crowd = hall.incidents.log(NewIncident(
         "collective_no_reps", "大厅入口", "二十余名拆迁户聚集大厅入口，未推选代表", people=22),
         "desk01").id
     clock.advance(minutes=3)
-    hall.act(crowd, "representatives", "desk01", result="推选代表3名", note="其余人员在候谈区等候")
+    hall.incidents.act(crowd, "representatives", "desk01", result="推选代表3名",
+                       note="其余人员在候谈区等候")
     clock.advance(minutes=10)
-    hall.act(crowd, "report_leader", "mgr01")
-    hall.correct(crowd, 2, "推选代表5名", "desk01")
+    hall.incidents.act(crowd, "report_leader", "mgr01")
+    hall.incidents.correct(crowd, 2, "推选代表5名", "desk01")
     clock.advance(minutes=12)
-    ill = hall.log_incident(NewIncident("illness", "候谈区", "老人排队时晕倒"), "desk02").id
+    ill = hall.incidents.log(NewIncident("illness", "候谈区", "老人排队时晕倒"), "desk02").id
     clock.advance(minutes=2)
-    hall.act(ill, "report_leader", "desk02")
-    hall.act(ill, "medical", "desk02", result="医务室到场")
+    hall.incidents.act(ill, "report_leader", "desk02")
+    hall.incidents.act(ill, "medical", "desk02", result="医务室到场")
     clock.advance(minutes=15)
-    hall.close_incident(ill, "血压偏低，休息后由家属接回", "mgr01")
+    hall.incidents.close(ill, "血压偏低，休息后由家属接回", "mgr01")
     clock.advance(minutes=1)
     hall.windows.call_next(7, "win07")
     clock.advance(minutes=2)
-    hall.log_incident(NewIncident("assault", "7号窗口", "来访人情绪激动，拍桌辱骂工作人员",
-                                  ticket="L001"), "win07")
+    hall.incidents.log(NewIncident("assault", "7号窗口", "来访人情绪激动，拍桌辱骂工作人员",
+                                   ticket="L001"), "win07")
     clock.set(MORNING + timedelta(hours=1, minutes=5))
     return hall
 

@@ -30,14 +30,14 @@ def leaders_app(tmp_path: Path, config: HallConfig, clock: FixedClock) -> HallAp
     names = ["王秀兰", "李建国", "张桂芳", "刘德明"]
     for n, name in enumerate(names, 1):
         hall.desk.issue(form(name=name, id_number=distinct_id(n)), actor="desk01")
-    day = hall.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 3, actor="mgr01",
-                       topic="信访积案化解")
+    day = hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 3, actor="mgr01",
+                               topic="信访积案化解")
     for n in range(1, 5):
-        hall.book(day.id, distinct_id(n), actor="desk01")
-    hall.check_in(1, actor="desk01")
-    hall.plan_month(2026, 11, "mgr01")
-    hall.plan_month(2026, 12, "mgr01")
-    hall.publish_due("mgr01")
+        hall.leaders.bookings.book(day.id, distinct_id(n), actor="desk01")
+    hall.leaders.bookings.check_in(1, actor="desk01")
+    hall.leaders.plan.month(2026, 11, "mgr01")
+    hall.leaders.plan.month(2026, 12, "mgr01")
+    hall.leaders.plan.publish_due("mgr01")
     return HallApp(hall, staff="mgr01", start="leaders", data_dir=tmp_path)
 
 

@@ -1,4 +1,4 @@
-"""Tests for hall.ticketimage: the queue ticket as PNG, SVG and terminal QR code."""
+"""Tests for hall.printing: the queue ticket as PNG, SVG and terminal QR code."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from dataclasses import replace
 import pytest
 from PIL import Image, ImageDraw
 
-from hall import ticketimage
-from hall.ticketimage import (
+from hall.printing import (
     TicketPrint,
     find_cjk_font,
+    fonts,
     qr_matrix,
     qr_text,
     render_png,
@@ -91,7 +91,7 @@ def svg_qr_image(svg: str, scale: int = 8) -> tuple[Image.Image, ET.Element]:
 @pytest.fixture
 def no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend this machine has no CJK font at all."""
-    monkeypatch.setattr(ticketimage, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
 
 
 # --------------------------------------------------------------------------- QR

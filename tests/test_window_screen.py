@@ -22,7 +22,7 @@ from textual.widgets import Input, Label
 
 import main
 from hall import Hall
-from hall.masking import mask_id_number
+from hall.text.masking import mask_id_number
 from models import Ticket, Visit, open_database
 from screens.app import HallApp
 from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog, normalise_number

@@ -14,8 +14,8 @@ from datetime import datetime
 
 import peewee as pw
 
-from hall.masking import mask_name
 from hall.store import Store
+from hall.text.masking import mask_name
 from hall.views import (
     BoardView,
     CallNotice,

@@ -7,12 +7,13 @@
     hall.desk.ticket_status("R001")                 # today's R001, or a query code (查询码)
 
 :mod:`hall.desk.registration` holds the form and its rules (validation, routing, priority),
-:mod:`hall.desk.codes` the query codes, :mod:`hall.desk.desk` the acts.
+:mod:`hall.desk.codes` the query codes, :mod:`hall.desk.desk` the acts (:class:`Desk`). The
+package itself exports only the form: other contexts validate with it (leaders' check-in,
+incidents' form errors), so importing it must not pull in the desk's acts and their views.
 """
 
 from __future__ import annotations
 
-from hall.desk.desk import Desk
 from hall.desk.registration import CleanRegistration, FormError, Registration
 
-__all__ = ["CleanRegistration", "Desk", "FormError", "Registration"]
+__all__ = ["CleanRegistration", "FormError", "Registration"]

@@ -33,8 +33,8 @@ from models import Representative, Ticket, TicketEvent, Visit, Visitor
 from models import statements as sql
 
 if TYPE_CHECKING:
-    from hall.incident_views import VisitorIncident
-    from hall.ticketimage import TicketPrint
+    from hall.incidents.views import VisitorIncident
+    from hall.printing import TicketPrint
 
 _RETRIES = 5
 
@@ -102,7 +102,7 @@ class Desk:
 
     def print_view(self, ticket: IssuedTicket) -> TicketPrint:
         """What goes on the paper slip (and its PNG/SVG image) for an issued ticket."""
-        from hall.ticketimage import TicketPrint
+        from hall.printing import TicketPrint
 
         return TicketPrint(
             hall_name=self.config.hall.name, number=ticket.number,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from config.schema import HallConfig
-from hall.idnumber import IdNumber, IdNumberError, parse_id_number
+from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 
 FIELD_LABELS = {
     "name": "姓名",

@@ -32,7 +32,7 @@ from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
 from models import statements as sql
 
 if TYPE_CHECKING:
-    from hall.incident_views import VisitorIncident
+    from hall.incidents.views import VisitorIncident
 
 ACTIVE = ("called", "serving")
 _RETRIES = 5

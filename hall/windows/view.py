@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hall.masking import mask_id_number
 from hall.store import Store
+from hall.text.masking import mask_id_number
 from hall.views import STATUS_LABELS, CurrentVisit, VisitSummary, department_name
 from models import Representative, Ticket
 
 if TYPE_CHECKING:
-    from hall.incident_views import VisitorIncident
+    from hall.incidents.views import VisitorIncident
 
 
 def current_visit(store: Store, ticket: Ticket, *, no_show: tuple[bool, str],

@@ -13,7 +13,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
-from hall.idnumber import IdNumber
+from hall.text.idnumber import IdNumber
 from hall.views import VisitorFile
 
 

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from hall.idnumber import IdNumberError, parse_id_number
-from hall.masking import mask_id_number
+from hall.text.idnumber import IdNumberError, parse_id_number
+from hall.text.masking import mask_id_number
 
 
 def field_row(name: str, label: str, *controls: Widget, required: bool = False,

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from hall.leader_views import LeaderDayView
+from hall.leaders.views import LeaderDayView
 
 WEEKDAYS = "一二三四五六日"
 STATUS_STYLE = {"planned": "dim", "published": "bold", "held": "green",

@@ -42,7 +42,7 @@ def filter_choices(choices: list[Choice], query: str) -> list[Choice]:
     containing it, then matches on the other keys (codes); otherwise in configured order.
     """
     # pypinyin loads its dictionaries on import: keep it off the cold start.
-    from hall.search import matches, search_keys
+    from hall.text.search import matches, search_keys
 
     q = query.strip().lower().replace(" ", "")
     if not q:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from hall.masking import mask_address, mask_phone
+from hall.text.masking import mask_address, mask_phone
 from hall.views import CurrentVisit
 from screens.widgets.bignumber import BigNumber
 

@@ -1,30 +1,8 @@
-"""A demo hall: a few earlier days and a living morning, so a newcomer sees the hall at work.
+"""How the demo hall is built: one :class:`_Demo` drives the facade from event to event.
 
-    hall demo                        # the CLI: builds demo.db in the data directory
-    summary = build_demo(hall)       # from Python: fills an EMPTY database, returns a summary
-
-What it makes: five earlier working days, then today from 08:30 on with tens of visitors over most
-departments, each with a matter and a request that fit its category (:mod:`hall.demo_people`):
-elderly visitors (priority by the age in their ID), a disabled and a pregnant visitor, a
-collective visit of 8 people with 3 representatives, and visitors who came on earlier days and are
-back (重复访), one of them with a new phone number. Meanwhile the staffed windows work: they call
-in priority order, recall, mark a no-show, interview, transfer a visitor to the competent
-department and finish with an outcome (refusals with a reason and the proper channel). At the end
-some windows are mid-interview and people still wait, as in a real hall.
-
-Everything goes through the :class:`Hall` facade (``issue``, ``call_next``, ``finish`` ...), so
-every rule (validation, routing, priority, numbering, claims, audit) applies exactly as at the
-desk and the windows. Registrations are made by the roster's desk operators (desk01, desk02; not
-the self-service kiosk); a window works when the roster has a window staff member of one of its
-departments to man it (one window each, in window order); the others stay closed and their
-queues grow. The whole demo is one transaction: it builds completely or writes nothing.
-
-Time. The facade stamps every act with its clock, so the demo drives a second :class:`Hall` over
-the same database and configuration with a private :class:`FixedClock` that it moves from event to
-event; the caller's hall and clock are never touched. "Now" is the caller's clock: the real time
-under a system clock, the fixed time under a :class:`FixedClock` (``HALL_NOW``), which makes the
-demo reproducible. Today runs from 08:30 to now; before 10:30 it runs ahead of the clock to 10:30,
-so there are always two hours of visitors; after closing time (17:00) it stops at closing.
+See :mod:`hall.demo` for what it makes. The demo's own :class:`Hall` (same database, same
+configuration, a private :class:`FixedClock`) makes every act; the whole build is one transaction
+of the caller's Store.
 """
 
 from __future__ import annotations
@@ -36,16 +14,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from hall import Hall
 from hall.clock import FixedClock
-from hall.demo_people import FILL, PeopleMaker, Person
+from hall.demo.leaders import add_reception_days
+from hall.demo.people import FILL, PeopleMaker, Person
 from hall.desk.registration import Registration
-from hall.masking import mask_name
+from hall.text.masking import mask_name
 from hall.views import IssuedTicket
-from models import Ticket, Visitor, write_transaction
+from models import Ticket, Visitor
+
+if TYPE_CHECKING:
+    from hall import Hall
 
 SEED = 20261123
 OPENS, CLOSES, MIN_END, LAST_ARRIVAL = time(8, 30), time(17, 0), time(10, 30), time(16, 30)
@@ -100,7 +81,8 @@ class _Demo:
                 self.windows.append((window.number, staff.login))
         self.tz = ZoneInfo(config.hall.timezone)
         self.clock = FixedClock(hall.clock.now())
-        self.hall = Hall(hall.db, config, self.clock)  # same rules, a clock we can move
+        # Same rules, same database, a clock we can move: a second hall of the caller's kind.
+        self.hall = type(hall)(hall.store.db, config, self.clock)
         self.rng = random.Random(seed)
         self.make = PeopleMaker(config, self.rng)
         self.tally = _Tally()
@@ -341,14 +323,13 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
     demo = _Demo(hall, seed)
     now, today = hall.clock.now(), hall.today()
     end = demo_end(hall)
-    with write_transaction(hall.db):
+    with hall.store.transaction():
         if Visitor.select().exists():
             raise DemoError("数据库中已有来访人档案：演示数据只能生成到空数据库，"
                             "请用 --db 指定一个新的数据库文件")
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
-    from hall.demo_leaders import add_reception_days
-
-    receptions = add_reception_days(hall)  # after the morning: its repeat visitors book
+    # After the morning: its repeat visitors book.
+    receptions = add_reception_days(hall, morning)
     return "\n".join([demo.summary(today, end, earlier, morning), *receptions])

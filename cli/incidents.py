@@ -13,27 +13,22 @@ Every command but ``list`` needs ``--staff`` (``show`` and ``report`` too: every
 incident is written to the audit log, the report through the same facade method as the screen's
 F3). ENTRY is the entry's number within the incident, as ``show`` lists it. An
 unknown type or action, acting on a closed incident, an empty note: exit 2 with a message, and
-nothing is written. There is no delete. Kept apart from :mod:`main`, which wires it in.
+nothing is written. There is no delete. The manager's screen (``hall incidents``) is main's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from main import EXIT_USAGE, UsageError, _date, _print_json, load, open_hall, staff_login
+from cli.context import Context, UsageError, print_form_errors, print_json
 
 
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add ``hall incidents`` (the manager's screen) and ``hall incident …`` to the parser."""
-    from main import cmd_tui
-
-    sub.add_parser("incidents", parents=[common],
-                   help="特殊情况管理：筛选、处置经过、日报").set_defaults(func=cmd_tui)
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``hall incident …`` to ``hall``'s sub-command parser."""
     parser = sub.add_parser("incident", parents=[common], help="特殊情况：登记、处置、结案与查询")
     acts = parser.add_subparsers(
         dest="incident_command", parser_class=type(parser), required=True,
@@ -89,26 +84,19 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_report)
 
 
-def _acting(args: argparse.Namespace) -> tuple[Any, str]:
-    config = load(args)
-    actor = staff_login(args, config, required=True)
-    return open_hall(args, config), actor or ""
-
-
-def cmd_log(args: argparse.Namespace) -> int:
+def cmd_log(ctx: Context) -> int:
     from hall.incidents import INCIDENT_FIELDS, IncidentFormError, NewIncident
 
-    hall, actor = _acting(args)
+    args = ctx.args
+    hall, actor = ctx.acting()
     new = NewIncident(type=args.type, place=args.place, note=args.note, people=args.people,
                       ticket=args.ticket)
     try:
-        summary = hall.log_incident(new, actor)
+        summary = hall.incidents.log(new, actor)
     except IncidentFormError as exc:
-        for key, message in exc.errors.items():
-            print(f"--{key}（{INCIDENT_FIELDS[key]}）：{message}", file=sys.stderr)
-        return EXIT_USAGE
+        return print_form_errors(exc.errors, INCIDENT_FIELDS)
     if args.json:
-        _print_json(asdict(summary))
+        print_json(asdict(summary))
         return 0
     print(f"已登记第 {summary.id} 号特殊情况：{summary.type_name}（{summary.severity_label}）"
           f"  {summary.place}")
@@ -118,41 +106,47 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_act(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    entry = hall.act(args.id, args.action, actor, result=args.result, note=args.note)
+def cmd_act(ctx: Context) -> int:
+    args = ctx.args
+    hall, actor = ctx.acting()
+    entry = hall.incidents.act(args.id, args.action, actor, result=args.result, note=args.note)
     print(f"第 {args.id} 号 #{entry.seq} {entry.at[11:]} {entry.action_name}"
           + (f"：{entry.result}" if entry.result else ""))
     return 0
 
 
-def cmd_correct(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    entry = hall.correct(args.id, args.entry, args.note, actor)
+def cmd_correct(ctx: Context) -> int:
+    args = ctx.args
+    hall, actor = ctx.acting()
+    entry = hall.incidents.correct(args.id, args.entry, args.note, actor)
     print(f"第 {args.id} 号 #{entry.seq} 更正 #{entry.corrects}（原记录保留）")
     return 0
 
 
-def cmd_close(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    entry = hall.close_incident(args.id, args.conclusion, actor)
+def cmd_close(ctx: Context) -> int:
+    args = ctx.args
+    hall, actor = ctx.acting()
+    entry = hall.incidents.close(args.id, args.conclusion, actor)
     print(f"第 {args.id} 号已结案（#{entry.seq}）")
     return 0
 
 
-def cmd_reopen(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    entry = hall.reopen_incident(args.id, args.reason, actor)
+def cmd_reopen(ctx: Context) -> int:
+    args = ctx.args
+    hall, actor = ctx.acting()
+    entry = hall.incidents.reopen(args.id, args.reason, actor)
     print(f"第 {args.id} 号已重新打开（#{entry.seq}）")
     return 0
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    hall = open_hall(args)
-    day = _date(args.date) or hall.today()
-    rows = hall.incidents(day=day, status=args.status)
+def cmd_list(ctx: Context) -> int:
+    args = ctx.args
+    on = ctx.date(args.date)
+    hall = ctx.hall
+    day = on or hall.today()
+    rows = hall.incidents.list(day=day, status=args.status)
     if args.json:
-        _print_json({"date": day.isoformat(), "incidents": [asdict(s) for s in rows]})
+        print_json({"date": day.isoformat(), "incidents": [asdict(s) for s in rows]})
         return 0
     if not rows:
         print(f"{day.isoformat()} 没有特殊情况记录")
@@ -164,11 +158,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    detail = hall.incident(args.id, actor)
+def cmd_show(ctx: Context) -> int:
+    args = ctx.args
+    hall, actor = ctx.acting()
+    detail = hall.incidents.detail(args.id, actor)
     if args.json:
-        _print_json(asdict(detail))
+        print_json(asdict(detail))
         return 0
     s = detail.summary
     print(f"第 {s.id} 号  {s.type_name}（{s.severity_label}）  {s.status_label}")
@@ -195,23 +190,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from hall.incident_views import report_lines, save_report_csv
+def cmd_report(ctx: Context) -> int:
+    from hall.incidents.report import report_lines, save_report_csv
 
     # A bad date or a file that cannot be written is refused before the audited read: then
     # nothing at all is written.
-    day = _date(args.date)
+    args = ctx.args
+    day = ctx.date(args.date)
     target = _csv_target(args.csv) if args.csv else None
-    hall, actor = _acting(args)
-    report = hall.incident_report(day or hall.today(), actor)
+    hall, actor = ctx.acting()
+    report = hall.incidents.report(day or hall.today(), actor)
     if target is not None:
         try:
             save_report_csv(report, target)
         except OSError as exc:  # checked above; a full disk or a race can still fail here
             raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
     if args.json:
-        _print_json({**asdict(report), "csv": str(target) if target else None})
+        print_json({**asdict(report), "csv": str(target) if target else None})
         return 0
     print("\n".join(report_lines(report)))
     if target is not None:

@@ -13,8 +13,8 @@
     hall checkin --booking BOOKING_ID [--json]           the ticket, as `hall issue` prints it
     hall case --id-number ID --leader CODE --matter TEXT [--json]     包案
 
-Part of :mod:`main` (``main.build_parser`` adds these parsers). Bad input exits 2 with a Chinese
-message and writes nothing.
+Every command but the list needs ``--staff``. Bad input exits 2 with a Chinese message and writes
+nothing; a refused day prints one line per field (``--end（结束时间）：…``).
 """
 
 from __future__ import annotations
@@ -22,33 +22,14 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from main import (
-    UsageError,
-    _print_json,
-    cmd_tui,
-    load,
-    open_hall,
-    print_ticket,
-    staff_login,
-)
+from cli.context import Context, UsageError, print_form_errors, print_json
+from cli.desk import print_ticket
 
-DAY_FIELDS = {"date": "--date", "start": "--start", "end": "--end", "capacity": "--capacity",
-              "room": "--room", "topic": "--topic"}
-
-
-def _month(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    try:
-        year, month = (int(x) for x in text.split("-"))
-        date(year, month, 1)
-    except ValueError:
-        raise UsageError(f"--month 应为 YYYY-MM（如 2026-12），实际为“{text}”") from None
-    return year, month
+DAY_LABELS = {"date": "日期", "start": "开始时间", "end": "结束时间", "capacity": "名额",
+              "room": "地点", "topic": "主题"}
 
 
 def _day_line(d: Any) -> str:
@@ -68,22 +49,16 @@ def _day_json(d: Any) -> dict[str, Any]:
             "cancel_reason": d.cancel_reason or None}
 
 
-def _acting(args: argparse.Namespace) -> tuple[Any, str]:
-    config = load(args)
-    actor = staff_login(args, config, required=True)
-    return open_hall(args, config), actor or ""
-
-
-def cmd_leader_days(args: argparse.Namespace) -> int:
+def cmd_leader_days(ctx: Context) -> int:
     """List the days of a month (default: this month)."""
-    from hall.schedule import month_bounds
+    from hall.leaders.schedule import month_bounds
 
-    month = _month(args.month)
-    hall = open_hall(args)
+    month = ctx.month(ctx.args.month)
+    hall = ctx.hall
     year, number = month or (hall.today().year, hall.today().month)
-    days = hall.leader_days(*month_bounds(year, number))
-    if args.json:
-        _print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days]})
+    days = hall.leaders.days(*month_bounds(year, number))
+    if ctx.args.json:
+        print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days]})
         return 0
     if not days:
         print(f"{year}-{number:02d} 没有接待日（hall leader-days plan --month {year}-{number:02d}"
@@ -93,33 +68,31 @@ def cmd_leader_days(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_day_add(args: argparse.Namespace) -> int:
+def cmd_day_add(ctx: Context) -> int:
     from hall.desk.registration import FormError
 
+    args = ctx.args
+    on = ctx.date(args.date)
+    hall, actor = ctx.acting()
     try:
-        on = date.fromisoformat(args.date)
-    except ValueError:
-        raise UsageError(f"--date 应为 YYYY-MM-DD，实际为“{args.date}”") from None
-    hall, actor = _acting(args)
-    try:
-        day = hall.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
+        day = hall.leaders.add_day(args.leader, on, args.start, args.end, args.capacity, actor,
                            room=args.room or "", topic=args.topic or "", walk_ins=args.walk_ins)
     except FormError as exc:
-        for key, message in exc.errors.items():
-            print(f"{DAY_FIELDS.get(key, key)}：{message}", file=sys.stderr)
-        return 2
+        return print_form_errors(exc.errors, DAY_LABELS)
     if args.json:
-        _print_json(_day_json(day))
+        print_json(_day_json(day))
     else:
         print(f"已添加接待日 {day.id}：{_day_line(day).strip()}")
     return 0
 
 
-def cmd_day_cancel(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    result = hall.cancel_day(args.id, args.reason, actor)
+def cmd_day_cancel(ctx: Context) -> int:
+    """Cancel a day; lists whom to tell."""
+    args = ctx.args
+    hall, actor = ctx.acting()
+    result = hall.leaders.cancel_day(args.id, args.reason, actor)
     if args.json:
-        _print_json({"day": _day_json(result.day), "notify": [asdict(n) for n in result.notify]})
+        print_json({"day": _day_json(result.day), "notify": [asdict(n) for n in result.notify]})
         return 0
     print(f"接待日 {args.id}（{result.day.date} {result.day.leader_label}）已取消：{args.reason}")
     if result.notify:
@@ -130,14 +103,15 @@ def cmd_day_cancel(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_day_plan(args: argparse.Namespace) -> int:
-    month = _month(args.month)
+def cmd_day_plan(ctx: Context) -> int:
+    """Turn the rules into a month of planned days."""
+    month = ctx.month(ctx.args.month)
     if month is None:
         raise UsageError("请用 --month YYYY-MM 指定要生成的月份")
-    hall, actor = _acting(args)
-    result = hall.plan_month(*month, actor)
-    if args.json:
-        _print_json({"created": [_day_json(d) for d in result.created],
+    hall, actor = ctx.acting()
+    result = hall.leaders.plan.month(*month, actor)
+    if ctx.args.json:
+        print_json({"created": [_day_json(d) for d in result.created],
                      "warnings": list(result.warnings)})
         return 0
     print(f"生成接待日 {len(result.created)} 个（计划中，按 hall leader-days publish 发布）")
@@ -148,11 +122,12 @@ def cmd_day_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_day_publish(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    days = hall.publish_due(actor)
-    if args.json:
-        _print_json({"published": [_day_json(d) for d in days]})
+def cmd_day_publish(ctx: Context) -> int:
+    """Publish the planned days within the horizon."""
+    hall, actor = ctx.acting()
+    days = hall.leaders.plan.publish_due(actor)
+    if ctx.args.json:
+        print_json({"published": [_day_json(d) for d in days]})
         return 0
     ahead = hall.config.leader_settings.publish_days_ahead
     print(f"发布 {len(days)} 个接待日（{ahead} 天内）")
@@ -161,13 +136,15 @@ def cmd_day_publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_day_export(args: argparse.Namespace) -> int:
-    from hall.leader_export import month_schedule
+def cmd_day_export(ctx: Context) -> int:
+    """Write a month's published schedule as CSV or iCalendar."""
+    from hall.export import month_schedule
 
-    month = _month(args.month)
+    args = ctx.args
+    month = ctx.month(args.month)
     if month is None or not (args.csv or args.ics):
         raise UsageError("请用 --month YYYY-MM 指定月份，并用 --csv FILE 或 --ics FILE 指定文件")
-    days, csv_text, ics_text = month_schedule(open_hall(args), *month)
+    days, csv_text, ics_text = month_schedule(ctx.hall, *month)
     text, target = (csv_text, args.csv) if args.csv else (ics_text, args.ics)
     try:
         Path(target).write_text(text, encoding="utf-8", newline="")
@@ -182,7 +159,7 @@ def _booking_out(args: argparse.Namespace, result: Any, verb: str) -> None:
     if args.json:
         data = asdict(b)
         data["promoted"] = asdict(result.promoted) if result.promoted else None
-        _print_json(data)
+        print_json(data)
         return
     where = f"{b.date} {b.start}–{b.end} {b.leader_label}（{b.room}）"
     place = f"候补第 {b.waitlist_position} 位" if b.status == "waitlisted" else b.status_label
@@ -192,50 +169,58 @@ def _booking_out(args: argparse.Namespace, result: Any, verb: str) -> None:
         print(f"候补递补：预约 {p.id}（{p.name_masked}）已获得名额，请通知来访人")
 
 
-def cmd_book(args: argparse.Namespace) -> int:
+def cmd_book(ctx: Context) -> int:
+    """Book a visitor onto a day (or its waiting list)."""
+    args = ctx.args
     if args.day is None or args.id_number is None:
         raise UsageError("请用 --day 指定接待日编号、--id-number 指定来访人身份证号"
                          "（或 hall book cancel / reschedule）")
-    hall, actor = _acting(args)
-    result = hall.book(args.day, args.id_number, actor, matter=args.matter or "",
+    hall, actor = ctx.acting()
+    result = hall.leaders.bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
                        category=args.category or "")
     _booking_out(args, result, "已登记")
     return 0
 
 
-def cmd_book_cancel(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    _booking_out(args, hall.cancel_booking(args.booking, actor, reason=args.reason or ""),
+def cmd_book_cancel(ctx: Context) -> int:
+    """Cancel a booking; the first on the waiting list moves up."""
+    args = ctx.args
+    hall, actor = ctx.acting()
+    _booking_out(args, hall.leaders.bookings.cancel(args.booking, actor, reason=args.reason or ""),
                  "已取消")
     return 0
 
 
-def cmd_book_reschedule(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    _booking_out(args, hall.reschedule(args.booking, args.new_day, actor), "已改约")
+def cmd_book_reschedule(ctx: Context) -> int:
+    """Move a booking to another day."""
+    args = ctx.args
+    hall, actor = ctx.acting()
+    moved = hall.leaders.bookings.reschedule(args.booking, args.new_day, actor)
+    _booking_out(args, moved, "已改约")
     return 0
 
 
-def cmd_checkin(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    print_ticket(hall.check_in(args.booking, actor), args.json)
+def cmd_checkin(ctx: Context) -> int:
+    """Check a booked visitor in: their ticket, as ``hall issue`` prints it."""
+    hall, actor = ctx.acting()
+    print_ticket(hall.leaders.bookings.check_in(ctx.args.booking, actor), ctx.args.json)
     return 0
 
 
-def cmd_case(args: argparse.Namespace) -> int:
-    hall, actor = _acting(args)
-    case = hall.take_case(args.id_number, args.leader, args.matter, actor)
+def cmd_case(ctx: Context) -> int:
+    """Record a leader taking a visitor's case (包案)."""
+    args = ctx.args
+    hall, actor = ctx.acting()
+    case = hall.leaders.take_case(args.id_number, args.leader, args.matter, actor)
     if args.json:
-        _print_json(asdict(case))
+        print_json(asdict(case))
     else:
         print(f"已记录包案 {case.case_id}：{case.leader_label} {case.date}「{case.matter}」")
     return 0
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the reception-day commands to ``hall``'s sub-command parser."""
-    sub.add_parser("leaders", parents=[common],
-                   help="领导接待日管理（日历、排定、发布、预约）").set_defaults(func=cmd_tui)
     p = sub.add_parser("leader-days", parents=[common],
                        help="领导接待日：列表、添加、取消、生成、发布、导出")
     p.add_argument("--month", help="YYYY-MM（默认本月）")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from config.schema import HallConfig
-from hall.idnumber import check_character
+from hall.text.idnumber import check_character
 
 # 江川市 is invented; its people carry real address codes (Hangzhou's, the old 江干区 among them,
 # as older cards still do), one per configured district in order, cycling when there are more.

@@ -1,4 +1,4 @@
-"""Plain results of the reception-day acts (:mod:`hall.leaders`, :mod:`hall.bookings`).
+"""Plain results of the reception-day acts (:mod:`hall.leaders`).
 
 Like :mod:`hall.views`: values, not rows, printable with :func:`dataclasses.asdict`. Lists show
 visitors masked; only the notification list of a cancelled day, which the desk needs to phone
@@ -39,7 +39,7 @@ HOLDS_PLACE = ("booked", "checked_in")
 
 @dataclass(frozen=True)
 class LeaderInfo:
-    """A leader (or duty lawyer) of the roster (:mod:`hall.roster`)."""
+    """A leader (or duty lawyer) of the roster (:mod:`hall.leaders.roster`)."""
 
     code: str
     name: str

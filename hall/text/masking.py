@@ -4,7 +4,7 @@ User guide
 ----------
 Use these helpers whenever a petitioner's personal data is displayed where others may see it::
 
-    >>> from hall.masking import mask_address, mask_id_number, mask_name, mask_phone
+    >>> from hall.text.masking import mask_address, mask_id_number, mask_name, mask_phone
     >>> mask_id_number("11010519491231002X")
     '110105********002X'
     >>> mask_phone("13812345678")

@@ -1,10 +1,9 @@
 """Planning reception days: schedule rules (configured and added) and publishing.
 
-Part of the :class:`hall.service.Hall` facade through :class:`hall.leaders.LeaderOps`:
-
-    hall.add_rule("zhangwei", ScheduleRule(every="week", weekday=3), actor="mgr01")
-    hall.plan_month(2026, 12, actor="mgr01")      # rules → planned days (days off moved)
-    hall.publish_due(actor="mgr01")                # planned days within the horizon → published
+    plan = hall.leaders.plan
+    plan.add_rule("zhangwei", ScheduleRule(every="week", weekday=3), actor="mgr01")
+    plan.month(2026, 12, actor="mgr01")            # rules → planned days (days off moved)
+    plan.publish_due(actor="mgr01")                # planned days within the horizon → published
 
 Rules come from the configuration (origin ``cfg:<leader>:<n>``) and from managers (a
 ``LeaderRule`` row, origin ``rule:<id>``, retired rather than edited). A planned day remembers the
@@ -14,49 +13,32 @@ cancelled by hand is not planned again.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any
 
 import peewee as pw
 
-from config.leaders import Leader, ScheduleRule
+from config.leaders import ScheduleRule
 from hall.clock import to_storage
 from hall.errors import NotFound, Refused
-from hall.leader_views import DAY_STATUS, LeaderDayView, PlanResult, RuleView
-from hall.schedule import NO_DATA, month_bounds, rule_dates
-from models import LeaderDay, LeaderRule, write_transaction
-
-if TYPE_CHECKING:
-    from config.schema import HallConfig
-
-LEADERS = "leaders"
+from hall.leaders.schedule import NO_DATA, month_bounds, rule_dates
+from hall.leaders.shared import LEADERS, LeaderState
+from hall.leaders.views import DAY_STATUS, LeaderDayView, PlanResult, RuleView
+from models import LeaderDay, LeaderRule
 
 
-class PlanOps:
-    """Rules, planning and publishing; mixed into the facade through ``LeaderOps``."""
+class Plan:
+    """Rules, planning and publishing: ``hall.leaders.plan``."""
 
-    config: HallConfig
-    db: pw.Database
-
-    if TYPE_CHECKING:  # provided by Hall and LeaderOps
-        def now(self) -> datetime: ...
-        def today(self) -> date: ...
-        def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
-                   detail: dict[str, Any]) -> None: ...
-        def _bump(self, topic: str) -> None: ...
-        def leader_spec(self, code: str) -> Leader: ...
-        def active_leader(self, code: str) -> Leader: ...
-        def _roster(self) -> dict[str, Any]: ...
-        def leader_day(self, day_id: int) -> LeaderDayView: ...
-        def _room_of(self, leader: Leader) -> str: ...
-        def _lock_day(self, day_id: int) -> LeaderDay: ...
-        def _lock_leaders(self, codes: list[str]) -> None: ...
-        def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]: ...
+    def __init__(self, state: LeaderState) -> None:
+        self._state = state
+        self._store = state.store
+        self._config = state.config
 
     def rules(self) -> list[RuleView]:
         """Every active rule: the configured ones first, then those managers added."""
         out = []
-        roster = self._roster()
+        roster = self._state.roster()
         for origin, leader, rule, rule_id in self._active_rules(roster):
             spec = roster[leader].spec if leader in roster else None
             out.append(RuleView(rule_id, origin, leader, spec.label if spec else leader,
@@ -66,39 +48,39 @@ class PlanOps:
 
     def add_rule(self, leader: str, rule: ScheduleRule, actor: str) -> RuleView:
         """Store a manager's rule (validated already by :class:`ScheduleRule`)."""
-        spec = self.active_leader(leader)
-        with write_transaction(self.db):
-            at = to_storage(self.now())
+        spec = self._state.active(leader)
+        with self._store.transaction():
+            at = to_storage(self._store.now())
             row = LeaderRule.create(
                 leader=spec.code, every=rule.every, days=",".join(map(str, rule.days)),
                 weekday=rule.weekday, quarter_month=rule.quarter_month, start=rule.start,
                 end=rule.end, capacity=rule.capacity, room=rule.room, topic=rule.topic,
                 walk_ins=rule.walk_ins, created_at=at, created_by=actor)
-            self._audit(actor, "leader_rule.add", "leader_rule", row.id, at,
-                        {"leader": spec.code, "rule": rule.describe()})
-            self._bump(LEADERS)
+            self._store.audit(actor, "leader_rule.add", "leader_rule", row.id, at,
+                              {"leader": spec.code, "rule": rule.describe()})
+            self._store.bump(LEADERS)
         return RuleView(row.id, f"rule:{row.id}", spec.code, spec.label, rule.describe(),
                         rule.capacity, rule.room, rule.topic, rule.walk_ins)
 
     def retire_rule(self, rule_id: int, actor: str) -> None:
         """Stop a manager's rule planning new days (the days it planned stay)."""
-        with write_transaction(self.db):
+        with self._store.transaction():
             row = LeaderRule.get_or_none(LeaderRule.id == rule_id)
             if row is None:
                 raise NotFound(f"没有编号为 {rule_id} 的规则（配置文件中的规则请在配置中修改）")
             if not row.active:
                 raise Refused(f"规则 {rule_id} 已停用")
-            at = to_storage(self.now())
+            at = to_storage(self._store.now())
             LeaderRule.update(active=False, retired_at=at, retired_by=actor).where(
                 LeaderRule.id == rule_id).execute()
-            self._audit(actor, "leader_rule.retire", "leader_rule", rule_id, at, {})
-            self._bump(LEADERS)
+            self._store.audit(actor, "leader_rule.retire", "leader_rule", rule_id, at, {})
+            self._store.bump(LEADERS)
 
     def _active_rules(self, roster: dict[str, Any]
                       ) -> list[tuple[str, str, ScheduleRule, int | None]]:
         """Rules of the leaders on the roster (a retired leader's rules plan nothing)."""
         out: list[tuple[str, str, ScheduleRule, int | None]] = []
-        for leader in self.config.leaders:
+        for leader in self._config.leaders:
             if roster[leader.code].retired:
                 continue
             for n, rule in enumerate(leader.rules):
@@ -115,7 +97,7 @@ class PlanOps:
             out.append((f"rule:{row.id}", row.leader, rule, row.id))
         return out
 
-    def plan_month(self, year: int, month: int, actor: str) -> PlanResult:
+    def month(self, year: int, month: int, actor: str) -> PlanResult:
         """Expand every active rule over a month into planned days (from today on).
 
         A day already planned from the same rule is left alone (a cancelled one is not planned
@@ -133,13 +115,13 @@ class PlanOps:
 
     def _plan_month(self, year: int, month: int, actor: str) -> PlanResult:
         first, last = month_bounds(year, month)
-        today = self.today()
+        today = self._store.today()
         warnings: set[str] = set()
         created: list[LeaderDay] = []
-        with write_transaction(self.db):
-            at = to_storage(self.now())
-            self._lock_leaders(list(self._roster()))  # as add_day and retire_leader do
-            roster = self._roster()  # read under the locks
+        with self._store.transaction():
+            at = to_storage(self._store.now())
+            self._state.lock_leaders(list(self._state.roster()))  # as add_day and retire_leader do
+            roster = self._state.roster()  # read under the locks
             rules = self._active_rules(roster)
             for origin, code, rule, _ in rules:
                 leader = roster[code].spec
@@ -157,43 +139,43 @@ class PlanOps:
                     created.append(LeaderDay.create(
                         leader=code, department=leader.department, date=when.date,
                         start=rule.start, end=rule.end,
-                        room=rule.room or self._room_of(leader), capacity=rule.capacity,
+                        room=rule.room or self._state.room_of(leader), capacity=rule.capacity,
                         topic=rule.topic, walk_ins=rule.walk_ins, status="planned",
                         origin=origin, shifted_from=when.original if when.shifted else None,
                         calendar_checked=when.checked, created_at=at, created_by=actor))
-            self._audit(actor, "leader_day.plan", "leader_day", f"{year}-{month:02d}", at,
-                        {"created": [d.id for d in created]})
-            self._bump(LEADERS)
-        return PlanResult(tuple(self._day_views(created)), tuple(sorted(warnings)))
+            self._store.audit(actor, "leader_day.plan", "leader_day", f"{year}-{month:02d}", at,
+                              {"created": [d.id for d in created]})
+            self._store.bump(LEADERS)
+        return PlanResult(tuple(self._state.day_views(created)), tuple(sorted(warnings)))
 
     def publish_due(self, actor: str) -> list[LeaderDayView]:
         """Publish the planned days from today up to ``publish_days_ahead`` days ahead."""
-        today = self.today()
-        horizon = today + timedelta(days=self.config.leader_settings.publish_days_ahead)
-        with write_transaction(self.db):
-            at = to_storage(self.now())
+        today = self._store.today()
+        horizon = today + timedelta(days=self._config.leader_settings.publish_days_ahead)
+        with self._store.transaction():
+            at = to_storage(self._store.now())
             due = list(LeaderDay.select().where(
                 (LeaderDay.status == "planned") & (LeaderDay.date >= today)
                 & (LeaderDay.date <= horizon)).order_by(LeaderDay.date, LeaderDay.start))
             if due:
                 LeaderDay.update(status="published", published_at=at, published_by=actor).where(
                     LeaderDay.id.in_([d.id for d in due])).execute()
-                self._audit(actor, "leader_day.publish", "leader_day", f"≤{horizon}", at,
-                            {"days": [d.id for d in due]})
-                self._bump(LEADERS)
-        return [self.leader_day(d.id) for d in due]
+                self._store.audit(actor, "leader_day.publish", "leader_day", f"≤{horizon}", at,
+                                  {"days": [d.id for d in due]})
+                self._store.bump(LEADERS)
+        return [self._state.day_view(d.id) for d in due]
 
     def publish_day(self, day_id: int, actor: str) -> LeaderDayView:
         """Publish one planned day now, whatever its distance."""
-        with write_transaction(self.db):
-            day = self._lock_day(day_id)
+        with self._store.transaction():
+            day = self._state.lock_day(day_id)
             if day.status != "planned":
                 raise Refused(f"接待日 {day_id} 当前为“{DAY_STATUS[day.status]}”，无需发布")
-            if day.date < self.today():
+            if day.date < self._store.today():
                 raise Refused(f"接待日 {day_id}（{day.date}）已过，不能发布")
-            at = to_storage(self.now())
+            at = to_storage(self._store.now())
             LeaderDay.update(status="published", published_at=at, published_by=actor).where(
                 LeaderDay.id == day_id).execute()
-            self._audit(actor, "leader_day.publish", "leader_day", day_id, at, {})
-            self._bump(LEADERS)
-        return self.leader_day(day_id)
+            self._store.audit(actor, "leader_day.publish", "leader_day", day_id, at, {})
+            self._store.bump(LEADERS)
+        return self._state.day_view(day_id)

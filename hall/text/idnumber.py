@@ -4,7 +4,7 @@ User guide
 ----------
 Parse whatever the registration clerk typed::
 
-    >>> from hall.idnumber import parse_id_number
+    >>> from hall.text.idnumber import parse_id_number
     >>> person = parse_id_number(" 1101 0519 4912 3100 2x ")
     >>> person.value, person.region, person.birth_date.isoformat(), person.sex_label
     ('11010519491231002X', '110105', '1949-12-31', '女')

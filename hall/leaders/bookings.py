@@ -1,17 +1,17 @@
 """Bookings (预约) of reception days: book, waiting list, cancel, reschedule, check in.
 
-Part of the :class:`hall.service.Hall` facade through :class:`hall.leaders.LeaderOps`:
-
-    result = hall.book(day_id, "11010519491231002X", actor="desk01")   # booked or waitlisted
-    hall.cancel_booking(result.booking.id, actor="desk01")             # the next one moves up
-    ticket = hall.check_in(booking_id, actor="desk01")                 # a ticket in the room
+    bookings = hall.leaders.bookings
+    result = bookings.book(day_id, "11010519491231002X", actor="desk01")  # booked or waitlisted
+    bookings.cancel(result.booking.id, actor="desk01")                     # the next one moves up
+    ticket = bookings.check_in(booking_id, actor="desk01")                 # a ticket in the room
 
 Capacity holds under concurrency: every act on a day's bookings first locks the day's row
 (PostgreSQL ``SELECT … FOR UPDATE``; SQLite ``BEGIN IMMEDIATE`` serialises writers), then counts
 and writes in the same transaction, so two desks booking the last place at once get one place
 and one waiting-list place.
 
-Check-in issues the ticket through the desk's own transaction (``Hall._issue``): the same
+Check-in issues the ticket through the desk's own transaction (``issue_locked``, the desk's
+issue inside a transaction already open, handed over by the facade): the same
 numbering, query code, audit and visitor file. Booked visitors are called in booking order before
 walk-ins without touching the windows' claim: the ticket's ``priority_rank`` is the booking's
 sequence minus :data:`BOOKED_RANK_BASE`, a negative number, while walk-ins rank 0 and up (their
@@ -20,16 +20,24 @@ priority group). Priority groups (elderly first) therefore order only the walk-i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import peewee as pw
 
 from hall.clock import to_storage
 from hall.desk.registration import CleanRegistration, route
 from hall.errors import NotFound, Refused
-from hall.idnumber import IdNumber, IdNumberError, parse_id_number
-from hall.leader_views import (
+from hall.leaders.shared import (
+    LEADERS,
+    LeaderState,
+    booking_event,
+    count_bookings,
+    fill_places,
+    set_booking,
+)
+from hall.leaders.views import (
     ACTIVE_BOOKINGS,
     BOOKING_STATUS,
     DAY_STATUS,
@@ -40,73 +48,62 @@ from hall.leader_views import (
     DayDetail,
     DeskBookings,
 )
-from hall.masking import mask_id_number, mask_name
+from hall.text.idnumber import parse_id_number
+from hall.text.masking import mask_id_number, mask_name
 from hall.views import IssuedTicket
-from models import BookingEvent, LeaderBooking, LeaderDay, Visitor, write_transaction
-
-if TYPE_CHECKING:
-    from config.schema import HallConfig
-    from hall.leader_views import LeaderDayView
+from models import BookingEvent, LeaderBooking, LeaderDay, Ticket, Visitor
 
 BOOKED_RANK_BASE = 1_000_000
 """A checked-in booking's ticket ranks ``seq - BOOKED_RANK_BASE`` (negative): before walk-ins."""
 _RETRIES = 5
 _MAX_MATTER = 2000
 
+IssueLocked = Callable[[CleanRegistration, str], IssuedTicket]
+"""The desk's issue inside the caller's transaction: ``issue_locked(clean, actor)``."""
 
-class BookingOps:
-    """Booking acts; mixed into :class:`hall.service.Hall` through ``LeaderOps``."""
 
-    config: HallConfig
-    db: pw.Database
+class Bookings:
+    """Booking acts and reads: ``hall.leaders.bookings``."""
 
-    if TYPE_CHECKING:  # provided by Hall and LeaderOps
-        def now(self) -> datetime: ...
-        def today(self) -> date: ...
-        def local(self, stored: datetime) -> datetime: ...
-        def _audit(self, actor: str, action: str, entity: str, entity_id: Any, at: datetime,
-                   detail: dict[str, Any]) -> None: ...
-        def _bump(self, topic: str) -> None: ...
-        def _issue(self, clean: CleanRegistration, actor: str) -> IssuedTicket: ...
-        def _lock_day(self, day_id: int) -> LeaderDay: ...
-        def _roster(self) -> dict[str, Any]: ...
-        def _day(self, day_id: int) -> LeaderDay: ...
-        def leader_day(self, day_id: int) -> LeaderDayView: ...
-        def _day_views(self, days: list[LeaderDay]) -> list[LeaderDayView]: ...
+    def __init__(self, state: LeaderState, issue_locked: IssueLocked) -> None:
+        self._state = state
+        self._store = state.store
+        self._config = state.config
+        self._issue_locked = issue_locked
 
     # -- reads ----------------------------------------------------------------------------------
 
     def day_detail(self, day_id: int) -> DayDetail:
         """A day with its bookings: places in booking order, then the waiting list."""
         rows = self._booking_rows(LeaderBooking.day == day_id)
-        return DayDetail(self.leader_day(day_id), tuple(self._booking_views(rows)))
+        return DayDetail(self._state.day_view(day_id), tuple(self._booking_views(rows)))
 
-    def booking(self, booking_id: int) -> BookingView:
+    def get(self, booking_id: int) -> BookingView:
         """One booking, or :class:`NotFound`."""
         rows = self._booking_rows(LeaderBooking.id == booking_id)
         if not rows:
             raise NotFound(f"没有编号为 {booking_id} 的预约")
         return self._booking_views(rows)[0]
 
-    def bookings_of(self, id_number: str, since: date | None = None) -> list[BookingView]:
+    def of(self, id_number: str, since: date | None = None) -> list[BookingView]:
         """A visitor's bookings of days from ``since`` (default today) on, by date."""
-        person = self._person(id_number)
+        person = self._state.person(id_number)
         rows = self._booking_rows((Visitor.id_number == person.value)
-                                  & (LeaderDay.date >= (since or self.today())))
+                                  & (LeaderDay.date >= (since or self._store.today())))
         return self._booking_views(rows)
 
-    def desk_bookings(self, id_number: str) -> DeskBookings:
+    def for_desk(self, id_number: str) -> DeskBookings:
         """For the desk: the visitor's coming bookings and the published days to book."""
-        person = self._person(id_number)
+        person = self._state.person(id_number)
         visitor = Visitor.get_or_none(Visitor.id_number == person.value)
-        bookings = self.bookings_of(person.value) if visitor is not None else []
-        days = self._day_views(list(LeaderDay.select().where(
-            (LeaderDay.date >= self.today()) & LeaderDay.status.in_(("published", "held")))
+        bookings = self.of(person.value) if visitor is not None else []
+        days = self._state.day_views(list(LeaderDay.select().where(
+            (LeaderDay.date >= self._store.today()) & LeaderDay.status.in_(("published", "held")))
             .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id)))
         return DeskBookings(mask_id_number(person.value), visitor is not None,
                             visitor.name if visitor else "", tuple(bookings), tuple(days))
 
-    def booking_history(self, booking_id: int) -> list[BookingEventView]:
+    def history(self, booking_id: int) -> list[BookingEventView]:
         """What happened to a booking, oldest first (and to the bookings it replaced)."""
         chain: list[int] = []
         current: int | None = booking_id
@@ -120,49 +117,50 @@ class BookingOps:
             raise NotFound(f"没有编号为 {booking_id} 的预约")
         events = (BookingEvent.select().where(BookingEvent.booking.in_(chain))
                   .order_by(BookingEvent.at, BookingEvent.id))
-        return [BookingEventView(self.local(e.at).strftime("%Y-%m-%d %H:%M"), e.actor, e.kind,
-                                 e.note) for e in events]
+        local = self._store.local
+        return [BookingEventView(local(e.at).strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, e.note)
+                for e in events]
 
     # -- acts -----------------------------------------------------------------------------------
 
     def book(self, day_id: int, id_number: str, actor: str, matter: str = "",
              category: str = "") -> BookResult:
         """Book a registered visitor into a published day: a place, or the waiting list."""
-        person = self._person(id_number)
+        person = self._state.person(id_number)
         category, matter = self._booking_fields(category, matter)
-        with write_transaction(self.db):
-            day = self._lock_day(day_id)
+        with self._store.transaction():
+            day = self._state.lock_day(day_id)
             self._check_bookable(day)
-            visitor = self._visitor(person.value)
+            visitor = self._state.visitor(person.value)
             self._check_no_other(day.id, visitor.id, person.value)
-            at = to_storage(self.now())
+            at = to_storage(self._store.now())
             booking_id, status = self._insert_booking(day, visitor.id, category or
                                                       self._default_category(day), matter,
                                                       None, at, actor)
-            self._audit(actor, f"booking.{status}", "booking", booking_id, at,
-                        {"day": day.id, "visitor": visitor.id})
-            self._bump("leaders")
-        return BookResult(self.booking(booking_id))
+            self._store.audit(actor, f"booking.{status}", "booking", booking_id, at,
+                              {"day": day.id, "visitor": visitor.id})
+            self._store.bump(LEADERS)
+        return BookResult(self.get(booking_id))
 
-    def cancel_booking(self, booking_id: int, actor: str, reason: str = "") -> BookResult:
+    def cancel(self, booking_id: int, actor: str, reason: str = "") -> BookResult:
         """Cancel a booking (kept, with its history); the first on the waiting list moves up."""
-        with write_transaction(self.db):
+        with self._store.transaction():
             row, day = self._lock_booking(booking_id)
             if row.status not in ("booked", "waitlisted"):
                 raise Refused(f"预约 {booking_id} 当前为“{BOOKING_STATUS[row.status]}”，不能取消")
-            at = to_storage(self.now())
-            self._set_booking(row.id, "cancelled", at, actor, note=reason.strip())
+            at = to_storage(self._store.now())
+            set_booking(row.id, "cancelled", at, actor, note=reason.strip())
             promoted = self._refill(day, at, actor) if row.status == "booked" else []
-            self._audit(actor, "booking.cancel", "booking", row.id, at,
-                        {"day": day.id, "promoted": promoted})
-            self._bump("leaders")
-        return BookResult(self.booking(booking_id),
-                          self.booking(promoted[0]) if promoted else None)
+            self._store.audit(actor, "booking.cancel", "booking", row.id, at,
+                              {"day": day.id, "promoted": promoted})
+            self._store.bump(LEADERS)
+        return BookResult(self.get(booking_id),
+                          self.get(promoted[0]) if promoted else None)
 
     def reschedule(self, booking_id: int, day_id: int, actor: str) -> BookResult:
         """Move a booking to another day: the old one is kept as 已改约, the new one points back
         to it; a place freed on the old day goes to its waiting list."""
-        with write_transaction(self.db):
+        with self._store.transaction():
             row = LeaderBooking.get_or_none(LeaderBooking.id == booking_id)
             if row is None:
                 raise NotFound(f"没有编号为 {booking_id} 的预约")
@@ -171,32 +169,32 @@ class BookingOps:
             # Both days locked, lower id first: two desks moving bookings both ways never
             # wait on each other.
             first, second = sorted((row.day_id, day_id))
-            locked = {first: self._lock_day(first), second: self._lock_day(second)}
+            locked = {first: self._state.lock_day(first), second: self._state.lock_day(second)}
             old_day, new_day = locked[row.day_id], locked[day_id]
             row = LeaderBooking.get_by_id(booking_id)  # re-read under the lock
             if row.status not in ("booked", "waitlisted"):
                 raise Refused(f"预约 {booking_id} 当前为“{BOOKING_STATUS[row.status]}”，不能改约")
             self._check_bookable(new_day)
             self._check_no_other(new_day.id, row.visitor_id, "")
-            at = to_storage(self.now())
-            self._set_booking(row.id, "rescheduled", at, actor,
+            at = to_storage(self._store.now())
+            set_booking(row.id, "rescheduled", at, actor,
                               note=f"改约至 {new_day.date}（接待日 {new_day.id}）")
             new_id, status = self._insert_booking(new_day, row.visitor_id, row.category,
                                                   row.matter, row.id, at, actor)
             promoted = self._refill(old_day, at, actor) if row.status == "booked" else []
-            self._audit(actor, "booking.reschedule", "booking", row.id, at,
-                        {"to": new_id, "status": status, "promoted": promoted})
-            self._bump("leaders")
-        return BookResult(self.booking(new_id), self.booking(promoted[0]) if promoted else None)
+            self._store.audit(actor, "booking.reschedule", "booking", row.id, at,
+                              {"to": new_id, "status": status, "promoted": promoted})
+            self._store.bump(LEADERS)
+        return BookResult(self.get(new_id), self.get(promoted[0]) if promoted else None)
 
     def check_in(self, booking_id: int, actor: str) -> IssuedTicket:
         """The booked visitor is here: a ticket in the room's queue, before the walk-ins."""
         for attempt in range(_RETRIES):
             try:
-                with write_transaction(self.db):
+                with self._store.transaction():
                     return self._check_in(booking_id, actor)
             except pw.IntegrityError:
-                if attempt == _RETRIES - 1:  # see Hall.issue: a visitor file made meanwhile
+                if attempt == _RETRIES - 1:  # see the desk's issue: a file made meanwhile
                     raise
         raise AssertionError("unreachable")
 
@@ -210,67 +208,55 @@ class BookingOps:
             raise Refused(f"预约 {booking_id} 当前为“{BOOKING_STATUS[row.status]}”，不能签到")
         if day.status not in ("published", "held"):
             raise Refused(f"接待日 {day.id} 当前为“{DAY_STATUS[day.status]}”，不能签到")
-        if day.date != self.today():
-            raise Refused(f"预约的接待日是 {day.date}，今天是 {self.today()}：只能在当天签到")
+        today = self._store.today()
+        if day.date != today:
+            raise Refused(f"预约的接待日是 {day.date}，今天是 {today}：只能在当天签到")
         visitor = Visitor.get_by_id(row.visitor_id)
-        person = parse_id_number(visitor.id_number, today=self.today())
-        group = self.config.priority_group("appointment")
-        label = self._leader_labels().get(day.leader, day.leader)
+        person = parse_id_number(visitor.id_number, today=today)
+        group = self._config.priority_group("appointment")
+        label = self._state.labels().get(day.leader, day.leader)
         clean = CleanRegistration(
             name=visitor.name, id=person, category=row.category,
             matter=row.matter or f"领导接待日预约（{label}）",
             phone=visitor.phone, address=visitor.address, district=visitor.district,
             request="", people=1, representatives=(),
             priority=group.code if group else "", priority_rank=row.seq - BOOKED_RANK_BASE,
-            suggested_department=route(self.config, row.category, visitor.district)
+            suggested_department=route(self._config, row.category, visitor.district)
             or day.department, department=day.department)
-        ticket = self._issue(clean, actor)
-        at = to_storage(self.now())
+        ticket = self._issue_locked(clean, actor)
+        at = to_storage(self._store.now())
         LeaderBooking.update(status="checked_in", ticket=ticket.ticket_id, updated_at=at).where(
             LeaderBooking.id == row.id).execute()
-        self._booking_event(row.id, "checked_in", at, actor, note=ticket.number)
+        booking_event(row.id, "checked_in", at, actor, note=ticket.number)
         if day.status == "published":
             LeaderDay.update(status="held").where(LeaderDay.id == day.id).execute()
-        self._audit(actor, "booking.check_in", "booking", row.id, at,
-                    {"day": day.id, "ticket": ticket.number})
-        self._bump("leaders")
+        self._store.audit(actor, "booking.check_in", "booking", row.id, at,
+                          {"day": day.id, "ticket": ticket.number})
+        self._store.bump(LEADERS)
         return ticket
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _person(self, id_number: str) -> IdNumber:
-        try:
-            return parse_id_number(id_number, today=self.today())
-        except IdNumberError as exc:
-            raise Refused(f"身份证号有误：{exc.message}") from None
-
-    def _visitor(self, id_number: str) -> Visitor:
-        visitor = Visitor.get_or_none(Visitor.id_number == id_number)
-        if visitor is None:
-            raise NotFound(f"身份证号 {mask_id_number(id_number)} 没有登记档案："
-                           "请先在登记分流台登记后再预约")
-        return visitor
-
     def _booking_fields(self, category: str, matter: str) -> tuple[str, str]:
         category, matter = category.strip(), matter.strip()
-        if category and self.config.category(category) is None:
+        if category and self._config.category(category) is None:
             raise Refused(f"未知的诉求类别“{category}”")
         if len(matter) > _MAX_MATTER:
             raise Refused(f"事由不能超过{_MAX_MATTER}个字，现有{len(matter)}个")
         return category, matter
 
     def _default_category(self, day: LeaderDay) -> str:
-        entry = self._roster().get(day.leader)
+        entry = self._state.roster().get(day.leader)
         spec = entry.spec if entry else None
         return (spec.category if spec and spec.category
-                else self.config.leader_settings.default_category)
+                else self._config.leader_settings.default_category)
 
     def _check_bookable(self, day: LeaderDay) -> None:
         if day.status == "cancelled":
             raise Refused(f"接待日 {day.id} 已取消（{day.cancel_reason}），不能预约")
         if day.status == "planned":
             raise Refused(f"接待日 {day.id}（{day.date}）尚未发布，不能预约")
-        if day.date < self.today():
+        if day.date < self._store.today():
             raise Refused(f"接待日 {day.id}（{day.date}）已过，不能预约")
 
     def _check_no_other(self, day_id: int, visitor_id: int, id_number: str) -> None:
@@ -284,14 +270,14 @@ class BookingOps:
     def _insert_booking(self, day: LeaderDay, visitor_id: int, category: str, matter: str,
                         previous: int | None, at: datetime, actor: str) -> tuple[int, str]:
         """Insert under the day's lock: a place while any is free, else the waiting list."""
-        status = "booked" if self._count(day.id, HOLDS_PLACE) < day.capacity else "waitlisted"
+        status = "booked" if count_bookings(day.id, HOLDS_PLACE) < day.capacity else "waitlisted"
         seq = (LeaderBooking.select(pw.fn.MAX(LeaderBooking.seq))
                .where(LeaderBooking.day == day.id).scalar() or 0) + 1
         row = LeaderBooking.create(day=day.id, visitor=visitor_id, seq=seq, status=status,
                                    category=category, matter=matter, previous=previous,
                                    created_at=at, created_by=actor, updated_at=at)
-        self._booking_event(row.id, status, at, actor,
-                    note=f"改约自预约 {previous}" if previous is not None else "")
+        booking_event(row.id, status, at, actor,
+                      note=f"改约自预约 {previous}" if previous is not None else "")
         return row.id, status
 
     def _lock_booking(self, booking_id: int) -> tuple[LeaderBooking, LeaderDay]:
@@ -299,46 +285,15 @@ class BookingOps:
         row = LeaderBooking.get_or_none(LeaderBooking.id == booking_id)
         if row is None:
             raise NotFound(f"没有编号为 {booking_id} 的预约")
-        day = self._lock_day(row.day_id)
+        day = self._state.lock_day(row.day_id)
         return LeaderBooking.get_by_id(booking_id), day
-
-    def _count(self, day_id: int, statuses: tuple[str, ...]) -> int:
-        return (LeaderBooking.select().where((LeaderBooking.day == day_id)
-                                             & LeaderBooking.status.in_(statuses)).count())
 
     def _refill(self, day: LeaderDay, at: datetime, actor: str) -> list[int]:
         """Free places of ``day`` go to its waiting list, in booking order."""
-        return self._fill_places(day.id, day.capacity - self._count(day.id, HOLDS_PLACE), at,
-                                 actor)
-
-    def _fill_places(self, day_id: int, free: int, at: datetime, actor: str) -> list[int]:
-        if free <= 0:
-            return []
-        rows = (LeaderBooking.select(LeaderBooking.id)
-                .where((LeaderBooking.day == day_id) & (LeaderBooking.status == "waitlisted"))
-                .order_by(LeaderBooking.seq).limit(free))
-        moved = [r.id for r in rows]
-        for booking_id in moved:
-            self._set_booking(booking_id, "booked", at, actor, kind="promoted",
-                              note="候补递补")
-        return moved
-
-    def _set_booking(self, booking_id: int, status: str, at: datetime, actor: str,
-                     kind: str = "", note: str = "") -> None:
-        LeaderBooking.update(status=status, updated_at=at).where(
-            LeaderBooking.id == booking_id).execute()
-        self._booking_event(booking_id, kind or status, at, actor, note)
-
-    def _booking_event(self, booking_id: int, kind: str, at: datetime, actor: str,
-                       note: str = "") -> None:
-        BookingEvent.create(booking=booking_id, at=at, actor=actor, kind=kind, note=note)
-
-    def _leader_labels(self) -> dict[str, str]:
-        return {code: entry.spec.label for code, entry in self._roster().items()}
+        return fill_places(day.id, day.capacity - count_bookings(day.id, HOLDS_PLACE), at,
+                           actor)
 
     def _booking_rows(self, where: Any) -> list[LeaderBooking]:
-        from models import Ticket
-
         return list(LeaderBooking.select(LeaderBooking, LeaderDay, Visitor, Ticket)
                     .join(LeaderDay).switch(LeaderBooking).join(Visitor)
                     .switch(LeaderBooking).join(Ticket, pw.JOIN.LEFT_OUTER)
@@ -359,7 +314,7 @@ class BookingOps:
         rows = sorted(rows, key=lambda r: (r.day.date, r.day.start, r.day_id,
                                            order.get(r.status, 2), r.seq))
         out = []
-        labels = self._leader_labels() if rows else {}
+        labels = self._state.labels() if rows else {}
         for r in rows:
             day, person = r.day, r.visitor
             out.append(BookingView(
@@ -371,5 +326,5 @@ class BookingOps:
                 id_number_masked=mask_id_number(person.id_number), category=r.category,
                 matter=r.matter, ticket_number=r.ticket.number if r.ticket_id else "",
                 previous_id=r.previous_id,
-                created_at=self.local(r.created_at).strftime("%Y-%m-%d %H:%M")))
+                created_at=self._store.local(r.created_at).strftime("%Y-%m-%d %H:%M")))
         return out

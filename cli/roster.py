@@ -9,20 +9,19 @@
     hall leader reinstate CODE [--json]
 
 The configuration's ``leaders`` are the initial roster; these commands store edits in the database
-(:mod:`hall.roster`). Bad input exits 2 with a Chinese message per field and writes nothing.
+(:mod:`hall.roster`). Every command but ``list`` needs ``--staff``. Bad input exits 2 with one
+line per field (``--name（姓名）：…``, ``CODE（代码）：…``) and writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
 from typing import Any
 
-from main import UsageError, _print_json, load, open_hall, staff_login
+from cli.context import Context, UsageError, print_form_errors, print_json
 
-FLAGS = {"code": "CODE", "name": "--name", "title": "--title", "portfolio": "--portfolio",
-         "kind": "--kind", "department": "--department"}
+FLAGS = {"code": "CODE"}  # the positional argument; every other field is its own --flag
 
 
 def _line(x: Any) -> str:
@@ -39,11 +38,11 @@ def _json(x: Any) -> dict[str, Any]:
     return data
 
 
-def cmd_leader_list(args: argparse.Namespace) -> int:
+def cmd_leader_list(ctx: Context) -> int:
     """The roster: configured leaders (as edited), then the added ones."""
-    leaders = open_hall(args).leaders(include_retired=args.all)
-    if args.json:
-        _print_json({"leaders": [_json(x) for x in leaders]})
+    leaders = ctx.hall.leaders.roster.list(include_retired=ctx.args.all)
+    if ctx.args.json:
+        print_json({"leaders": [_json(x) for x in leaders]})
         return 0
     if not leaders:
         print("名册中没有领导（hall leader add 添加）")
@@ -52,54 +51,55 @@ def cmd_leader_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, act: Any, verb: str) -> int:
+def _run(ctx: Context, act: Any, verb: str) -> int:
     from hall.desk.registration import FormError
+    from hall.leaders.roster import ROSTER_LABELS
 
-    config = load(args)
-    actor = staff_login(args, config, required=True) or ""
-    hall = open_hall(args, config)
+    hall, actor = ctx.acting()
     try:
         info = act(hall, actor)
     except FormError as exc:
-        for key, message in exc.errors.items():
-            print(f"{FLAGS.get(key, key)}：{message}", file=sys.stderr)
-        return 2
-    if args.json:
-        _print_json(_json(info))
+        return print_form_errors(exc.errors, ROSTER_LABELS, FLAGS)
+    if ctx.args.json:
+        print_json(_json(info))
     else:
         print(f"{verb}：{_line(info)}")
     return 0
 
 
-def cmd_leader_add(args: argparse.Namespace) -> int:
+def cmd_leader_add(ctx: Context) -> int:
     """Add a leader or duty lawyer."""
-    return _run(args, lambda hall, actor: hall.add_leader(
+    args = ctx.args
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.add(
         args.code, args.name, actor, title=args.title or "", portfolio=args.portfolio or "",
         kind=args.kind, department=args.department), "已添加")
 
 
-def cmd_leader_edit(args: argparse.Namespace) -> int:
+def cmd_leader_edit(ctx: Context) -> int:
     """Change the fields given, keep the others."""
+    args = ctx.args
     changes = {k: getattr(args, k) for k in ("name", "title", "portfolio", "kind", "department")
                if getattr(args, k) is not None}
     if not changes:
         raise UsageError("请指定要修改的项：--name、--title、--portfolio、--kind 或 --department")
-    return _run(args, lambda hall, actor: hall.edit_leader(args.code, actor, **changes),
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.edit(args.code, actor, **changes),
                 "已修改")
 
 
-def cmd_leader_retire(args: argparse.Namespace) -> int:
+def cmd_leader_retire(ctx: Context) -> int:
     """Retire a leader (kept with their days; offered for nothing new)."""
-    return _run(args, lambda hall, actor: hall.retire_leader(args.code, actor,
+    args = ctx.args
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.retire(args.code, actor,
                                                              reason=args.reason or ""), "已停用")
 
 
-def cmd_leader_reinstate(args: argparse.Namespace) -> int:
+def cmd_leader_reinstate(ctx: Context) -> int:
     """Bring a retired leader back."""
-    return _run(args, lambda hall, actor: hall.reinstate_leader(args.code, actor), "已恢复")
+    code = ctx.args.code
+    return _run(ctx, lambda hall, actor: hall.leaders.roster.reinstate(code, actor), "已恢复")
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``hall leader …`` to ``hall``'s sub-command parser."""
     p = sub.add_parser("leader", parents=[common], help="领导名册：列表、添加、修改、停用、恢复")
     actions = p.add_subparsers(dest="action", parser_class=type(p), required=True,

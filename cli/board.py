@@ -1,0 +1,40 @@
+"""``hall queue``: the waiting line in call order, as the board and the windows see it.
+
+    hall queue [--department CODE] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from typing import Any
+
+from cli.context import Context, UsageError, print_json
+
+
+def cmd_queue(ctx: Context) -> int:
+    """Today's waiting tickets, all queues or one department's."""
+    args = ctx.args
+    hall = ctx.hall
+    if args.department and hall.config.department(args.department) is None:
+        raise UsageError(f"未知的部门“{args.department}”")
+    entries = hall.board.queue([args.department] if args.department else None)
+    if args.json:
+        print_json([asdict(e) for e in entries])
+        return 0
+    if not entries:
+        print("当前没有候谈的来访")
+    for e in entries:
+        marks = " ".join(m for m in (e.priority_name, "重复访" if e.repeat else "",
+                                     f"集体访{e.people}人" if e.collective else "") if m)
+        print(f"{e.number:<6} {e.department_name:<10} {e.issued_at} 已等 {e.waiting_minutes} 分钟"
+              f"  {marks}")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``queue`` to ``hall``'s sub-command parser."""
+    p = sub.add_parser("queue", parents=[common], help="候谈队列（叫号顺序）")
+    p.add_argument("--department")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_queue)

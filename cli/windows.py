@@ -1,0 +1,96 @@
+"""The window's commands: call, recall, interview, no-show, transfer, finish, pause, requeue.
+
+    hall call --window N [--number NUMBER] [--json]     the next in line, or that ticket
+    hall recall|no-show|start|pause|resume --window N
+    hall transfer --window N --to DEPARTMENT [--note TEXT]
+    hall finish --window N --outcome CODE [--note TEXT] [--reason TEXT] [--channel TEXT]
+    hall requeue NUMBER                                  a no-show back in its place
+
+Every command needs ``--staff``. A refused act (nothing called, a window that serves nobody)
+exits 2 with the reason and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.context import Context, print_json
+
+ACTS = (("recall", "重呼"), ("no-show", "过号"), ("start", "开始接谈"), ("pause", "暂停窗口"),
+        ("resume", "恢复窗口"), ("transfer", "转办"), ("finish", "办结"))
+
+
+def cmd_call(ctx: Context) -> int:
+    """Call the next ticket (or the one named) to a window."""
+    args = ctx.args
+    hall, actor = ctx.acting()
+    if args.number:
+        notice = hall.windows.call_number(args.window, args.number, actor)
+    else:
+        notice = hall.windows.call_next(args.window, actor)
+    spec = hall.windows.spec(args.window)
+    if args.json:
+        print_json({"number": notice.number if notice else None,
+                    "department": notice.department if notice else None,
+                    "window": spec.number})
+    elif notice is None:
+        print(f"{spec.title}：当前没有候谈的来访")
+    else:
+        print(f"请 {notice.number} 号到 {spec.title}")
+    return 0
+
+
+def cmd_window_act(ctx: Context) -> int:
+    """One act at a window (the command's name says which)."""
+    args = ctx.args
+    hall, actor = ctx.acting()
+    act = args.command
+    if act == "recall":
+        notice = hall.windows.recall(args.window, actor)
+        print(f"重呼 {notice.number}（第 {hall.windows.view(args.window).current.recalls} 次）")
+    elif act == "no-show":
+        print(f"{hall.windows.no_show(args.window, actor)} 已过号")
+    elif act == "transfer":
+        number = hall.windows.transfer(args.window, args.to, actor, note=args.note or "")
+        print(f"{number} 已转办至 {hall.config.department(args.to).name}，保留原排队顺序")
+    elif act == "finish":
+        number = hall.windows.finish(args.window, args.outcome, actor, note=args.note or "",
+                             reason=args.reason or "", channel=args.channel or "")
+        print(f"{number} 已办结：{hall.config.outcome(args.outcome).name}")
+    elif act == "start":
+        hall.windows.start_interview(args.window, actor)
+        print("开始接谈")
+    elif act == "pause":
+        hall.windows.pause(args.window, actor)
+        print(f"{hall.windows.spec(args.window).title}已暂停")
+    elif act == "resume":
+        hall.windows.resume(args.window, actor)
+        print(f"{hall.windows.spec(args.window).title}已恢复服务")
+    elif act == "requeue":
+        print(f"{hall.windows.requeue(args.number, actor)} 已重新排队（保留原顺序）")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``call``, the window's acts and ``requeue`` to ``hall``'s sub-command parser."""
+    p = sub.add_parser("call", parents=[common], help="叫号：叫下一位或指定票号")
+    p.add_argument("--window", type=int, required=True)
+    p.add_argument("--number")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_call)
+    for name, text in ACTS:
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("--window", type=int, required=True)
+        if name == "transfer":
+            p.add_argument("--to", required=True)
+            p.add_argument("--note")
+        if name == "finish":
+            p.add_argument("--outcome", required=True)
+            p.add_argument("--note")
+            p.add_argument("--reason", help="不予受理/不再受理的理由")
+            p.add_argument("--channel", help="告知来访人的法定途径")
+        p.set_defaults(func=cmd_window_act)
+    p = sub.add_parser("requeue", parents=[common], help="过号的来访重新排队")
+    p.add_argument("number")
+    p.set_defaults(func=cmd_window_act)

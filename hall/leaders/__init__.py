@@ -1,0 +1,32 @@
+"""Leader reception days (领导接待日): the roster, rules and planning, days, bookings, 包案.
+
+One context of the hall, ``hall.leaders`` (:class:`Leaders`), with three parts over one shared
+state (:class:`hall.leaders.shared.LeaderState`: the Store, the roster as read, a day's lock and
+view):
+
+    hall.leaders.roster.add("zhaomin", "赵敏", "mgr01", title="副区长", department="leader")
+    hall.leaders.plan.month(2026, 12, actor="mgr01")            # rules → planned days
+    hall.leaders.plan.publish_due(actor="mgr01")                 # within the horizon → published
+    day = hall.leaders.add_day("zhangwei", date(2026, 12, 3), "09:00", "11:30", 8, actor="mgr01")
+    booked = hall.leaders.bookings.book(day.id, "11010519491231002X", actor="desk01")
+    ticket = hall.leaders.bookings.check_in(booked.booking.id, actor="desk01")  # on the day
+
+Modules: :mod:`~hall.leaders.days` (the context: days, 包案, the desk's walk-in rule, the board's
+line), :mod:`~hall.leaders.roster`, :mod:`~hall.leaders.plan`, :mod:`~hall.leaders.bookings`,
+:mod:`~hall.leaders.schedule` (the calendar: rules → dates, holidays and 调休),
+:mod:`~hall.leaders.views` (the frozen results adapters get).
+
+What it needs from the rest of the hall comes through its constructor: the Store, and the desk's
+``issue_locked(clean, actor)`` that a check-in issues its ticket with, inside its own transaction.
+"""
+
+from __future__ import annotations
+
+from hall.leaders.bookings import BOOKED_RANK_BASE, Bookings
+from hall.leaders.days import Leaders
+from hall.leaders.plan import Plan
+from hall.leaders.roster import ROSTER_LABELS, Roster
+from hall.leaders.shared import LEADERS
+
+__all__ = ["BOOKED_RANK_BASE", "LEADERS", "ROSTER_LABELS", "Bookings", "Leaders", "Plan",
+           "Roster"]

@@ -1,0 +1,282 @@
+"""Leader reception days (领导接待日) and the lawyer seat: days, 包案, walk-ins, the board line.
+
+The :class:`Leaders` context, ``hall.leaders``; its parts are ``roster``
+(:mod:`hall.leaders.roster`), ``plan`` (:mod:`hall.leaders.plan`) and ``bookings``
+(:mod:`hall.leaders.bookings`):
+
+    hall.leaders.plan.month(2026, 12, actor="mgr01")  # rules → planned days (holidays moved)
+    hall.leaders.plan.publish_due(actor="mgr01")       # planned days in the horizon → published
+    day = hall.leaders.add_day("zhangwei", date(2026, 12, 3), "09:00", "11:30", 8, actor="mgr01")
+    hall.leaders.cancel_day(day.id, "领导临时公务", actor="mgr01").notify  # whom the desk must call
+
+A day is planned, then published (bookable; ``leader_settings.publish_days_ahead`` days ahead),
+then held (its first visitor checked in), or cancelled with a reason. Every change is one
+transaction with its audit event and a bump of the ``leaders`` change counter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from config.leaders import HHMM
+from hall.clock import to_storage
+from hall.desk.registration import CleanRegistration, FormError
+from hall.errors import Refused
+from hall.leaders.bookings import Bookings, IssueLocked
+from hall.leaders.plan import Plan
+from hall.leaders.roster import Roster
+from hall.leaders.schedule import month_bounds
+from hall.leaders.shared import (
+    LEADERS,
+    LeaderState,
+    RosterEntry,
+    count_bookings,
+    fill_places,
+    set_booking,
+)
+from hall.leaders.views import (
+    DAY_STATUS,
+    HOLDS_PLACE,
+    CancelResult,
+    LeaderDayView,
+    NotifyEntry,
+)
+from hall.views import CaseSummary, ReceptionLine
+from models import LeaderBooking, LeaderCase, LeaderDay, Visitor
+
+if TYPE_CHECKING:
+    from hall.store import Store
+
+OPEN = ("published", "held")
+
+
+class Leaders:
+    """Reception days, 包案 and the walk-in rule: ``hall.leaders``, with its ``roster``,
+    ``plan`` and ``bookings`` over one shared state."""
+
+    def __init__(self, store: Store, issue_locked: IssueLocked) -> None:
+        self.state = LeaderState(store)  # shared by the parts; not for adapters
+        self._store = store
+        self._config = store.config
+        self.roster = Roster(self.state)
+        self.plan = Plan(self.state)
+        self.bookings = Bookings(self.state, issue_locked)
+
+    # -- days -----------------------------------------------------------------------------------
+
+    def days(self, first: date | None = None, last: date | None = None,
+             leader: str | None = None) -> list[LeaderDayView]:
+        """Days between ``first`` and ``last`` (default: this month), by date and time."""
+        if first is None:
+            today = self._store.today()
+            first, end = month_bounds(today.year, today.month)
+            last = last or end
+        query = LeaderDay.select().where(LeaderDay.date >= first)
+        if last is not None:
+            query = query.where(LeaderDay.date <= last)
+        if leader:
+            query = query.where(LeaderDay.leader == leader)
+        days = list(query.order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id))
+        return self.state.day_views(days)
+
+    def day(self, day_id: int) -> LeaderDayView:
+        """One day, or :class:`NotFound`."""
+        return self.state.day_view(day_id)
+
+    def add_day(self, leader: str, on: date, start: str, end: str, capacity: int, actor: str,
+                room: str = "", topic: str = "", walk_ins: bool = False) -> LeaderDayView:
+        """A one-off day; published at once when it lies within the publishing horizon.
+
+        Raises :class:`FormError` (field → 中文说明) or :class:`NotFound` (the leader).
+        """
+        spec = self.state.active(leader)
+        errors: dict[str, str] = {}
+        today = self._store.today()
+        if on < today:
+            errors["date"] = f"日期 {on} 已过（今天是 {today}）"
+        start, end = _time(errors, "start", start), _time(errors, "end", end)
+        if start and end and end <= start:
+            errors["end"] = f"结束时间 {end} 应晚于开始时间 {start}"
+        if not isinstance(capacity, int) or not 1 <= capacity <= 500:
+            errors["capacity"] = f"名额应为 1 到 500 之间的整数，实际为“{capacity}”"
+        room, topic = room.strip(), topic.strip()
+        if len(room) > 64:
+            errors["room"] = "地点不能超过64个字"
+        if len(topic) > 200:
+            errors["topic"] = "主题不能超过200个字"
+        if errors:
+            raise FormError(errors)
+        horizon = today + timedelta(days=self._config.leader_settings.publish_days_ahead)
+        status = "published" if on <= horizon else "planned"
+        with self._store.transaction():
+            self.state.lock_leaders([spec.code])
+            spec = self.state.active(spec.code)  # again under the lock: retired meanwhile?
+            at = to_storage(self._store.now())
+            clash = LeaderDay.get_or_none((LeaderDay.leader == spec.code) & (LeaderDay.date == on)
+                                          & (LeaderDay.status != "cancelled"))
+            if clash is not None:
+                raise Refused(f"{spec.label} {on} 已有接待日（编号 {clash.id}）")
+            day = LeaderDay.create(
+                leader=spec.code, department=spec.department, date=on, start=start, end=end,
+                room=room or self.state.room_of(spec), capacity=capacity, topic=topic,
+                walk_ins=walk_ins, status=status, origin=f"manual:{uuid.uuid4().hex}",
+                created_at=at, created_by=actor,
+                published_at=at if status == "published" else None,
+                published_by=actor if status == "published" else "")
+            self._store.audit(actor, "leader_day.add", "leader_day", day.id, at,
+                              {"leader": spec.code, "date": on, "status": status})
+            self._store.bump(LEADERS)
+        return self.day(day.id)
+
+    def edit_day(self, day_id: int, actor: str, *, start: str | None = None,
+                 end: str | None = None, capacity: int | None = None, room: str | None = None,
+                 topic: str | None = None, walk_ins: bool | None = None) -> LeaderDayView:
+        """Change a coming day's time, place, capacity, topic or walk-ins.
+
+        More places move the waiting list up; fewer than are booked is refused.
+        """
+        with self._store.transaction():
+            day = self.state.lock_day(day_id)
+            past = day.date < self._store.today()
+            if day.status not in ("planned", "published") or past:
+                raise Refused(f"接待日 {day_id} 当前为“{DAY_STATUS[day.status]}”"
+                              f"{'（已过）' if past else ''}，不能修改")
+            errors: dict[str, str] = {}
+            new_start = _time(errors, "start", start) if start is not None else day.start
+            new_end = _time(errors, "end", end) if end is not None else day.end
+            if new_start and new_end and new_end <= new_start:
+                errors["end"] = f"结束时间 {new_end} 应晚于开始时间 {new_start}"
+            taken = count_bookings(day.id, HOLDS_PLACE)
+            if capacity is not None and not 1 <= capacity <= 500:
+                errors["capacity"] = f"名额应为 1 到 500 之间的整数，实际为“{capacity}”"
+            elif capacity is not None and capacity < taken:
+                errors["capacity"] = f"已有 {taken} 人预约，名额不能少于 {taken}"
+            if errors:
+                raise FormError(errors)
+            changes: dict[str, Any] = {"start": new_start, "end": new_end}
+            for key, value in (("capacity", capacity), ("walk_ins", walk_ins)):
+                if value is not None:
+                    changes[key] = value
+            for key, text in (("room", room), ("topic", topic)):
+                if text is not None:
+                    changes[key] = text.strip() or (
+                        self.state.room_of(self.roster.spec(day.leader)) if key == "room" else "")
+            at = to_storage(self._store.now())
+            LeaderDay.update(**changes).where(LeaderDay.id == day_id).execute()
+            moved = fill_places(day_id, changes.get("capacity", day.capacity) - taken, at, actor)
+            self._store.audit(actor, "leader_day.edit", "leader_day", day_id, at,
+                              {"changes": changes, "promoted": moved})
+            self._store.bump(LEADERS)
+        return self.day(day_id)
+
+    def cancel_day(self, day_id: int, reason: str, actor: str) -> CancelResult:
+        """Cancel a coming day with a reason; its bookings end and the desk gets the people to
+        notify (names and phones in full: the act is audited)."""
+        reason = reason.strip()
+        if not reason:
+            raise Refused("取消接待日须填写原因（将告知已预约的来访人）")
+        with self._store.transaction():
+            day = self.state.lock_day(day_id)
+            if day.status not in ("planned", "published"):
+                raise Refused(f"接待日 {day_id} 当前为“{DAY_STATUS[day.status]}”，不能取消")
+            if day.date < self._store.today():
+                raise Refused(f"接待日 {day_id}（{day.date}）已过，不能取消")
+            at = to_storage(self._store.now())
+            LeaderDay.update(status="cancelled", cancelled_at=at, cancelled_by=actor,
+                             cancel_reason=reason).where(LeaderDay.id == day_id).execute()
+            rows = list(LeaderBooking.select(LeaderBooking, Visitor).join(Visitor)
+                        .where((LeaderBooking.day == day_id)
+                               & LeaderBooking.status.in_(("booked", "waitlisted")))
+                        .order_by(LeaderBooking.seq))
+            notify = []
+            for b in rows:
+                set_booking(b.id, "day_cancelled", at, actor, note=reason)
+                notify.append(NotifyEntry(b.id, b.visitor.name, b.visitor.phone, b.status))
+            self._store.audit(actor, "leader_day.cancel", "leader_day", day_id, at,
+                              {"reason": reason, "notified": len(notify)})
+            self._store.bump(LEADERS)
+        return CancelResult(self.day(day_id), tuple(notify))
+
+    def todays_receptions(self) -> list[ReceptionLine]:
+        """Today's open receptions, by time: what the board's leader line announces."""
+        rows = list(LeaderDay.select().where((LeaderDay.date == self._store.today())
+                                             & LeaderDay.status.in_(OPEN))
+                    .order_by(LeaderDay.start, LeaderDay.id))
+        out = []
+        roster = self.state.roster() if rows else {}
+        for d in rows:
+            entry = roster.get(d.leader)
+            spec = entry.spec if entry else None
+            out.append(ReceptionLine(spec.label if spec else d.leader,
+                                     spec.kind if spec else "leader", d.room, d.start, d.end,
+                                     d.topic))
+        return out
+
+    # -- 包案 -----------------------------------------------------------------------------------
+
+    def take_case(self, id_number: str, leader: str, matter: str, actor: str,
+                  on: date | None = None) -> CaseSummary:
+        """Record that a leader takes personal charge (包案) of a registered visitor's matter."""
+        spec = self.state.active(leader)
+        person = self.state.person(id_number)
+        matter = matter.strip()
+        if not matter:
+            raise Refused("包案须写明所包的事项")
+        if len(matter) > 2000:
+            raise Refused(f"事项不能超过2000个字，现有{len(matter)}个")
+        with self._store.transaction():
+            visitor = self.state.visitor(person.value)
+            at = to_storage(self._store.now())
+            case = LeaderCase.create(visitor=visitor.id, leader=spec.code,
+                                     taken_on=on or self._store.today(), matter=matter,
+                                     created_at=at, created_by=actor)
+            self._store.audit(actor, "leader_case.take", "leader_case", case.id, at,
+                              {"leader": spec.code, "visitor": visitor.id})
+            self._store.bump(LEADERS)
+        return self._case_view(case)
+
+    def cases_of(self, visitor_id: int) -> list[CaseSummary]:
+        """A visitor's 包案, newest first."""
+        rows = list(LeaderCase.select().where(LeaderCase.visitor == visitor_id)
+                    .order_by(LeaderCase.taken_on.desc(), LeaderCase.id.desc()))
+        roster = self.state.roster() if rows else {}
+        return [self._case_view(c, roster) for c in rows]
+
+    def _case_view(self, case: LeaderCase,
+                   roster: dict[str, RosterEntry] | None = None) -> CaseSummary:
+        entry = (roster if roster is not None else self.state.roster()).get(case.leader)
+        spec = entry.spec if entry else None
+        return CaseSummary(case.id, str(case.taken_on), case.leader,
+                           spec.label if spec else case.leader, case.matter)
+
+    # -- walk-ins (the desk asks before it issues) ---------------------------------------------
+
+    def check_walk_in(self, clean: CleanRegistration) -> None:
+        """Refuse a desk ticket to a reception department on a day it takes no walk-ins."""
+        dept = clean.department
+        if dept not in {code for code, _ in self.roster.departments()}:
+            return  # every other queue: no reception rule, no extra query on the hot path
+        days = list(LeaderDay.select(LeaderDay.walk_ins).where(
+            (LeaderDay.date == self._store.today()) & (LeaderDay.department == dept)
+            & LeaderDay.status.in_(OPEN)))
+        name = self._config.department(dept).name  # type: ignore[union-attr]
+        if not days:
+            if dept in self._config.leader_settings.closed_without_day:
+                raise FormError({"department": f"“{name}”今天没有接待日，不能取号"})
+            return
+        if not any(d.walk_ins for d in days):
+            raise FormError({"department": f"“{name}”今天只接待预约来访人：请用预约签到（F7）"
+                                           "为已预约的来访人签到"})
+
+
+def _time(errors: dict[str, str], key: str, value: str) -> str:
+    """A validated HH:MM, or '' with the error recorded."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(HHMM).validate_python(value)
+    except ValidationError as exc:
+        errors[key] = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        return ""

@@ -1,0 +1,57 @@
+"""Queue tickets (排队票据) rendered as PNG, SVG and terminal text.
+
+The registration desk hands every visitor a paper slip: hall name, a big ticket number,
+the department and its windows, how many people are ahead, the time it was issued, a
+query code and a QR code to follow the case online. This module draws that slip; it knows
+nothing about Textual or the database. Build a :class:`TicketPrint` with display-ready
+strings and render it::
+
+    from hall.printing import TicketPrint, qr_text, render_png, render_svg, save_ticket
+
+    ticket = TicketPrint(
+        hall_name="某某市联合接访中心",
+        number="R007",
+        department_name="信访局综合接待",
+        windows=("1号窗口", "2号窗口"),
+        ahead=3,
+        issued_at="2026-11-23 09:12",
+        query_code="K7Q2M9XW4D",
+        qr_payload="https://example.invalid/q/K7Q2M9XW4D",
+    )
+    png = render_png(ticket)       # bytes: 640 px wide, i.e. 80 mm at 203 dpi (thermal printers)
+    svg = render_svg(ticket)       # str: a standalone 80 mm wide SVG document
+    save_ticket(ticket, "R007.svg")  # format from the suffix (or fmt=), written atomically
+    print(qr_text(ticket.qr_payload))  # the QR code drawn in a (dark) terminal
+
+Fonts: the PNG needs a CJK font for its Chinese text. ``render_png`` uses ``font_path`` when
+that font really has Chinese glyphs, else :func:`find_cjk_font`. Without any, it still draws
+a correct slip: the ASCII parts (ticket number, people ahead, issue time, query code, QR
+code) with English labels in Pillow's built-in font, and leaves the Chinese text out rather
+than printing empty "tofu" boxes. The SVG only names a font-family list; the viewer or
+printer picks the font.
+
+One module per part: :mod:`~hall.printing.layout` (what a slip shows, line breaking),
+:mod:`~hall.printing.qr`, :mod:`~hall.printing.fonts`, :mod:`~hall.printing.png`,
+:mod:`~hall.printing.svg` and :mod:`~hall.printing.files` (saving).
+"""
+
+from __future__ import annotations
+
+from hall.printing.files import save_ticket
+from hall.printing.fonts import find_cjk_font
+from hall.printing.layout import DEFAULT_NOTICE, TicketPrint
+from hall.printing.png import render_png
+from hall.printing.qr import qr_matrix, qr_text
+from hall.printing.svg import SVG_FONT_FAMILY, render_svg
+
+__all__ = [
+    "DEFAULT_NOTICE",
+    "SVG_FONT_FAMILY",
+    "TicketPrint",
+    "find_cjk_font",
+    "qr_matrix",
+    "qr_text",
+    "render_png",
+    "render_svg",
+    "save_ticket",
+]

@@ -1,0 +1,54 @@
+"""The locks a transaction takes before it counts and writes: one place for each kind.
+
+    with write_transaction(db):
+        day = locked_leader_day(db, day_id)          # bookings of one day queue up here
+        lock_leader_days(db, ["zhangwei"])           # making days for a leader, one at a time
+
+SQLite needs none of them: ``BEGIN IMMEDIATE`` (:func:`models.base.write_transaction`) already
+serialises writers. PostgreSQL takes row locks (``SELECT … FOR UPDATE``) where the row exists, and
+transaction-scoped advisory locks where the rule reads rows that may not exist yet.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import peewee as pw
+
+from models.base import is_sqlite
+from models.incident import Incident
+from models.leader import LeaderDay
+
+LEADER_DAYS_LOCK = 72740002
+"""The advisory-lock class of making a leader's days (72740001: the schema's, in migrations)."""
+
+
+def lock_leader_days(db: pw.Database, codes: list[str]) -> None:
+    """Hold, until this transaction ends, the right to make days for these leaders.
+
+    The one-day-per-leader-per-date check reads rows that may not exist yet, so no row lock can
+    guard it: on PostgreSQL a transaction-scoped advisory lock keyed by the leader makes a second
+    manager's check wait for the first one's day (sorted, so that planning several leaders never
+    deadlocks).
+    """
+    if is_sqlite(db):
+        return
+    for code in sorted(set(codes)):
+        key = zlib.crc32(code.encode()) - 2**31  # a signed 32-bit key per leader
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (LEADER_DAYS_LOCK, key))
+
+
+def locked_leader_day(db: pw.Database, day_id: int) -> LeaderDay | None:
+    """The reception day's row, locked for this transaction (None when there is none)."""
+    query = LeaderDay.select().where(LeaderDay.id == day_id)
+    if not is_sqlite(db):
+        query = query.for_update()
+    return query.first()
+
+
+def locked_incident(db: pw.Database, incident_id: int) -> Incident | None:
+    """The incident's row, locked for this transaction (None when there is none)."""
+    query = Incident.select().where(Incident.id == incident_id)
+    if not is_sqlite(db):
+        query = query.for_update()
+    return query.first()
