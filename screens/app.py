@@ -3,10 +3,10 @@
     app = HallApp(hall, staff="desk01", start="desk")   # built by main.make_app
     app.run()
 
-Without ``staff`` the app asks who is working (:class:`screens.login.LoginScreen`) before anything
-can change: the login is the actor of every change. Each role in :data:`screens.launcher.ROLES`
-is a Textual mode, so switching between the launcher and a role keeps that role's screen as it
-was.
+Without ``staff`` the app asks who is working (:class:`screens.launcher.LoginScreen`) before
+anything can change: the login is the actor of every change. Each role in
+:data:`screens.launcher.ROLES` is a Textual mode, so switching between the launcher and a role
+keeps that role's screen as it was.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from screens.incident_app import IncidentWatch, incident_key_allowed, open_incident_form
-from screens.launcher import ROLES, LauncherScreen
-from screens.login import LoginScreen
+from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
+from screens.launcher.launcher import ROLES, LauncherScreen
+from screens.launcher.login import LoginScreen
 
 if TYPE_CHECKING:
     from hall.service import Hall
@@ -106,7 +106,7 @@ class HallApp(App[None]):
         return True
 
     def action_log_incident(self) -> None:
-        """F12: open the incident form over the current screen (see screens.incident_app)."""
+        """F12: open the incident form over the current screen (see screens.incidents.watch)."""
         open_incident_form(self)
 
     # -- files ---------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from textual.worker import get_current_worker
 
 from hall.announce import Announcer, announcement_text
 from hall.views import BoardView, CallNotice
-from screens.board_widgets import (
+from screens.board.widgets import (
     CallBanner,
     QueueCounts,
     RecentCalls,

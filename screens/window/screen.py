@@ -55,15 +55,15 @@ from textual.widgets import Footer, Label, OptionList, Static
 
 from hall.errors import NotFound, Refused
 from hall.views import WindowView
-from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
 from screens.widgets.topbar import TopBar
-from screens.widgets.visit import CurrentVisitPanel
-from screens.widgets.waiting import WaitingList
-from screens.window_forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
+from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.visit import CurrentVisitPanel
+from screens.window.waiting import WaitingList
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-    from screens.incident_form import IncidentContext
+    from screens.incidents.form import IncidentContext
 
 POLL_SECONDS = 1.0
 Key = tuple[int, date, int]
@@ -355,7 +355,7 @@ class WindowScreen(Screen[None]):
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): this window, its current ticket and visitor."""
         from hall.masking import mask_name
-        from screens.incident_form import IncidentContext
+        from screens.incidents.form import IncidentContext
 
         current = self.view.current if self.view else None
         place = self._title() if self.number is not None else "窗口"

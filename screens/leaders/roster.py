@@ -29,13 +29,14 @@ from config.leaders import KINDS
 from hall.errors import NotFound, Refused
 from hall.leader_views import LeaderInfo
 from hall.registration import FormError
-from screens.leader_dialogs import _Form
+from screens.dialogs.form import DIALOG_CSS
+from screens.leaders.dialogs import LeaderForm
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
 POLL_SECONDS = 1.0
-CSS = ["leader_dialogs.tcss", "roster_dialogs.tcss"]
+CSS = [DIALOG_CSS, "roster.tcss"]
 
 
 class RosterDialog(ModalScreen[bool]):
@@ -164,7 +165,7 @@ class RosterDialog(ModalScreen[bool]):
         self.dismiss(self.changed)
 
 
-class LeaderFormDialog(_Form):
+class LeaderFormDialog(LeaderForm):
     """Add a leader (``leader`` None) or edit one; the code cannot change once given."""
 
     CSS_PATH = CSS

@@ -44,7 +44,7 @@ from hall.incident_views import (
     IncidentSummary,
     save_report_csv,
 )
-from screens.incident_dialogs import (
+from screens.incidents.dialogs import (
     ActionDialog,
     ActionForm,
     CorrectionDialog,
@@ -53,7 +53,7 @@ from screens.incident_dialogs import (
     entry_text,
     entry_title,
 )
-from screens.incident_form import IncidentContext
+from screens.incidents.form import IncidentContext
 from screens.widgets.cells import cut, share_widths
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar

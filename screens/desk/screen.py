@@ -19,7 +19,7 @@ category chosen, matter typed, ticket out", so the screen is built around that p
 Keys for a known visitor: ID (read or typed) + Enter, 3 initials + Enter for the category, the
 matter + Enter, F5, Enter to close the ticket: five keys beyond the typed text. A new visitor
 adds name and phone. F2 clears the form, F10 goes to the launcher. F7 opens reception-day
-booking and check-in (领导接待日, :mod:`screens.booking_dialog`) for the ID in the form. The
+booking and check-in (领导接待日, :mod:`screens.dialogs.booking`) for the ID in the form. The
 right-hand panel shows today's queue per department (polled, so other desks' tickets appear
 within a second).
 """
@@ -39,15 +39,15 @@ from textual.widgets import Footer, Input, Static
 from hall.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.registration import FormError, Registration, priority_for
 from hall.views import IssuedTicket, VisitorFile
-from screens.widgets.banner import VisitHistory, VisitorBanner
-from screens.widgets.deskform import FIELD_ORDER, DeskForm
+from screens.desk.banner import VisitHistory, VisitorBanner
+from screens.desk.deskform import FIELD_ORDER, DeskForm
+from screens.desk.queue import QueuePanel
 from screens.widgets.picker import Picker
-from screens.widgets.queue import QueuePanel
 from screens.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-    from screens.incident_form import IncidentContext
+    from screens.incidents.form import IncidentContext
 
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
@@ -337,7 +337,7 @@ class DeskScreen(Screen[None]):
             self.post_message(self.Issued(ticket))
 
     def on_desk_screen_issued(self, message: Issued) -> None:
-        from screens.ticket import TicketScreen
+        from screens.desk.ticket import TicketScreen
 
         self._issuing = False
         self.query_one("#desk-hint", Static).update(HINT)
@@ -369,7 +369,7 @@ class DeskScreen(Screen[None]):
 
     def action_bookings(self) -> None:
         """Reception-day booking and check-in (领导接待日) for the ID in the form, if any."""
-        from screens.booking_dialog import BookingDialog
+        from screens.dialogs.booking import BookingDialog
 
         if not self.hall_app.staff:
             self.hall_app.action_switch_staff()
@@ -397,7 +397,7 @@ class DeskScreen(Screen[None]):
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): the desk, and the visitor whose file is open."""
         from hall.masking import mask_name
-        from screens.incident_form import IncidentContext
+        from screens.incidents.form import IncidentContext
 
         file = self._file
         if file is None:

@@ -23,7 +23,8 @@ from textual.widgets.option_list import Option
 from config.leaders import EVERY, ScheduleRule
 from hall.errors import NotFound, Refused
 from hall.leader_views import LeaderInfo, RuleView
-from screens.leader_dialogs import _FIELD_LABELS, _Form
+from screens.dialogs.form import DIALOG_CSS
+from screens.leaders.dialogs import FIELD_LABELS, LeaderForm
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -36,7 +37,7 @@ class RuleListDialog(ModalScreen[bool]):
     True when anything changed.
     """
 
-    CSS_PATH = "leader_dialogs.tcss"
+    CSS_PATH = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "关闭", id="rules.close"),
         Binding("n", "add", "新增规则", id="rules.add"),
@@ -124,7 +125,7 @@ class RuleListDialog(ModalScreen[bool]):
         self.dismiss(self.changed)
 
 
-class RuleFormDialog(_Form):
+class RuleFormDialog(LeaderForm):
     """Add a schedule rule: the days it plans move off weekends and holidays."""
 
     def __init__(self, leaders: tuple[LeaderInfo, ...] = ()) -> None:
@@ -170,7 +171,7 @@ class RuleFormDialog(_Form):
             if not text:
                 return None
             if not text.isdigit():
-                raise ValueError(f"{_FIELD_LABELS[key]}应为数字，实际为“{text}”")
+                raise ValueError(f"{FIELD_LABELS[key]}应为数字，实际为“{text}”")
             return int(text)
 
         days = [d for d in self.value("days").replace("，", ",").replace("、", ",").split(",")

@@ -12,7 +12,7 @@ and their bookings (visitors masked) beside or below it:
 * N adds a one-off day on the selected date; E edits the selected reception, P publishes it
   early, X cancels it with a reason and lists whom to notify; B books a visitor. R lists the
   rules in force, where N adds one and D retires one. A opens the leaders' roster (名册: add,
-  edit, retire; :mod:`screens.roster_dialogs`).
+  edit, retire; :mod:`screens.leaders.roster`).
 * Tab moves between the calendar and the date's receptions (when a date has several, ↑↓ there
   picks which one the keys act on); L switches to a list of the month's days.
 * S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
@@ -41,10 +41,11 @@ from textual.widgets.option_list import Option
 from hall.errors import NotFound, Refused
 from hall.leader_views import DayDetail, LeaderDayView, LeaderInfo
 from hall.schedule import day_note, month_bounds
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, cancel_notice
-from screens.roster_dialogs import RosterDialog
-from screens.rule_dialogs import RuleListDialog
-from screens.widgets.monthgrid import MonthGrid
+from screens.dialogs import NoticeDialog, ReasonDialog
+from screens.leaders.dialogs import DayFormDialog, cancel_notice
+from screens.leaders.monthgrid import MonthGrid
+from screens.leaders.roster import RosterDialog
+from screens.leaders.rules import RuleListDialog
 from screens.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -404,7 +405,7 @@ class LeadersScreen(Screen[None]):
         self.app.call_from_thread(self._after, f"{done}：{view.date} {view.leader_label}")
 
     def action_book(self) -> None:
-        from screens.booking_dialog import BookingDialog
+        from screens.dialogs.booking import BookingDialog
 
         detail = self.current_detail()
         if self._staff():

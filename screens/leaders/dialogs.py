@@ -1,91 +1,47 @@
-"""Dialogs of the reception-day screens, each a ``ModalScreen`` that calls one facade method.
+"""The reception-day form, and the words of a cancellation.
 
 - :class:`DayFormDialog` -> the added or edited day: leader, date, time, capacity, room, topic,
   walk-ins; Ctrl+S saves, errors appear under their fields in Chinese.
-- :class:`ReasonDialog` -> the reason a day is cancelled.
-- :class:`NoticeDialog` -> a result to read (whom to notify after a cancellation).
+- :func:`cancel_notice` -> what a cancellation tells the manager (shown in a
+  :class:`screens.dialogs.NoticeDialog`; the reason from :class:`screens.dialogs.ReasonDialog`).
 
-The rule dialogs are in :mod:`screens.rule_dialogs`; the desk's booking and check-in dialog is
-:class:`screens.booking_dialog.BookingDialog`.
-Every dialog shares ``leader_dialogs.tcss``.
+The rule dialogs are in :mod:`screens.leaders.rules`, the roster's in :mod:`screens.leaders.roster`;
+the desk's booking and check-in dialog is :class:`screens.dialogs.BookingDialog`. Every form is a
+:class:`LeaderForm`: the shared :class:`screens.dialogs.FormDialog` with the leaders' labels.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Select
 
 from hall.errors import NotFound, Refused
 from hall.leader_views import CancelResult, LeaderDayView, LeaderInfo
 from hall.registration import FormError
 from hall.roster import ROSTER_LABELS
+from screens.dialogs.form import FormDialog
 
 if TYPE_CHECKING:
-    from screens.app import HallApp
+    pass
 
-_FIELD_LABELS = {"leader": "接待人", "date": "日期", "start": "开始", "end": "结束",
+FIELD_LABELS = {"leader": "接待人", "date": "日期", "start": "开始", "end": "结束",
                  "capacity": "名额", "room": "地点", "topic": "主题", "every": "频率",
                  "days": "日期", "weekday": "星期", "quarter_month": "季度第几月",
                  **ROSTER_LABELS}
 
 
-class _Form(ModalScreen[Any]):
-    """Rows of labelled fields, an error line per field, Ctrl+S to save, Esc to cancel."""
+class LeaderForm(FormDialog):
+    """A reception-day form: the shared form dialog with the leaders' field labels."""
 
-    CSS_PATH = "leader_dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", id="leader_form.cancel"),
-        Binding("ctrl+s", "save", "保存", id="leader_form.save", priority=True),
-    ]
-    title_text = ""
-
-    @property
-    def hall_app(self) -> HallApp:
-        return cast("HallApp", self.app)
-
-    def row(self, key: str, widget: Any) -> ComposeResult:
-        with Horizontal(classes="form-row", id=f"row-{key}"):
-            yield Label(_FIELD_LABELS.get(key, key), classes="form-label")
-            yield widget
-        yield Label(id=f"error-{key}", classes="dialog-error field-error")
-
-    def on_mount(self) -> None:
-        for label in self.query(".field-error").results(Label):
-            label.display = False
-        self.query_one("#form-error", Label).display = False
-
-    def show_errors(self, errors: dict[str, str], general: str = "") -> None:
-        for label in self.query(".field-error").results(Label):
-            key = (label.id or "").removeprefix("error-")
-            label.update(errors.get(key, ""))
-            label.display = key in errors
-        shown = general or "；".join(f"{_FIELD_LABELS.get(k, k)}：{v}" for k, v in errors.items()
-                                     if not self.query(f"#error-{k}"))
-        error = self.query_one("#form-error", Label)
-        error.update(shown)
-        error.display = bool(shown)
-
-    def value(self, key: str) -> str:
-        return self.query_one(f"#{key}", Input).value.strip()
-
-    def on_input_submitted(self) -> None:
-        self.focus_next()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        raise NotImplementedError  # pragma: no cover - each form saves its own way
+    LABELS = FIELD_LABELS
 
 
-class DayFormDialog(_Form):
+class DayFormDialog(LeaderForm):
     """Add a one-off reception day, or edit a coming one (``day`` given); ``leaders``: the
     roster the screen loaded (``Hall.leaders``)."""
 
@@ -167,41 +123,6 @@ class DayFormDialog(_Form):
             self.app.call_from_thread(self.dismiss, result)
 
 
-class ReasonDialog(ModalScreen[str | None]):
-    """Why a day is cancelled (told to the people who booked); Enter confirms."""
-
-    CSS_PATH = "leader_dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", id="reason.cancel"),
-    ]
-
-    def __init__(self, what: str) -> None:
-        super().__init__()
-        self.what = what
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="reason", classes="dialog"):
-            yield Label("取消接待日", classes="dialog-title")
-            yield Static(self.what)
-            yield Input(placeholder="取消原因（将告知已预约的来访人）", compact=True,
-                        id="reason-input")
-            yield Label(id="reason-error", classes="dialog-error")
-            yield Label("Enter 确认取消　Esc 返回", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#reason-error", Label).update("请填写取消原因")
-            return
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 def cancel_notice(result: CancelResult, reason: str) -> str:
     """What a cancellation tells the manager: the day, then whom to call (names and phones)."""
     lines = [f"{result.day.date} {result.day.leader_label} 已取消：{reason}", ""]
@@ -215,24 +136,3 @@ def cancel_notice(result: CancelResult, reason: str) -> str:
     return "\n".join(lines)
 
 
-class NoticeDialog(ModalScreen[None]):
-    """Something to read and close (Enter or Esc)."""
-
-    CSS_PATH = "leader_dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "关闭", id="notice.close"),
-    ]
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="notice", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.text, id="notice-text")
-            yield Label("Enter 关闭", classes="dialog-hint")
-
-    def action_close(self) -> None:
-        self.dismiss(None)

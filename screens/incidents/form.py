@@ -54,7 +54,7 @@ class IncidentContext:
 class IncidentForm(ModalScreen[IncidentSummary | None]):
     """Log a special situation; returns the new incident, None when cancelled."""
 
-    CSS_PATH = "incident_form.tcss"
+    CSS_PATH = "form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "取消", id="incident_form.cancel"),
         Binding("ctrl+s", "save", "保存", id="incident_form.save", priority=True),

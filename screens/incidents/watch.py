@@ -3,7 +3,7 @@
 :class:`screens.app.HallApp` owns one :class:`IncidentWatch` and binds F12 to
 :func:`open_incident_form`, so both work on every screen without each screen knowing.
 
-* F12 opens :class:`screens.incident_form.IncidentForm` over whatever is on screen, prefilled
+* F12 opens :class:`screens.incidents.form.IncidentForm` over whatever is on screen, prefilled
   from the topmost screen that has an ``incident_context()`` method (the window: its title, the
   current ticket and visitor; the desk: 登记分流台 and the visitor whose file is open), else with
   the hall. It is not offered on the public hall board, nor over the form itself or the login.
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from textual.screen import ModalScreen
 
 from hall.incident_views import IncidentAlert, IncidentSummary
-from screens.incident_form import IncidentContext, IncidentForm
+from screens.incidents.form import IncidentContext, IncidentForm
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -86,7 +86,7 @@ class IncidentWatch:
 
 def incident_key_allowed(app: HallApp) -> bool:
     """Whether F12 is offered now: not on the public board, not over the form or the login."""
-    from screens.login import LoginScreen
+    from screens.launcher.login import LoginScreen
 
     if app.current_mode in PUBLIC_MODES:
         return False

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from hall.errors import NotFound, Refused
 from hall.leader_views import BookingView, DeskBookings, LeaderDayView
 from hall.views import IssuedTicket
+from screens.dialogs.form import DIALOG_CSS
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -43,7 +44,7 @@ def day_text(d: LeaderDayView) -> str:
 class BookingDialog(ModalScreen[IssuedTicket | None]):
     """Check a booked visitor in, or book a day, for one ID number."""
 
-    CSS_PATH = "leader_dialogs.tcss"
+    CSS_PATH = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "返回", id="booking.cancel"),
         Binding("c", "cancel_booking", "取消预约", id="booking.cancel_booking"),
