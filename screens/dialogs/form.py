@@ -4,6 +4,11 @@
         LABELS = {"date": "日期", ...}          # field key -> Chinese label
         def compose(self): ... yield from self.row("date", Input(id="date")) ...
         def action_save(self): ... self.show_errors({"date": "应为 YYYY-MM-DD"}) ...
+            self.run_call("save", hall.add_day, ...)   # the result closes the dialog
+
+Saving goes through :meth:`screens.work.HallWork.run_call` with the name ``"save"``: the result
+dismisses the dialog; a form error lands under its fields, any other failure (a refusal, the
+database) on the form's error line, in Chinese, and the form stays open for a retry.
 
 The dialog needs a ``Label(id="form-error")`` for errors that belong to no shown field.
 Styled by :data:`screens.dialogs.DIALOG_CSS`.
@@ -20,6 +25,9 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from hall.registration import FormError
+from screens.work import Failed, HallWork
+
 if TYPE_CHECKING:
     from screens.app import HallApp
 
@@ -27,7 +35,7 @@ DIALOG_CSS = Path(__file__).with_name("dialogs.tcss")
 """The shared dialog box: a bordered box in the middle of the dimmed screen, form rows, errors."""
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(HallWork, ModalScreen[Any]):
     """Rows of labelled fields, an error line per field, Ctrl+S to save, Esc to cancel."""
 
     CSS_PATH = DIALOG_CSS
@@ -74,6 +82,15 @@ class FormDialog(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def save_done(self, result: Any) -> None:
+        self.dismiss(result)
+
+    def save_failed(self, failure: Failed) -> None:
+        if isinstance(failure.error, FormError):
+            self.show_errors(failure.error.errors)
+        else:
+            self.show_errors({}, failure.text)
 
     def action_save(self) -> None:
         raise NotImplementedError  # pragma: no cover - each form saves its own way

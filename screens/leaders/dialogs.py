@@ -15,14 +15,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select
 
-from hall.errors import NotFound, Refused
 from hall.leader_views import CancelResult, LeaderDayView, LeaderInfo
-from hall.registration import FormError
 from hall.roster import ROSTER_LABELS
 from screens.dialogs.form import FormDialog
 
@@ -101,26 +98,16 @@ class DayFormDialog(LeaderForm):
         walk_ins = self.query_one("#walk_ins", Checkbox).value
         self._save(leader, on, capacity, walk_ins)
 
-    @work(thread=True, exclusive=True, group="day-form", exit_on_error=False)
     def _save(self, leader: str, on: date, capacity: int, walk_ins: bool) -> None:
-        app, hall = self.hall_app, self.hall_app.hall
-        actor = app.staff or ""
-        try:
-            if self.day is None:
-                result = app.db_call(hall.add_day, leader, on, self.value("start"),
-                                     self.value("end"), capacity, actor, room=self.value("room"),
-                                     topic=self.value("topic"), walk_ins=walk_ins)
-            else:
-                result = app.db_call(hall.edit_day, self.day.id, actor, start=self.value("start"),
-                                     end=self.value("end"), capacity=capacity,
-                                     room=self.value("room"), topic=self.value("topic"),
-                                     walk_ins=walk_ins)
-        except FormError as exc:
-            self.app.call_from_thread(self.show_errors, exc.errors)
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self.show_errors, {}, str(exc))
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+        if self.day is None:
+            self.run_call("save", hall.add_day, leader, on, self.value("start"),
+                          self.value("end"), capacity, actor, room=self.value("room"),
+                          topic=self.value("topic"), walk_ins=walk_ins, exclusive=True)
         else:
-            self.app.call_from_thread(self.dismiss, result)
+            self.run_call("save", hall.edit_day, self.day.id, actor, start=self.value("start"),
+                          end=self.value("end"), capacity=capacity, room=self.value("room"),
+                          topic=self.value("topic"), walk_ins=walk_ins, exclusive=True)
 
 
 def cancel_notice(result: CancelResult, reason: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -26,20 +26,18 @@ from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from config.leaders import KINDS
-from hall.errors import NotFound, Refused
 from hall.leader_views import LeaderInfo
-from hall.registration import FormError
 from screens.dialogs.form import DIALOG_CSS
 from screens.leaders.dialogs import LeaderForm
+from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-POLL_SECONDS = 1.0
 CSS = [DIALOG_CSS, "roster.tcss"]
 
 
-class RosterDialog(ModalScreen[bool]):
+class RosterDialog(HallWork, ModalScreen[bool]):
     """The roster with the retired leaders (dimmed); returns True when anything changed."""
 
     CSS_PATH = CSS
@@ -55,7 +53,6 @@ class RosterDialog(ModalScreen[bool]):
         self.changed = False
         self.leaders: list[LeaderInfo] = []
         self.departments: list[tuple[str, str]] = []
-        self._version = -1
 
     @property
     def hall_app(self) -> HallApp:
@@ -69,33 +66,26 @@ class RosterDialog(ModalScreen[bool]):
             yield Label("E/Enter 修改　N 新增　D 停用/恢复　Esc 关闭", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self._load()
-        self.set_interval(POLL_SECONDS, self._poll)
+        hall = self.hall_app.hall
+        self.poller = Poller(self, lambda: (hall.leaders(include_retired=True),
+                                            hall.leader_departments()),
+                             topics=("leaders",), name="roster")
+        self.poller.start()
 
-    @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
+    def on_unmount(self) -> None:
+        self.poller.stop()
+
     def _load(self) -> None:
-        app = self.hall_app
-        hall = app.hall
+        self.poller.poll(force=True)
 
-        def read() -> tuple[int, list[LeaderInfo], list[tuple[str, str]]]:
-            return (hall.change_version("leaders"), hall.leaders(include_retired=True),
-                    hall.leader_departments())
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        self._show(*message.data)
 
-        self.app.call_from_thread(self._show, *app.db_call(read))
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        if message.text:
+            self._say(f"数据库暂时无法连接，正在重试：{message.text}")
 
-    @work(thread=True, exclusive=True, group="roster-poll", exit_on_error=False)
-    def _poll(self) -> None:
-        app = self.hall_app
-        try:
-            version = app.db_call(app.hall.change_version, "leaders")
-        except Exception:  # the database is away: the next poll tries again
-            return
-        if version != self._version:
-            self.app.call_from_thread(self._load)
-
-    def _show(self, version: int, leaders: list[LeaderInfo],
-              departments: list[tuple[str, str]]) -> None:
-        self._version = version
+    def _show(self, leaders: list[LeaderInfo], departments: list[tuple[str, str]]) -> None:
         self.leaders, self.departments = leaders, departments
         names = dict(departments)
         options = self.query_one(OptionList)
@@ -143,23 +133,21 @@ class RosterDialog(ModalScreen[bool]):
 
     def action_retire(self) -> None:
         leader = self._picked()
-        if leader is not None:
-            self._retire(leader)
-
-    @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
-    def _retire(self, leader: LeaderInfo) -> None:
-        app, hall = self.hall_app, self.hall_app.hall
-        act = hall.reinstate_leader if leader.retired else hall.retire_leader
-        try:
-            done = app.db_call(act, leader.code, app.staff or "",
-                               expected_version=leader.version)
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self._say, str(exc))
+        if leader is None:
             return
+        hall = self.hall_app.hall
+        act = hall.reinstate_leader if leader.retired else hall.retire_leader
+        self.run_call("retire", act, leader.code, self.hall_app.staff or "",
+                      expected_version=leader.version, exclusive=True)
+
+    def retire_done(self, done: LeaderInfo) -> None:
         self.changed = True
         verb = "已停用（接待日与包案记录保留；D 可恢复）" if done.retired else "已恢复"
-        self.app.call_from_thread(self._say, f"{done.label} {verb}")
-        self.app.call_from_thread(self._load)
+        self._say(f"{done.label} {verb}")
+        self._load()
+
+    def retire_failed(self, failure: Failed) -> None:
+        self._say(failure.text)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -221,20 +209,11 @@ class LeaderFormDialog(LeaderForm):
                   "department": "" if department is Select.BLANK else str(department)}
         self._save(self.value("code"), fields)
 
-    @work(thread=True, exclusive=True, group="leader-form", exit_on_error=False)
     def _save(self, code: str, fields: dict[str, str]) -> None:
-        app, hall = self.hall_app, self.hall_app.hall
-        actor = app.staff or ""
-        try:
-            if self.leader is None:
-                name = fields.pop("name")
-                result = app.db_call(hall.add_leader, code, name, actor, **fields)
-            else:
-                result = app.db_call(hall.edit_leader, self.leader.code, actor,
-                                     expected_version=self.leader.version, **fields)
-        except FormError as exc:
-            self.app.call_from_thread(self.show_errors, exc.errors)
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self.show_errors, {}, str(exc))
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+        if self.leader is None:
+            name = fields.pop("name")
+            self.run_call("save", hall.add_leader, code, name, actor, **fields)
         else:
-            self.app.call_from_thread(self.dismiss, result)
+            self.run_call("save", hall.edit_leader, self.leader.code, actor,
+                          expected_version=self.leader.version, **fields)

@@ -18,7 +18,9 @@ and their bookings (visitors masked) beside or below it:
 * S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
 
 Looking at a date costs one key per day moved; planning a month is one key. Other terminals'
-bookings appear within a second (the ``leaders`` change counter is polled).
+bookings appear within a second (the ``leaders`` change counter is polled by a
+:class:`screens.work.Poller`). Every call runs through :meth:`screens.work.HallWork.run_call`: a
+refusal or a database failure is shown in Chinese and the screen stays usable.
 """
 
 from __future__ import annotations
@@ -29,16 +31,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from hall.errors import NotFound, Refused
 from hall.leader_views import DayDetail, LeaderDayView, LeaderInfo
 from hall.schedule import day_note, month_bounds
 from screens.dialogs import NoticeDialog, ReasonDialog
@@ -47,11 +47,11 @@ from screens.leaders.monthgrid import MonthGrid
 from screens.leaders.roster import RosterDialog
 from screens.leaders.rules import RuleListDialog
 from screens.widgets.topbar import TopBar
+from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
+    from hall.service import Hall
     from screens.app import HallApp
-
-POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,16 @@ class MonthData:
     leaders: tuple[LeaderInfo, ...]  # the roster, for the day and rule forms
 
 
-class LeadersScreen(Screen[None]):
+def read_month(hall: Hall, selected: date) -> MonthData:
+    """The month of ``selected`` with that date's receptions (inside a connection)."""
+    version = hall.change_version("leaders")
+    days = hall.leader_days(*month_bounds(selected.year, selected.month))
+    details = tuple(hall.day_detail(d.id) for d in days if d.date == selected.isoformat())
+    return MonthData(selected.year, selected.month, tuple(days), details, version,
+                     tuple(hall.leaders()))
+
+
+class LeadersScreen(HallWork, Screen[None]):
     """Plan, publish and watch the reception days of a month."""
 
     CSS_PATH = "leaders.tcss"
@@ -88,18 +97,10 @@ class LeadersScreen(Screen[None]):
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="leaders.launcher"),
     ]
 
-    class Loaded(Message):
-        """A month (and the selected date) from the database."""
-
-        def __init__(self, data: MonthData) -> None:
-            super().__init__()
-            self.data = data
-
     def __init__(self) -> None:
         super().__init__()
         self.data: MonthData | None = None
         self.selected = date(2000, 1, 1)
-        self._version = -1
 
     @property
     def hall_app(self) -> HallApp:
@@ -128,8 +129,9 @@ class LeadersScreen(Screen[None]):
         table = self.query_one("#month-list", DataTable)
         table.add_columns("编号", "日期", "时间", "接待人", "地点", "预约", "状态")
         table.display = False
-        self.reload()
-        self.set_interval(POLL_SECONDS, self._poll)
+        self.poller = Poller(self, lambda: read_month(self.hall_app.hall, self.selected),
+                             topics=("leaders",), name="leaders")
+        self.poller.start()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
@@ -138,37 +140,22 @@ class LeadersScreen(Screen[None]):
 
     def reload(self) -> None:
         """Load the selected date's month and details again."""
-        self._load(self.selected)
+        self.run_call("load", read_month, self.hall_app.hall, self.selected, exclusive=True)
 
-    @work(thread=True, exclusive=True, group="leaders-load", exit_on_error=False)
-    def _load(self, selected: date) -> None:
-        app = self.hall_app
-        hall = app.hall
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        if message.data.year == self.selected.year and message.data.month == self.selected.month:
+            self.load_done(message.data)
 
-        def read() -> MonthData:
-            version = hall.change_version("leaders")
-            days = hall.leader_days(*month_bounds(selected.year, selected.month))
-            details = tuple(hall.day_detail(d.id) for d in days
-                            if d.date == selected.isoformat())
-            return MonthData(selected.year, selected.month, tuple(days), details, version,
-                             tuple(hall.leaders()))
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        if message.text:
+            self.notify(f"数据库暂时无法连接，正在重试：{message.text}", severity="error",
+                        markup=False, timeout=5)
 
-        self.post_message(self.Loaded(app.db_call(read)))
+    def load_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, "读取失败：")
 
-    @work(thread=True, exclusive=True, group="leaders-poll", exit_on_error=False)
-    def _poll(self) -> None:
-        app = self.hall_app
-        try:
-            version = app.db_call(app.hall.change_version, "leaders")
-        except Exception:  # the database is away: the next poll tries again
-            return
-        if version != self._version:
-            self.app.call_from_thread(self.reload)
-
-    def on_leaders_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
+    def load_done(self, data: MonthData) -> None:
         self.data = data
-        self._version = data.version
         by_date: dict[date, list[LeaderDayView]] = defaultdict(list)
         for d in data.days:
             by_date[date.fromisoformat(d.date)].append(d)
@@ -313,21 +300,24 @@ class LeadersScreen(Screen[None]):
         return self.hall_app.staff
 
     def action_plan(self) -> None:
-        if self._staff():
-            self._plan(self.selected.year, self.selected.month)
+        actor = self._staff()
+        if not actor:
+            return
+        hall, year, month = self.hall_app.hall, self.selected.year, self.selected.month
 
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
-    def _plan(self, year: int, month: int) -> None:
-        app = self.hall_app
-        actor = app.staff or ""
+        def plan_and_publish() -> tuple[int, int, Any, list[LeaderDayView]]:
+            return year, month, hall.plan_month(year, month, actor), hall.publish_due(actor)
 
-        def plan_and_publish() -> tuple[Any, list[LeaderDayView]]:
-            return app.hall.plan_month(year, month, actor), app.hall.publish_due(actor)
+        self.run_call("plan", plan_and_publish)
 
-        result, published = app.db_call(plan_and_publish)
+    def plan_done(self, done: tuple[int, int, Any, list[LeaderDayView]]) -> None:
+        year, month, result, published = done
         text = f"{year}年{month}月生成 {len(result.created)} 个接待日，发布 {len(published)} 个"
-        self.app.call_from_thread(self._after, text, "warning" if result.warnings else
-                                  "information", "\n".join(result.warnings))
+        self._after(text, "warning" if result.warnings else "information",
+                    "\n".join(result.warnings))
+
+    def plan_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, "生成失败：")
 
     def _after(self, text: str, severity: str = "information", more: str = "") -> None:
         self.notify(text + (f"\n{more}" if more else ""), severity=severity,  # type: ignore[arg-type]
@@ -380,29 +370,27 @@ class LeadersScreen(Screen[None]):
         self.app.push_screen(ReasonDialog(what),
                              lambda reason: reason and self._cancel(d.id, reason))
 
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
     def _cancel(self, day_id: int, reason: str) -> None:
-        app = self.hall_app
-        try:
-            result = app.db_call(app.hall.cancel_day, day_id, reason, app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._cancelled, cancel_notice(result, reason))
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+        self.run_call("cancel", lambda: (hall.cancel_day(day_id, reason, actor), reason))
 
-    def _cancelled(self, text: str) -> None:
+    def cancel_done(self, done: tuple[Any, str]) -> None:
         self.reload()
-        self.app.push_screen(NoticeDialog("接待日已取消", text))
+        self.app.push_screen(NoticeDialog("接待日已取消", cancel_notice(*done)))
 
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
+    def cancel_failed(self, failure: Failed) -> None:
+        self.notify(failure.text, severity="error", markup=False)
+
     def _act(self, fn: Any, day_id: int, done: str) -> None:
-        app = self.hall_app
-        try:
-            view = app.db_call(fn, day_id, app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._after, f"{done}：{view.date} {view.leader_label}")
+        actor = self.hall_app.staff or ""
+        self.run_call("act", lambda: (done, fn(day_id, actor)))
+
+    def act_done(self, done: tuple[str, LeaderDayView]) -> None:
+        text, view = done
+        self._after(f"{text}：{view.date} {view.leader_label}")
+
+    def act_failed(self, failure: Failed) -> None:
+        self.notify(failure.text, severity="error", markup=False)
 
     def action_book(self) -> None:
         from screens.dialogs.booking import BookingDialog
@@ -413,19 +401,19 @@ class LeadersScreen(Screen[None]):
                                  lambda _: self.reload())
 
     def action_export(self) -> None:
-        self._export(self.selected.year, self.selected.month)
-
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
-    def _export(self, year: int, month: int) -> None:
         from hall.leader_export import save_month
         from screens.app import default_data_dir
 
         app = self.hall_app
         folder = (app.data_dir or default_data_dir()) / "exports"
-        try:
-            count, stem = app.db_call(save_month, app.hall, year, month, folder)
-        except OSError as exc:
-            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"已导出 {count} 个接待日：\n{stem}.csv\n"
-                                               f"{stem}.ics", timeout=8)
+        self.run_call("export", save_month, app.hall, self.selected.year, self.selected.month,
+                      folder)
+
+    def export_done(self, done: tuple[int, str]) -> None:
+        count, stem = done
+        self.notify(f"已导出 {count} 个接待日：\n{stem}.csv\n{stem}.ics", timeout=8)
+
+    def export_failed(self, failure: Failed) -> None:
+        error = failure.error
+        text = str(error) if isinstance(error, OSError) else failure.text
+        self.notify(f"导出失败：{text}", severity="error", markup=False)
