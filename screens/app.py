@@ -12,9 +12,8 @@ keeps that role's screen as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -23,11 +22,10 @@ from textual.reactive import reactive
 from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
 from screens.launcher.launcher import ROLES, LauncherScreen
 from screens.launcher.login import LoginScreen
+from screens.work import Poller
 
 if TYPE_CHECKING:
     from hall.service import Hall
-
-T = TypeVar("T")
 
 
 def default_data_dir() -> Path:
@@ -105,6 +103,10 @@ class HallApp(App[None]):
             return incident_key_allowed(self)
         return True
 
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        if message.poller is self.incident_watch.poller:
+            self.incident_watch.apply(message.data)
+
     def action_log_incident(self) -> None:
         """F12: open the incident form over the current screen (see screens.incidents.watch)."""
         open_incident_form(self)
@@ -117,13 +119,3 @@ class HallApp(App[None]):
         if out.is_absolute():
             return out
         return (self.data_dir or default_data_dir()) / out
-
-    # -- the database from worker threads -------------------------------------------------------
-
-    def db_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call a :class:`Hall` method from a thread worker on that thread's own connection.
-
-        The connection is closed afterwards, so short-lived worker threads leave none behind.
-        """
-        with self.hall.db.connection_context():
-            return fn(*args, **kwargs)

@@ -26,11 +26,11 @@ from textual.screen import ModalScreen
 
 from hall.incident_views import IncidentAlert, IncidentSummary
 from screens.incidents.form import IncidentContext, IncidentForm
+from screens.work import Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-POLL_SECONDS = 1.0
 WAIT_SECONDS = 5.0
 """How long F12 waits for a dialog's save before saying so."""
 PUBLIC_MODES = ("board",)
@@ -43,39 +43,22 @@ class IncidentWatch:
     def __init__(self, app: HallApp) -> None:
         self.app = app
         self.alerts: tuple[IncidentAlert, ...] = ()
-        self.version: int | None = None
-        self._busy = False
+        # The app receives the poller's messages and hands them to apply(); a database that is
+        # away keeps the last picture (the screens say so).
+        self.poller = Poller(app, lambda: tuple(app.hall.open_alerts()), topics=("incidents",),
+                             name="incident-watch")
 
     def start(self) -> None:
-        """Poll now and every second."""
-        self.poll()
-        self.app.set_interval(POLL_SECONDS, self.poll)
+        """Poll now and then every :data:`screens.work.POLL_SECONDS`."""
+        self.poller.start()
 
     def poll(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self.app.run_worker(self._check, thread=True, group="incident-watch",
-                            exit_on_error=False)
+        self.poller.poll()
 
-    def _check(self) -> None:
-        hall = self.app.hall
-        try:
-            with hall.db.connection_context():
-                version = hall.change_version("incidents")
-                if version == self.version:
-                    return
-                alerts = tuple(hall.open_alerts())
-            self.app.call_from_thread(self._apply, version, alerts)
-        except Exception:  # the database is away: keep the last picture; the screens say so
-            return
-        finally:
-            self._busy = False
-
-    def _apply(self, version: int, alerts: tuple[IncidentAlert, ...]) -> None:
+    def apply(self, alerts: tuple[IncidentAlert, ...]) -> None:
+        """Fresh alerts: redraw the top bars when they changed."""
         from screens.widgets.topbar import TopBar
 
-        self.version = version
         changed = alerts != self.alerts
         self.alerts = alerts
         if changed:
