@@ -137,10 +137,16 @@ class HallWork(_Node):
         else:
             self.show_failure(message)
 
-    def show_failure(self, failure: Failed, prefix: str = "") -> None:
-        """A notification: a warning for a refusal, an error for a breakdown."""
-        self.app.notify(prefix + failure.text, markup=False,
-                        severity="warning" if failure.refused else "error",
+    def show_failure(self, failure: Failed, prefix: str = "",
+                     breakdown: str | None = None) -> None:
+        """A notification: a warning for a refusal, an error for a breakdown.
+
+        ``prefix`` goes before the text; with ``breakdown`` a breakdown reads ``breakdown``
+        followed by the error's type and words ("读取失败：OperationalError: …")."""
+        text = prefix + failure.text
+        if breakdown is not None and not failure.refused:
+            text = f"{breakdown}{type(failure.error).__name__}: {failure.error}"
+        self.app.notify(text, markup=False, severity="warning" if failure.refused else "error",
                         timeout=5 if failure.refused else 8)
 
 

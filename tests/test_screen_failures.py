@@ -266,3 +266,20 @@ async def test_window_call_message_sequence(sqlite_hall: Hall) -> None:
         assert text == "请 R001 号到1号窗口"
         assert view.current.number == "R001" and seen[1] == date(2026, 11, 23)
         assert screen.view.current.number == "R001"  # type: ignore[union-attr]
+
+
+# -- the rules screens/ keeps --------------------------------------------------------------------
+
+SCREENS = Path(__file__).resolve().parents[1] / "screens"
+
+
+@pytest.mark.parametrize("path", sorted(SCREENS.rglob("*.py")), ids=lambda p: p.name)
+def test_screens_keep_to_the_facade(path: Path) -> None:
+    """No screen imports models/, touches the database handle or calls back from a thread: the
+    facade, :mod:`screens.work`'s messages and its one poller are the only way."""
+    source = path.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import) models\b", source, re.M)
+    assert "hall.db" not in source and ".db." not in source
+    assert "call_from_thread" not in source
+    clocks = ("work.py", "board/screen.py", "widgets/topbar.py")  # the poller; clocks, a flash
+    assert "set_interval(" not in source or path.relative_to(SCREENS).as_posix() in clocks

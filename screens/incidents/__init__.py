@@ -3,6 +3,7 @@
 - :mod:`.screen` -- :class:`IncidentsScreen` (``incidents.tcss``): filters, timeline, correction,
   closing, the daily report.
 - :mod:`.dialogs` -- action, text, correction and report dialogs.
+- :mod:`.texts` -- the list's cells (cut to the width) and the detail's text.
 - :mod:`.form` -- :class:`IncidentForm` (``form.tcss``), the F12 form.
 - :mod:`.watch` -- :class:`IncidentWatch`, the discreet alert on every staff screen.
 """

@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -48,24 +47,15 @@ from screens.incidents.dialogs import (
     CorrectionDialog,
     ReportDialog,
     TextDialog,
-    entry_text,
-    entry_title,
 )
 from screens.incidents.form import IncidentContext
-from screens.widgets.cells import cut, share_widths
+from screens.incidents.texts import detail_text, fill_table, list_cells
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-
-COLUMNS = (("id", "号"), ("time", "时间"), ("level", "级"), ("type", "类型"), ("place", "地点"),
-           ("status", "状态"), ("next", "建议下一步"))
-SHRINKABLE = {"type": 8, "place": 6, "next": 6}
-"""The columns cut with … when the table is too narrow, and the fewest cells each keeps."""
-SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
-
 
 class IncidentsScreen(HallWork, Screen[None]):
     """Special situations: filter, read the timeline, record steps, close, report."""
@@ -178,9 +168,8 @@ class IncidentsScreen(HallWork, Screen[None]):
     def on_poller_trouble(self, message: Poller.Trouble) -> None:
         """The database is away: keep the picture, say so."""
         if message.error is not None:
-            error = message.error
-            self.notify(f"读取失败：{type(error).__name__}: {error}", markup=False,
-                        severity="error", timeout=8)
+            self.notify(f"读取失败：{type(message.error).__name__}: {message.error}",
+                        markup=False, severity="error", timeout=8)
 
     def on_poller_changed(self, message: Poller.Changed) -> None:
         filters, rows = message.data
@@ -194,12 +183,7 @@ class IncidentsScreen(HallWork, Screen[None]):
                     self.detail.summary.entries, self.detail.summary.status):
                 changed_open = mine.id
         self.rows = rows
-        many_days = filters[0] is None
-        self._cells = [(str(r.id), r.logged_at[5:] if many_days else r.logged_at[11:],
-                        Text(r.severity_label, style=SEVERITY_STYLE.get(r.severity, "")),
-                        r.type_name, r.place,
-                        Text(r.status_label, style="bold" if r.status == "open" else "dim"),
-                        r.next_action_name) for r in rows]
+        self._cells = list_cells(rows, many_days=filters[0] is None)
         self._fill_table(keep)
         open_count = sum(r.status == "open" for r in rows)
         self.query_one("#inc-list-box").border_title = (
@@ -208,37 +192,9 @@ class IncidentsScreen(HallWork, Screen[None]):
             self._open(changed_open)  # someone else recorded on the open incident
 
     def _fill_table(self, keep: int | None) -> None:
-        """Put the rows in the table with columns as wide as the table allows.
-
-        Columns are sized here, not by the table: Chinese text takes two cells a character,
-        and what the width cannot hold is cut with … from the widest text columns first (type,
-        then place and the next step), so at 80 columns a type and its next step show whole
-        whenever the row has room."""
         table = self.query_one(DataTable)
-        rows = self._cells
-        natural = [max([cell_len(label), *(cell_len(str(row[i])) for row in rows)])
-                   for i, (_, label) in enumerate(COLUMNS)]
-        minimum = [n if key not in SHRINKABLE else min(n, SHRINKABLE[key])
-                   for n, (key, _) in zip(natural, COLUMNS, strict=True)]
-        widths = share_widths(natural, minimum, self._room(table, len(rows)))
-        table.clear(columns=True)
-        for (key, label), width in zip(COLUMNS, widths, strict=True):
-            table.add_column(label, key=key, width=width)
-        for r, row in zip(self.rows, rows, strict=True):
-            table.add_row(*(cut(cell, widths[i]) if isinstance(cell, str) else cell
-                            for i, cell in enumerate(row)), key=str(r.id))
+        fill_table(table, [r.id for r in self.rows], self._cells, keep)
         self._filled_width = table.size.width
-        if keep is not None and any(r.id == keep for r in self.rows):
-            table.move_cursor(row=table.get_row_index(str(keep)))
-
-    @staticmethod
-    def _room(table: DataTable, rows: int) -> int:
-        """Cells the columns' text may take: the table's width less each column's padding and
-        the vertical scrollbar when the rows overflow."""
-        width = table.size.width - 2 * table.cell_padding * len(COLUMNS)
-        if rows + 1 > table.size.height:  # + the header
-            width -= table.styles.scrollbar_size_vertical
-        return width
 
     def on_resize(self) -> None:
         # The table's width changes with the terminal (and the side-by-side layout from 120
@@ -284,17 +240,8 @@ class IncidentsScreen(HallWork, Screen[None]):
         self.poll(force=True)
 
     def open_failed(self, failure: Failed) -> None:
-        self._failed(failure, "读取失败：")
-
-    def _failed(self, failure: Failed, prefix: str) -> None:
-        """A refusal in the hall's words; a breakdown with ``prefix`` and the error."""
         self._busy = False
-        error = failure.error
-        if failure.refused:
-            self.show_failure(failure)
-        else:
-            self.notify(f"{prefix}{type(error).__name__}: {error}", markup=False,
-                        severity="error", timeout=8)
+        self.show_failure(failure, breakdown="读取失败：")
 
     def _show_detail(self, detail: IncidentDetail | None) -> None:
         self.detail = detail
@@ -358,7 +305,8 @@ class IncidentsScreen(HallWork, Screen[None]):
                     severity="error", timeout=8)
 
     def act_failed(self, failure: Failed) -> None:
-        self._failed(failure, "操作失败，未写入：")
+        self._busy = False
+        self.show_failure(failure, breakdown="操作失败，未写入：")
 
     def _ask(self, dialog: Any, callback: Callable[[Any], None]) -> None:
         self.app.clear_notifications()
@@ -433,13 +381,13 @@ class IncidentsScreen(HallWork, Screen[None]):
         self._ask(ReportDialog(report, self.save_report), lambda _: None)
 
     def report_failed(self, failure: Failed) -> None:
-        error = failure.error
-        self.notify(f"读取失败：{type(error).__name__}: {error}", markup=False,
-                    severity="error", timeout=8)
+        self.show_failure(failure, breakdown="读取失败：")
 
     def save_report(self, report: IncidentReport) -> Path | None:
         """Write the report as CSV (UTF-8 with BOM) under the data directory's reports/."""
-        folder = (self.hall_app.data_dir or _data_dir()) / "reports"
+        from screens.app import default_data_dir
+
+        folder = (self.hall_app.data_dir or default_data_dir()) / "reports"
         path = folder / f"incidents-{report.date}.csv"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -450,52 +398,3 @@ class IncidentsScreen(HallWork, Screen[None]):
             return None
         self.notify(f"已保存：{path}", markup=False, timeout=6)
         return path
-
-
-def _data_dir() -> Path:
-    from screens.app import default_data_dir
-
-    return default_data_dir()
-
-
-def detail_text(d: IncidentDetail) -> Text:
-    """The detail: header, what happened, the chain with steps done, the timeline."""
-    s = d.summary
-    text = Text.assemble((f"{s.type_name}", "bold"), "  ",
-                         (f"{s.severity_label}级", SEVERITY_STYLE.get(s.severity, "")), "\n")
-    facts = [s.logged_at, s.place, f"{s.people} 人"]
-    if s.ticket:
-        facts.append(f"票号 {s.ticket}")
-    if d.visitor:
-        facts.append(f"来访人 {d.visitor}")
-    text.append(" · ".join(facts) + "\n", style="dim")
-    text.append("经过：", style="bold")
-    text.append(d.note + "\n")
-    if d.chain:
-        text.append("流程：", style="bold")
-        for i, step in enumerate(d.chain):
-            if i:
-                text.append(" → ", style="dim")
-            style = "green" if step.done else ("bold yellow" if step.code == s.next_action
-                                               else "")
-            text.append(("✓" if step.done else "") + step.name, style=style)
-        text.append("\n")
-    text.append("\n")
-    for e in d.entries:
-        text.append(f"#{e.seq} ", style="bold")
-        text.append(f"{e.at[11:16]} {e.actor_name} ", style="dim")
-        text.append(entry_title(e), style="bold" if e.kind != "correction" else "italic")
-        body = entry_text(e)
-        if body:
-            text.append(f"　{body}")
-        if e.corrected_by:
-            text.append(f"　（已被 {'、'.join(f'#{n}' for n in e.corrected_by)} 更正）",
-                        style="yellow")
-        text.append("\n")
-    if d.conclusion:
-        text.append("结论：", style="bold")
-        text.append(d.conclusion + "\n")
-    elif s.status == "open" and s.next_action_name:
-        text.append(f"建议下一步：{s.next_action_name}（F5）\n", style="yellow")
-    return text
-

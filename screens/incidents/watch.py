@@ -11,7 +11,7 @@
   form waits until the dialog has closed: Textual's ``dismiss`` pops the *top* screen, so a
   dialog closing itself under the form would close the form instead, and what was typed in it
   would be lost. F12 is remembered and the form opens a moment later over what came next.
-* The watch polls the ``incidents`` change counter once a second in a thread worker (one
+* The watch's :class:`screens.work.Poller` reads the ``incidents`` change counter (one
   primary-key read) and, only when it moved, reloads the open incidents of high severity. The
   shared top bar (:class:`screens.widgets.topbar.TopBar`) shows them discreetly; the board has no
   top bar and never shows them.

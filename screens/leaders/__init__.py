@@ -2,6 +2,7 @@
 
 - :mod:`.screen` -- :class:`LeadersScreen` (``leaders.tcss``).
 - :mod:`.monthgrid` -- :class:`MonthGrid`, the month calendar.
+- :mod:`.month` -- what one read of the month brings, and how a day's bookings read.
 - :mod:`.dialogs` -- :class:`DayFormDialog` and the words of a cancellation.
 - :mod:`.rules`, :mod:`.roster` -- the schedule rules and the roster dialogs (``roster.tcss``).
 

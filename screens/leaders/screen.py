@@ -26,7 +26,7 @@ refusal or a database failure is shown in Chinese and the screen stays usable.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -43,6 +43,7 @@ from hall.leader_views import DayDetail, LeaderDayView, LeaderInfo
 from hall.schedule import day_note, month_bounds
 from screens.dialogs import NoticeDialog, ReasonDialog
 from screens.leaders.dialogs import DayFormDialog, cancel_notice
+from screens.leaders.month import MonthData, bookings_text, read_month
 from screens.leaders.monthgrid import MonthGrid
 from screens.leaders.roster import RosterDialog
 from screens.leaders.rules import RuleListDialog
@@ -50,29 +51,7 @@ from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
-    from hall.service import Hall
     from screens.app import HallApp
-
-
-@dataclass(frozen=True)
-class MonthData:
-    """A month's days and the selected date's details, loaded in one worker call."""
-
-    year: int
-    month: int
-    days: tuple[LeaderDayView, ...]
-    details: tuple[DayDetail, ...]  # the selected date's receptions with their bookings
-    version: int
-    leaders: tuple[LeaderInfo, ...]  # the roster, for the day and rule forms
-
-
-def read_month(hall: Hall, selected: date) -> MonthData:
-    """The month of ``selected`` with that date's receptions (inside a connection)."""
-    version = hall.change_version("leaders")
-    days = hall.leader_days(*month_bounds(selected.year, selected.month))
-    details = tuple(hall.day_detail(d.id) for d in days if d.date == selected.isoformat())
-    return MonthData(selected.year, selected.month, tuple(days), details, version,
-                     tuple(hall.leaders()))
 
 
 class LeadersScreen(HallWork, Screen[None]):
@@ -202,28 +181,8 @@ class LeadersScreen(HallWork, Screen[None]):
 
     def _show_bookings(self) -> None:
         detail = self.current_detail()
-        text = Text()
-        if detail is not None:
-            d = detail.day
-            if d.topic:
-                text.append(f"主题：{d.topic}\n")
-            facts = [f"编号 {d.id}", "接受现场排队" if d.walk_ins else "仅预约"]
-            if d.shifted_from:
-                facts.append(f"原定 {d.shifted_from}，遇休息日顺延")
-            if not d.calendar_checked:
-                facts.append("⚠ 该年无节假日数据，请核对")
-            text.append("　".join(facts) + "\n", style="dim")
-            if d.status == "cancelled":
-                text.append(f"已取消：{d.cancel_reason}\n", style="red")
-            if not detail.bookings:
-                text.append("尚无预约", style="dim")
-            for b in detail.bookings:
-                mark = {"booked": "", "checked_in": f"→{b.ticket_number}",
-                        "waitlisted": f"候补{b.waitlist_position}"}.get(b.status, b.status_label)
-                style = "dim" if b.status not in ("booked", "checked_in", "waitlisted") else ""
-                text.append(f"{b.seq:>2}. {b.name_masked:<4} {b.id_number_masked} {mark}\n",
-                            style=style)
-        self.query_one("#day-bookings", Static).update(text)
+        self.query_one("#day-bookings", Static).update(bookings_text(detail) if detail
+                                                       else Text())
 
     @on(OptionList.OptionHighlighted, "#date-days")
     def _day_highlighted(self) -> None:

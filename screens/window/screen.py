@@ -246,12 +246,7 @@ class WindowScreen(HallWork, Screen[None]):
 
     def act_failed(self, failure: Failed) -> None:
         self._busy = False
-        if failure.refused:
-            self.show_failure(failure)
-        else:  # the database: say so, the screen stays usable
-            error = failure.error
-            self.notify(f"操作失败：{type(error).__name__}: {error}", markup=False,
-                        severity="error", timeout=8)
+        self.show_failure(failure, breakdown="操作失败：")  # the screen stays usable
         self.poll(force=True)
 
     def _ask(self, dialog: Any, callback: Callable[[Any], None]) -> None:
@@ -379,9 +374,7 @@ class WindowScreen(HallWork, Screen[None]):
         self._ask_no_show(done[0])
 
     def no_show_check_failed(self, failure: Failed) -> None:
-        error = failure.error
-        self.notify(f"读取失败：{type(error).__name__}: {error}", markup=False,
-                    severity="error", timeout=8)
+        self.show_failure(failure, breakdown="读取失败：")
         self.poll(force=True)
 
     def _ask_no_show(self, view: WindowView) -> None:
