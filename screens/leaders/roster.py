@@ -81,10 +81,6 @@ class RosterDialog(HallWork, ModalScreen[bool]):
     def on_poller_changed(self, message: Poller.Changed) -> None:
         self._show(*message.data)
 
-    def on_poller_trouble(self, message: Poller.Trouble) -> None:
-        if message.text:
-            self._say(f"数据库暂时无法连接，正在重试：{message.text}")
-
     def _show(self, leaders: list[LeaderInfo], departments: list[tuple[str, str]]) -> None:
         self.leaders, self.departments = leaders, departments
         names = dict(departments)
