@@ -61,9 +61,9 @@ else:
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
-"""How often every poller reads its change counters: one primary-key read on a kept connection,
-so the board shows (and speaks) a call within a quarter of a second and every staff screen sees
-other terminals' work as quickly."""
+"""How often every poller reads its change counters (one primary-key read each): the board shows
+(and speaks) a call within a quarter of a second, and every staff screen sees other terminals'
+work as quickly. The one interval of the screens, set here."""
 
 
 def failure_text(exc: BaseException) -> str:
@@ -237,14 +237,14 @@ class Poller:
         try:
             with hall.connection():
                 key = self._key()
+                if self._failing:  # readable again: say so before the fresh picture
+                    self._failing = False
+                    _post(self.owner, self.Trouble(self, "", None))
                 stale = (self.reload_seconds is not None
                          and started - self._loaded_at >= self.reload_seconds)
                 if force or stale or key != self._last:
                     _post(self.owner, self.Changed(self, key, self.read()))
                     self._last, self._loaded_at = key, started
-            if self._failing:
-                self._failing = False
-                _post(self.owner, self.Trouble(self, "", None))
         except Exception as exc:  # unreachable database: keep the picture, retry next time
             log.warning("%s failed: %s", self.name, exc)
             self._last = None

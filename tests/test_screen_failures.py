@@ -143,7 +143,7 @@ async def test_board_with_the_database_away(sqlite_hall: Hall, outage: Outage) -
         outage.end()
         await until(pilot, lambda: screen.view is not None and bool(screen.view.recent)
                     and screen.view.recent[0].number == "R001")
-        assert "数据库暂时无法连接" not in screen_text(app)
+        await until(pilot, lambda: "数据库暂时无法连接" not in screen_text(app))
 
 
 @run_async
