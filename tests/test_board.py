@@ -28,9 +28,9 @@ from hall.service import Hall
 from main import make_app
 from models import open_database
 from screens.app import HallApp
-from screens.board.screen import BoardScreen, SeenIds, unannounced
+from screens.board import BoardScreen, SeenIds, unannounced
 from screens.board.widgets import banner, big_rows, template_parts
-from screens.launcher.launcher import LauncherScreen
+from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
 from tests.helpers import config_with, distinct_id, form, run_async
 from tests.test_announce import fake_speech, notice, spoken_texts
