@@ -3,32 +3,29 @@
     app = HallApp(hall, staff="desk01", start="desk")   # built by main.make_app
     app.run()
 
-Without ``staff`` the app asks who is working (:class:`screens.login.LoginScreen`) before anything
-can change: the login is the actor of every change. Each role in :data:`screens.launcher.ROLES`
-is a Textual mode, so switching between the launcher and a role keeps that role's screen as it
-was.
+Without ``staff`` the app asks who is working (:class:`screens.launcher.LoginScreen`) before
+anything can change: the login is the actor of every change. Each role in
+:data:`screens.launcher.ROLES` is a Textual mode, so switching between the launcher and a role
+keeps that role's screen as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from config.paths import data_dir as default_data_dir  # noqa: F401  (leaders, incidents use it)
 from config.paths import tickets_dir
-from screens.incident_app import IncidentWatch, incident_key_allowed, open_incident_form
-from screens.launcher import ROLES, LauncherScreen
-from screens.login import LoginScreen
+from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
+from screens.launcher.launcher import ROLES, LauncherScreen
+from screens.launcher.login import LoginScreen
+from screens.work import Poller
 
 if TYPE_CHECKING:
     from hall import Hall
-
-T = TypeVar("T")
 
 
 class HallApp(App[None]):
@@ -96,8 +93,12 @@ class HallApp(App[None]):
             return incident_key_allowed(self)
         return True
 
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        if message.poller is self.incident_watch.poller:
+            self.incident_watch.apply(message.data)
+
     def action_log_incident(self) -> None:
-        """F12: open the incident form over the current screen (see screens.incident_app)."""
+        """F12: open the incident form over the current screen (see screens.incidents.watch)."""
         open_incident_form(self)
 
     # -- files ---------------------------------------------------------------------------------
@@ -105,13 +106,3 @@ class HallApp(App[None]):
     def tickets_dir(self) -> Path:
         """Where ticket images are saved: ``tickets.output_dir``, relative to the data dir."""
         return tickets_dir(self.hall.config, self.data_dir)
-
-    # -- the database from worker threads -------------------------------------------------------
-
-    def db_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call a :class:`Hall` method from a thread worker on that thread's own connection.
-
-        The connection is closed afterwards, so short-lived worker threads leave none behind.
-        """
-        with self.hall.db.connection_context():
-            return fn(*args, **kwargs)

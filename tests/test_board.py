@@ -29,7 +29,7 @@ from main import make_app
 from models import open_database
 from screens.app import HallApp
 from screens.board import BoardScreen, SeenIds, unannounced
-from screens.board_widgets import banner, big_rows, template_parts
+from screens.board.widgets import banner, big_rows, template_parts
 from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
 from tests.helpers import config_with, distinct_id, form, run_async

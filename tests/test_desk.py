@@ -20,14 +20,14 @@ from hall.text.idnumber import check_character
 from hall.text.masking import mask_id_number
 from models import Representative, Visit, database, open_database
 from screens.app import HallApp
-from screens.desk import DeskScreen
-from screens.launcher import LauncherScreen
-from screens.login import LoginScreen
-from screens.ticket import TicketScreen
-from screens.widgets.banner import VisitorBanner
+from screens.desk.banner import VisitorBanner
+from screens.desk.queue import QueuePanel
+from screens.desk.screen import DeskScreen
+from screens.desk.ticket import TicketScreen
+from screens.launcher.launcher import LauncherScreen
+from screens.launcher.login import LoginScreen
 from screens.widgets.bignumber import BigNumber
 from screens.widgets.picker import Picker
-from screens.widgets.queue import QueuePanel
 from tests.helpers import run_async
 
 

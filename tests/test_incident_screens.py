@@ -27,17 +27,17 @@ from hall import Hall
 from hall.incidents import NewIncident
 from models import AuditEvent, Incident, IncidentEntry
 from screens.app import HallApp
-from screens.desk import DeskScreen
-from screens.dialogs import ConfirmDialog
-from screens.incident_dialogs import ActionDialog, CorrectionDialog, ReportDialog, TextDialog
-from screens.incident_form import IncidentForm
-from screens.incidents import IncidentsScreen
-from screens.launcher import LauncherScreen
-from screens.login import LoginScreen
-from screens.widgets.banner import VisitorBanner
+from screens.desk.banner import VisitorBanner
+from screens.desk.screen import DeskScreen
+from screens.incidents.dialogs import ActionDialog, CorrectionDialog, ReportDialog, TextDialog
+from screens.incidents.form import IncidentForm
+from screens.incidents.screen import IncidentsScreen
+from screens.launcher.launcher import LauncherScreen
+from screens.launcher.login import LoginScreen
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
-from screens.window import WindowScreen
+from screens.window.dialogs import ConfirmDialog
+from screens.window.screen import WindowScreen
 from tests.helpers import distinct_id, form, make_id, run_async
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,7 +208,7 @@ def then(*steps: Reach) -> Reach:
 
 
 def issued_ticket(app: HallApp) -> Screen[Any]:
-    from screens.ticket import TicketScreen
+    from screens.desk.ticket import TicketScreen
 
     return TicketScreen(app.hall.desk.issue(form(id_number=distinct_id(3), name="王五"),
                                        actor="desk01"))
@@ -280,8 +280,8 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
     """A dialog that closes itself when its save returns (the desk's F7 check-in) must not close
     the incident form instead: Textual's dismiss pops the top screen. F12 pressed while the save
     is in flight opens the form once the dialog has closed, over what came next (the ticket)."""
-    from screens.booking_dialog import BookingDialog
-    from screens.ticket import TicketScreen
+    from screens.desk.ticket import TicketScreen
+    from screens.dialogs.booking import BookingDialog
 
     hall.leaders.add_day("lihong", hall.today(), "09:00", "11:30", 2, actor="mgr01")
     hall.leaders.bookings.book(1, make_id(), actor="desk01")
@@ -315,7 +315,7 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen) and app.screen.ticket.number == "D001"
         # A save that takes too long: F12 gives up waiting and says so (nothing opens later).
-        monkeypatch.setattr("screens.incident_app.WAIT_SECONDS", 0.3)
+        monkeypatch.setattr("screens.incidents.watch.WAIT_SECONDS", 0.3)
         release.clear()
         hall.leaders.bookings.book(1, distinct_id(2), actor="desk01")
         await pilot.press("enter")  # the ticket is closed: the desk again

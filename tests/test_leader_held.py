@@ -16,7 +16,7 @@ import pytest
 from hall import Hall
 from hall.clock import FixedClock
 from hall.leaders.views import shown_status
-from screens.widgets.monthgrid import cell_lines
+from screens.leaders.monthgrid import cell_lines
 from tests.helpers import distinct_id, form
 from tests.test_cli import Cli
 

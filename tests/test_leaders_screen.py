@@ -17,15 +17,16 @@ import main
 from hall import Hall
 from models import LeaderBooking, LeaderDay, Ticket
 from screens.app import HallApp
-from screens.booking_dialog import BookingDialog
-from screens.desk import DeskScreen
-from screens.launcher import LauncherScreen
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog
-from screens.leaders import LeadersScreen
-from screens.rule_dialogs import RuleFormDialog, RuleListDialog
-from screens.ticket import TicketScreen
-from screens.widgets.banner import VisitorBanner
-from screens.widgets.monthgrid import MonthGrid
+from screens.desk.banner import VisitorBanner
+from screens.desk.screen import DeskScreen
+from screens.desk.ticket import TicketScreen
+from screens.dialogs import NoticeDialog, ReasonDialog
+from screens.dialogs.booking import BookingDialog
+from screens.launcher.launcher import LauncherScreen
+from screens.leaders.dialogs import DayFormDialog
+from screens.leaders.monthgrid import MonthGrid
+from screens.leaders.rules import RuleFormDialog, RuleListDialog
+from screens.leaders.screen import LeadersScreen
 from tests.helpers import distinct_id, form, run_async
 
 TODAY = date(2026, 11, 23)

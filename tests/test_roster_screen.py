@@ -13,9 +13,9 @@ from textual.widgets import Input, Label, OptionList, Select
 
 from hall import Hall
 from models import AuditEvent, LeaderProfile
-from screens.leader_dialogs import DayFormDialog
-from screens.leaders import LeadersScreen
-from screens.roster_dialogs import LeaderFormDialog, RosterDialog
+from screens.leaders.dialogs import DayFormDialog
+from screens.leaders.roster import LeaderFormDialog, RosterDialog
+from screens.leaders.screen import LeadersScreen
 from tests.helpers import run_async
 from tests.test_leaders_screen import manager, settle
 

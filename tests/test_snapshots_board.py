@@ -17,7 +17,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from main import make_app
 from models import Setting, ensure_schema, open_database
-from screens.board import BoardScreen
+from screens.board.screen import BoardScreen
 from tests.conftest import MORNING
 from tests.helpers import config_with, distinct_id, form
 

@@ -20,11 +20,11 @@ from hall.clock import FixedClock
 from hall.incidents import NewIncident
 from main import make_app
 from models import Setting, ensure_schema, open_database
-from screens.incident_form import IncidentForm
-from screens.incidents import IncidentsScreen
+from screens.incidents.form import IncidentForm
+from screens.incidents.screen import IncidentsScreen
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
-from screens.window import WindowScreen
+from screens.window.screen import WindowScreen
 from tests.conftest import MORNING
 from tests.helpers import distinct_id, form
 

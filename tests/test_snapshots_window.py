@@ -18,7 +18,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from main import make_app
 from models import Setting, ensure_schema, open_database
-from screens.window import WindowScreen
+from screens.window.screen import WindowScreen
 from tests.conftest import MORNING
 from tests.helpers import distinct_id, form
 

@@ -25,12 +25,17 @@ from hall import Hall
 from hall.text.masking import mask_id_number
 from models import Ticket, Visit, open_database
 from screens.app import HallApp
-from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog, normalise_number
-from screens.launcher import LauncherScreen
+from screens.launcher.launcher import LauncherScreen
 from screens.widgets.bignumber import BigNumber
-from screens.widgets.waiting import WaitingList
-from screens.window import WindowScreen
-from screens.window_forms import OutcomeDialog, TransferDialog
+from screens.window.dialogs import (
+    CallNumberDialog,
+    ConfirmDialog,
+    WindowPickDialog,
+    normalise_number,
+)
+from screens.window.forms import OutcomeDialog, TransferDialog
+from screens.window.screen import WindowScreen
+from screens.window.waiting import WaitingList
 from tests.helpers import distinct_id, form, run_async
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """The one-line bar on top of every screen: hall, screen, business day, time and who works.
 
 Staff screens only (the public board has none), so it also carries the discreet alert of open
-incidents of high severity, from the app's :class:`screens.incident_app.IncidentWatch`.
+incidents of high severity, from the app's :class:`screens.incidents.watch.IncidentWatch`.
 """
 
 from __future__ import annotations

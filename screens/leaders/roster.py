@@ -4,8 +4,8 @@ Who uses it: the hall's manager, rarely: a new duty lawyer, a leader's new title
 after a reshuffle, a leader who moved on. What they do most often is correct a profile, so the
 roster opens on the list with the first leader highlighted: ↑↓ and E (or Enter) edit, two keys
 and the change; N adds one; D retires the highlighted leader (or reinstates a retired one).
-Changes are stored in the database (:mod:`hall.leaders.roster`), so every terminal sees them within
-a second; an edit made on a profile another terminal changed meanwhile is refused, not lost.
+Changes are stored in the database (:mod:`hall.roster`), so every terminal sees them within a
+second; an edit made on a profile another terminal changed meanwhile is refused, not lost.
 
 - :class:`RosterDialog` -> whether anything changed.
 - :class:`LeaderFormDialog` -> the added or edited leader (code, name, title, portfolio, kind,
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -26,19 +26,18 @@ from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from config.leaders import KINDS
-from hall.desk.registration import FormError
-from hall.errors import NotFound, Refused
 from hall.leaders.views import LeaderInfo
-from screens.leader_dialogs import _Form
+from screens.dialogs.form import DIALOG_CSS
+from screens.leaders.dialogs import LeaderForm
+from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-POLL_SECONDS = 1.0
-CSS = ["leader_dialogs.tcss", "roster_dialogs.tcss"]
+CSS = [DIALOG_CSS, "roster.tcss"]
 
 
-class RosterDialog(ModalScreen[bool]):
+class RosterDialog(HallWork, ModalScreen[bool]):
     """The roster with the retired leaders (dimmed); returns True when anything changed."""
 
     CSS_PATH = CSS
@@ -54,7 +53,6 @@ class RosterDialog(ModalScreen[bool]):
         self.changed = False
         self.leaders: list[LeaderInfo] = []
         self.departments: list[tuple[str, str]] = []
-        self._version = -1
 
     @property
     def hall_app(self) -> HallApp:
@@ -68,33 +66,22 @@ class RosterDialog(ModalScreen[bool]):
             yield Label("E/Enter 修改　N 新增　D 停用/恢复　Esc 关闭", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self._load()
-        self.set_interval(POLL_SECONDS, self._poll)
+        hall = self.hall_app.hall
+        self.poller = Poller(self, lambda: (hall.leaders.roster.list(include_retired=True),
+                                            hall.leaders.roster.departments()),
+                             topics=("leaders",), name="roster")
+        self.poller.start()
 
-    @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
+    def on_unmount(self) -> None:
+        self.poller.stop()
+
     def _load(self) -> None:
-        app = self.hall_app
-        hall = app.hall
+        self.poller.poll(force=True)
 
-        def read() -> tuple[int, list[LeaderInfo], list[tuple[str, str]]]:
-            return (hall.change_version("leaders"), hall.leaders.roster.list(include_retired=True),
-                    hall.leaders.roster.departments())
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        self._show(*message.data)
 
-        self.app.call_from_thread(self._show, *app.db_call(read))
-
-    @work(thread=True, exclusive=True, group="roster-poll", exit_on_error=False)
-    def _poll(self) -> None:
-        app = self.hall_app
-        try:
-            version = app.db_call(app.hall.change_version, "leaders")
-        except Exception:  # the database is away: the next poll tries again
-            return
-        if version != self._version:
-            self.app.call_from_thread(self._load)
-
-    def _show(self, version: int, leaders: list[LeaderInfo],
-              departments: list[tuple[str, str]]) -> None:
-        self._version = version
+    def _show(self, leaders: list[LeaderInfo], departments: list[tuple[str, str]]) -> None:
         self.leaders, self.departments = leaders, departments
         names = dict(departments)
         options = self.query_one(OptionList)
@@ -142,29 +129,28 @@ class RosterDialog(ModalScreen[bool]):
 
     def action_retire(self) -> None:
         leader = self._picked()
-        if leader is not None:
-            self._retire(leader)
-
-    @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
-    def _retire(self, leader: LeaderInfo) -> None:
-        app, hall = self.hall_app, self.hall_app.hall
-        act = hall.leaders.roster.reinstate if leader.retired else hall.leaders.roster.retire
-        try:
-            done = app.db_call(act, leader.code, app.staff or "",
-                               expected_version=leader.version)
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self._say, str(exc))
+        if leader is None:
             return
+        hall = self.hall_app.hall
+        roster = hall.leaders.roster
+        act = roster.reinstate if leader.retired else roster.retire
+        self.run_call("retire", act, leader.code, self.hall_app.staff or "",
+                      expected_version=leader.version, exclusive=True)
+
+    def retire_done(self, done: LeaderInfo) -> None:
         self.changed = True
         verb = "已停用（接待日与包案记录保留；D 可恢复）" if done.retired else "已恢复"
-        self.app.call_from_thread(self._say, f"{done.label} {verb}")
-        self.app.call_from_thread(self._load)
+        self._say(f"{done.label} {verb}")
+        self._load()
+
+    def retire_failed(self, failure: Failed) -> None:
+        self._say(failure.text)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
 
 
-class LeaderFormDialog(_Form):
+class LeaderFormDialog(LeaderForm):
     """Add a leader (``leader`` None) or edit one; the code cannot change once given."""
 
     CSS_PATH = CSS
@@ -220,20 +206,11 @@ class LeaderFormDialog(_Form):
                   "department": "" if department is Select.BLANK else str(department)}
         self._save(self.value("code"), fields)
 
-    @work(thread=True, exclusive=True, group="leader-form", exit_on_error=False)
     def _save(self, code: str, fields: dict[str, str]) -> None:
-        app, hall = self.hall_app, self.hall_app.hall
-        actor = app.staff or ""
-        try:
-            if self.leader is None:
-                name = fields.pop("name")
-                result = app.db_call(hall.leaders.roster.add, code, name, actor, **fields)
-            else:
-                result = app.db_call(hall.leaders.roster.edit, self.leader.code, actor,
-                                     expected_version=self.leader.version, **fields)
-        except FormError as exc:
-            self.app.call_from_thread(self.show_errors, exc.errors)
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self.show_errors, {}, str(exc))
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+        if self.leader is None:
+            name = fields.pop("name")
+            self.run_call("save", hall.leaders.roster.add, code, name, actor, **fields)
         else:
-            self.app.call_from_thread(self.dismiss, result)
+            self.run_call("save", hall.leaders.roster.edit, self.leader.code, actor,
+                          expected_version=self.leader.version, **fields)

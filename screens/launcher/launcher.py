@@ -48,15 +48,15 @@ class Role:
 
 ROLES: tuple[Role, ...] = (
     Role("desk", "登记分流台", "登记来访人，核验身份证，分流到接待部门并出票",
-         "screens.desk:DeskScreen", "1"),
+         "screens.desk.screen:DeskScreen", "1"),
     Role("window", "窗口接谈", "叫号、重呼、接谈、办结与转办（一票到底）",
-         "screens.window:WindowScreen", "2"),
+         "screens.window.screen:WindowScreen", "2"),
     Role("board", "大厅叫号屏", "大屏显示叫号、最近叫号与各部门候谈人数，并语音播报",
-         "screens.board:BoardScreen", "3", needs_staff=False),
+         "screens.board.screen:BoardScreen", "3", needs_staff=False),
     Role("leaders", "领导接待日", "排定与发布领导接待日和律师咨询席，查看预约，导出日程",
-         "screens.leaders:LeadersScreen", "4"),
+         "screens.leaders.screen:LeadersScreen", "4"),
     Role("incidents", "特殊情况", "处置经过与复核：筛选、时间线、更正、结案与日报",
-         "screens.incidents:IncidentsScreen", "5"),
+         "screens.incidents.screen:IncidentsScreen", "5"),
 )
 
 

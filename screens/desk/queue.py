@@ -1,28 +1,24 @@
 """The side panel of today's queue per department, kept fresh by polling the change counter.
 
-Every second a thread worker reads :meth:`Hall.change_version` (one primary-key read); only when
-it moved, or the business day rolled over, does it reload :meth:`Hall.queue_lengths`. So tickets
-issued at other desks appear within a second without reloading anything in between.
+A :class:`screens.work.Poller` reads :meth:`Hall.change_version` (one primary-key read); only
+when it moved, or the business day rolled over, does it reload :meth:`Hall.queue_lengths`. So
+tickets issued at other desks appear within a second without reloading anything in between.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from hall.views import QueueLength
 from screens.widgets.cells import fit
+from screens.work import Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-
-POLL_SECONDS = 1.0
 
 
 class QueuePanel(Static):
@@ -43,48 +39,29 @@ class QueuePanel(Static):
     selected: reactive[str] = reactive("")
     """Department code to highlight (where the desk is about to send the visitor)."""
 
-    class Loaded(Message):
-        """Fresh queue lengths from the database."""
-
-        def __init__(self, version: int, day: date, lengths: list[QueueLength]) -> None:
-            super().__init__()
-            self.version = version
-            self.day = day
-            self.lengths = lengths
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._seen: tuple[int, date] | None = None
-        self._polling = False
         self.border_title = "今日候谈"
+        self.poller: Poller | None = None
 
     def on_mount(self) -> None:
-        self.poll()
-        self.set_interval(POLL_SECONDS, self.poll)
+        hall = cast("HallApp", self.app).hall
+        self.poller = Poller(self, hall.board.queue_lengths, topics=("tickets",), name="queue")
+        self.poller.start()
 
     def poll(self, force: bool = False) -> None:
-        """Look for changes (in a thread); ``force`` reloads even when nothing moved."""
-        if self._polling:
-            return
-        self._polling = True
-        self._check(None if force else self._seen)
+        """Look for changes now; ``force`` reloads even when nothing moved."""
+        if self.poller is not None:
+            self.poller.poll(force)
 
-    @work(thread=True, group="queue", exit_on_error=False)
-    def _check(self, seen: tuple[int, date] | None) -> None:
-        app = cast("HallApp", self.app)
-        try:
-            with app.hall.db.connection_context():
-                day = app.hall.today()
-                version = app.hall.change_version()
-                if seen == (version, day):
-                    return
-                self.post_message(self.Loaded(version, day, app.hall.board.queue_lengths()))
-        finally:
-            self._polling = False
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        self.lengths = tuple(message.data)
 
-    def on_queue_panel_loaded(self, message: Loaded) -> None:
-        self._seen = (message.version, message.day)
-        self.lengths = tuple(message.lengths)
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        if message.text:
+            self.border_subtitle = "⚠ 数据库暂时无法连接"
+        else:
+            self._draw()
 
     def waiting(self, department: str) -> int | None:
         """Waiting count of a department as last loaded, or None before the first load."""

@@ -12,60 +12,49 @@ and their bookings (visitors masked) beside or below it:
 * N adds a one-off day on the selected date; E edits the selected reception, P publishes it
   early, X cancels it with a reason and lists whom to notify; B books a visitor. R lists the
   rules in force, where N adds one and D retires one. A opens the leaders' roster (名册: add,
-  edit, retire; :mod:`screens.roster_dialogs`).
+  edit, retire; :mod:`screens.leaders.roster`).
 * Tab moves between the calendar and the date's receptions (when a date has several, ↑↓ there
   picks which one the keys act on); L switches to a list of the month's days.
 * S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
 
 Looking at a date costs one key per day moved; planning a month is one key. Other terminals'
-bookings appear within a second (the ``leaders`` change counter is polled).
+bookings appear within a second (the ``leaders`` change counter is polled by a
+:class:`screens.work.Poller`). Every call runs through :meth:`screens.work.HallWork.run_call`: a
+refusal or a database failure is shown in Chinese and the screen stays usable.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from hall.errors import NotFound, Refused
 from hall.leaders.schedule import day_note, month_bounds
 from hall.leaders.views import DayDetail, LeaderDayView, LeaderInfo
-from screens.leader_dialogs import DayFormDialog, NoticeDialog, ReasonDialog, cancel_notice
-from screens.roster_dialogs import RosterDialog
-from screens.rule_dialogs import RuleListDialog
-from screens.widgets.monthgrid import MonthGrid
+from screens.dialogs import NoticeDialog, ReasonDialog
+from screens.leaders.dialogs import DayFormDialog, cancel_notice
+from screens.leaders.month import MonthData, bookings_text, read_month
+from screens.leaders.monthgrid import MonthGrid
+from screens.leaders.roster import RosterDialog
+from screens.leaders.rules import RuleListDialog
 from screens.widgets.topbar import TopBar
+from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-POLL_SECONDS = 1.0
 
-
-@dataclass(frozen=True)
-class MonthData:
-    """A month's days and the selected date's details, loaded in one worker call."""
-
-    year: int
-    month: int
-    days: tuple[LeaderDayView, ...]
-    details: tuple[DayDetail, ...]  # the selected date's receptions with their bookings
-    version: int
-    leaders: tuple[LeaderInfo, ...]  # the roster, for the day and rule forms
-
-
-class LeadersScreen(Screen[None]):
+class LeadersScreen(HallWork, Screen[None]):
     """Plan, publish and watch the reception days of a month."""
 
     CSS_PATH = "leaders.tcss"
@@ -87,18 +76,10 @@ class LeadersScreen(Screen[None]):
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="leaders.launcher"),
     ]
 
-    class Loaded(Message):
-        """A month (and the selected date) from the database."""
-
-        def __init__(self, data: MonthData) -> None:
-            super().__init__()
-            self.data = data
-
     def __init__(self) -> None:
         super().__init__()
         self.data: MonthData | None = None
         self.selected = date(2000, 1, 1)
-        self._version = -1
 
     @property
     def hall_app(self) -> HallApp:
@@ -127,8 +108,9 @@ class LeadersScreen(Screen[None]):
         table = self.query_one("#month-list", DataTable)
         table.add_columns("编号", "日期", "时间", "接待人", "地点", "预约", "状态")
         table.display = False
-        self.reload()
-        self.set_interval(POLL_SECONDS, self._poll)
+        self.poller = Poller(self, lambda: read_month(self.hall_app.hall, self.selected),
+                             topics=("leaders",), name="leaders")
+        self.poller.start()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "-wide")
@@ -137,37 +119,22 @@ class LeadersScreen(Screen[None]):
 
     def reload(self) -> None:
         """Load the selected date's month and details again."""
-        self._load(self.selected)
+        self.run_call("load", read_month, self.hall_app.hall, self.selected, exclusive=True)
 
-    @work(thread=True, exclusive=True, group="leaders-load", exit_on_error=False)
-    def _load(self, selected: date) -> None:
-        app = self.hall_app
-        hall = app.hall
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        if message.data.year == self.selected.year and message.data.month == self.selected.month:
+            self.load_done(message.data)
 
-        def read() -> MonthData:
-            version = hall.change_version("leaders")
-            days = hall.leaders.days(*month_bounds(selected.year, selected.month))
-            details = tuple(hall.leaders.bookings.day_detail(d.id) for d in days
-                            if d.date == selected.isoformat())
-            return MonthData(selected.year, selected.month, tuple(days), details, version,
-                             tuple(hall.leaders.roster.list()))
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        if message.text:
+            self.notify(f"数据库暂时无法连接，正在重试：{message.text}", severity="error",
+                        markup=False, timeout=5)
 
-        self.post_message(self.Loaded(app.db_call(read)))
+    def load_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, "读取失败：")
 
-    @work(thread=True, exclusive=True, group="leaders-poll", exit_on_error=False)
-    def _poll(self) -> None:
-        app = self.hall_app
-        try:
-            version = app.db_call(app.hall.change_version, "leaders")
-        except Exception:  # the database is away: the next poll tries again
-            return
-        if version != self._version:
-            self.app.call_from_thread(self.reload)
-
-    def on_leaders_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
+    def load_done(self, data: MonthData) -> None:
         self.data = data
-        self._version = data.version
         by_date: dict[date, list[LeaderDayView]] = defaultdict(list)
         for d in data.days:
             by_date[date.fromisoformat(d.date)].append(d)
@@ -214,28 +181,8 @@ class LeadersScreen(Screen[None]):
 
     def _show_bookings(self) -> None:
         detail = self.current_detail()
-        text = Text()
-        if detail is not None:
-            d = detail.day
-            if d.topic:
-                text.append(f"主题：{d.topic}\n")
-            facts = [f"编号 {d.id}", "接受现场排队" if d.walk_ins else "仅预约"]
-            if d.shifted_from:
-                facts.append(f"原定 {d.shifted_from}，遇休息日顺延")
-            if not d.calendar_checked:
-                facts.append("⚠ 该年无节假日数据，请核对")
-            text.append("　".join(facts) + "\n", style="dim")
-            if d.status == "cancelled":
-                text.append(f"已取消：{d.cancel_reason}\n", style="red")
-            if not detail.bookings:
-                text.append("尚无预约", style="dim")
-            for b in detail.bookings:
-                mark = {"booked": "", "checked_in": f"→{b.ticket_number}",
-                        "waitlisted": f"候补{b.waitlist_position}"}.get(b.status, b.status_label)
-                style = "dim" if b.status not in ("booked", "checked_in", "waitlisted") else ""
-                text.append(f"{b.seq:>2}. {b.name_masked:<4} {b.id_number_masked} {mark}\n",
-                            style=style)
-        self.query_one("#day-bookings", Static).update(text)
+        self.query_one("#day-bookings", Static).update(bookings_text(detail) if detail
+                                                       else Text())
 
     @on(OptionList.OptionHighlighted, "#date-days")
     def _day_highlighted(self) -> None:
@@ -312,22 +259,25 @@ class LeadersScreen(Screen[None]):
         return self.hall_app.staff
 
     def action_plan(self) -> None:
-        if self._staff():
-            self._plan(self.selected.year, self.selected.month)
+        actor = self._staff()
+        if not actor:
+            return
+        hall, year, month = self.hall_app.hall, self.selected.year, self.selected.month
 
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
-    def _plan(self, year: int, month: int) -> None:
-        app = self.hall_app
-        actor = app.staff or ""
+        def plan_and_publish() -> tuple[int, int, Any, list[LeaderDayView]]:
+            planned = hall.leaders.plan.month(year, month, actor)
+            return year, month, planned, hall.leaders.plan.publish_due(actor)
 
-        def plan_and_publish() -> tuple[Any, list[LeaderDayView]]:
-            plan = app.hall.leaders.plan
-            return plan.month(year, month, actor), plan.publish_due(actor)
+        self.run_call("plan", plan_and_publish)
 
-        result, published = app.db_call(plan_and_publish)
+    def plan_done(self, done: tuple[int, int, Any, list[LeaderDayView]]) -> None:
+        year, month, result, published = done
         text = f"{year}年{month}月生成 {len(result.created)} 个接待日，发布 {len(published)} 个"
-        self.app.call_from_thread(self._after, text, "warning" if result.warnings else
-                                  "information", "\n".join(result.warnings))
+        self._after(text, "warning" if result.warnings else "information",
+                    "\n".join(result.warnings))
+
+    def plan_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, "生成失败：")
 
     def _after(self, text: str, severity: str = "information", more: str = "") -> None:
         self.notify(text + (f"\n{more}" if more else ""), severity=severity,  # type: ignore[arg-type]
@@ -380,32 +330,30 @@ class LeadersScreen(Screen[None]):
         self.app.push_screen(ReasonDialog(what),
                              lambda reason: reason and self._cancel(d.id, reason))
 
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
     def _cancel(self, day_id: int, reason: str) -> None:
-        app = self.hall_app
-        try:
-            result = app.db_call(app.hall.leaders.cancel_day, day_id, reason, app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._cancelled, cancel_notice(result, reason))
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+        self.run_call("cancel", lambda: (hall.leaders.cancel_day(day_id, reason, actor), reason))
 
-    def _cancelled(self, text: str) -> None:
+    def cancel_done(self, done: tuple[Any, str]) -> None:
         self.reload()
-        self.app.push_screen(NoticeDialog("接待日已取消", text))
+        self.app.push_screen(NoticeDialog("接待日已取消", cancel_notice(*done)))
 
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
+    def cancel_failed(self, failure: Failed) -> None:
+        self.notify(failure.text, severity="error", markup=False)
+
     def _act(self, fn: Any, day_id: int, done: str) -> None:
-        app = self.hall_app
-        try:
-            view = app.db_call(fn, day_id, app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._after, f"{done}：{view.date} {view.leader_label}")
+        actor = self.hall_app.staff or ""
+        self.run_call("act", lambda: (done, fn(day_id, actor)))
+
+    def act_done(self, done: tuple[str, LeaderDayView]) -> None:
+        text, view = done
+        self._after(f"{text}：{view.date} {view.leader_label}")
+
+    def act_failed(self, failure: Failed) -> None:
+        self.notify(failure.text, severity="error", markup=False)
 
     def action_book(self) -> None:
-        from screens.booking_dialog import BookingDialog
+        from screens.dialogs.booking import BookingDialog
 
         detail = self.current_detail()
         if self._staff():
@@ -413,19 +361,19 @@ class LeadersScreen(Screen[None]):
                                  lambda _: self.reload())
 
     def action_export(self) -> None:
-        self._export(self.selected.year, self.selected.month)
-
-    @work(thread=True, exclusive=True, group="leaders-act", exit_on_error=False)
-    def _export(self, year: int, month: int) -> None:
+        from config.paths import exports_dir
         from hall.export import save_month
-        from screens.app import default_data_dir
 
         app = self.hall_app
-        folder = (app.data_dir or default_data_dir()) / "exports"
-        try:
-            count, stem = app.db_call(save_month, app.hall, year, month, folder)
-        except OSError as exc:
-            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"已导出 {count} 个接待日：\n{stem}.csv\n"
-                                               f"{stem}.ics", timeout=8)
+        folder = exports_dir(app.data_dir)
+        self.run_call("export", save_month, app.hall, self.selected.year, self.selected.month,
+                      folder)
+
+    def export_done(self, done: tuple[int, str]) -> None:
+        count, stem = done
+        self.notify(f"已导出 {count} 个接待日：\n{stem}.csv\n{stem}.ics", timeout=8)
+
+    def export_failed(self, failure: Failed) -> None:
+        error = failure.error
+        text = str(error) if isinstance(error, OSError) else failure.text
+        self.notify(f"导出失败：{text}", severity="error", markup=False)

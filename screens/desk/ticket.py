@@ -13,23 +13,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from hall.printing import qr_text
 from hall.views import IssuedTicket
 from screens.widgets.bignumber import BigNumber, big_width
+from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
 
-class TicketScreen(ModalScreen[None]):
+class TicketScreen(HallWork, ModalScreen[None]):
     """One issued ticket: number, where to go, people ahead, query code and QR code."""
 
     CSS_PATH = "ticket.tcss"
@@ -37,14 +36,6 @@ class TicketScreen(ModalScreen[None]):
         Binding("f6,s", "save", "保存票据", id="ticket.save"),
         Binding("enter,escape", "close", "完成·下一位", id="ticket.close"),
     ]
-
-    class Saved(Message):
-        """The ticket image was written (or could not be)."""
-
-        def __init__(self, path: Path | None, error: str = "") -> None:
-            super().__init__()
-            self.path = path
-            self.error = error
 
     def __init__(self, ticket: IssuedTicket) -> None:
         super().__init__()
@@ -109,30 +100,32 @@ class TicketScreen(ModalScreen[None]):
         self._show_saved("正在保存…")
         self._save()
 
-    @work(thread=True, group="ticket-save", exit_on_error=False)
     def _save(self) -> None:
-        from hall.printing import save_ticket
-
         app = self.hall_app
         t = self.ticket
         fmt = app.hall.config.tickets.image_format
-        try:
+
+        def save() -> Path:
+            from hall.printing import save_ticket
+
             folder = app.tickets_dir()
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{t.business_day}-{t.number}.{fmt}"
-            path = save_ticket(app.hall.desk.print_view(t), target, fmt)
-        except (OSError, ValueError, RuntimeError) as exc:
-            self.post_message(self.Saved(None, str(exc)))
-        else:
-            self.post_message(self.Saved(path))
+            return save_ticket(app.hall.desk.print_view(t), target, fmt)
 
-    def on_ticket_screen_saved(self, message: Saved) -> None:
+        self.run_call("save", save)
+
+    def save_done(self, path: Path) -> None:
         self._saving = False
-        if message.path is None:
-            self._show_saved(f"[b $error]保存失败[/]：{message.error}")
-            self.notify(message.error, title="票据保存失败", severity="error")
-        else:
-            self._show_saved(f"[$success]已保存[/] {message.path}")
+        self._show_saved(f"[$success]已保存[/] {path}")
+
+    def save_failed(self, failure: Failed) -> None:
+        self._saving = False
+        error = failure.error
+        text = str(error) if isinstance(error, OSError | ValueError | RuntimeError) \
+            else failure.text
+        self._show_saved(f"[b $error]保存失败[/]：{text}")
+        self.notify(text, title="票据保存失败", severity="error")
 
     def _show_saved(self, text: str) -> None:
         label = self.query_one("#ticket-saved", Label)

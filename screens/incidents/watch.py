@@ -3,7 +3,7 @@
 :class:`screens.app.HallApp` owns one :class:`IncidentWatch` and binds F12 to
 :func:`open_incident_form`, so both work on every screen without each screen knowing.
 
-* F12 opens :class:`screens.incident_form.IncidentForm` over whatever is on screen, prefilled
+* F12 opens :class:`screens.incidents.form.IncidentForm` over whatever is on screen, prefilled
   from the topmost screen that has an ``incident_context()`` method (the window: its title, the
   current ticket and visitor; the desk: 登记分流台 and the visitor whose file is open), else with
   the hall. It is not offered on the public hall board, nor over the form itself or the login.
@@ -11,7 +11,7 @@
   form waits until the dialog has closed: Textual's ``dismiss`` pops the *top* screen, so a
   dialog closing itself under the form would close the form instead, and what was typed in it
   would be lost. F12 is remembered and the form opens a moment later over what came next.
-* The watch polls the ``incidents`` change counter once a second in a thread worker (one
+* The watch's :class:`screens.work.Poller` reads the ``incidents`` change counter (one
   primary-key read) and, only when it moved, reloads the open incidents of high severity. The
   shared top bar (:class:`screens.widgets.topbar.TopBar`) shows them discreetly; the board has no
   top bar and never shows them.
@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 from textual.screen import ModalScreen
 
 from hall.incidents.views import IncidentAlert, IncidentSummary
-from screens.incident_form import IncidentContext, IncidentForm
+from screens.incidents.form import IncidentContext, IncidentForm
+from screens.work import Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-POLL_SECONDS = 1.0
 WAIT_SECONDS = 5.0
 """How long F12 waits for a dialog's save before saying so."""
 PUBLIC_MODES = ("board",)
@@ -43,39 +43,22 @@ class IncidentWatch:
     def __init__(self, app: HallApp) -> None:
         self.app = app
         self.alerts: tuple[IncidentAlert, ...] = ()
-        self.version: int | None = None
-        self._busy = False
+        # The app receives the poller's messages and hands them to apply(); a database that is
+        # away keeps the last picture (the screens say so).
+        self.poller = Poller(app, lambda: tuple(app.hall.incidents.open_alerts()),
+                             topics=("incidents",), name="incident-watch")
 
     def start(self) -> None:
-        """Poll now and every second."""
-        self.poll()
-        self.app.set_interval(POLL_SECONDS, self.poll)
+        """Poll now and then every :data:`screens.work.POLL_SECONDS`."""
+        self.poller.start()
 
     def poll(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self.app.run_worker(self._check, thread=True, group="incident-watch",
-                            exit_on_error=False)
+        self.poller.poll()
 
-    def _check(self) -> None:
-        hall = self.app.hall
-        try:
-            with hall.db.connection_context():
-                version = hall.change_version("incidents")
-                if version == self.version:
-                    return
-                alerts = tuple(hall.incidents.open_alerts())
-            self.app.call_from_thread(self._apply, version, alerts)
-        except Exception:  # the database is away: keep the last picture; the screens say so
-            return
-        finally:
-            self._busy = False
-
-    def _apply(self, version: int, alerts: tuple[IncidentAlert, ...]) -> None:
+    def apply(self, alerts: tuple[IncidentAlert, ...]) -> None:
+        """Fresh alerts: redraw the top bars when they changed."""
         from screens.widgets.topbar import TopBar
 
-        self.version = version
         changed = alerts != self.alerts
         self.alerts = alerts
         if changed:
@@ -86,7 +69,7 @@ class IncidentWatch:
 
 def incident_key_allowed(app: HallApp) -> bool:
     """Whether F12 is offered now: not on the public board, not over the form or the login."""
-    from screens.login import LoginScreen
+    from screens.launcher.login import LoginScreen
 
     if app.current_mode in PUBLIC_MODES:
         return False

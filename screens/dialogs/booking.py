@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -25,9 +25,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from hall.errors import NotFound, Refused
 from hall.leaders.views import BookingView, DeskBookings, LeaderDayView
 from hall.views import IssuedTicket
+from screens.dialogs.form import DIALOG_CSS
+from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -40,10 +41,10 @@ def day_text(d: LeaderDayView) -> str:
     return f"{d.date[5:]} 周{weekday} {d.start} {d.leader_label} {d.room} {room}"
 
 
-class BookingDialog(ModalScreen[IssuedTicket | None]):
+class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
     """Check a booked visitor in, or book a day, for one ID number."""
 
-    CSS_PATH = "leader_dialogs.tcss"
+    CSS_PATH = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "返回", id="booking.cancel"),
         Binding("c", "cancel_booking", "取消预约", id="booking.cancel_booking"),
@@ -83,15 +84,16 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         self._load(event.value)
 
-    @work(thread=True, exclusive=True, group="booking-load", exit_on_error=False)
     def _load(self, id_number: str, message: str = "") -> None:
-        app = self.hall_app
-        try:
-            found = app.db_call(app.hall.leaders.bookings.for_desk, id_number)
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self._show_problem, str(exc))
-            return
-        self.app.call_from_thread(self._show, found, message)
+        hall = self.hall_app.hall
+        self.run_call("load", lambda: (hall.leaders.bookings.for_desk(id_number), message),
+                      exclusive=True)
+
+    def load_done(self, done: tuple[DeskBookings, str]) -> None:
+        self._show(*done)
+
+    def load_failed(self, failure: Failed) -> None:
+        self._show_problem(failure.text)
 
     def _show_problem(self, text: str) -> None:
         self.found = None
@@ -163,31 +165,35 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
             self._busy = True
             self._book(int(number))
 
-    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
     def _check_in(self, booking_id: int) -> None:
-        app = self.hall_app
-        try:
-            ticket = app.db_call(app.hall.leaders.bookings.check_in, booking_id, app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self._done, str(exc))
-            return
-        self.app.call_from_thread(self.dismiss, ticket)
+        self.run_call("check_in", self.hall_app.hall.leaders.bookings.check_in, booking_id,
+                      self.hall_app.staff or "", exclusive=True)
 
-    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+    def check_in_done(self, ticket: IssuedTicket) -> None:
+        self.dismiss(ticket)
+
+    def check_in_failed(self, failure: Failed) -> None:
+        self._done(failure.text)
+
+    def act_done(self, text: str) -> None:
+        self._done(text, True)
+
+    def act_failed(self, failure: Failed) -> None:
+        self._done(failure.text)
+
     def _book(self, day_id: int) -> None:
-        app = self.hall_app
         assert self.found is not None
-        try:
-            result = app.db_call(app.hall.leaders.bookings.book, day_id,
-                                 self.query_one(Input).value, app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self._done, str(exc))
-            return
-        b = result.booking
-        text = (f"已预约 {b.date} {b.start} {b.leader_label}（预约 {b.id}）" if b.status == "booked"
-                else f"名额已满：已登记候补第 {b.waitlist_position} 位（预约 {b.id}），有人取消时"
-                     "依次递补")
-        self.app.call_from_thread(self._done, text, True)
+        hall, id_number, actor = self.hall_app.hall, self.query_one(Input).value, \
+            self.hall_app.staff or ""
+
+        def book() -> str:
+            b = hall.leaders.bookings.book(day_id, id_number, actor).booking
+            return (f"已预约 {b.date} {b.start} {b.leader_label}（预约 {b.id}）"
+                    if b.status == "booked"
+                    else f"名额已满：已登记候补第 {b.waitlist_position} 位（预约 {b.id}），"
+                         "有人取消时依次递补")
+
+        self.run_call("act", book, exclusive=True)
 
     def _highlighted_booking(self, key: str) -> int | None:
         options = self.query_one("#booking-list", OptionList)
@@ -212,35 +218,31 @@ class BookingDialog(ModalScreen[IssuedTicket | None]):
             self.query_one("#booking-message", Label).update(
                 Text(f"改约预约 {booking_id}：选中要改到的接待日，按 Enter", style="bold"))
 
-    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
     def _move(self, booking_id: int, day_id: int) -> None:
-        app = self.hall_app
-        try:
-            result = app.db_call(app.hall.leaders.bookings.reschedule, booking_id, day_id,
-                                 app.staff or "")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self._done, str(exc))
-            return
-        b = result.booking
-        text = f"已改约到 {b.date} {b.start} {b.leader_label}（预约 {b.id}，{b.status_label}）"
-        if result.promoted is not None:
-            text += f"；原日期候补 {result.promoted.name_masked} 已递补，请通知"
-        self.app.call_from_thread(self._done, text, True)
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
 
-    @work(thread=True, exclusive=True, group="booking-act", exit_on_error=False)
+        def move() -> str:
+            result = hall.leaders.bookings.reschedule(booking_id, day_id, actor)
+            b = result.booking
+            text = f"已改约到 {b.date} {b.start} {b.leader_label}（预约 {b.id}，{b.status_label}）"
+            if result.promoted is not None:
+                text += f"；原日期候补 {result.promoted.name_masked} 已递补，请通知"
+            return text
+
+        self.run_call("act", move, exclusive=True)
+
     def _cancel(self, booking_id: int) -> None:
-        app = self.hall_app
-        try:
-            result = app.db_call(app.hall.leaders.bookings.cancel, booking_id, app.staff or "",
-                                 "来访人在登记台取消")
-        except (Refused, NotFound) as exc:
-            self.app.call_from_thread(self._done, str(exc))
-            return
-        text = f"预约 {booking_id} 已取消"
-        if result.promoted is not None:
-            promoted = result.promoted
-            text += f"；候补 {promoted.name_masked}（预约 {promoted.id}）已递补，请通知"
-        self.app.call_from_thread(self._done, text, True)
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+
+        def cancel() -> str:
+            result = hall.leaders.bookings.cancel(booking_id, actor, "来访人在登记台取消")
+            text = f"预约 {booking_id} 已取消"
+            if result.promoted is not None:
+                promoted = result.promoted
+                text += f"；候补 {promoted.name_masked}（预约 {promoted.id}）已递补，请通知"
+            return text
+
+        self.run_call("act", cancel, exclusive=True)
 
     def _done(self, text: str, ok: bool = False) -> None:
         self._busy = False

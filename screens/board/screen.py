@@ -7,26 +7,23 @@ today's leader receptions and lawyer seat (leader, room, time). It only ever rea
 :class:`hall.views.BoardView`, which holds ticket numbers and windows: no name, no ID number can
 reach this screen.
 
-One long-lived thread worker polls :meth:`Hall.change_version` every 0.25 s on its own connection
-(one primary-key read, under 0.1 ms on SQLite); only when it moved (or the business day rolled
-over, or a minute passed) does it reload the board. Every call or recall the board has not
-announced yet goes, oldest first, to the :class:`hall.announce.Announcer` queue; a bounded set of
-event ids makes sure nothing is announced twice and a recall (a new event) is announced again.
-When the database is unreachable the board keeps the last picture, says so discreetly at the
-bottom and retries on the next poll.
+A :class:`screens.work.Poller` reads :meth:`Hall.change_version` every
+:data:`screens.work.POLL_SECONDS` (0.25 s; one primary-key read, under 0.1 ms on SQLite); only when
+it moved (or the business day rolled over, or a minute passed) does it reload the board. Every call
+or recall the board has not announced yet goes, oldest first, to the
+:class:`hall.board.announce.Announcer` queue; a bounded set of event ids makes sure nothing is
+announced twice and a recall (a new event) is announced again. When the database is unreachable
+the board keeps the last picture, says so discreetly at the bottom and retries on the next poll.
 q or Esc leaves (quits when the board was started directly).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -35,24 +32,24 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label
-from textual.worker import get_current_worker
 
 from hall.board.announce import Announcer, announcement_text
 from hall.views import BoardView, CallNotice
-from screens.board_widgets import (
+from screens.board.widgets import (
     CallBanner,
     QueueCounts,
     RecentCalls,
     leader_line,
     template_parts,
 )
+from screens.work import POLL_SECONDS, Poller
+
+__all__ = ["POLL_SECONDS", "BoardScreen", "SeenIds", "unannounced"]
 
 if TYPE_CHECKING:
+    from hall import Hall
     from screens.app import HallApp
 
-log = logging.getLogger(__name__)
-
-POLL_SECONDS = 0.25
 """How often the board looks for news; a call shows within this plus the repaint."""
 FULL_RELOAD_SECONDS = 60.0
 """Reload even when the counter did not move, so nothing can stay stale for long."""
@@ -109,21 +106,6 @@ class BoardScreen(Screen[None]):
 
     view: reactive[BoardView | None] = reactive(None, init=False)
 
-    class Loaded(Message):
-        """A fresh board from the database, and the calls to announce (oldest first)."""
-
-        def __init__(self, view: BoardView, fresh: list[CallNotice]) -> None:
-            super().__init__()
-            self.view = view
-            self.fresh = fresh
-
-    class Trouble(Message):
-        """The database could not be read (``message``), or reads again (``message`` empty)."""
-
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
-
     class Fallback(Message):
         """No voice: ring the bell and flash instead of speaking ``text``."""
 
@@ -140,7 +122,7 @@ class BoardScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._stop = threading.Event()
+        self.poller: Poller | None = None
         self._announcer: Announcer | None = None
         self._flashes = 0
         self._flash_timer: Timer | None = None
@@ -185,14 +167,14 @@ class BoardScreen(Screen[None]):
         self._start_polling()
 
     def on_screen_suspend(self) -> None:
-        self._stop.set()  # hidden behind the launcher: stop polling and announcing
+        self._stop_polling()  # hidden behind the launcher: stop polling and announcing
 
     def on_screen_resume(self) -> None:
-        if self._stop.is_set():
+        if self.poller is None:
             self._start_polling()
 
     def on_unmount(self) -> None:
-        self._stop.set()
+        self._stop_polling()
         if self._announcer is not None:
             self._announcer.close()
 
@@ -210,11 +192,18 @@ class BoardScreen(Screen[None]):
         self.query_one("#board-clock", Label).update(
             f"{now:%Y-%m-%d} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M:%S}")
 
-    # -- polling (one thread worker, its own connection) ----------------------------------------
+    # -- polling ------------------------------------------------------------------------------
 
     def _start_polling(self) -> None:
-        self._stop = threading.Event()
-        self._poll_loop(self._stop)
+        """A fresh poller: what was called while the board was hidden is shown, not spoken."""
+        self.poller = Poller(self, BoardRead(self.hall_app.hall), topics=("tickets",),
+                             reload_seconds=FULL_RELOAD_SECONDS, name="board")
+        self.poller.start()
+
+    def _stop_polling(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
 
     def _post(self, message: Message) -> None:
         try:
@@ -222,53 +211,19 @@ class BoardScreen(Screen[None]):
         except RuntimeError:  # the event loop is gone: the app is closing
             pass
 
-    @work(thread=True, group="board-poll", exit_on_error=False)
-    def _poll_loop(self, stop: threading.Event) -> None:
-        worker = get_current_worker()
-        hall = self.hall_app.hall
-        shown = hall.config.board.recent_calls
-        seen = SeenIds()
-        primed = False
-        last: tuple[int, object] | None = None
-        loaded_at = 0.0
-        failing = False
-        try:
-            while not (stop.is_set() or worker.is_cancelled):
-                started = time.monotonic()
-                try:
-                    hall.db.connect(reuse_if_open=True)
-                    key = (hall.change_version(), hall.today())
-                    if key != last or started - loaded_at >= FULL_RELOAD_SECONDS:
-                        view = hall.board.view()
-                        calls = hall.board.recent_calls(ANNOUNCE_WINDOW)
-                        view = replace(view, recent=tuple(calls[:shown]))
-                        fresh = unannounced(calls, seen)
-                        self._post(self.Loaded(view, fresh if primed else []))
-                        primed, last, loaded_at = True, key, started
-                    if failing:
-                        failing = False
-                        self._post(self.Trouble(""))
-                except Exception as exc:  # unreachable database: keep the picture, retry
-                    log.warning("board poll failed: %s", exc)
-                    last = None
-                    _close_quietly(hall.db)
-                    if not failing:
-                        failing = True
-                        self._post(self.Trouble(_short(exc)))
-                stop.wait(max(0.0, POLL_SECONDS - (time.monotonic() - started)))
-        finally:
-            _close_quietly(hall.db)
-
-    def on_board_screen_loaded(self, message: Loaded) -> None:
-        self.view = message.view
-        if message.fresh:
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        if message.poller is not self.poller:
+            return  # a read of a poller stopped meanwhile
+        view, fresh = message.data
+        self.view = view
+        if fresh:
             self._flash()
-        for notice in message.fresh:
+        for notice in fresh:
             if self._announcer is not None:
                 self._announcer.announce(notice)
             self.announced = [*self.announced[-99:], notice]
-        if message.view.recent:
-            event_id = message.view.recent[0].event_id
+        if view.recent:
+            event_id = view.recent[0].event_id
             self.call_after_refresh(lambda: setattr(self, "painted", (event_id, time.time())))
 
     def watch_view(self, view: BoardView | None) -> None:
@@ -315,9 +270,9 @@ class BoardScreen(Screen[None]):
         self.app.bell()
         self._flash()
 
-    def on_board_screen_trouble(self, message: Trouble) -> None:
-        self._db_trouble = (f"数据库暂时无法连接，正在重试（{message.message}）"
-                            if message.message else "")
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        self._db_trouble = (f"数据库暂时无法连接，正在重试（{message.text}）"
+                            if message.text else "")
         self._show_status()
 
     def on_board_screen_speech_problem(self, message: SpeechProblem) -> None:
@@ -336,14 +291,23 @@ class BoardScreen(Screen[None]):
         self.query_one("#board-status", Label).update(text)
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:60]
+class BoardRead:
+    """One poller's read of the board: the view, and the calls not announced yet (oldest first).
 
+    The first read primes the ids already shown: the board speaks only what is called after it
+    appeared. Called in the poller's thread only.
+    """
 
-def _close_quietly(db: object) -> None:
-    try:
-        if not db.is_closed():  # type: ignore[attr-defined]
-            db.close()  # type: ignore[attr-defined]
-    except Exception:
-        pass
+    def __init__(self, hall: Hall) -> None:
+        self.hall = hall
+        self.seen = SeenIds()
+        self.primed = False
+
+    def __call__(self) -> tuple[BoardView, list[CallNotice]]:
+        hall = self.hall
+        view = hall.board.view()
+        calls = hall.board.recent_calls(ANNOUNCE_WINDOW)
+        view = replace(view, recent=tuple(calls[:hall.config.board.recent_calls]))
+        fresh = unannounced(calls, self.seen)
+        primed, self.primed = self.primed, True
+        return view, fresh if primed else []

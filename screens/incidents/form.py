@@ -21,11 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
@@ -34,6 +33,7 @@ from config.incidents import SEVERITY_LABELS
 from hall.incidents import IncidentFormError, NewIncident
 from hall.incidents.views import IncidentSummary
 from screens.widgets.picker import Choice, Picker
+from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -51,24 +51,14 @@ class IncidentContext:
     visitor: str = ""  # how to show the visitor (masked name)
 
 
-class IncidentForm(ModalScreen[IncidentSummary | None]):
+class IncidentForm(HallWork, ModalScreen[IncidentSummary | None]):
     """Log a special situation; returns the new incident, None when cancelled."""
 
-    CSS_PATH = "incident_form.tcss"
+    CSS_PATH = "form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "取消", id="incident_form.cancel"),
         Binding("ctrl+s", "save", "保存", id="incident_form.save", priority=True),
     ]
-
-    class Saved(Message):
-        def __init__(self, summary: IncidentSummary) -> None:
-            super().__init__()
-            self.summary = summary
-
-    class Rejected(Message):
-        def __init__(self, errors: dict[str, str]) -> None:
-            super().__init__()
-            self.errors = errors
 
     def __init__(self, context: IncidentContext) -> None:
         super().__init__()
@@ -177,28 +167,25 @@ class IncidentForm(ModalScreen[IncidentSummary | None]):
         self.query_one("#incident-hint", Label).update("[b]正在保存…[/]")
         self._save(self.new_incident(), app.staff)
 
-    @work(thread=True, group="incident-save", exit_on_error=False)
     def _save(self, new: NewIncident, actor: str) -> None:
-        app = self.hall_app
-        try:
-            summary = app.db_call(app.hall.incidents.log, new, actor)
-        except IncidentFormError as exc:
-            self.post_message(self.Rejected(exc.errors))
-        except Exception as exc:  # the database: keep the form for a retry
-            self.post_message(self.Rejected({"note": f"保存失败，未写入：{type(exc).__name__}: "
-                                                     f"{exc}"}))
-        else:
-            self.post_message(self.Saved(summary))
+        self.run_call("save", self.hall_app.hall.incidents.log, new, actor)
 
-    def on_incident_form_saved(self, message: Saved) -> None:
-        self.dismiss(message.summary)
+    def save_done(self, summary: IncidentSummary) -> None:
+        self.dismiss(summary)
 
-    def on_incident_form_rejected(self, message: Rejected) -> None:
+    def save_failed(self, failure: Failed) -> None:
+        error = failure.error
+        if isinstance(error, IncidentFormError):
+            self._rejected(error.errors)
+        else:  # the database: keep the form for a retry
+            self._rejected({"note": f"保存失败，未写入：{type(error).__name__}: {error}"})
+
+    def _rejected(self, errors: dict[str, str]) -> None:
         self._saving = False
         self.query_one("#incident-hint", Label).update(
-            f"[b $error]有 {len(message.errors)} 处需要更正[/]，改正后 Ctrl+S 保存")
-        self._errors(message.errors)
-        first = next((name for name in FIELDS if name in message.errors), None)
+            f"[b $error]有 {len(errors)} 处需要更正[/]，改正后 Ctrl+S 保存")
+        self._errors(errors)
+        first = next((name for name in FIELDS if name in errors), None)
         if first == "visitor":
             first = "ticket"
         if first:

@@ -16,7 +16,7 @@ conclusion; at the end of the day, the daily report and its CSV.
   closes with a conclusion, F8 reopens with a reason. F3 shows the day's report; S there saves
   it as CSV under the data directory. F12 (everywhere) logs a new one; F10 goes back.
 
-Every second a worker reads the ``incidents`` change counter and reloads the list only when it
+A :class:`screens.work.Poller` reads the ``incidents`` change counter and reloads the list when it
 moved; the open detail is reloaded (and audited) only when its own incident changed.
 """
 
@@ -27,45 +27,33 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from hall.errors import NotFound, Refused
 from hall.incidents.report import save_report_csv
 from hall.incidents.views import IncidentDetail, IncidentReport, IncidentSummary
-from screens.incident_dialogs import (
+from screens.incidents.dialogs import (
     ActionDialog,
     ActionForm,
     CorrectionDialog,
     ReportDialog,
     TextDialog,
-    entry_text,
-    entry_title,
 )
-from screens.incident_form import IncidentContext
-from screens.widgets.cells import cut, share_widths
+from screens.incidents.form import IncidentContext
+from screens.incidents.texts import detail_text, fill_table, list_cells
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar
+from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-POLL_SECONDS = 1.0
-COLUMNS = (("id", "号"), ("time", "时间"), ("level", "级"), ("type", "类型"), ("place", "地点"),
-           ("status", "状态"), ("next", "建议下一步"))
-SHRINKABLE = {"type": 8, "place": 6, "next": 6}
-"""The columns cut with … when the table is too narrow, and the fewest cells each keeps."""
-SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
-
-
-class IncidentsScreen(Screen[None]):
+class IncidentsScreen(HallWork, Screen[None]):
     """Special situations: filter, read the timeline, record steps, close, report."""
 
     CSS_PATH = "incidents.tcss"
@@ -80,42 +68,13 @@ class IncidentsScreen(Screen[None]):
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="incidents.launcher"),
     ]
 
-    class Listed(Message):
-        """A fresh list for the filters, with the counter it was read at."""
-
-        def __init__(self, rows: list[IncidentSummary], version: int, filters: tuple) -> None:
-            super().__init__()
-            self.rows = rows
-            self.version = version
-            self.filters = filters
-
-    class Opened(Message):
-        """An incident's detail (the view was audited)."""
-
-        def __init__(self, detail: IncidentDetail, text: str = "") -> None:
-            super().__init__()
-            self.detail = detail
-            self.text = text
-
-    class Failed(Message):
-        """An act was refused (``error`` False) or failed."""
-
-        def __init__(self, text: str, error: bool = False) -> None:
-            super().__init__()
-            self.text = text
-            self.error = error
-
-    class Reported(Message):
-        def __init__(self, report: IncidentReport) -> None:
-            super().__init__()
-            self.report = report
-
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[IncidentSummary] = []
         self.detail: IncidentDetail | None = None
-        self._seen: tuple[int, tuple] | None = None
-        self._polling = False
+        self._filters: tuple[date | None, str, str, str] | None = None  # the last valid ones
+        self.poller = Poller(self, self._read_list, topics=("incidents",),
+                             key=lambda: self._filters, name="incidents")
         self._busy = False
         self._cells: list[tuple[str | Text, ...]] = []  # the list's cells, uncut
         self._filled_width = 0
@@ -156,8 +115,8 @@ class IncidentsScreen(Screen[None]):
         self.query_one("#inc-detail-box").border_title = "处置经过"
         self._show_detail(None)
         table.focus()
-        self.poll(force=True)
-        self.set_interval(POLL_SECONDS, self.poll)
+        self._filters = self.filters()
+        self.poller.start()
 
     def incident_context(self) -> IncidentContext:
         """F12 from here: the hall; the manager fills in the place."""
@@ -190,85 +149,48 @@ class IncidentsScreen(Screen[None]):
     def poll(self, force: bool = False) -> None:
         """Reload the list in a thread when the counter moved or the filters changed."""
         filters = self.filters()
-        if filters is None or self._polling:
-            return
-        self._polling = True
-        self._list(filters, None if force else self._seen)
+        if filters is not None:
+            self._filters = filters
+            self.poller.poll(force)
 
-    @work(thread=True, group="incidents-poll", exit_on_error=False)
-    def _list(self, filters: tuple, seen: tuple[int, tuple] | None) -> None:
-        hall = self.hall_app.hall
-        try:
-            with hall.db.connection_context():
-                version = hall.change_version("incidents")
-                if seen == (version, filters):
-                    return
-                day, status, type_, place = filters
-                rows = hall.incidents.list(day=day, status=status or None, type=type_ or None,
-                                           place=place or None)
-            self.post_message(self.Listed(rows, version, filters))
-        except Exception as exc:  # the database is away: keep the picture, say so
-            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
-        finally:
-            self._polling = False
+    def _read_list(self) -> tuple[tuple, list[IncidentSummary]]:
+        """The incidents the filters ask for (in the poller's thread)."""
+        filters = self._filters
+        assert filters is not None
+        day, status, type_, place = filters
+        return filters, self.hall_app.hall.incidents.list(day=day, status=status or None,
+                                                     type=type_ or None, place=place or None)
 
-    def on_incidents_screen_listed(self, message: Listed) -> None:
-        if message.filters != self.filters():
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        """The database is away: keep the picture, say so."""
+        if message.error is not None:
+            self.notify(f"读取失败：{type(message.error).__name__}: {message.error}",
+                        markup=False, severity="error", timeout=8)
+
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        filters, rows = message.data
+        if filters != self.filters():
             return  # the filters changed meanwhile; a newer read is coming
-        self._seen = (message.version, message.filters)
         keep = self._highlighted_id()
         changed_open = None
         if self.detail is not None:
-            mine = next((r for r in message.rows if r.id == self.detail.summary.id), None)
+            mine = next((r for r in rows if r.id == self.detail.summary.id), None)
             if mine is not None and (mine.entries, mine.status) != (
                     self.detail.summary.entries, self.detail.summary.status):
                 changed_open = mine.id
-        self.rows = message.rows
-        many_days = message.filters[0] is None
-        self._cells = [(str(r.id), r.logged_at[5:] if many_days else r.logged_at[11:],
-                        Text(r.severity_label, style=SEVERITY_STYLE.get(r.severity, "")),
-                        r.type_name, r.place,
-                        Text(r.status_label, style="bold" if r.status == "open" else "dim"),
-                        r.next_action_name) for r in message.rows]
+        self.rows = rows
+        self._cells = list_cells(rows, many_days=filters[0] is None)
         self._fill_table(keep)
-        open_count = sum(r.status == "open" for r in message.rows)
+        open_count = sum(r.status == "open" for r in rows)
         self.query_one("#inc-list-box").border_title = (
-            f"特殊情况 {len(message.rows)} 起 · 处置中 {open_count}")
+            f"特殊情况 {len(rows)} 起 · 处置中 {open_count}")
         if changed_open is not None:
             self._open(changed_open)  # someone else recorded on the open incident
 
     def _fill_table(self, keep: int | None) -> None:
-        """Put the rows in the table with columns as wide as the table allows.
-
-        Columns are sized here, not by the table: Chinese text takes two cells a character,
-        and what the width cannot hold is cut with … from the widest text columns first (type,
-        then place and the next step), so at 80 columns a type and its next step show whole
-        whenever the row has room."""
         table = self.query_one(DataTable)
-        rows = self._cells
-        natural = [max([cell_len(label), *(cell_len(str(row[i])) for row in rows)])
-                   for i, (_, label) in enumerate(COLUMNS)]
-        minimum = [n if key not in SHRINKABLE else min(n, SHRINKABLE[key])
-                   for n, (key, _) in zip(natural, COLUMNS, strict=True)]
-        widths = share_widths(natural, minimum, self._room(table, len(rows)))
-        table.clear(columns=True)
-        for (key, label), width in zip(COLUMNS, widths, strict=True):
-            table.add_column(label, key=key, width=width)
-        for r, row in zip(self.rows, rows, strict=True):
-            table.add_row(*(cut(cell, widths[i]) if isinstance(cell, str) else cell
-                            for i, cell in enumerate(row)), key=str(r.id))
+        fill_table(table, [r.id for r in self.rows], self._cells, keep)
         self._filled_width = table.size.width
-        if keep is not None and any(r.id == keep for r in self.rows):
-            table.move_cursor(row=table.get_row_index(str(keep)))
-
-    @staticmethod
-    def _room(table: DataTable, rows: int) -> int:
-        """Cells the columns' text may take: the table's width less each column's padding and
-        the vertical scrollbar when the rows overflow."""
-        width = table.size.width - 2 * table.cell_padding * len(COLUMNS)
-        if rows + 1 > table.size.height:  # + the header
-            width -= table.styles.scrollbar_size_vertical
-        return width
 
     def on_resize(self) -> None:
         # The table's width changes with the terminal (and the side-by-side layout from 120
@@ -300,24 +222,22 @@ class IncidentsScreen(Screen[None]):
             return
         self._load(incident_id, actor, text)
 
-    @work(thread=True, group="incidents-open", exit_on_error=False)
     def _load(self, incident_id: int, actor: str, text: str) -> None:
-        app = self.hall_app
-        try:
-            detail = app.db_call(app.hall.incidents.detail, incident_id, actor)
-        except (NotFound, Refused) as exc:
-            self.post_message(self.Failed(str(exc)))
-        except Exception as exc:
-            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
-        else:
-            self.post_message(self.Opened(detail, text))
+        hall = self.hall_app.hall
+        self.run_call("open", lambda: (hall.incidents.detail(incident_id, actor), text))
 
-    def on_incidents_screen_opened(self, message: Opened) -> None:
+    def open_done(self, done: tuple[IncidentDetail, str]) -> None:
+        """An incident's detail (the view was audited), with what was just done."""
+        detail, text = done
         self._busy = False
-        self._show_detail(message.detail)
-        if message.text:
-            self.notify(message.text, markup=False, timeout=4)
+        self._show_detail(detail)
+        if text:
+            self.notify(text, markup=False, timeout=4)
         self.poll(force=True)
+
+    def open_failed(self, failure: Failed) -> None:
+        self._busy = False
+        self.show_failure(failure, breakdown="读取失败：")
 
     def _show_detail(self, detail: IncidentDetail | None) -> None:
         self.detail = detail
@@ -357,30 +277,32 @@ class IncidentsScreen(Screen[None]):
         self._busy = True
         self._run(self.detail.summary.id, fn, actor, done)
 
-    @work(thread=True, group="incidents-act", exit_on_error=False)
     def _run(self, incident_id: int, fn: Callable[..., Any], actor: str, done: str) -> None:
-        app = self.hall_app
-        try:
-            app.db_call(fn, actor)
-        except (NotFound, Refused) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # one transaction: nothing of it was written
-            self.post_message(self.Failed(f"操作失败，未写入：{type(exc).__name__}: {exc}", True))
-            return
-        # Written. A failed reload must not read as a failed act: a retry would record it twice.
-        try:
-            detail = app.db_call(app.hall.incidents.detail, incident_id, actor)
-        except Exception as exc:
-            self.post_message(self.Failed(f"{done}（已保存）；刷新失败：{type(exc).__name__}: "
-                                          f"{exc}", True))
-        else:
-            self.post_message(self.Opened(detail, done))
+        hall = self.hall_app.hall
 
-    def on_incidents_screen_failed(self, message: Failed) -> None:
+        def act() -> tuple[IncidentDetail | None, str, Exception | None]:
+            fn(actor)  # one transaction: when it raises, nothing of it was written
+            # Written. A failed reload must not read as a failed act: a retry would record it
+            # twice.
+            try:
+                return hall.incidents.detail(incident_id, actor), done, None
+            except Exception as exc:
+                return None, done, exc
+
+        self.run_call("act", act)
+
+    def act_done(self, result: tuple[IncidentDetail | None, str, Exception | None]) -> None:
+        detail, done, error = result
+        if detail is not None:
+            self.open_done((detail, done))
+            return
         self._busy = False
-        self.notify(message.text, markup=False, severity="error" if message.error else "warning",
-                    timeout=8 if message.error else 5)
+        self.notify(f"{done}（已保存）；刷新失败：{type(error).__name__}: {error}", markup=False,
+                    severity="error", timeout=8)
+
+    def act_failed(self, failure: Failed) -> None:
+        self._busy = False
+        self.show_failure(failure, breakdown="操作失败，未写入：")
 
     def _ask(self, dialog: Any, callback: Callable[[Any], None]) -> None:
         self.app.clear_notifications()
@@ -402,7 +324,7 @@ class IncidentsScreen(Screen[None]):
         hall, incident = self.hall_app.hall, self.detail.summary.id
         action = hall.config.incidents.action_of(form.action)
         self._act(lambda actor: hall.incidents.act(incident, form.action, actor, result=form.result,
-                                                   note=form.note),
+                                         note=form.note),
                   f"已记录：{action.name if action else form.action}")
 
     def action_correct(self) -> None:
@@ -448,22 +370,20 @@ class IncidentsScreen(Screen[None]):
         day = (filters[0] if filters else None) or self.hall_app.hall.today()
         self._report(day, actor)
 
-    @work(thread=True, group="incidents-report", exit_on_error=False)
     def _report(self, day: date, actor: str) -> None:
-        app = self.hall_app
-        try:
-            report = app.db_call(app.hall.incidents.report, day, actor)
-        except Exception as exc:
-            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", True))
-        else:
-            self.post_message(self.Reported(report))
+        self.run_call("report", self.hall_app.hall.incidents.report, day, actor)
 
-    def on_incidents_screen_reported(self, message: Reported) -> None:
-        self._ask(ReportDialog(message.report, self.save_report), lambda _: None)
+    def report_done(self, report: IncidentReport) -> None:
+        self._ask(ReportDialog(report, self.save_report), lambda _: None)
+
+    def report_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, breakdown="读取失败：")
 
     def save_report(self, report: IncidentReport) -> Path | None:
         """Write the report as CSV (UTF-8 with BOM) under the data directory's reports/."""
-        folder = (self.hall_app.data_dir or _data_dir()) / "reports"
+        from config.paths import reports_dir
+
+        folder = reports_dir(self.hall_app.data_dir)
         path = folder / f"incidents-{report.date}.csv"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -474,52 +394,3 @@ class IncidentsScreen(Screen[None]):
             return None
         self.notify(f"已保存：{path}", markup=False, timeout=6)
         return path
-
-
-def _data_dir() -> Path:
-    from screens.app import default_data_dir
-
-    return default_data_dir()
-
-
-def detail_text(d: IncidentDetail) -> Text:
-    """The detail: header, what happened, the chain with steps done, the timeline."""
-    s = d.summary
-    text = Text.assemble((f"{s.type_name}", "bold"), "  ",
-                         (f"{s.severity_label}级", SEVERITY_STYLE.get(s.severity, "")), "\n")
-    facts = [s.logged_at, s.place, f"{s.people} 人"]
-    if s.ticket:
-        facts.append(f"票号 {s.ticket}")
-    if d.visitor:
-        facts.append(f"来访人 {d.visitor}")
-    text.append(" · ".join(facts) + "\n", style="dim")
-    text.append("经过：", style="bold")
-    text.append(d.note + "\n")
-    if d.chain:
-        text.append("流程：", style="bold")
-        for i, step in enumerate(d.chain):
-            if i:
-                text.append(" → ", style="dim")
-            style = "green" if step.done else ("bold yellow" if step.code == s.next_action
-                                               else "")
-            text.append(("✓" if step.done else "") + step.name, style=style)
-        text.append("\n")
-    text.append("\n")
-    for e in d.entries:
-        text.append(f"#{e.seq} ", style="bold")
-        text.append(f"{e.at[11:16]} {e.actor_name} ", style="dim")
-        text.append(entry_title(e), style="bold" if e.kind != "correction" else "italic")
-        body = entry_text(e)
-        if body:
-            text.append(f"　{body}")
-        if e.corrected_by:
-            text.append(f"　（已被 {'、'.join(f'#{n}' for n in e.corrected_by)} 更正）",
-                        style="yellow")
-        text.append("\n")
-    if d.conclusion:
-        text.append("结论：", style="bold")
-        text.append(d.conclusion + "\n")
-    elif s.status == "open" and s.next_action_name:
-        text.append(f"建议下一步：{s.next_action_name}（F5）\n", style="yellow")
-    return text
-

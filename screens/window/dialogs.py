@@ -8,7 +8,7 @@
 - :class:`WindowPickDialog` -> ``int | None``: which window this terminal serves.
 
 The finish (办结) and transfer (转办) dialogs, which carry forms, are in
-:mod:`screens.window_forms`.
+:mod:`screens.window.forms`.
 Every dialog shares ``dialogs.tcss``: a bordered box in the middle of a dimmed screen.
 """
 

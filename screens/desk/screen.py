@@ -19,7 +19,7 @@ category chosen, matter typed, ticket out", so the screen is built around that p
 Keys for a known visitor: ID (read or typed) + Enter, 3 initials + Enter for the category, the
 matter + Enter, F5, Enter to close the ticket: five keys beyond the typed text. A new visitor
 adds name and phone. F2 clears the form, F10 goes to the launcher. F7 opens reception-day
-booking and check-in (领导接待日, :mod:`screens.booking_dialog`) for the ID in the form. The
+booking and check-in (领导接待日, :mod:`screens.dialogs.booking`) for the ID in the form. The
 right-hand panel shows today's queue per department (polled, so other desks' tickets appear
 within a second).
 """
@@ -32,27 +32,27 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from hall.desk.registration import FormError, Registration, priority_for
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.views import IssuedTicket, VisitorFile
-from screens.widgets.banner import VisitHistory, VisitorBanner
-from screens.widgets.deskform import FIELD_ORDER, DeskForm
+from screens.desk.banner import VisitHistory, VisitorBanner
+from screens.desk.deskform import FIELD_ORDER, DeskForm
+from screens.desk.queue import QueuePanel
 from screens.widgets.picker import Picker
-from screens.widgets.queue import QueuePanel
 from screens.widgets.topbar import TopBar
+from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-    from screens.incident_form import IncidentContext
+    from screens.incidents.form import IncidentContext
 
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(HallWork, Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"
@@ -63,35 +63,6 @@ class DeskScreen(Screen[None]):
         Binding("f7", "bookings", "预约签到", id="desk.bookings", priority=True),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
     ]
-
-    class VisitorLooked(Message):
-        """The file of an ID number was looked up (None: no file, a first visit)."""
-
-        def __init__(self, id_number: str, file: VisitorFile | None) -> None:
-            super().__init__()
-            self.id_number = id_number
-            self.file = file
-
-    class Issued(Message):
-        """The ticket was issued."""
-
-        def __init__(self, ticket: IssuedTicket) -> None:
-            super().__init__()
-            self.ticket = ticket
-
-    class Rejected(Message):
-        """The form was invalid; nothing was written."""
-
-        def __init__(self, errors: dict[str, str]) -> None:
-            super().__init__()
-            self.errors = errors
-
-    class Failed(Message):
-        """Issuing failed for another reason (the database, most likely)."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     def __init__(self) -> None:
         super().__init__()
@@ -190,28 +161,31 @@ class DeskScreen(Screen[None]):
             self._lookup(person.value)
         return person
 
-    @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
     def _lookup(self, id_number: str) -> None:
-        app = self.hall_app
-        self.post_message(self.VisitorLooked(id_number,
-                                             app.db_call(app.hall.desk.visitor_file, id_number)))
+        hall = self.hall_app.hall
+        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number)),
+                      exclusive=True)
 
-    def on_desk_screen_visitor_looked(self, message: VisitorLooked) -> None:
-        if self._person is None or self._person.value != message.id_number:
+    def lookup_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, "查询来访人档案失败：")
+
+    def lookup_done(self, found: tuple[str, VisitorFile | None]) -> None:
+        id_number, file = found
+        if self._person is None or self._person.value != id_number:
             return  # the ID changed meanwhile
         today = self.hall_app.hall.today()
         banner = self.query_one(VisitorBanner)
-        self._file = message.file
-        if message.file is None:
+        self._file = file
+        if file is None:
             banner.new(self._person, today)
             self.query_one(VisitHistory).new(self._person, today)
             return
         # The history panel lists every visit on wide screens; tall narrow ones list a few here.
         history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
-        banner.repeat(self._person, message.file, today, history)
-        self.query_one(VisitHistory).repeat(self._person, message.file, today)
-        values = {"name": message.file.name, "phone": message.file.phone,
-                  "address": message.file.address, "district": message.file.district}
+        banner.repeat(self._person, file, today, history)
+        self.query_one(VisitHistory).repeat(self._person, file, today)
+        values = {"name": file.name, "phone": file.phone, "address": file.address,
+                  "district": file.district}
         for name, value in values.items():
             current = self._value(name)
             if value and (not current or current == self._prefilled.get(name)):
@@ -324,52 +298,48 @@ class DeskScreen(Screen[None]):
         self.query_one("#desk-hint", Static).update("[b]正在出票…[/]")
         self._issue(self.registration(), app.staff)
 
-    @work(thread=True, group="issue", exit_on_error=False)
     def _issue(self, form: Registration, actor: str) -> None:
-        app = self.hall_app
-        try:
-            ticket = app.db_call(app.hall.desk.issue, form, actor=actor)
-        except FormError as exc:
-            self.post_message(self.Rejected(exc.errors))
-        except Exception as exc:  # the database: show it, keep the form for a retry
-            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
-        else:
-            self.post_message(self.Issued(ticket))
+        self.run_call("issue", self.hall_app.hall.desk.issue, form, actor=actor)
 
-    def on_desk_screen_issued(self, message: Issued) -> None:
-        from screens.ticket import TicketScreen
+    def issue_done(self, ticket: IssuedTicket) -> None:
+        from screens.desk.ticket import TicketScreen
 
         self._issuing = False
         self.query_one("#desk-hint", Static).update(HINT)
         self.clear_form()  # the visit is written: the form must not issue it twice
         self.query_one(QueuePanel).poll(force=True)
-        self.app.push_screen(TicketScreen(message.ticket),
-                             lambda _: self._focus_field("id_number"))
+        self.app.push_screen(TicketScreen(ticket), lambda _: self._focus_field("id_number"))
 
-    def on_desk_screen_rejected(self, message: Rejected) -> None:
-        self._issuing = False
-        self._rejected = True
-        count = len(message.errors)
-        self.query_one("#desk-hint", Static).update(
-            f"[b $error]有 {count} 处需要更正[/]（见各栏下方红字），改正后按 F5 出票")
-        for name, text in message.errors.items():
-            self._error(name, text)
-        first = next((name for name in FIELD_ORDER if name in message.errors), None)
-        if first:
-            self._focus_field(first)
-
-    def on_desk_screen_failed(self, message: Failed) -> None:
+    def issue_failed(self, failure: Failed) -> None:
+        if isinstance(failure.error, FormError):
+            self._rejected_form(failure.error.errors)
+            return
+        # The database: show it, keep the form for a retry.
         self._issuing = False
         self.query_one("#desk-hint", Static).update(HINT)
-        self.notify(f"出票失败，未写入：{message.text}", title="出票失败", severity="error",
-                    timeout=10)
+        error = failure.error
+        self.notify(f"出票失败，未写入：{type(error).__name__}: {error}", title="出票失败",
+                    severity="error", timeout=10)
+
+    def _rejected_form(self, errors: dict[str, str]) -> None:
+        """The form was invalid; nothing was written."""
+        self._issuing = False
+        self._rejected = True
+        count = len(errors)
+        self.query_one("#desk-hint", Static).update(
+            f"[b $error]有 {count} 处需要更正[/]（见各栏下方红字），改正后按 F5 出票")
+        for name, text in errors.items():
+            self._error(name, text)
+        first = next((name for name in FIELD_ORDER if name in errors), None)
+        if first:
+            self._focus_field(first)
 
     def action_clear(self) -> None:
         self.clear_form()
 
     def action_bookings(self) -> None:
         """Reception-day booking and check-in (领导接待日) for the ID in the form, if any."""
-        from screens.booking_dialog import BookingDialog
+        from screens.dialogs.booking import BookingDialog
 
         if not self.hall_app.staff:
             self.hall_app.action_switch_staff()
@@ -381,7 +351,7 @@ class DeskScreen(Screen[None]):
         if ticket is None:
             self._focus_field("id_number")
             return
-        self.post_message(self.Issued(ticket))  # a check-in issued a ticket: shown as after F5
+        self.call_later(self.issue_done, ticket)  # a check-in issued a ticket: as after F5
 
     def clear_form(self) -> None:
         """Empty every field for the next visitor; the ID field gets the focus."""
@@ -397,7 +367,7 @@ class DeskScreen(Screen[None]):
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): the desk, and the visitor whose file is open."""
         from hall.text.masking import mask_name
-        from screens.incident_form import IncidentContext
+        from screens.incidents.form import IncidentContext
 
         file = self._file
         if file is None:

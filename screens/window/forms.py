@@ -31,7 +31,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from screens.widgets.picker import Choice, filter_choices
-from screens.widgets.waiting import fit
+from screens.window.waiting import fit
 
 if TYPE_CHECKING:
     from config.schema import Department, Outcome

@@ -32,11 +32,12 @@ F10    工作台    back to the launcher (F10 does that on every screen, so paus
 F12    特殊情况  log a special situation, prefilled with this window and the current visitor
 =====  ========  ==============================================================================
 
-Every act runs in a thread worker through the :class:`hall.facade.Hall` facade; a refusal
-(nothing current, window paused, rule not met...) appears as a notification in Chinese. Every
-second a worker reads the change counter and reloads the window's view only when it moved (or
-the minute turned, for waiting times), so calls made by other windows show within a second. The
-current visitor lives in the database: a restarted terminal finds it again.
+Every act runs in a thread worker through the :class:`hall.facade.Hall` facade
+(:meth:`screens.work.HallWork.run_call`); a refusal (nothing current, window paused, rule not
+met...) or a database failure appears as a notification in Chinese. A
+:class:`screens.work.Poller` reads the change counter and reloads the window's view only when it
+moved (or the minute turned, for waiting times), so calls made by other windows show within a
+second. The current visitor lives in the database: a restarted terminal finds it again.
 """
 
 from __future__ import annotations
@@ -45,32 +46,30 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 
-from hall.errors import NotFound, Refused
 from hall.views import WindowView
-from screens.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
 from screens.widgets.topbar import TopBar
-from screens.widgets.visit import CurrentVisitPanel
-from screens.widgets.waiting import WaitingList
-from screens.window_forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
+from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.visit import CurrentVisitPanel
+from screens.window.waiting import WaitingList
+from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-    from screens.incident_form import IncidentContext
+    from screens.incidents.form import IncidentContext
 
-POLL_SECONDS = 1.0
 Key = tuple[int, date, int]
 """What a loaded view depends on: change counter, business day, minute of the clock."""
 
 
-class WindowScreen(Screen[None]):
+class WindowScreen(HallWork, Screen[None]):
     """One service window: its current visitor and its waiting list."""
 
     CSS_PATH = "window.tcss"
@@ -93,45 +92,13 @@ class WindowScreen(Screen[None]):
                 priority=True),
     ]
 
-    class Loaded(Message):
-        """A fresh view of the window; ``then`` names what to do with it ("no_show": ask)."""
-
-        def __init__(self, view: WindowView, key: Key, then: str = "") -> None:
-            super().__init__()
-            self.view = view
-            self.key = key
-            self.then = then
-
-    class Acted(Message):
-        """An act succeeded; ``view`` is the window after it."""
-
-        def __init__(self, text: str, view: WindowView, key: Key) -> None:
-            super().__init__()
-            self.text = text
-            self.view = view
-            self.key = key
-
-    class Failed(Message):
-        """An act was refused (``error`` False: the facade said no) or failed."""
-
-        def __init__(self, text: str, error: bool = False) -> None:
-            super().__init__()
-            self.text = text
-            self.error = error
-
-    class Trouble(Message):
-        """The poll could not read the database ("" once it can again)."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     def __init__(self, number: int | None = None) -> None:
         super().__init__()
         self.number = number
         self.view: WindowView | None = None
         self._seen: Key | None = None
-        self._polling = False
+        self.poller = Poller(self, lambda: self._read(self.number or 0), topics=("tickets",),
+                             key=self._minute, name="window")
         self._busy = False
         self._trouble = ""
 
@@ -166,7 +133,6 @@ class WindowScreen(Screen[None]):
                                  self._picked)
         else:
             self._begin()
-        self.set_interval(POLL_SECONDS, self.poll)
 
     def _picked(self, number: int | None) -> None:
         if number is None:
@@ -182,51 +148,35 @@ class WindowScreen(Screen[None]):
         names = "、".join(d.name for code in spec.departments
                          if (d := config.department(code)) is not None)
         self.query_one("#win-title", Label).update(f"[b]{spec.title}[/b]　{names}")
-        self.poll(force=True)
+        self.poller.start()
 
     # -- polling -------------------------------------------------------------------------------
 
     def poll(self, force: bool = False) -> None:
-        """Look for changes in a thread; reload the view only when something moved."""
-        if self.number is None or self._polling:
-            return
-        self._polling = True
-        self._check(self.number, None if force else self._seen)
+        """Look for changes now; ``force`` reloads the view even when nothing moved."""
+        if self.number is not None:
+            self.poller.poll(force)
+
+    def _minute(self) -> int:
+        return int(self.hall_app.hall.now().timestamp() // 60)
 
     def _key(self) -> Key:
         hall = self.hall_app.hall
-        return hall.change_version(), hall.today(), int(hall.now().timestamp() // 60)
+        return hall.change_version(), hall.today(), self._minute()
 
     def _read(self, number: int) -> tuple[WindowView, Key]:
         """The window's view and what it depends on (call inside a connection context)."""
         key = self._key()  # read first: the view is at least this fresh
         return self.hall_app.hall.windows.view(number), key
 
-    @work(thread=True, group="window-poll", exit_on_error=False)
-    def _check(self, number: int, seen: Key | None) -> None:
-        hall = self.hall_app.hall
-        try:
-            with hall.db.connection_context():
-                key = self._key()
-                if self._trouble:
-                    self.post_message(self.Trouble(""))
-                if key == seen:
-                    return
-                self.post_message(self.Loaded(hall.windows.view(number), key))
-        except Exception as exc:  # the database is away: keep the last picture, keep trying
-            self.post_message(self.Trouble(f"{type(exc).__name__}: {exc}"))
-        finally:
-            self._polling = False
-
-    def on_window_screen_trouble(self, message: Trouble) -> None:
+    def on_poller_trouble(self, message: Poller.Trouble) -> None:
+        """The database is away: keep the last picture, say so, keep trying."""
         self._trouble = message.text
         if self.view is not None:
             self._show_state(self.view)
 
-    def on_window_screen_loaded(self, message: Loaded) -> None:
-        self._apply(message.view, message.key)
-        if message.then == "no_show":
-            self._ask_no_show(message.view)
+    def on_poller_changed(self, message: Poller.Changed) -> None:
+        self._apply(*message.data)
 
     def _apply(self, view: WindowView, key: Key) -> None:
         if self._seen is not None and key[1] == self._seen[1] and key[0] < self._seen[0]:
@@ -280,30 +230,23 @@ class WindowScreen(Screen[None]):
         self._busy = True
         self._run(self.number, fn, args, actor, done)
 
-    @work(thread=True, group="window-act", exit_on_error=False)
     def _run(self, number: int, fn: Callable[..., Any], args: tuple[Any, ...], actor: str,
              done: Callable[[Any], str]) -> None:
-        hall = self.hall_app.hall
-        try:
-            with hall.db.connection_context():
-                result = fn(number, *args, actor=actor)
-                view, key = self._read(number)
-            message: Message = self.Acted(done(result), view, key)
-        except (Refused, NotFound) as exc:
-            message = self.Failed(str(exc))
-        except Exception as exc:  # the database: say so, the screen stays usable
-            message = self.Failed(f"操作失败：{type(exc).__name__}: {exc}", error=True)
-        self.post_message(message)  # always: it clears the busy flag
+        def act() -> tuple[str, WindowView, Key]:
+            result = fn(number, *args, actor=actor)
+            return done(result), *self._read(number)
 
-    def on_window_screen_acted(self, message: Acted) -> None:
-        self._busy = False
-        self._apply(message.view, message.key)
-        self.notify(message.text, markup=False, timeout=4)
+        self.run_call("act", act)
 
-    def on_window_screen_failed(self, message: Failed) -> None:
+    def act_done(self, done: tuple[str, WindowView, Key]) -> None:
+        text, view, key = done
         self._busy = False
-        self.notify(message.text, markup=False, severity="error" if message.error else "warning",
-                    timeout=8 if message.error else 5)
+        self._apply(view, key)
+        self.notify(text, markup=False, timeout=4)
+
+    def act_failed(self, failure: Failed) -> None:
+        self._busy = False
+        self.show_failure(failure, breakdown="操作失败：")  # the screen stays usable
         self.poll(force=True)
 
     def _ask(self, dialog: Any, callback: Callable[[Any], None]) -> None:
@@ -356,7 +299,7 @@ class WindowScreen(Screen[None]):
     def incident_context(self) -> IncidentContext:
         """F12 (special situation): this window, its current ticket and visitor."""
         from hall.text.masking import mask_name
-        from screens.incident_form import IncidentContext
+        from screens.incidents.form import IncidentContext
 
         current = self.view.current if self.view else None
         place = self._title() if self.number is not None else "窗口"
@@ -424,15 +367,16 @@ class WindowScreen(Screen[None]):
         if self.number is not None and not self._busy:
             self._check_no_show(self.number)  # the rule depends on the time: ask afresh
 
-    @work(thread=True, group="window-act", exit_on_error=False)
     def _check_no_show(self, number: int) -> None:
-        try:
-            with self.hall_app.hall.db.connection_context():
-                view, key = self._read(number)
-        except Exception as exc:
-            self.post_message(self.Failed(f"读取失败：{type(exc).__name__}: {exc}", error=True))
-        else:
-            self.post_message(self.Loaded(view, key, then="no_show"))
+        self.run_call("no_show_check", self._read, number)
+
+    def no_show_check_done(self, done: tuple[WindowView, Key]) -> None:
+        self._apply(*done)
+        self._ask_no_show(done[0])
+
+    def no_show_check_failed(self, failure: Failed) -> None:
+        self.show_failure(failure, breakdown="读取失败：")
+        self.poll(force=True)
 
     def _ask_no_show(self, view: WindowView) -> None:
         current = view.current

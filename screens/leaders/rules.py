@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -21,22 +20,23 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from config.leaders import EVERY, ScheduleRule
-from hall.errors import NotFound, Refused
 from hall.leaders.views import LeaderInfo, RuleView
-from screens.leader_dialogs import _FIELD_LABELS, _Form
+from screens.dialogs.form import DIALOG_CSS
+from screens.leaders.dialogs import FIELD_LABELS, LeaderForm
+from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
 
-class RuleListDialog(ModalScreen[bool]):
+class RuleListDialog(HallWork, ModalScreen[bool]):
     """The rules in force: the configured ones (edited in hall.yaml) and the managers' ones.
 
     N adds a rule, D retires the highlighted manager's rule (the days it planned stay); returns
     True when anything changed.
     """
 
-    CSS_PATH = "leader_dialogs.tcss"
+    CSS_PATH = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "关闭", id="rules.close"),
         Binding("n", "add", "新增规则", id="rules.add"),
@@ -64,13 +64,16 @@ class RuleListDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="rule-list", exit_on_error=False)
     def _load(self) -> None:
-        app = self.hall_app
-        rules = app.db_call(app.hall.leaders.plan.rules)
-        self.app.call_from_thread(self._show, rules)
+        self.run_call("load", self.hall_app.hall.leaders.plan.rules, exclusive=True)
 
-    def _show(self, rules: list[RuleView]) -> None:
+    def load_failed(self, failure: Failed) -> None:
+        self._say(f"读取失败：{failure.text}")
+
+    def _say(self, text: str) -> None:
+        self.query_one("#rule-message", Label).update(text)
+
+    def load_done(self, rules: list[RuleView]) -> None:
         self.rules = rules
         options = self.query_one(OptionList)
         options.clear_options()
@@ -106,25 +109,23 @@ class RuleListDialog(ModalScreen[bool]):
             return
         self._retire(rule.rule_id)
 
-    @work(thread=True, exclusive=True, group="rule-list", exit_on_error=False)
     def _retire(self, rule_id: int) -> None:
-        app = self.hall_app
-        try:
-            app.db_call(app.hall.leaders.plan.retire_rule, rule_id, app.staff or "")
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self.query_one("#rule-message", Label).update, str(exc))
-            return
+        hall, actor = self.hall_app.hall, self.hall_app.staff or ""
+        self.run_call("retire", lambda: (hall.leaders.plan.retire_rule(rule_id, actor), rule_id)[1])
+
+    def retire_done(self, rule_id: int) -> None:
         self.changed = True
-        self.app.call_from_thread(self.query_one("#rule-message", Label).update,
-                                  f"规则 {rule_id} 已停用（已生成的接待日保留）")
-        rules = app.db_call(app.hall.leaders.plan.rules)
-        self.app.call_from_thread(self._show, rules)
+        self._say(f"规则 {rule_id} 已停用（已生成的接待日保留）")
+        self._load()
+
+    def retire_failed(self, failure: Failed) -> None:
+        self._say(failure.text)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
 
 
-class RuleFormDialog(_Form):
+class RuleFormDialog(LeaderForm):
     """Add a schedule rule: the days it plans move off weekends and holidays."""
 
     def __init__(self, leaders: tuple[LeaderInfo, ...] = ()) -> None:
@@ -170,7 +171,7 @@ class RuleFormDialog(_Form):
             if not text:
                 return None
             if not text.isdigit():
-                raise ValueError(f"{_FIELD_LABELS[key]}应为数字，实际为“{text}”")
+                raise ValueError(f"{FIELD_LABELS[key]}应为数字，实际为“{text}”")
             return int(text)
 
         days = [d for d in self.value("days").replace("，", ",").replace("、", ",").split(",")
@@ -203,13 +204,6 @@ class RuleFormDialog(_Form):
             return
         self._save(str(self.query_one("#leader", Select).value), rule)
 
-    @work(thread=True, exclusive=True, group="rule-form", exit_on_error=False)
     def _save(self, leader: str, rule: ScheduleRule) -> None:
-        app = self.hall_app
-        try:
-            result: RuleView = app.db_call(app.hall.leaders.plan.add_rule, leader, rule,
-                                           app.staff or "")
-        except (NotFound, Refused) as exc:
-            self.app.call_from_thread(self.show_errors, {}, str(exc))
-        else:
-            self.app.call_from_thread(self.dismiss, result)
+        self.run_call("save", self.hall_app.hall.leaders.plan.add_rule, leader, rule,
+                      self.hall_app.staff or "", exclusive=True)

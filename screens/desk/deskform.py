@@ -3,7 +3,7 @@
 :class:`DeskForm` lays the rows out (one line each at 80x24, framed on big terminals) and owns
 the collective-visit rule of the form: from ``collective.threshold`` people on, representative
 ID fields appear, one more as soon as the previous one is filled. The screen
-(:mod:`screens.desk`) decides what the values mean; this module only holds them.
+(:mod:`screens.desk.screen`) decides what the values mean; this module only holds them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from hall.desk.registration import Registration
-from screens.widgets.banner import VisitorBanner
-from screens.widgets.fields import RepresentativeInput, field_row, show_text
+from screens.desk.banner import VisitorBanner
+from screens.desk.fields import RepresentativeInput, field_row, show_text
 from screens.widgets.picker import Choice, Picker
 
 if TYPE_CHECKING:
