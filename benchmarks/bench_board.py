@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_board.py
     .venv/bin/python benchmarks/bench_board.py --pg postgresql://postgres@127.0.0.1:5432/test
 
-(a) The poll the board runs every ``POLL_SECONDS`` when nothing changed: ``Hall.today()`` and
+(a) The poll the board runs every ``BOARD_POLL_SECONDS`` when nothing changed: ``Hall.today()`` and
     ``Hall.change_version()`` (one primary-key read) on the board's long-lived connection,
     median/p99 in microseconds, beside the same SELECT through a bare sqlite3 connection; and
     the reload the board does when the counter moved.
@@ -47,7 +47,7 @@ from hall.clock import FixedClock  # noqa: E402
 from hall.desk.registration import Registration  # noqa: E402
 from hall.errors import Refused  # noqa: E402
 from models import open_database  # noqa: E402
-from screens.board import POLL_SECONDS  # noqa: E402
+from screens.board import BOARD_POLL_SECONDS  # noqa: E402
 
 NOW = "2026-11-23T10:00:00+08:00"
 WINDOWS = (1, 2, 3)  # the 信访局 windows
@@ -199,7 +199,7 @@ async def bench_repaint(url: str, label: str) -> None:
     ms = [x * 1000 for x in latencies]
     print(f"  {label:<10} call -> board repaint: p50 {pct(ms, 0.5):5.0f} ms  p99 "
           f"{pct(ms, 0.99):5.0f} ms  min {min(ms):4.0f}  max {max(ms):4.0f}  ({len(ms)} calls, "
-          f"caller in another process, poll every {POLL_SECONDS} s)")
+          f"caller in another process, poll every {BOARD_POLL_SECONDS} s)")
     ms = [x * 1000 for x in cli_latencies]
     print(f"  {label:<10} `hall call` -> repaint:   p50 {pct(ms, 0.5):5.0f} ms  p99 "
           f"{pct(ms, 0.99):5.0f} ms  ({len(ms)} calls, includes the CLI's start-up)")

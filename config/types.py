@@ -62,7 +62,7 @@ class ConfigModel(BaseModel):
     # strict: YAML `true` or "3" is not the integer 1 or 3, and 3.0 is not a window number.
     # The field docstrings are the reference for whoever edits hall.yaml; pydantic is not asked to
     # read them (use_attribute_docstrings): that reads each module's source on every start, 50 ms.
-    # tests/test_config_docs.py checks that every field keeps one.
+    # tests/domain/test_config_docs.py checks that every field keeps one.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 

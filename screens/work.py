@@ -27,11 +27,12 @@ Polling (every screen that shows what other terminals change)::
     def on_poller_changed(self, message: Poller.Changed) -> None: ...   # message.data
     def on_poller_trouble(self, message: Poller.Trouble) -> None: ...   # message.text ("" = ok)
 
-Every :data:`POLL_SECONDS` a short thread worker (one at a time per poller) reads the change
-counters of its ``topics`` and the business day on the thread's connection (``hall.connection()``,
-a primary-key read); only when one moved (or :meth:`Poller.poll` forces it, or ``reload_seconds``
-passed) does it call ``read`` on the same connection and post :class:`Poller.Changed`. A database
-that cannot be reached posts :class:`Poller.Trouble` once, keeps the last picture and retries.
+Every :data:`POLL_SECONDS` (the board: :data:`BOARD_POLL_SECONDS`) a short thread worker (one at a
+time per poller) reads the change counters of its ``topics`` and the business day on the thread's
+connection (``hall.connection()``, a primary-key read); only when one moved (or :meth:`Poller.poll`
+forces it, or ``reload_seconds`` passed) does it call ``read`` on the same connection and post
+:class:`Poller.Changed`. A database that cannot be reached posts :class:`Poller.Trouble` once, keeps
+the last picture and retries.
 """
 
 from __future__ import annotations
@@ -60,10 +61,14 @@ else:
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.25
-"""How often every poller reads its change counters (one primary-key read each): the board shows
-(and speaks) a call within a quarter of a second, and every staff screen sees other terminals'
-work as quickly. The one interval of the screens, set here."""
+POLL_SECONDS = 1.0
+"""How often a staff screen's poller reads its change counters (one primary-key read each): other
+terminals' work shows within a second. Each poll is a thread and, on PostgreSQL today, a session, so
+staff screens poll no faster than they need."""
+
+BOARD_POLL_SECONDS = 0.25
+"""The board's interval: it shows (and speaks) a call within a quarter of a second. The screens'
+two intervals are set here and nowhere else."""
 
 
 def failure_text(exc: BaseException) -> str:
@@ -158,7 +163,8 @@ def _post(node: DOMNode, message: Message) -> None:
 
 
 class Poller:
-    """Watch change counters every :data:`POLL_SECONDS`; post what changed to ``owner``."""
+    """Watch change counters every ``seconds`` (:data:`POLL_SECONDS` unless told, the board
+    :data:`BOARD_POLL_SECONDS`); post what changed to ``owner``."""
 
     class Changed(Message, bubble=False):
         """``read()`` after a change: ``data`` is what it returned, ``key`` what moved."""
@@ -180,8 +186,10 @@ class Poller:
 
     def __init__(self, owner: DOMNode, read: Callable[[], Any], topics: tuple[str, ...] = (),
                  key: Callable[[], Hashable] | None = None,
-                 reload_seconds: float | None = None, name: str = "poll") -> None:
+                 reload_seconds: float | None = None, name: str = "poll",
+                 seconds: float = POLL_SECONDS) -> None:
         self.owner = owner
+        self.seconds = seconds
         self.read = read
         self.topics = topics
         self.extra_key = key
@@ -199,9 +207,9 @@ class Poller:
         return self._timer is not None
 
     def start(self) -> None:
-        """Poll now and then every :data:`POLL_SECONDS` (again after :meth:`stop`)."""
+        """Poll now and then every ``seconds`` (again after :meth:`stop`)."""
         if self._timer is None:
-            self._timer = self.owner.set_interval(POLL_SECONDS, self.poll)
+            self._timer = self.owner.set_interval(self.seconds, self.poll)
         self.poll(force=True)
 
     def stop(self) -> None:

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from screens.board.screen import POLL_SECONDS, BoardScreen, SeenIds, unannounced
+from screens.board.screen import BOARD_POLL_SECONDS, BoardScreen, SeenIds, unannounced
 from screens.board.widgets import CallBanner, QueueCounts, RecentCalls
 
 __all__ = [
-    "POLL_SECONDS", "BoardScreen", "CallBanner", "QueueCounts", "RecentCalls", "SeenIds",
+    "BOARD_POLL_SECONDS", "BoardScreen", "CallBanner", "QueueCounts", "RecentCalls", "SeenIds",
     "unannounced",
 ]

@@ -8,12 +8,12 @@ today's leader receptions and lawyer seat (leader, room, time). It only ever rea
 reach this screen.
 
 A :class:`screens.work.Poller` reads :meth:`Hall.change_version` every
-:data:`screens.work.POLL_SECONDS` (0.25 s; one primary-key read, under 0.1 ms on SQLite); only when
-it moved (or the business day rolled over, or a minute passed) does it reload the board. Every call
-or recall the board has not announced yet goes, oldest first, to the
+:data:`screens.work.BOARD_POLL_SECONDS` (0.25 s; one primary-key read, under 0.1 ms on SQLite); only
+when it moved (or the business day rolled over, or a minute passed) does it reload the board. Every
+call or recall the board has not announced yet goes, oldest first, to the
 :class:`hall.board.announce.Announcer` queue; a bounded set of event ids makes sure nothing is
-announced twice and a recall (a new event) is announced again. When the database is unreachable
-the board keeps the last picture, says so discreetly at the bottom and retries on the next poll.
+announced twice and a recall (a new event) is announced again. When the database is unreachable the
+board keeps the last picture, says so discreetly at the bottom and retries on the next poll.
 q or Esc leaves (quits when the board was started directly).
 """
 
@@ -42,9 +42,9 @@ from screens.board.widgets import (
     leader_line,
     template_parts,
 )
-from screens.work import POLL_SECONDS, Poller
+from screens.work import BOARD_POLL_SECONDS, Poller
 
-__all__ = ["POLL_SECONDS", "BoardScreen", "SeenIds", "unannounced"]
+__all__ = ["BOARD_POLL_SECONDS", "BoardScreen", "SeenIds", "unannounced"]
 
 if TYPE_CHECKING:
     from hall import Hall
@@ -197,7 +197,8 @@ class BoardScreen(Screen[None]):
     def _start_polling(self) -> None:
         """A fresh poller: what was called while the board was hidden is shown, not spoken."""
         self.poller = Poller(self, BoardRead(self.hall_app.hall), topics=("tickets",),
-                             reload_seconds=FULL_RELOAD_SECONDS, name="board")
+                             reload_seconds=FULL_RELOAD_SECONDS, name="board",
+                             seconds=BOARD_POLL_SECONDS)
         self.poller.start()
 
     def _stop_polling(self) -> None:

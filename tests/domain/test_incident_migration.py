@@ -36,8 +36,8 @@ from models import (
 from models.migrations import STEPS, SchemaVersion
 from tests import legacy_v1
 from tests.conftest import PG_URL, _pg_schema_url
+from tests.domain.test_migrations import shape
 from tests.helpers import form
-from tests.test_migrations import shape
 
 V3 = 3
 

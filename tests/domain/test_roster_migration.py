@@ -1,10 +1,9 @@
 """Upgrading a v5 database (reception days and incidents) to v6 (the leaders' roster).
 
-The v5 database is the desk issue's v3 database (tests/test_incident_migration.py) brought to v5
-by the historical steps 4 and 5 and given a reception day with a booking. Opening it with this
+The v5 database is the desk issue's v3 database (tests/domain/test_incident_migration.py) brought to
+v5 by the historical steps 4 and 5 and given a reception day with a booking. Opening it with this
 program adds the roster table and keeps every row; the roster starts as configured, and an edit
-shows on the old day.
-"""
+shows on the old day. """
 
 from __future__ import annotations
 
@@ -25,8 +24,8 @@ from models import (
     open_database,
 )
 from models.migrations import STEPS, SchemaVersion
-from tests.test_incident_migration import build_v3_database, fresh_url  # noqa: F401 (fixture)
-from tests.test_migrations import shape
+from tests.domain.test_incident_migration import build_v3_database, fresh_url  # noqa: F401 (fixture)
+from tests.domain.test_migrations import shape
 
 V5 = 5
 

@@ -19,8 +19,8 @@ from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from models import AuditEvent, LeaderDay, LeaderProfile, ensure_schema, open_database
 from tests import workers
+from tests.cli.test_cli import Cli
 from tests.helpers import distinct_id, form
-from tests.test_cli import Cli
 from tests.workers import run_workers
 
 CONFIGURED = ["zhangwei", "lihong", "wangshu", "shenlv"]

@@ -48,7 +48,7 @@ from tests.conftest import MORNING
 from tests.helpers import SHIPPED, distinct_id, form
 
 SPAWN = mp.get_context("forkserver")
-SPAWN.set_forkserver_preload(["tests.test_claim_concurrency"])
+SPAWN.set_forkserver_preload(["tests.concurrency.test_claim_concurrency"])
 CALL_TIME = MORNING + timedelta(hours=1)
 WINDOWS = range(1, 9)
 MIXED = (5, 6, 7, 8)  # these serve xfj and environment; 1..4 serve xfj only

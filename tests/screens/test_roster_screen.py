@@ -17,7 +17,7 @@ from screens.leaders.dialogs import DayFormDialog
 from screens.leaders.roster import LeaderFormDialog, RosterDialog
 from screens.leaders.screen import LeadersScreen
 from tests.helpers import run_async
-from tests.test_leaders_screen import manager, settle
+from tests.screens.test_leaders_screen import manager, settle
 
 SIZES = [(80, 24), (120, 40)]
 

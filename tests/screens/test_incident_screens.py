@@ -40,7 +40,7 @@ from screens.window.dialogs import ConfirmDialog
 from screens.window.screen import WindowScreen
 from tests.helpers import distinct_id, form, make_id, run_async
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

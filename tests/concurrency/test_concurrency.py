@@ -35,7 +35,7 @@ from tests import workers
 from tests.helpers import distinct_id, form, make_id
 from tests.workers import run_workers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2026, 11, 23)
 PROCESSES, EACH = 4, 50
 

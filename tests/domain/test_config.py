@@ -18,7 +18,7 @@ import main
 from config import DEFAULT_CONFIG, ConfigError, HallConfig, load_config
 from tests.helpers import SHIPPED
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {"xfj", "court", "procuratorate", "police", "hrss", "housing", "land", "rural",
             "discipline", "lawyer", "leader"}
 

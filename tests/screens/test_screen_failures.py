@@ -33,7 +33,7 @@ from screens.leaders import LeadersScreen, RosterDialog
 from screens.window import WindowScreen
 from screens.work import Done, Failed
 from tests.helpers import distinct_id, form, run_async
-from tests.test_desk import fill_new_visitor
+from tests.screens.test_desk import fill_new_visitor
 
 DOWN = "server closed the connection unexpectedly"
 
@@ -270,7 +270,7 @@ async def test_window_call_message_sequence(sqlite_hall: Hall) -> None:
 
 # -- the rules screens/ keeps --------------------------------------------------------------------
 
-SCREENS = Path(__file__).resolve().parents[1] / "screens"
+SCREENS = Path(__file__).resolve().parents[2] / "screens"
 
 
 @pytest.mark.parametrize("path", sorted(SCREENS.rglob("*.py")), ids=lambda p: p.name)

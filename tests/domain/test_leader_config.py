@@ -1,5 +1,5 @@
 """The leaders section of the configuration: shapes and cross-references, located by file,
-line and key like every other problem (see tests/test_config.py)."""
+line and key like every other problem (see tests/domain/test_config.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import HallConfig
-from tests.test_config import _clean_env, assert_located, broken, line_of, problems
+from tests.domain.test_config import _clean_env, assert_located, broken, line_of, problems
 
 __all__ = ["_clean_env"]  # the autouse fixture, imported so it applies here too
 

@@ -38,7 +38,7 @@ from screens.window.screen import WindowScreen
 from screens.window.waiting import WaitingList
 from tests.helpers import distinct_id, form, run_async
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云"]
 PHONE = "13912345678"
 

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 
 from models import BookingEvent, LeaderBooking, LeaderDay, open_database
-from tests.test_cli import ISSUE, NOW, PERSON, Cli
+from tests.cli.test_cli import ISSUE, NOW, PERSON, Cli
 
 
 @pytest.fixture(autouse=True)

@@ -20,8 +20,8 @@ from hall import Hall
 from hall.clock import FixedClock
 from hall.incidents.report import report_csv
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry, open_database
+from tests.cli.test_window_cli import CJK, NOW, Cli
 from tests.helpers import form, row_counts
-from tests.test_window_cli import CJK, NOW, Cli
 
 
 @pytest.fixture(autouse=True)

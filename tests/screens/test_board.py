@@ -3,7 +3,7 @@
 The board runs headless over a database where the desk issued tickets; windows call from another
 process (``python -m main call``, the CLI a window script would use) with HALL_NOW at the test
 clock's time. On SQLite, and on PostgreSQL when HALL_TEST_PG_URL is set. Announcements go to a
-fake speech command that logs what it says (see tests/test_announce.py).
+fake speech command that logs what it says (see tests/domain/test_announce.py).
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from screens.board import BoardScreen, SeenIds, unannounced
 from screens.board.widgets import banner, big_rows, template_parts
 from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
+from tests.domain.test_announce import fake_speech, notice, spoken_texts
 from tests.helpers import config_with, distinct_id, form, run_async
-from tests.test_announce import fake_speech, notice, spoken_texts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云", "慕容秋水", "东方既白"]
 
 

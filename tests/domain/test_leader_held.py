@@ -17,8 +17,8 @@ from hall import Hall
 from hall.clock import FixedClock
 from hall.leaders.views import shown_status
 from screens.leaders.monthgrid import cell_lines
+from tests.cli.test_cli import Cli
 from tests.helpers import distinct_id, form
-from tests.test_cli import Cli
 
 TODAY = date(2026, 11, 23)
 

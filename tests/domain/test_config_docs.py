@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
+CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 def _undocumented(path: Path) -> list[str]:
