@@ -14,12 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from config.paths import tickets_dir
 from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
+from screens.keys import KeyOrder
 from screens.launcher.launcher import ROLES, LauncherScreen
 from screens.launcher.login import LoginScreen
 from screens.work import Poller
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from hall import Hall
 
 
-class HallApp(App[None]):
+class HallApp(KeyOrder):
     """The hall in a terminal: the launcher and one mode per role."""
 
     TITLE = "联合接访大厅"

@@ -142,7 +142,9 @@ class DeskForm(VerticalScroll):
         """Focus a field (the first visible representative for "representatives")."""
         target: Widget = self.query_one(f"#{name}") if name != "representatives" else next(
             r for r in self.query(RepresentativeInput).results() if r.display)
-        target.focus()
+        # At once, not through Widget.focus() (which waits its turn in the app's queue, behind keys
+        # already typed): the next key must find the field the operator's sequence sends it to.
+        self.screen.set_focus(target.input if isinstance(target, Picker) else target)
         self.query_one(f"#row-{name}").scroll_visible(animate=False)
 
     @staticmethod

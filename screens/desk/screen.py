@@ -33,6 +33,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from hall.desk.registration import FormError, Registration, priority_for
@@ -48,6 +49,10 @@ from screens.work import Failed, HallWork
 if TYPE_CHECKING:
     from screens.app import HallApp
     from screens.incidents.form import IncidentContext
+
+LOOKUP_HOLD_SECONDS = 2.0
+"""How long keys typed after the ID's Enter wait for the visitor's file (a slow database): then
+the form moves on as for a new visitor, and the file fills in what nobody has typed yet."""
 
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
@@ -73,6 +78,9 @@ class DeskScreen(HallWork, Screen[None]):
         self._override = False
         self._issuing = False
         self._rejected = False
+        self._looking: str | None = None  # the ID whose file is being looked up
+        self._focus_on_file = False  # Enter came before the file: move on when it is here
+        self._slow_lookup: Timer | None = None
 
     @property
     def hall_app(self) -> HallApp:
@@ -129,10 +137,27 @@ class DeskScreen(HallWork, Screen[None]):
 
     @on(Input.Submitted, "#id_number")
     def _id_submitted(self, event: Input.Submitted) -> None:
-        if self._id_entered(event.value, final=True) is None:
+        person = self._id_entered(event.value, final=True)
+        if person is None:
             return
+        if self._looking == person.value:
+            # The file is on its way: the keys typed after Enter wait (in order) until it is
+            # here, so they land where the file sends them (a known visitor: the category).
+            self._focus_on_file = True
+            self.hall_app.hold_keys(LOOKUP_HOLD_SECONDS)
+            self._slow_lookup = self.set_timer(LOOKUP_HOLD_SECONDS - 0.1, self._after_id)
+            return
+        self._after_id()
+
+    def _after_id(self) -> None:
+        """The ID is in: on to the first field still to fill (a known visitor: the category)."""
+        self._focus_on_file = False
+        if self._slow_lookup is not None:
+            self._slow_lookup.stop()
+            self._slow_lookup = None
         empty = [name for name in ("name", "category", "matter") if not self._value(name)]
         self._focus_field(empty[0] if empty else "category")
+        self.hall_app.release_keys()
 
     def _id_entered(self, text: str, final: bool) -> IdNumber | None:
         """Parse the ID as typed; look the file up when it is complete and valid."""
@@ -163,16 +188,29 @@ class DeskScreen(HallWork, Screen[None]):
 
     def _lookup(self, id_number: str) -> None:
         hall = self.hall_app.hall
+        self._looking = id_number
         self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number)),
                       exclusive=True)
 
     def lookup_failed(self, failure: Failed) -> None:
+        self._looking = None
+        if self._focus_on_file:
+            self._after_id()
         self.show_failure(failure, "查询来访人档案失败：")
 
     def lookup_done(self, found: tuple[str, VisitorFile | None]) -> None:
         id_number, file = found
         if self._person is None or self._person.value != id_number:
             return  # the ID changed meanwhile
+        self._looking = None
+        try:
+            self._show_file(file)
+        finally:
+            if self._focus_on_file:
+                self._after_id()
+
+    def _show_file(self, file: VisitorFile | None) -> None:
+        assert self._person is not None
         today = self.hall_app.hall.today()
         banner = self.query_one(VisitorBanner)
         self._file = file
