@@ -1,10 +1,13 @@
-"""Small builders shared by the tests: valid ID numbers, registration forms, row counts."""
+"""Small builders shared by the tests: valid ID numbers, registration forms, row counts, and
+:func:`only_changes`, which proves a write touched only the rows it meant to."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from config import DEFAULT_CONFIG, HallConfig, load_config_text
@@ -50,6 +53,50 @@ def row_counts() -> dict[str, int]:
 
     return {m._meta.table_name: m.select().count()
             for m in (Visitor, Visit, Representative, Ticket, TicketEvent, AuditEvent)}
+
+
+@dataclasses.dataclass
+class TableDiff:
+    """What an act changed in a table: row keys added and removed, and per changed row the
+    fields that changed as (before, after)."""
+
+    added: list[Any] = dataclasses.field(default_factory=list)
+    removed: list[Any] = dataclasses.field(default_factory=list)
+    changed: dict[Any, dict[str, tuple[Any, Any]]] = dataclasses.field(default_factory=dict)
+
+    def compare(self, before: dict[Any, dict[str, Any]], after: dict[Any, dict[str, Any]]) -> None:
+        self.added = sorted(set(after) - set(before))
+        self.removed = sorted(set(before) - set(after))
+        self.changed = {key: {f: (before[key][f], value) for f, value in after[key].items()
+                              if before[key][f] != value}
+                        for key in sorted(set(before) & set(after)) if before[key] != after[key]}
+
+
+def snapshot(model: Any) -> dict[Any, dict[str, Any]]:
+    """Every row of a model's table, by primary key, as plain values."""
+    key = model._meta.primary_key.name
+    return {row[key]: row for row in model.select().dicts()}
+
+
+@contextlib.contextmanager
+def only_changes(model: Any, *keys: Any) -> Iterator[TableDiff]:
+    """Snapshot ``model``'s table around the block; then assert no row was added or removed and
+    the rows that changed are exactly ``keys`` (primary keys). One line per test:
+
+        with only_changes(WindowState, 1):
+            hall.windows.pause(1, actor="win01")
+
+    The yielded :class:`TableDiff` is filled in when the block ends, for finer assertions.
+    """
+    before = snapshot(model)
+    diff = TableDiff()
+    yield diff
+    diff.compare(before, snapshot(model))
+    name = model._meta.table_name
+    assert (diff.added, diff.removed) == ([], []), f"{name}: added {diff.added}, " \
+        f"removed {diff.removed}"
+    assert sorted(diff.changed) == sorted(keys), \
+        f"{name}: changed {diff.changed}, expected only rows {list(keys)}"
 
 
 def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -105,42 +105,48 @@ def issue_many(url: str, barrier: Any, first: int, count: int, results: Any) -> 
     _work(url, results, out, body)
 
 
-def issue_same_visitor(url: str, barrier: Any, id_numbers: list[str], slow_ids: list[str],
+def issue_same_visitor(url: str, barrier: Any, id_numbers: list[str], race_ids: list[str],
                        results: Any) -> None:
     """For each ID in turn, all workers register that same new visitor at the same moment.
 
-    For an ID in ``slow_ids`` every worker pauses after finding no file, so all of them go on to
-    create it: on PostgreSQL all but one must hit the unique index and retry.
+    For an ID in ``race_ids`` the race is forced through the lookup issuing calls
+    (``models.statements.find_visitor``): a worker that finds no file records it in ``missed``
+    and, on PostgreSQL, waits at the barrier until every worker has looked, so all of them go on
+    to create it and all but one must hit the unique index and retry. (SQLite's BEGIN IMMEDIATE
+    lets one desk in at a time: waiting there would deadlock, and only one can miss the file.)
     """
     import peewee as pw
 
-    from models import Visitor
+    from models import is_sqlite, statements
 
-    out: dict[str, Any] = {"numbers": [], "integrity_retries": 0}
-    slow = {"now": False}
+    out: dict[str, Any] = {"numbers": [], "integrity_retries": {}, "missed": []}
+    lookup = statements.find_visitor
+
+    def racing_lookup(db: Any, *, id_number: str) -> Any:
+        row = lookup(db, id_number=id_number)
+        if row is None and id_number in race_ids and id_number not in out["missed"]:
+            out["missed"].append(id_number)
+            if not is_sqlite(db):
+                barrier.wait(timeout=60)  # every desk has looked and found no file
+        return row
+
+    statements.find_visitor = racing_lookup  # type: ignore[assignment]
 
     def body(hall: Hall) -> None:
-        lookup = Visitor.get_or_none.__func__  # type: ignore[attr-defined]
-
-        def slow_lookup(cls: type[Visitor], *args: Any, **kwargs: Any) -> Visitor | None:
-            found = lookup(cls, *args, **kwargs)
-            if found is None and slow["now"]:
-                time.sleep(0.3)
-            return found
-
-        Visitor.get_or_none = classmethod(slow_lookup)  # type: ignore[method-assign,assignment]
         issue_once = hall.desk.issue_locked
+        now = {"id": ""}
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             try:
                 return issue_once(*args, **kwargs)
             except pw.IntegrityError:
-                out["integrity_retries"] += 1
+                retries = out["integrity_retries"]
+                retries[now["id"]] = retries.get(now["id"], 0) + 1
                 raise
 
         hall.desk.issue_locked = counting  # type: ignore[method-assign]
         for id_number in id_numbers:
-            slow["now"] = id_number in slow_ids
+            now["id"] = id_number
             barrier.wait(timeout=60)
             ticket = _attempt(out, lambda n=id_number: hall.desk.issue(
                 form(id_number=n, name="同一人"), actor="desk02"))

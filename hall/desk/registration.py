@@ -110,8 +110,13 @@ def priority_for(config: HallConfig, chosen: str, person: IdNumber, today: date)
     return best, rank_of[best]
 
 
+# Fields read on one line (a window's visit panel, the slip, a spreadsheet row): any run of
+# whitespace, a pasted line break or a full-width space (U+3000) included, becomes one space.
+_ONE_LINE = ("name", "phone", "matter", "request")
+
+
 def _text(errors: dict[str, str], key: str, value: str, limit: int, required: bool) -> str:
-    value = " ".join((value or "").split()) if key in ("name", "phone") else (value or "").strip()
+    value = " ".join((value or "").split()) if key in _ONE_LINE else (value or "").strip()
     if required and not value:
         errors[key] = "必须填写"
     elif len(value) > limit:

@@ -103,9 +103,10 @@ def test_processes_registering_the_same_new_visitor_share_one_file(
         fresh: tuple[str, Hall]) -> None:
     url, hall = fresh
     people = [make_id("19620101", seq=s) for s in (21, 23, 25)]
-    # The middle one with every process pausing after finding no file, so that all of them
-    # try to create it; the others at full speed.
-    results = run_workers(workers.issue_same_visitor, [(url, people, people[1:2])] * PROCESSES)
+    # The middle one with the race forced (every desk finds no file before any creates it, on
+    # PostgreSQL); the others at full speed.
+    raced = people[1]
+    results = run_workers(workers.issue_same_visitor, [(url, people, [raced])] * PROCESSES)
     assert [e for r in results for e in r["errors"]] == []
     hall.db.connect(reuse_if_open=True)
     for person in people:
@@ -116,12 +117,16 @@ def test_processes_registering_the_same_new_visitor_share_one_file(
     assert Visitor.select().count() == len(people)
     assert AuditEvent.select().where(AuditEvent.action == "visitor.create").count() == 3
     assert_consistent()
-    retries = sum(r["integrity_retries"] for r in results)
+    missed = sum(r["missed"] == [raced] for r in results)
+    retries = sum(r["integrity_retries"].get(raced, 0) for r in results)
     if not is_sqlite(hall.db):
-        # PostgreSQL: the losers hit the unique index and retried, finding the winner's file.
-        assert retries >= PROCESSES - 1
+        # The race happened: every desk looked before any created the file, so all but one hit
+        # the unique index and retried, finding the winner's file.
+        assert (missed, retries) == (PROCESSES, PROCESSES - 1)
     else:
-        assert retries == 0  # BEGIN IMMEDIATE: the second desk waits and finds the file
+        # BEGIN IMMEDIATE: one desk at a time; the first opens the file, the others find it.
+        assert (missed, retries) == (1, 0)
+        assert all(r["integrity_retries"] == {} for r in results)
 
 
 # -- a desk dies mid-issue ----------------------------------------------------------------------
