@@ -64,8 +64,10 @@ def cmd_tui(ctx: Context) -> int:
     if window is not None and ctx.config.window(window) is None:
         valid = "、".join(str(w.number) for w in ctx.config.windows)
         raise UsageError(f"没有 {window} 号窗口（现有：{valid}）")
-    make_app(ctx.hall, staff, start=args.command or "launcher", window=window).run()
-    return 0
+    app = make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+    app.run()
+    # Textual sets 1 when the app crashed (it has printed the traceback): a supervisor restarts it.
+    return app.return_code or 0
 
 
 # -- argument parsing -----------------------------------------------------------------------------

@@ -6,6 +6,9 @@
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--date YYYY-MM-DD] [--json]
 
+CODE_OR_NUMBER (and ``ticket``'s NUMBER) is a query code, a ticket number (R007, R10000), or the
+QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` filled in).
+
 ``issue`` needs ``--staff``; a refused form prints one line per field (``--name（姓名）：…``),
 exits 2 and writes nothing, not even a ticket number.
 """
@@ -119,7 +122,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_ticket)
 
     p = sub.add_parser("status", parents=[common], help="按查询码或票号查询进度")
-    p.add_argument("code_or_number")
+    p.add_argument("code_or_number", help="查询码、票号，或扫码得到的二维码全文")
     p.add_argument("--date")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)

@@ -25,6 +25,8 @@ from screens.launcher.login import LoginScreen
 from screens.work import Poller
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from hall import Hall
 
 
@@ -46,8 +48,10 @@ class HallApp(KeyOrder):
                  data_dir: Path | str | None = None, window: int | None = None) -> None:
         if start != "launcher" and start not in {r.mode for r in ROLES}:
             raise ValueError(f"unknown start screen {start!r}")
-        # Start straight in the first screen's mode: no empty default screen to style first.
-        self.DEFAULT_MODE = start
+        # The first screen is built by switch_mode() in on_mount, over Textual's empty default
+        # screen, never as the default mode itself: on Python 3.12+ Textual runs a new screen's
+        # task eagerly, so a default mode's screen composes before it is on the stack and any
+        # widget touching app.screen (an Input given a value) raises ScreenStackError.
         super().__init__()
         self.hall = hall
         self.start = start
@@ -66,6 +70,11 @@ class HallApp(KeyOrder):
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.staff is None and (role is None or role.needs_staff):
             self.push_screen(LoginScreen(cancellable=False), self._logged_in)
+
+    def exit(self, result: None = None, return_code: int = 0,
+             message: RenderableType | None = None) -> None:
+        """Exit; a crash's status (Textual sets 1) is kept when a quit key or a pilot follows it."""
+        super().exit(result, return_code or self.return_code or 0, message)
 
     # -- who works -----------------------------------------------------------------------------
 

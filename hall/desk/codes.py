@@ -4,6 +4,7 @@
     codes.code(date(2026, 12, 3), "R001")     # 12 characters of an HMAC keyed by the hall's secret
     codes.find("R001")                        # today's R001, or NotFound
     codes.find("ABCDEFGHJKMN")                # by the code printed on the slip
+    codes.find("https://x.gov.cn/cx?code=ABCDEFGHJKMN")   # by what the QR code carries
 
 The secret is made once per database (the ``setting`` table) and never leaves it: a code can only
 come from this hall, so guessing one is no way to read someone's ticket.
@@ -15,14 +16,17 @@ import hashlib
 import hmac
 import re
 import secrets
+import string
 from base64 import b32encode
-from datetime import date
+from datetime import date, datetime
 
 from hall.errors import NotFound
 from hall.store import Store
 from models import Setting, Ticket
 
-_NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,4})")
+_NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,6})")
+"""A ticket number: prefix and 3 digits, more past 999 a day (R10000); never as long as a code."""
+_FIELDS = {"code": r"[A-Za-z0-9]+", "number": r"[A-Za-z]{1,2}\d{3,6}", "date": r".+?"}
 
 
 class QueryCodes:
@@ -44,8 +48,14 @@ class QueryCodes:
         return self.config.tickets.qr_template.format(code=code, number=number, date=day)
 
     def find(self, code_or_number: str, day: date | None = None) -> Ticket:
-        """A ticket by query code, or by number on ``day`` (default today); else NotFound."""
+        """A ticket by query code, by number on ``day`` (default today), or by the QR code's
+        whole payload (``tickets.qr_template`` filled in: what a kiosk's scanner reads); else
+        NotFound."""
         text = code_or_number.strip().upper()
+        payload = self._payload(code_or_number.strip())
+        if payload is not None:
+            code, number, on = payload
+            text, day = (code, day) if code else (number, on or day)
         if _NUMBER.fullmatch(text):
             day = day or self.store.today()
             ticket = Ticket.get_or_none((Ticket.business_day == day) & (Ticket.number == text))
@@ -57,6 +67,31 @@ class QueryCodes:
                 ticket.query_code, self.code(ticket.business_day, ticket.number)):
             raise NotFound(f"查询码“{code_or_number.strip()}”无效：请核对票据上的查询码")
         return ticket
+
+    def _payload(self, text: str) -> tuple[str, str, date | None] | None:
+        """(code, number, day) read back from a payload the configured template made ("" and
+        None for fields it lacks); None when ``text`` is not such a payload."""
+        pattern, specs = "", {}
+        for literal, name, spec, _ in string.Formatter().parse(self.config.tickets.qr_template):
+            pattern += re.escape(literal)
+            if name is None:
+                continue
+            if name not in _FIELDS:  # e.g. {date.year}: valid for format(), not read back
+                return None
+            pattern += f"(?P={name})" if name in specs else f"(?P<{name}>{_FIELDS[name]})"
+            specs[name] = spec or ""
+        match = re.fullmatch(pattern, text, re.IGNORECASE)
+        if match is None:
+            return None
+        fields = match.groupdict()
+        on = None
+        if "date" in fields:
+            try:
+                on = (datetime.strptime(fields["date"], specs["date"]).date() if specs["date"]
+                      else date.fromisoformat(fields["date"]))
+            except ValueError:
+                return None
+        return (fields.get("code") or "").upper(), (fields.get("number") or "").upper(), on
 
 
 def _query_secret(store: Store) -> bytes:

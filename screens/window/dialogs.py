@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 if TYPE_CHECKING:
     from config.schema import HallConfig
 
-_NUMBER = re.compile(r"([A-Z]{1,2})(\d{1,4})")
+_NUMBER = re.compile(r"([A-Z]{1,2})(\d{1,6})")  # R7, R007, R10000 (past 9,999 a day)
 
 
 class ConfirmDialog(ModalScreen[bool]):

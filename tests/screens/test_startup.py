@@ -1,0 +1,97 @@
+"""Start-up of every screen as a real run starts it, on whichever Python runs the suite.
+
+Pilot tests (``run_test``) leave asyncio's default task factory in place, but ``App.run`` sets
+``asyncio.eager_task_factory`` on Python 3.12 and newer: a screen's task then starts the moment
+it is registered. The first tests here start the app through ``run_async`` (what ``hall desk``
+does) so that difference is exercised; the last ones start ``hall`` as a real process and read
+its exit status, which a supervisor restarting a crashed terminal relies on.
+``.ci/run`` runs this file on the newest Python the machine has too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from hall import Hall
+from screens.app import HallApp
+from screens.launcher.launcher import ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+STAFF = {"desk": "desk01", "window": "win01", "board": None, "leaders": "mgr01",
+         "incidents": "mgr01", "launcher": "mgr01"}
+SCREENS = {"launcher": "LauncherScreen", **{r.mode: r.screen.partition(":")[2] for r in ROLES}}
+
+
+@pytest.mark.parametrize("start", list(SCREENS))
+def test_each_screen_starts_as_app_run_starts_it(start: str, sqlite_hall: Hall,
+                                                 tmp_path: Path) -> None:
+    app = HallApp(sqlite_hall, staff=STAFF[start], start=start, data_dir=tmp_path,
+                  window=1 if start == "window" else None)
+    seen: list[str] = []
+
+    async def look(pilot: Pilot) -> None:
+        await pilot.pause()
+        seen.append(type(pilot.app.screen).__name__)
+        pilot.app.exit()
+
+    asyncio.run(app.run_async(headless=True, size=(120, 40), auto_pilot=look))
+    assert app.return_code in (None, 0), f"{start} crashed on Python {sys.version}"
+    assert seen == [SCREENS[start]]
+
+
+def test_a_crash_keeps_its_exit_status_when_a_quit_follows(sqlite_hall: Hall, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from screens.desk.screen import DeskScreen
+
+    def crash(self: DeskScreen) -> None:
+        raise RuntimeError("planted fault")
+
+    monkeypatch.setattr(DeskScreen, "on_mount", crash)
+    app = HallApp(sqlite_hall, staff="desk01", start="desk", data_dir=tmp_path)
+
+    async def quit_after(pilot: Pilot) -> None:  # Ctrl+Q already typed when the screen broke
+        await pilot.pause()
+        pilot.app.exit()
+
+    asyncio.run(app.run_async(headless=True, size=(80, 24), auto_pilot=quit_after))
+    assert app.return_code == 1
+
+
+def hall_process(tmp_path: Path, *argv: str, code: str = "", press: str = "ctrl+q",
+                 ) -> subprocess.CompletedProcess[str]:
+    """``hall ARGV`` as a real process; ``code`` runs first in it (to plant a fault)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HALL_CONFIG", "HALL_STAFF")}
+    env.update(HALL_DB=str(tmp_path / "hall.sqlite"), TEXTUAL_PRESS=press, PYTHONPATH=str(ROOT))
+    script = f"{code}\nimport runpy\nrunpy.run_module('main', run_name='__main__')"
+    return subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("argv", [("--staff", "desk01", "desk"),
+                                  ("--staff", "mgr01", "incidents")], ids=["desk", "incidents"])
+def test_hall_desk_and_incidents_start_and_quit_cleanly(argv: tuple[str, ...],
+                                                        tmp_path: Path) -> None:
+    done = hall_process(tmp_path, *argv)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Error" not in done.stdout + done.stderr
+
+
+CRASH = """
+from screens.desk.screen import DeskScreen
+def crash(self):
+    raise RuntimeError("planted fault")
+DeskScreen.on_mount = crash
+"""
+
+
+def test_a_crashed_screen_exits_non_zero(tmp_path: Path) -> None:
+    done = hall_process(tmp_path, "--staff", "desk01", "desk", code=CRASH, press="")
+    assert "planted fault" in done.stdout + done.stderr
+    assert done.returncode == 1
