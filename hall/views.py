@@ -38,6 +38,8 @@ class VisitSummary:
     status: str  # ticket status code
     outcome: str  # 办理方式 code, '' until finished
     outcome_label: str  # what to show: the outcome's name, or the ticket status
+    district: str = ""  # the visit's 属地 code ('' when not given)
+    matter: str = ""  # the visit's 事由, as registered
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ def find_visitor(db: pw.Database, *, id_number: str) -> tuple[Any, ...] | None:
 
 def _summaries(p: pw.Node) -> pw.Query:
     return (Visit.select(Visit.id, Visit.business_day, Visit.category, Visit.department,
-                         Visit.outcome, Ticket.number, Ticket.status)
+                         Visit.outcome, Ticket.number, Ticket.status, Visit.district,
+                         Visit.matter)
             .join(Ticket, pw.JOIN.LEFT_OUTER, on=(Ticket.visit == Visit.id))
             .where(Visit.visitor == p)
             .order_by(Visit.registered_at.desc(), Visit.id.desc()))
@@ -88,7 +89,7 @@ def _summaries(p: pw.Node) -> pw.Query:
 
 def visit_rows(db: pw.Database, *, visitor: int) -> list[tuple[Any, ...]]:
     """A visitor's visits, newest first: (id, day, category, department, outcome, ticket number,
-    ticket status); the day as the driver returns it (text on SQLite)."""
+    ticket status, district, matter); the day as the driver returns it (text on SQLite)."""
     return _run(db, "summaries", _summaries, (visitor,)).fetchall()
 
 

@@ -126,14 +126,14 @@ class Desk:
         out = []
         today = self.store.today()
         as_date = Visit.business_day.python_value  # SQLite hands dates back as text
-        for visit_id, day, category, department, outcome, number, status in sql.visit_rows(
-                self.db, visitor=visitor_id):
+        for (visit_id, day, category, department, outcome, number, status, district,
+             matter) in sql.visit_rows(self.db, visitor=visitor_id):
             day = as_date(day)
             label = STATUS_LABELS.get(status or "", "")
             if status == "waiting" and day < today:
                 label = "未接谈"  # a ticket of a past day that was never called
             out.append(self._summary(visit_id, day, number or "", category, department,
-                                     status or "", outcome, label))
+                                     status or "", outcome, label, district, matter))
         return out
 
     # -- writes ---------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ class Desk:
         self.store.bump(TICKETS)
         # The view the desk shows, from what is in hand: no reading back what was just written.
         this = self._summary(visit_id, day, number, clean.category, dept, "waiting", "",
-                             STATUS_LABELS["waiting"])
+                             STATUS_LABELS["waiting"], clean.district, clean.matter)
         return self._issued(
             ticket_id=ticket_id, visit_id=visit_id, number=number, day=day, department=dept,
             status="waiting", rank=clean.priority_rank, stored=stored, priority=clean.priority,
@@ -244,12 +244,13 @@ class Desk:
             issued_at=self.store.local(stored).strftime("%Y-%m-%d %H:%M"), visits=visits)
 
     def _summary(self, visit_id: int, day: date, number: str, category: str, department: str,
-                 status: str, outcome: str, label: str) -> VisitSummary:
+                 status: str, outcome: str, label: str, district: str = "",
+                 matter: str = "") -> VisitSummary:
         cat = self.config.category(category)
         spec = self.config.outcome(outcome) if outcome else None
         return VisitSummary(
             visit_id=visit_id, date=str(day), number=number, category=category,
             category_name=cat.name if cat else category, department=department,
             department_name=department_name(self.config, department), status=status,
-            outcome=outcome,
-            outcome_label=(spec.name if spec else outcome) or label)
+            outcome=outcome, outcome_label=(spec.name if spec else outcome) or label,
+            district=district or "", matter=matter or "")

@@ -224,6 +224,13 @@ class DeskScreen(HallWork, Screen[None]):
         self.query_one(VisitHistory).repeat(self._person, file, today)
         values = {"name": file.name, "phone": file.phone, "address": file.address,
                   "district": file.district}
+        last = file.last_visit
+        if last is not None:
+            # The most frequent visitor comes back about the same matter: the last visit's
+            # category, district and 事由 are carried over, and selected when their field gets
+            # the focus, so typing replaces them and F5 issues as they are.
+            values.update(category=last.category, matter=last.matter,
+                          district=last.district or file.district)
         for name, value in values.items():
             current = self._value(name)
             if value and (not current or current == self._prefilled.get(name)):

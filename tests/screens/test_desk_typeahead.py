@@ -123,3 +123,45 @@ async def test_the_next_id_right_after_closing_the_ticket(app: HallApp, sqlite_h
         form = {n: screen.form.value(n) for n in ("id_number", "name", "category", "matter")} \
             if isinstance(screen, DeskScreen) else {}
     assert stored(sqlite_hall, KNOWN_ID) == [("李四", "", "wages", "", "qianxin", "L002")], form
+
+
+def first_visit(hall: Hall) -> None:
+    hall.desk.issue(Registration(
+        name="王秀兰", id_number=KNOWN_ID, phone="13900001111", address="江北区滨江路8号",
+        district="jiangbei", category="demolition", matter="拆迁补偿款未到位"), actor="desk02")
+
+
+@run_async
+async def test_a_repeat_visitor_in_the_id_and_three_keys(app: HallApp, sqlite_hall: Hall) -> None:
+    """The most frequent visitor: the ID as read, then Enter, F5, Enter, and the next one."""
+    first_visit(sqlite_hall)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(pilot, chars(KNOWN_ID))  # the card reader
+        await settle(pilot)
+        keys = ["enter", "f5", "enter"]
+        await pilot.press(keys[0])
+        await settle(pilot)
+        await pilot.press(keys[1])
+        await wait_for_ticket(pilot)
+        await pilot.press(keys[2])
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert app.screen.form.value("id_number") == ""  # ready for the next visitor
+        assert app.focused is app.screen.query_one("#id_number")
+    assert len(keys) == 3
+    assert stored(sqlite_hall, KNOWN_ID)[-1][:5] == (
+        "王秀兰", "13900001111", "demolition", "jiangbei", "拆迁补偿款未到位")
+    assert len(stored(sqlite_hall, KNOWN_ID)) == 2
+
+
+@run_async
+async def test_carried_over_values_are_replaced_by_typing(app: HallApp, sqlite_hall: Hall) -> None:
+    first_visit(sqlite_hall)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(pilot, [*chars(KNOWN_ID), "enter", *chars("nmg"), "enter",
+                      *chars("工资"), "f5"])  # category replaced; district kept; 事由 replaced
+        await wait_for_ticket(pilot)
+    assert stored(sqlite_hall, KNOWN_ID)[-1][:5] == (
+        "王秀兰", "13900001111", "wages", "jiangbei", "工资")

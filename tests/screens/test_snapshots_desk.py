@@ -49,7 +49,8 @@ async def fill_known_visitor(pilot: Pilot) -> None:
     id_field.insert_text_at_cursor(KNOWN_ID)
     await settle(pilot)
     await pilot.press("enter", "n", "m", "g", "enter")
-    pilot.app.screen.query_one("#matter", Input).insert_text_at_cursor("装修工程欠薪两个月")
+    # The last visit's matter is carried over and selected: typing replaces it.
+    await pilot.press(*"装修工程欠薪两个月")
     await settle(pilot)
 
 
