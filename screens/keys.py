@@ -26,7 +26,7 @@ from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
 
-DRAIN_SECONDS = 0.5
+DRAIN_SECONDS = 2.0
 """At most this long for the focused widgets to handle what they were given before the next key."""
 
 HOLD_SECONDS = 3.0

@@ -36,11 +36,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from hall.desk.registration import FormError, Registration, priority_for
+from hall.desk.registration import FormError, Registration
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.views import IssuedTicket, VisitorFile
 from screens.desk.banner import VisitHistory, VisitorBanner
 from screens.desk.deskform import FIELD_ORDER, DeskForm
+from screens.desk.notes import DeskNotes
 from screens.desk.queue import QueuePanel
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
@@ -48,7 +49,6 @@ from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from screens.app import HallApp
-    from screens.incidents.form import IncidentContext
 
 LOOKUP_HOLD_SECONDS = 2.0
 """How long keys typed after the ID's Enter wait for the visitor's file (a slow database): then
@@ -57,7 +57,7 @@ the form moves on as for a new visitor, and the file fills in what nobody has ty
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(HallWork, Screen[None]):
+class DeskScreen(DeskNotes, HallWork, Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"
@@ -209,56 +209,12 @@ class DeskScreen(HallWork, Screen[None]):
             if self._focus_on_file:
                 self._after_id()
 
-    def _show_file(self, file: VisitorFile | None) -> None:
-        assert self._person is not None
-        today = self.hall_app.hall.today()
-        banner = self.query_one(VisitorBanner)
-        self._file = file
-        if file is None:
-            banner.new(self._person, today)
-            self.query_one(VisitHistory).new(self._person, today)
-            return
-        # The history panel lists every visit on wide screens; tall narrow ones list a few here.
-        history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
-        banner.repeat(self._person, file, today, history)
-        self.query_one(VisitHistory).repeat(self._person, file, today)
-        values = {"name": file.name, "phone": file.phone, "address": file.address,
-                  "district": file.district}
-        last = file.last_visit
-        if last is not None:
-            # The most frequent visitor comes back about the same matter: the last visit's
-            # category, district and 事由 are carried over, and selected when their field gets
-            # the focus, so typing replaces them and F5 issues as they are.
-            values.update(category=last.category, matter=last.matter,
-                          district=last.district or file.district)
-        for name, value in values.items():
-            current = self._value(name)
-            if value and (not current or current == self._prefilled.get(name)):
-                self._set_value(name, value)
-                self._prefilled[name] = value
-
-    def _forget_prefill(self) -> None:
-        """Take back what a previous file filled in and nobody has edited since."""
-        for name, value in self._prefilled.items():
-            if self._value(name) == value:
-                self._set_value(name, "")
-        self._prefilled = {}
-
     # -- routing and the rest of the form ---------------------------------------------------------
 
     @on(Picker.Changed, "#category, #district")
     def _route_inputs_changed(self, event: Picker.Changed) -> None:
         self._error(event.picker.id or "", "")
         self._update_route()
-
-    def _update_route(self) -> None:
-        hall = self.hall_app.hall
-        category = self._value("category")
-        self._suggested = hall.desk.suggest_department(category, self._value("district")) \
-            if category else None
-        if not self._override:
-            self.query_one("#department", Picker).choose(self._suggested or "")
-        self._show_route()
 
     @on(Picker.Changed, "#department")
     def _department_changed(self, event: Picker.Changed) -> None:
@@ -269,29 +225,6 @@ class DeskScreen(HallWork, Screen[None]):
             return
         self._override = bool(event.value) and event.value != self._suggested
         self._show_route()
-
-    def _show_route(self) -> None:
-        config = self.hall_app.hall.config
-        chosen = self._value("department")
-        queue = self.query_one(QueuePanel)
-        queue.selected = chosen
-
-        def where(code: str) -> str:
-            dept = config.department(code)
-            windows = "、".join(w.title for w in config.windows_for(code))
-            return f"{dept.name if dept else code}（{windows}）"
-
-        note = ""
-        if self._override and chosen:
-            note = f"[b $warning]改派[/]：{where(chosen)}"
-            if self._suggested:
-                note += f"　[dim]原建议 {where(self._suggested)}[/]"
-        elif chosen:
-            waiting = queue.waiting(chosen)
-            ahead = f"　[dim]候谈 {waiting} 人[/]" if waiting is not None else ""
-            note = f"[$success]建议[/]：{where(chosen)}{ahead}"
-        self.form.show_note("department", note)
-        self.query_one("#row-department").set_class(self._override, "-override")
 
     def on_queue_panel_loaded(self) -> None:
         self.call_after_refresh(self._show_route)
@@ -306,18 +239,6 @@ class DeskScreen(HallWork, Screen[None]):
     def _priority_changed(self) -> None:
         self._error("priority", "")
         self._show_priority()
-
-    def _show_priority(self) -> None:
-        hall = self.hall_app.hall
-        note = ""
-        if self._person is not None:
-            chosen = self._value("priority")
-            group, _ = priority_for(hall.config, chosen, self._person, hall.today())
-            if group and group != chosen:
-                name = hall.config.priority_group(group).name  # type: ignore[union-attr]
-                note = (f"[$success]按年龄自动：{name}[/]"
-                        f"（{self._person.age_on(hall.today())}岁，优先候谈）")
-        self.form.show_note("priority", note)
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -408,17 +329,6 @@ class DeskScreen(HallWork, Screen[None]):
         self._show_priority()
         self._show_route()
         self._focus_field("id_number")
-
-    def incident_context(self) -> IncidentContext:
-        """F12 (special situation): the desk, and the visitor whose file is open."""
-        from hall.text.masking import mask_name
-        from screens.incidents.form import IncidentContext
-
-        file = self._file
-        if file is None:
-            return IncidentContext(place="登记分流台")
-        return IncidentContext(place="登记分流台", visitor_id=file.visitor_id,
-                               visitor=mask_name(file.name))
 
     # -- helpers: the form, with the hint line kept in step ------------------------------------
 

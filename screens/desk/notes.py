@@ -1,0 +1,116 @@
+"""What the desk shows beside the form: the visitor's file filled in, the route and priority notes,
+the F12 context. A mixin of :class:`screens.desk.screen.DeskScreen` (its state lives there), kept
+apart so the screen reads as the operator's path: ID, fields, F5.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hall.desk.registration import priority_for
+from hall.views import VisitorFile
+from screens.desk.banner import VisitHistory, VisitorBanner
+from screens.desk.queue import QueuePanel
+from screens.widgets.picker import Picker
+
+if TYPE_CHECKING:
+    from screens.desk.screen import DeskScreen
+    from screens.incidents.form import IncidentContext
+
+    _Base = DeskScreen
+else:
+    _Base = object
+
+
+class DeskNotes(_Base):
+    """The file, the route and the priority as the desk shows them."""
+
+    def _show_file(self, file: VisitorFile | None) -> None:
+        assert self._person is not None
+        today = self.hall_app.hall.today()
+        banner = self.query_one(VisitorBanner)
+        self._file = file
+        if file is None:
+            banner.new(self._person, today)
+            self.query_one(VisitHistory).new(self._person, today)
+            return
+        # The history panel lists every visit on wide screens; tall narrow ones list a few here.
+        history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
+        banner.repeat(self._person, file, today, history)
+        self.query_one(VisitHistory).repeat(self._person, file, today)
+        values = {"name": file.name, "phone": file.phone, "address": file.address,
+                  "district": file.district}
+        last = file.last_visit
+        if last is not None:
+            # The most frequent visitor comes back about the same matter: the last visit's
+            # category, district and 事由 are carried over, and selected when their field gets
+            # the focus, so typing replaces them and F5 issues as they are.
+            values.update(category=last.category, matter=last.matter,
+                          district=last.district or file.district)
+        for name, value in values.items():
+            current = self._value(name)
+            if value and (not current or current == self._prefilled.get(name)):
+                self._set_value(name, value)
+                self._prefilled[name] = value
+
+    def _forget_prefill(self) -> None:
+        """Take back what a previous file filled in and nobody has edited since."""
+        for name, value in self._prefilled.items():
+            if self._value(name) == value:
+                self._set_value(name, "")
+        self._prefilled = {}
+
+    def _update_route(self) -> None:
+        hall = self.hall_app.hall
+        category = self._value("category")
+        self._suggested = hall.desk.suggest_department(category, self._value("district")) \
+            if category else None
+        if not self._override:
+            self.query_one("#department", Picker).choose(self._suggested or "")
+        self._show_route()
+
+    def _show_route(self) -> None:
+        config = self.hall_app.hall.config
+        chosen = self._value("department")
+        queue = self.query_one(QueuePanel)
+        queue.selected = chosen
+
+        def where(code: str) -> str:
+            dept = config.department(code)
+            windows = "、".join(w.title for w in config.windows_for(code))
+            return f"{dept.name if dept else code}（{windows}）"
+
+        note = ""
+        if self._override and chosen:
+            note = f"[b $warning]改派[/]：{where(chosen)}"
+            if self._suggested:
+                note += f"　[dim]原建议 {where(self._suggested)}[/]"
+        elif chosen:
+            waiting = queue.waiting(chosen)
+            ahead = f"　[dim]候谈 {waiting} 人[/]" if waiting is not None else ""
+            note = f"[$success]建议[/]：{where(chosen)}{ahead}"
+        self.form.show_note("department", note)
+        self.query_one("#row-department").set_class(self._override, "-override")
+
+    def _show_priority(self) -> None:
+        hall = self.hall_app.hall
+        note = ""
+        if self._person is not None:
+            chosen = self._value("priority")
+            group, _ = priority_for(hall.config, chosen, self._person, hall.today())
+            if group and group != chosen:
+                name = hall.config.priority_group(group).name  # type: ignore[union-attr]
+                note = (f"[$success]按年龄自动：{name}[/]"
+                        f"（{self._person.age_on(hall.today())}岁，优先候谈）")
+        self.form.show_note("priority", note)
+
+    def incident_context(self) -> IncidentContext:
+        """F12 (special situation): the desk, and the visitor whose file is open."""
+        from hall.text.masking import mask_name
+        from screens.incidents.form import IncidentContext
+
+        file = self._file
+        if file is None:
+            return IncidentContext(place="登记分流台")
+        return IncidentContext(place="登记分流台", visitor_id=file.visitor_id,
+                               visitor=mask_name(file.name))
