@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
@@ -177,6 +178,32 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
     """True when the bound (or given) database is SQLite."""
     target: Any = db if db is not None else database.obj
     return isinstance(target, peewee.SqliteDatabase)
+
+
+@contextmanager
+def unhurried(db: peewee.Database, *, copy: bool = False) -> Iterator[None]:
+    """Long statements on this thread's PostgreSQL connection (a schema upgrade, a bulk load):
+    no statement timeout, no client-side wait limit. ``copy``: psycopg2's COPY too, which its
+    wait callback refuses, by waiting the plain way meanwhile (single-threaded tools only).
+    SQLite: nothing to do."""
+    if is_sqlite(db):
+        yield
+        return
+    from psycopg2 import extensions
+
+    conn = db.connection()
+    db.execute_sql("SET statement_timeout = 0")
+    conn.hall_wait_seconds = None
+    if copy:
+        extensions.set_wait_callback(None)
+    try:
+        yield
+    finally:
+        if copy:
+            _install_wait_callback()
+        del conn.hall_wait_seconds  # the class's again
+        if not conn.closed:
+            db.execute_sql("RESET statement_timeout")  # the URL's, given at connect
 
 
 def write_transaction(db: peewee.Database | None = None) -> AbstractContextManager[Any]:

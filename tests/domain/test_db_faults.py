@@ -6,6 +6,7 @@ never by freezing the shared server; they need HALL_TEST_PG_URL.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -18,6 +19,7 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import AuditEvent, Ticket, open_database
+from models.base import unhurried
 from models.faults import DatabaseUnavailable, DiskFull
 from screens.work import failure_text
 from tests.conftest import PG_URL, _pg_schema_url
@@ -134,3 +136,20 @@ def test_full_disk_says_so_and_writes_nothing(sqlite_hall: Hall) -> None:
     assert failure_text(caught.value).startswith("操作失败，磁盘已满")
     assert _counts() == before
     assert isinstance(caught.value, peewee.OperationalError)  # the CLI's exit 1
+
+
+@pg
+def test_statement_timeout_and_the_unhurried_upgrade(proxied) -> None:
+    _, url = proxied
+    db = open_database(f"{url}&statement_timeout=1000")
+    with pytest.raises(DatabaseUnavailable, match="响应超时"):
+        db.execute_sql("SELECT pg_sleep(2)")
+    with unhurried(db, copy=True):  # a schema upgrade or a bulk load: as long as it takes
+        db.execute_sql("SELECT pg_sleep(2)")
+        cur = db.connection().cursor()
+        cur.execute("CREATE TEMP TABLE t (n int)")
+        cur.copy_expert("COPY t FROM STDIN", io.StringIO("1\n2\n"))
+    assert db.execute_sql("SELECT count(*) FROM t").fetchone() == (2,)
+    with pytest.raises(DatabaseUnavailable):  # the limit is back
+        db.execute_sql("SELECT pg_sleep(2)")
+    db.close_all()
