@@ -192,8 +192,10 @@ def unhurried(db: peewee.Database, *, copy: bool = False) -> Iterator[None]:
     from psycopg2 import extensions
 
     conn = db.connection()
+    ours = hasattr(type(conn), "hall_wait_seconds")  # opened by open_database
     db.execute_sql("SET statement_timeout = 0")
-    conn.hall_wait_seconds = None
+    if ours:
+        conn.hall_wait_seconds = None
     if copy:
         extensions.set_wait_callback(None)
     try:
@@ -201,7 +203,8 @@ def unhurried(db: peewee.Database, *, copy: bool = False) -> Iterator[None]:
     finally:
         if copy:
             _install_wait_callback()
-        del conn.hall_wait_seconds  # the class's again
+        if ours:
+            del conn.hall_wait_seconds  # the class's again
         if not conn.closed:
             db.execute_sql("RESET statement_timeout")  # the URL's, given at connect
 
