@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
-from models.faults import FaultsMixin, wait_with_timeout
+from models.faults import FaultsMixin, ServerTimeout, wait_with_timeout
 
 database = peewee.DatabaseProxy()
 
@@ -130,6 +130,20 @@ def _postgres(url: str, parsed: Any) -> peewee.Database:
 
 class _HallPostgres(FaultsMixin, PooledPostgresqlDatabase):
     """PostgreSQL through a pool, with the hall's timeouts and Chinese breakdowns."""
+
+    def _is_closed(self, conn: Any) -> bool:
+        """The pool's check of a kept session (a round trip), except that a server that does
+        not answer it fails the checkout at once: opening a new session would only wait again."""
+        try:
+            if not conn.closed and self._adapter.txn_status(conn) == self._adapter.txn_idle:
+                conn.cursor().execute("SELECT 1")
+                return False
+        except ServerTimeout:
+            conn.close()
+            raise
+        except Exception:
+            return True
+        return bool(super()._is_closed(conn))
 
 
 def _install_wait_callback() -> None:

@@ -153,3 +153,24 @@ def test_statement_timeout_and_the_unhurried_upgrade(proxied) -> None:
     with pytest.raises(DatabaseUnavailable):  # the limit is back
         db.execute_sql("SELECT pg_sleep(2)")
     db.close_all()
+
+
+@pg
+def test_frozen_server_fails_a_poll_on_a_kept_session_without_another_wait(
+        proxied, config: HallConfig, clock: FixedClock) -> None:
+    proxy, url = proxied
+    hall = Hall(open_database(url), config, clock)
+    hall.db.close()  # back to the pool, as after a screen's poll
+
+    def poll() -> int:
+        with hall.connection():
+            return hall.change_version()
+
+    assert _in_thread(poll) == 0
+    opened = proxy.connects
+    proxy.freeze()
+    outcome = _in_thread(poll)
+    assert isinstance(outcome, DatabaseUnavailable)
+    assert proxy.connects == opened  # the kept session's check failed: no new one was tried
+    proxy.thaw()
+    assert _in_thread(poll) == 0  # and the next poll opens a fresh one
