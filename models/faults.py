@@ -189,7 +189,15 @@ class FaultsMixin:
         except peewee.PeeweeException as exc:
             raise self._fault(exc) from exc
 
+    def _rolled_back_already(self) -> bool:
+        """SQLite ended the transaction itself (a full disk does): rolling back would only
+        replace the first error by "cannot rollback - no transaction is active"."""
+        conn = None if self.is_closed() else self._state.conn  # type: ignore[attr-defined]
+        return isinstance(conn, sqlite3.Connection) and not conn.in_transaction
+
     def execute_sql(self, sql: str, params: Any = None) -> Any:
+        if sql.startswith("ROLLBACK TO SAVEPOINT") and self._rolled_back_already():
+            return None  # a savepoint's rollback after the disk filled up (see rollback)
         return self._again_if_lost(super().execute_sql, sql, params,  # type: ignore[misc]
                                    retry_reads_only=sql)
 
@@ -203,9 +211,8 @@ class FaultsMixin:
             raise self._fault(exc) from exc
 
     def rollback(self) -> None:
-        conn = None if self.is_closed() else self._state.conn  # type: ignore[attr-defined]
-        if isinstance(conn, sqlite3.Connection) and not conn.in_transaction:
-            return  # SQLite already rolled back (a full disk does): the first error stands
+        if self._rolled_back_already():
+            return  # the first error stands
         try:
             return super().rollback()  # type: ignore[misc]
         except peewee.PeeweeException as exc:

@@ -174,3 +174,13 @@ def test_frozen_server_fails_a_poll_on_a_kept_session_without_another_wait(
     assert proxy.connects == opened  # the kept session's check failed: no new one was tried
     proxy.thaw()
     assert _in_thread(poll) == 0  # and the next poll opens a fresh one
+
+
+def test_full_disk_inside_a_savepoint_says_so(sqlite_hall: Hall) -> None:
+    db = sqlite_hall.db
+    db.execute_sql("CREATE TABLE filler (x BLOB)")
+    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.execute_sql(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFull), db.atomic(), db.atomic():  # a transaction and a savepoint
+        db.execute_sql("INSERT INTO filler VALUES (zeroblob(100000))")
+    assert db.execute_sql("SELECT count(*) FROM filler").fetchone() == (0,)
