@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
-from models.faults import FaultsMixin, ServerTimeout, wait_with_timeout
+from models.faults import FaultsMixin, ServerTimeout, SqliteCursor, wait_with_timeout
 
 database = peewee.DatabaseProxy()
 
@@ -179,6 +179,14 @@ class _HallSqlite(FaultsMixin, peewee.SqliteDatabase):
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
+
+
+    def cursor(self, named_cursor: Any = None) -> Any:
+        if self.is_closed():
+            self.connect()
+        cursor = self._state.conn.cursor(SqliteCursor)
+        cursor.fault_where = self.fault_where
+        return cursor
 
 
 def _sqlite(path: str) -> peewee.SqliteDatabase:

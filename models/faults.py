@@ -219,6 +219,31 @@ class FaultsMixin:
             raise self._fault(exc) from exc
 
 
+class SqliteCursor(sqlite3.Cursor):
+    """SQLite's cursor whose fetches say a damaged page in words too (rows are read lazily, so
+    a damaged page can surface after ``execute``)."""
+
+    fault_where = ""
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise (translate(exc, self.fault_where) or exc) from exc
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        try:
+            return super().fetchmany(size)
+        except sqlite3.DatabaseError as exc:
+            raise (translate(exc, self.fault_where) or exc) from exc
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise (translate(exc, self.fault_where) or exc) from exc
+
+
 _TIMEOUT: list[type[Exception]] = []
 
 

@@ -20,7 +20,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from models import AuditEvent, Ticket, open_database
 from models.base import unhurried
-from models.faults import DatabaseUnavailable, DiskFull
+from models.faults import DatabaseDamaged, DatabaseUnavailable, DiskFull
 from screens.work import failure_text
 from tests.conftest import PG_URL, _pg_schema_url
 from tests.domain.pg_proxy import PgProxy
@@ -184,3 +184,25 @@ def test_full_disk_inside_a_savepoint_says_so(sqlite_hall: Hall) -> None:
     with pytest.raises(DiskFull), db.atomic(), db.atomic():  # a transaction and a savepoint
         db.execute_sql("INSERT INTO filler VALUES (zeroblob(100000))")
     assert db.execute_sql("SELECT count(*) FROM filler").fetchone() == (0,)
+
+
+def test_damaged_page_read_late_says_so(tmp_path) -> None:
+    """Rows are fetched lazily: a damaged page met while reading them is named too."""
+    path = tmp_path / "hall.db"
+    db = open_database(f"sqlite:///{path}")
+    db.execute_sql("CREATE TABLE filler (n INTEGER PRIMARY KEY, x BLOB)")
+    with db.atomic():
+        for _ in range(2000):
+            db.execute_sql("INSERT INTO filler (x) VALUES (randomblob(100))")
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.close()
+    with path.open("r+b") as file:  # the last leaf: read after the first rows came back
+        file.seek((pages - 1) * 4096 + 8)
+        file.write(b"\xff" * 400)
+    db = open_database(f"sqlite:///{path}")
+    cursor = db.execute_sql("SELECT n, x FROM filler")
+    assert cursor.fetchone() is not None
+    with pytest.raises(DatabaseDamaged, match=str(path)):
+        cursor.fetchall()
+    db.close()
