@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+# The database's breakdowns (unreachable, full disk, damaged file), in Chinese, for the screens.
+from models.faults import DatabaseDamaged, DatabaseFault, DatabaseUnavailable, DiskFull
+
+__all__ = ["DatabaseDamaged", "DatabaseFault", "DatabaseUnavailable", "DiskFull", "NotFound",
+           "Refused"]
+
 
 class NotFound(LookupError):
     """What was asked for does not exist."""

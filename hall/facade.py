@@ -75,5 +75,6 @@ class Hall:
         return self.store.change_version(topic)
 
     def connection(self) -> AbstractContextManager[None]:
-        """A connection for the calling thread, closed afterwards (screens' worker threads)."""
+        """A connection for the calling thread, given back afterwards (screens' worker threads;
+        PostgreSQL: a pooled session, see :meth:`hall.store.Store.connection`)."""
         return self.store.connection()

@@ -60,7 +60,10 @@ class Store:
 
     @contextmanager
     def connection(self) -> Iterator[None]:
-        """A connection for the calling thread, closed afterwards (screens' worker threads)."""
+        """A connection for the calling thread, given back afterwards (screens' worker threads).
+
+        PostgreSQL: a session kept in the pool, checked with one round trip (a poll opens no new
+        server session; a frozen server fails it within seconds). SQLite: opened and closed."""
         with self.db.connection_context():
             yield
 

@@ -18,7 +18,7 @@ import peewee as pw
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
 
 from models.audit import AuditEvent, ChangeCounter, Setting
-from models.base import BaseModel, is_sqlite, write_transaction
+from models.base import BaseModel, is_sqlite, unhurried, write_transaction
 from models.incident import Incident, IncidentEntry
 from models.leader import LEADER_MODELS
 from models.leader_profile import LeaderProfile
@@ -115,7 +115,8 @@ def ensure_schema(db: pw.Database) -> int:
     if current_version(db) == SCHEMA_VERSION:
         return SCHEMA_VERSION
     if not is_sqlite(db):
-        return _ensure_schema(db)
+        with unhurried(db):  # an index on a big table may take longer than a statement may
+            return _ensure_schema(db)
     # SQLite changes a column by rebuilding its table (playhouse.migrate): with foreign keys
     # enforced, dropping the old table trips the RESTRICT references of its children and the
     # upgrade fails. SQLite's own recipe: foreign keys off outside the transaction, then

@@ -50,7 +50,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from hall.desk.registration import FormError
-from hall.errors import NotFound, Refused
+from hall.errors import DatabaseFault, NotFound, Refused
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -77,6 +77,8 @@ def failure_text(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, FormError):
         return "；".join(exc.errors.values()) or str(exc)
+    if isinstance(exc, DatabaseFault):  # unreachable, disk full, file damaged: what to do
+        return f"操作失败，{exc}"
     return f"操作失败，数据库暂时无法使用：{type(exc).__name__}: {exc}"
 
 
