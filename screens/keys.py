@@ -52,8 +52,11 @@ class KeyOrder(App):  # type: ignore[type-arg]
         self._key_hold_until = 0.0
 
     def _chain_busy(self) -> bool:
-        screen = self.screen
-        node: MessagePump | None = self.focused or screen
+        try:
+            screen = self.screen
+            node: MessagePump | None = self.focused or screen
+        except Exception:  # no screen yet (starting) or any more (closing): nothing to wait for
+            return False
         while node is not None and node is not self:
             if _busy(node):
                 return True
