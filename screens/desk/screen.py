@@ -16,12 +16,13 @@ category chosen, matter typed, ticket out", so the screen is built around that p
 * F5 issues (one key). Errors appear under their fields in Chinese and the first one gets the
   focus; nothing is written until the form is valid. The ticket opens large with its QR code.
 
-Keys for a known visitor: ID (read or typed) + Enter, 3 initials + Enter for the category, the
-matter + Enter, F5, Enter to close the ticket: five keys beyond the typed text. A new visitor
-adds name and phone. F2 clears the form, F10 goes to the launcher. F7 opens reception-day
-booking and check-in (领导接待日, :mod:`screens.dialogs.booking`) for the ID in the form. The
-right-hand panel shows today's queue per department (polled, so other desks' tickets appear
-within a second).
+Keys for a known visitor about the same matter: ID (read or typed), Enter, F5, Enter to close
+the ticket: three keys beyond the ID, since the last visit's category, district and matter are
+carried over (selected: typing replaces them). A new visitor adds name, phone, category and
+matter. Keys typed at any speed land in order (:mod:`screens.keys`). F2 clears the form, F10
+goes to the launcher. F7 opens reception-day booking and check-in (领导接待日,
+:mod:`screens.dialogs.booking`) for the ID in the form. The right-hand panel shows today's
+queue per department (polled, so other desks' tickets appear within a second).
 """
 
 from __future__ import annotations
