@@ -27,7 +27,7 @@ from hall.errors import Refused
 from hall.leaders.bookings import Bookings, IssueLocked
 from hall.leaders.plan import Plan
 from hall.leaders.roster import Roster
-from hall.leaders.schedule import month_bounds
+from hall.leaders.schedule import YEARS_AHEAD, last_plannable, month_bounds
 from hall.leaders.shared import (
     LEADERS,
     LeaderState,
@@ -96,6 +96,9 @@ class Leaders:
         today = self._store.today()
         if on < today:
             errors["date"] = f"日期 {on} 已过（今天是 {today}）"
+        elif on > last_plannable(today):
+            errors["date"] = (f"日期 {on} 过远：接待日最多排到 {last_plannable(today)}"
+                              f"（{YEARS_AHEAD} 年内）")
         start, end = _time(errors, "start", start), _time(errors, "end", end)
         if start and end and end <= start:
             errors["end"] = f"结束时间 {end} 应晚于开始时间 {start}"

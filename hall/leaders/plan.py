@@ -13,7 +13,7 @@ cancelled by hand is not planned again.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import peewee as pw
@@ -21,7 +21,13 @@ import peewee as pw
 from config.leaders import ScheduleRule
 from hall.clock import to_storage
 from hall.errors import NotFound, Refused
-from hall.leaders.schedule import NO_DATA, month_bounds, rule_dates
+from hall.leaders.schedule import (
+    NO_DATA,
+    YEARS_AHEAD,
+    last_plannable,
+    month_bounds,
+    rule_dates,
+)
 from hall.leaders.shared import LEADERS, LeaderState
 from hall.leaders.views import DAY_STATUS, LeaderDayView, PlanResult, RuleView
 from models import LeaderDay, LeaderRule
@@ -101,8 +107,13 @@ class Plan:
         """Expand every active rule over a month into planned days (from today on).
 
         A day already planned from the same rule is left alone (a cancelled one is not planned
-        again), as is a date the leader already receives on.
+        again), as is a date the leader already receives on. A month past
+        :func:`~hall.leaders.schedule.last_plannable` is refused.
         """
+        limit = last_plannable(self._store.today())
+        if date(year, month, 1) > limit:
+            raise Refused(f"{year}-{month:02d} 过远：接待日最多排到 {limit:%Y-%m}"
+                          f"（{YEARS_AHEAD} 年内），请核对月份")
         for attempt in range(3):
             try:
                 return self._plan_month(year, month, actor)

@@ -119,6 +119,17 @@ def rule_dates(rule: ScheduleRule, first: date, last: date) -> list[RuleDate]:
     return out
 
 
+YEARS_AHEAD = 2
+"""Reception days are planned at most this many years ahead: a far date is a typing error (and
+9999-12 ran the calendar past year 9999)."""
+
+
+def last_plannable(today: date) -> date:
+    """The last date a reception day may be planned or added for, seen from ``today``: the end of
+    the same month :data:`YEARS_AHEAD` years on."""
+    return month_bounds(today.year + YEARS_AHEAD, today.month)[1]
+
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     """The first and last day of a month."""
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

@@ -173,3 +173,15 @@ def test_a_case_from_the_command_line_shows_in_the_file(cli: Cli) -> None:
     assert status == 2 and "未知的领导" in err
     data = json.dumps(case, ensure_ascii=False)
     assert PERSON not in data
+
+
+def test_a_far_month_or_day_exits_2_in_chinese_and_writes_nothing(cli: Cli) -> None:
+    cli("leader-days")  # opens the hall: the schema exists before the counts are read
+    before = leader_rows(cli.url)
+    status, _, err = cli("leader-days", "plan", "--month", "9999-12")
+    assert status == 2 and "Traceback" not in err
+    assert "9999-12 过远：接待日最多排到 2028-11（2 年内）" in err
+    status, _, err = cli("leader-days", "add", "--leader", "lihong", "--date", "9999-12-31",
+                         "--start", "09:00", "--end", "11:00", "--capacity", "5")
+    assert status == 2 and "--date（日期）：日期 9999-12-31 过远" in err
+    assert leader_rows(cli.url) == before
