@@ -27,7 +27,7 @@ from hall.errors import Refused
 from hall.leaders.bookings import Bookings, IssueLocked
 from hall.leaders.plan import Plan
 from hall.leaders.roster import Roster
-from hall.leaders.schedule import YEARS_AHEAD, last_plannable, month_bounds
+from hall.leaders.schedule import YEARS_AHEAD, last_plannable, month_bounds, working_day
 from hall.leaders.shared import (
     LEADERS,
     LeaderState,
@@ -125,7 +125,7 @@ class Leaders:
                 leader=spec.code, department=spec.department, date=on, start=start, end=end,
                 room=room or self.state.room_of(spec), capacity=capacity, topic=topic,
                 walk_ins=walk_ins, status=status, origin=f"manual:{uuid.uuid4().hex}",
-                created_at=at, created_by=actor,
+                calendar_checked=working_day(on)[1], created_at=at, created_by=actor,
                 published_at=at if status == "published" else None,
                 published_by=actor if status == "published" else "")
             self._store.audit(actor, "leader_day.add", "leader_day", day.id, at,
