@@ -283,9 +283,11 @@ def test_walk_ins_only_when_the_day_accepts_them(hall: Hall) -> None:
     # No day today: the leader's room is closed (leader_settings.closed_without_day) ...
     with pytest.raises(FormError) as caught:
         hall.desk.issue(form(department="leader"), actor="desk01")
-    assert "今天没有接待日" in caught.value.errors["department"]
-    # ... while the lawyer seat, not listed there, keeps taking tickets as before.
-    assert hall.desk.issue(form(category="legal_advice"), actor="desk01").department == "lawyer"
+    assert "今天没有领导接待" in caught.value.errors["department"]
+    # ... and so is the lawyer seat without a duty lawyer (tests/domain/test_lawyer_seat.py).
+    with pytest.raises(FormError) as caught:
+        hall.desk.issue(form(category="legal_advice"), actor="desk01")
+    assert "今天没有值班律师" in caught.value.errors["department"]
     day = today_day(hall, walk_ins=False)
     with pytest.raises(FormError) as caught:
         hall.desk.issue(form(department="leader"), actor="desk01")

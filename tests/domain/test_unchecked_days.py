@@ -126,7 +126,7 @@ def test_leader_days_prints_and_returns_the_mark(db_url: str, capsys, monkeypatc
     assert len(lines) == 6 and all(UNCHECKED in line for line in lines)
     assert "2027-01-01" not in [line.split()[1] for line in lines] and "春节" in err
     data = cli.json("leader-days", "--month", "2027-01")
-    assert [(d["date"], d["calendar_checked"], d["calendar_note"]) for d in data["days"]][0] == (
+    assert next((d["date"], d["calendar_checked"], d["calendar_note"]) for d in data["days"]) == (
         "2027-01-04", False, UNCHECKED)
     assert len(data["warnings"]) == 1
     december = cli.json("leader-days", "plan", "--month", "2026-12")
