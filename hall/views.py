@@ -63,6 +63,8 @@ class ReceptionLine:
     start: str  # HH:MM
     end: str
     topic: str
+    ended: bool = False  # today's, and its end time has passed
+    date: str = ""  # YYYY-MM-DD: today's, or the next one's once today's of its kind are over
 
 
 @dataclass(frozen=True)

@@ -212,19 +212,35 @@ class Leaders:
         return CancelResult(self.day(day_id), tuple(notify))
 
     def todays_receptions(self) -> list[ReceptionLine]:
-        """Today's open receptions, by time: what the board's leader line announces."""
-        rows = list(LeaderDay.select().where((LeaderDay.date == self._store.today())
+        """What the board's leader line announces: today's open receptions by time, each marked
+        ``ended`` once its end time has passed; and when every one of a kind (leader, lawyer)
+        has ended, that kind's next published reception (its ``date`` a later day)."""
+        today = self._store.today()
+        local = self._store.now().astimezone(self._store.tz)
+        # After midnight, before the rollover hour, the business day is still yesterday's.
+        clock = "24:00" if local.date() > today else local.strftime("%H:%M")
+        rows = list(LeaderDay.select().where((LeaderDay.date == today)
                                              & LeaderDay.status.in_(OPEN))
                     .order_by(LeaderDay.start, LeaderDay.id))
-        out = []
         roster = self.state.roster() if rows else {}
-        for d in rows:
-            entry = roster.get(d.leader)
-            spec = entry.spec if entry else None
-            out.append(ReceptionLine(spec.label if spec else d.leader,
-                                     spec.kind if spec else "leader", d.room, d.start, d.end,
-                                     d.topic))
+        out = [self._line(d, roster, ended=d.end <= clock) for d in rows]
+        over = {r.kind for r in out} - {r.kind for r in out if not r.ended}
+        if over:
+            later = (LeaderDay.select().where((LeaderDay.date > today)
+                                              & (LeaderDay.status == "published"))
+                     .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id).limit(50))
+            for d in later:
+                line = self._line(d, roster, ended=False)
+                if line.kind in over:
+                    out.append(line)
+                    over.discard(line.kind)
         return out
+
+    def _line(self, d: LeaderDay, roster: dict[str, RosterEntry], ended: bool) -> ReceptionLine:
+        entry = roster.get(d.leader)
+        spec = entry.spec if entry else None
+        return ReceptionLine(spec.label if spec else d.leader, spec.kind if spec else "leader",
+                             d.room, d.start, d.end, d.topic, ended, str(d.date))
 
     # -- 包案 -----------------------------------------------------------------------------------
 
