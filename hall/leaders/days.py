@@ -26,6 +26,7 @@ from hall.desk.registration import CleanRegistration, FormError
 from hall.errors import Refused
 from hall.leaders.bookings import Bookings, IssueLocked
 from hall.leaders.plan import Plan
+from hall.leaders.queue import waits_for
 from hall.leaders.roster import Roster
 from hall.leaders.schedule import YEARS_AHEAD, last_plannable, month_bounds, working_day
 from hall.leaders.shared import (
@@ -43,7 +44,7 @@ from hall.leaders.views import (
     LeaderDayView,
     NotifyEntry,
 )
-from hall.views import CaseSummary, ReceptionLine
+from hall.views import CaseSummary, QueueEntry, ReceptionLine
 from models import LeaderBooking, LeaderCase, LeaderDay, Visitor
 
 if TYPE_CHECKING:
@@ -241,6 +242,11 @@ class Leaders:
         spec = entry.spec if entry else None
         return ReceptionLine(spec.label if spec else d.leader, spec.kind if spec else "leader",
                              d.room, d.start, d.end, d.topic, ended, str(d.date))
+
+    def waits_for(self, entries: list[QueueEntry]) -> list[QueueEntry]:
+        """Queue entries with whom each visitor of a reception room waits for (the board's
+        queue, so the window and ``hall queue``, call it)."""
+        return waits_for(self.state, entries, {code for code, _ in self.roster.departments()})
 
     # -- 包案 -----------------------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ def marks(entry: QueueEntry) -> list[tuple[str, str]]:
         out.append((f"集{entry.people}", "bold $text-error"))
     if entry.repeat:
         out.append(("重", "bold $text-primary"))
+    if entry.waits_for:  # a reception room: whom the visitor waits for
+        out.append((f"候{entry.waits_for}", "$text-accent"))
     return out
 
 
