@@ -319,21 +319,20 @@ class Leaders:
     def _closed(self, dept: str, name: str) -> ClosedToday:
         lawyer = any(e.spec.kind == "lawyer" and e.spec.department == dept
                      for e in self.state.roster().values())
-        what = "值班律师" if lawyer else "领导接待"
+        what, next_what = ("值班律师", "值班") if lawyer else ("领导接待", "接待")
+        closed = f"“{name}”今天没有{what}，不能取号"
         nxt = self.next_day(dept)
         if nxt is None:
-            return ClosedToday(f"“{name}”今天没有{what}，不能取号；近期尚未安排{what}日，"
-                               "请改选其他部门，或请来访人留下电话待安排后通知", None)
-        weekday = "一二三四五六日"[date.fromisoformat(nxt.date).weekday()]
-        when = (f"{nxt.date}（周{weekday}）{nxt.start}–{nxt.end} {nxt.leader_label}"
-                f"{'，' + nxt.topic if nxt.topic else ''}")
-        if nxt.status == "published":
-            offer = (f"，余{nxt.free}个名额：按 F7 为来访人预约该日" if nxt.free
-                     else "，名额已满：按 F7 可排候补")
-            return ClosedToday(f"“{name}”今天没有{what}，不能取号。下次{what}：{when}{offer}",
-                               nxt.id)
-        return ClosedToday(f"“{name}”今天没有{what}，不能取号。下次{what}：{when}"
-                           "（尚未发布，发布后可预约）", None)
+            return ClosedToday(f"{closed}；近期尚未安排{next_what}日，请改选其他部门，"
+                               "或请来访人留下电话待安排后通知", None)
+        on = date.fromisoformat(nxt.date)
+        when = (f"{on.month}月{on.day}日（周{'一二三四五六日'[on.weekday()]}）"
+                f"{nxt.start}–{nxt.end} {nxt.leader_label}{'，' + nxt.topic if nxt.topic else ''}")
+        if nxt.status != "published":
+            return ClosedToday(f"{closed}。下次{next_what}：{when}（尚未发布，发布后可预约）", None)
+        offer = (f"，余{nxt.free}个名额：按 F7 为来访人预约该日" if nxt.free
+                 else "，名额已满：按 F7 可排候补")
+        return ClosedToday(f"{closed}。下次{next_what}：{when}{offer}", nxt.id)
 
 
 class ClosedToday(FormError):

@@ -38,7 +38,7 @@ def test_no_duty_lawyer_today_closes_the_seat_and_names_the_next_day(hall: Hall)
     with pytest.raises(ClosedToday) as caught:
         hall.desk.issue(LAWYER, actor="desk01")
     message = caught.value.errors["department"]
-    assert "2026-11-25（周三）09:00–17:00 沈律师值班律师" in message and "F7" in message
+    assert "下次值班：11月25日（周三）09:00–17:00 沈律师值班律师" in message and "F7" in message
     assert caught.value.day_id == duty.id
     assert row_counts() == before  # no visitor, visit, ticket or audit event
 
@@ -48,7 +48,7 @@ def test_a_planned_duty_day_is_named_but_not_offered(hall: Hall) -> None:
     with pytest.raises(ClosedToday) as caught:
         hall.desk.issue(LAWYER, actor="desk01")
     message = caught.value.errors["department"]
-    assert "2026-12-07（周一）" in message and "尚未发布" in message  # the 5th is a Saturday
+    assert "12月7日（周一）" in message and "尚未发布" in message  # the 5th is a Saturday
     assert caught.value.day_id is None
 
 
@@ -81,5 +81,5 @@ def test_the_command_line_exits_2_naming_the_day_and_writes_nothing(
     status, out, err = cli("issue", "--name", "李秀英", "--id-number", make_id(),
                            "--category", "legal_advice", "--matter", "咨询", "--staff", "desk01")
     assert status == 2 and out == ""
-    assert "律师咨询席" in err and "2026-11-25" in err
+    assert "律师咨询席" in err and "11月25日" in err
     assert cli.counts() == before
