@@ -172,7 +172,8 @@ class LeadersScreen(HallWork, Screen[None]):
             d = detail.day
             line = Text.assemble((f"{d.start}–{d.end} ", "bold"), (d.leader_label, "bold"),
                                  f" {d.room} ", (f"{d.booked}/{d.capacity}", "bold"),
-                                 f" {d.status_label}", (f" {d.calendar_note}", "yellow"))
+                                 f" {d.status_label}",
+                                 (f" {d.calendar_note}" if d.calendar_note else "", "yellow"))
             if d.waitlisted:
                 line.append(f" 候补{d.waitlisted}", style="yellow")
             options.add_option(Option(line, id=str(d.id)))
