@@ -170,7 +170,7 @@ class QueueEntry:
     people: int
     collective: bool
     name_masked: str
-    waits_for: str = ""  # a reception room's queue: 「李红市信访局局长 09:00–11:30」, else ''
+    waits_for: str = ""  # a reception room's queue: whom for, 「李红 09:00–11:30」; else ''
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Whom a visitor in a reception room's queue waits for: the window and ``hall queue`` say it.
 
-    hall.board.queue(["leader"])[0].waits_for    # 「李红市信访局局长 09:00–11:30」
+    hall.board.queue(["leader"])[0].waits_for    # 「李红 09:00–11:30」
 
 A reception department (the leader's room, the lawyer seat) may hold two receptions on one day, one
 after the other (two at once need their own room and queue: :meth:`LeaderState.clash`). A checked-
@@ -34,8 +34,9 @@ def waits_for(state: LeaderState, entries: list[QueueEntry],
         & LeaderDay.status.in_(OPEN)).order_by(LeaderDay.start, LeaderDay.id))
     if not days:
         return entries
-    labels = state.labels()
-    text = {d.id: f"{labels.get(d.leader, d.leader)} {d.start}–{d.end}" for d in days}
+    roster = state.roster()
+    names = {code: entry.spec.name for code, entry in roster.items()}
+    text = {d.id: f"{names.get(d.leader, d.leader)} {d.start}–{d.end}" for d in days}
     booked = dict(LeaderBooking.select(Ticket.number, LeaderBooking.day)
                   .join(Ticket, on=(LeaderBooking.ticket == Ticket.id))
                   .where((Ticket.business_day == today)

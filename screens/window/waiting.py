@@ -39,14 +39,14 @@ def fit(text: str, width: int, right: bool = False) -> str:
 def marks(entry: QueueEntry) -> list[tuple[str, str]]:
     """The marks of a waiting ticket as (text, style) pairs."""
     out = []
+    if entry.waits_for:  # a reception room: whom the visitor waits for, first (「候李红 09:00」)
+        out.append((f"候{entry.waits_for.split('–')[0]}", "$text-accent"))
     if entry.priority_name:
         out.append((entry.priority_name, "bold $text-warning"))
     if entry.collective:
         out.append((f"集{entry.people}", "bold $text-error"))
     if entry.repeat:
         out.append(("重", "bold $text-primary"))
-    if entry.waits_for:  # a reception room: whom the visitor waits for
-        out.append((f"候{entry.waits_for}", "$text-accent"))
     return out
 
 

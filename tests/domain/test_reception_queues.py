@@ -16,9 +16,9 @@ from tests.cli.test_cli import NOW, Cli
 from tests.helpers import distinct_id, form
 
 TODAY = date(2026, 11, 23)
-LIHONG = "李红市信访局局长 09:00–10:30"
-ZHANG = "张伟副市长 14:00–16:00"
-LAWYER = "沈律师值班律师 09:00–17:00"
+LIHONG = "李红 09:00–10:30"
+ZHANG = "张伟 14:00–16:00"
+LAWYER = "沈律师 09:00–17:00"
 
 
 def setup(hall: Hall) -> dict[str, str]:
