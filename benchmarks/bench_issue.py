@@ -78,7 +78,10 @@ def visitor_fields(k: int, config: HallConfig) -> dict[str, str]:
 
 
 def categories(config: HallConfig) -> tuple[list[str], list[int]]:
-    codes = [c.code for c in config.categories]
+    # Not the rooms shut between their days (the lawyer seat, the leader's room): the desk
+    # refuses their walk-ins on a day without a reception.
+    closed = set(config.leader_settings.closed_without_day)
+    codes = [c.code for c in config.categories if c.department not in closed]
     return codes, [MATTERS.get(c, (2, []))[0] for c in codes]
 
 

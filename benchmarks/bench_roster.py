@@ -42,9 +42,10 @@ def run(url: str) -> None:
             hall.leaders.roster.edit(code, "mgr01", portfolio=f"分管领域第{k}版")
     codes = [x.code for x in hall.leaders.roster.list()]
     first = date(2026, 11, 2)
-    for k in range(40):
-        hall.leaders.add_day(codes[k % len(codes)], first + timedelta(days=k % 28), "09:00",
-                             "11:00", 10, actor="mgr01")
+    for k in range(40):  # a date's second reception in the afternoon: one room, one at a time
+        start, end = ("09:00", "11:00") if k < 28 else ("14:00", "16:00")
+        hall.leaders.add_day(codes[k % len(codes)], first + timedelta(days=k % 28), start, end,
+                             10, actor="mgr01", walk_ins=True)
     state = hall.leaders.state  # the roster read every part shares
     stored = state.roster
     configured = {x.code: RosterEntry(x, False, 0, True) for x in config.leaders}
@@ -69,7 +70,32 @@ def run(url: str) -> None:
         state.roster = stored  # type: ignore[method-assign]
         report(f"{name}, roster stored", with_db)
         report(f"{name}, roster as configured", without)
+    queue_reads(hall)
     hall.db.close()
+
+
+def queue_reads(hall: Hall) -> None:
+    """The leader room's queue (what window 20 and ``hall queue`` read) with 20 walk-ins and 2
+    receptions today, naming whom each waits for, interleaved with the read that does not."""
+    from hall.desk.registration import Registration
+    from hall.text.idnumber import check_character
+
+    for n in range(20):
+        first17 = f"11010519800101{n + 100:03d}"
+        hall.desk.issue(Registration(name="张三", id_number=first17 + check_character(first17),
+                                     category="wages", matter="工资", department="leader"),
+                        actor="desk01")
+    named, plain = hall.board._waits_for, list
+    samples: dict[str, list[float]] = {"named": [], "plain": []}
+    for _ in range(ROUNDS):
+        for key, fn in (("named", named), ("plain", plain)):
+            hall.board._waits_for = fn
+            started = time.perf_counter()
+            hall.board.queue(["leader"])
+            samples[key].append((time.perf_counter() - started) * 1000)
+    hall.board._waits_for = named
+    report("board.queue(leader) naming whom each waits for", samples["named"])
+    report("board.queue(leader) without (before issue 9 §4)", samples["plain"])
 
 
 def main() -> None:

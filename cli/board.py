@@ -26,7 +26,8 @@ def cmd_queue(ctx: Context) -> int:
         print("当前没有候谈的来访")
     for e in entries:
         marks = " ".join(m for m in (e.priority_name, "重复访" if e.repeat else "",
-                                     f"集体访{e.people}人" if e.collective else "") if m)
+                                     f"集体访{e.people}人" if e.collective else "",
+                                     f"候 {e.waits_for}" if e.waits_for else "") if m)
         print(f"{e.number:<6} {e.department_name:<10} {e.issued_at} 已等 {e.waiting_minutes} 分钟"
               f"  {marks}")
     return 0

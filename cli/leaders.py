@@ -37,8 +37,9 @@ def _day_line(d: Any) -> str:
     note = f"（原定 {d.shifted_from}）" if d.shifted_from else ""
     if d.status == "cancelled":
         note = f"（{d.cancel_reason}）"
+    unchecked = f"  ⚠{d.calendar_note}" if d.calendar_note else ""
     return (f"{d.id:>4}  {d.date}  {d.start}–{d.end}  {d.leader:<10} {d.leader_label}  "
-            f"{d.room}  {fill}  {d.status_label}{note}")
+            f"{d.room}  {fill}  {d.status_label}{note}{unchecked}")
 
 
 def _day_json(d: Any) -> dict[str, Any]:
@@ -46,25 +47,30 @@ def _day_json(d: Any) -> dict[str, Any]:
             "room": d.room, "start": d.start, "end": d.end, "capacity": d.capacity,
             "booked": d.booked, "waitlisted": d.waitlisted, "status": d.status,
             "topic": d.topic, "walk_ins": d.walk_ins, "shifted_from": d.shifted_from or None,
-            "cancel_reason": d.cancel_reason or None}
+            "cancel_reason": d.cancel_reason or None, "calendar_checked": d.calendar_checked,
+            "calendar_note": d.calendar_note or None}
 
 
 def cmd_leader_days(ctx: Context) -> int:
     """List the days of a month (default: this month)."""
-    from hall.leaders.schedule import month_bounds
+    from hall.leaders.schedule import NO_DATA, month_bounds
 
     month = ctx.month(ctx.args.month)
     hall = ctx.hall
     year, number = month or (hall.today().year, hall.today().month)
     days = hall.leaders.days(*month_bounds(year, number))
+    warnings = sorted({NO_DATA.format(year=d.date[:4]) for d in days if not d.calendar_checked})
     if ctx.args.json:
-        print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days]})
+        print_json({"month": f"{year}-{number:02d}", "days": [_day_json(d) for d in days],
+                    "warnings": warnings})
         return 0
     if not days:
         print(f"{year}-{number:02d} 没有接待日（hall leader-days plan --month {year}-{number:02d}"
               " 按规则生成）")
     for d in days:
         print(_day_line(d))
+    for warning in warnings:
+        print(f"注意：{warning}", file=sys.stderr)
     return 0
 
 

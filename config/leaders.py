@@ -126,7 +126,8 @@ class LeaderSettings(ConfigModel):
     """诉求类别 recorded for a booked visit when neither the booking nor the leader names one."""
     closed_without_day: list[Code] = Field(default_factory=list)
     """Departments that receive only on their reception days: on any other day the desk cannot
-    issue a ticket to them (e.g. ``[leader]``: the leader's room is shut between days)."""
+    issue a ticket to them and names the next day, to book (e.g. ``[leader, lawyer]``: the
+    leader's room and the lawyer seat are shut between their days)."""
 
 
 def leader_problems(cfg: HallConfig) -> list[Problem]:

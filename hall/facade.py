@@ -54,7 +54,8 @@ class Hall:
                          incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
         self.leaders = Leaders(self.store, issue_locked=self.desk.issue_locked)
         self.incidents = Incidents(self.store, find_ticket=self.desk.find_ticket)
-        self.board = Board(self.store, receptions=lambda: self.leaders.todays_receptions())
+        self.board = Board(self.store, receptions=lambda: self.leaders.todays_receptions(),
+                           waits_for=lambda entries: self.leaders.waits_for(entries))
         self.windows = Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
                                incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
 

@@ -63,6 +63,8 @@ class ReceptionLine:
     start: str  # HH:MM
     end: str
     topic: str
+    ended: bool = False  # today's, and its end time has passed
+    date: str = ""  # YYYY-MM-DD: today's, or the next one's once today's of its kind are over
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ class QueueEntry:
     people: int
     collective: bool
     name_masked: str
+    waits_for: str = ""  # a reception room's queue: whom for, 「李红 09:00–11:30」; else ''
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from typing import Any
 from config import DEFAULT_CONFIG, load_config
 from hall import Hall
 from hall.clock import FixedClock
+from hall.desk.registration import FormError
 from hall.errors import Refused
 from models import open_database
 from tests.helpers import distinct_id, form
@@ -280,7 +281,7 @@ def add_days(url: str, barrier: Any, leader: str, dates: list[str], slow: bool,
                 day = hall.leaders.add_day(leader, date.fromisoformat(text), "09:00", "11:00", 5,
                                            actor="mgr01")
                 out["added"].append((text, day.id))
-            except Refused as exc:
+            except (Refused, FormError) as exc:  # FormError: the room taken (issue 9 §4)
                 out["refused"].append((text, str(exc)))
             except Exception as exc:  # counted and reported, never hidden
                 out["errors"].append(f"{type(exc).__name__}: {exc}")

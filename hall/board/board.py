@@ -31,10 +31,12 @@ class Board:
     """Live reads of the queues and calls; ``receptions`` gives today's leader receptions."""
 
     def __init__(self, store: Store, *,
-                 receptions: Callable[[], Sequence[ReceptionLine]]) -> None:
+                 receptions: Callable[[], Sequence[ReceptionLine]],
+                 waits_for: Callable[[list[QueueEntry]], list[QueueEntry]] = list) -> None:
         self.store = store
         self.config = store.config
         self._receptions = receptions
+        self._waits_for = waits_for  # whom a reception room's visitor waits for (leaders)
 
     def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
         """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
@@ -59,7 +61,7 @@ class Board:
                 priority_name=group.name if group else "", repeat=t.visit.is_repeat,
                 people=t.visit.people, collective=t.visit.people >= threshold,
                 name_masked=mask_name(t.visit.visitor.name)))
-        return out
+        return self._waits_for(out)
 
     def queue_lengths(self) -> list[QueueLength]:
         """Today's waiting and issued counts per department, in configured order."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from hall.clock import FixedClock
-from hall.demo.leaders import add_reception_days
+from hall.demo.leaders import add_reception_days, closed_departments, plan_reception_days
 from hall.demo.people import FILL, PeopleMaker, Person
 from hall.desk.registration import Registration
 from hall.text.masking import mask_name
@@ -175,8 +175,9 @@ class _Demo:
         """Finish with an outcome; general reception sends some visitors on (转办)."""
         number, actor = window
         served = set(self.config.window(number).departments)  # type: ignore[union-attr]
-        elsewhere = [d.code for d in self.config.departments
-                     if d.code not in served and d.code in self._staffed_departments()]
+        closed = closed_departments(self.hall, self.hall.today())
+        elsewhere = [d.code for d in self.config.departments if d.code not in served
+                     and d.code in self._staffed_departments() and d.code not in closed]
         # The first visitor general reception finishes is always sent on, so a demo shows one.
         first = not self.tally.acts["transferred"]
         if "xfj" in served and elsewhere and (first or self.rng.random() < 0.12):
@@ -210,7 +211,7 @@ class _Demo:
         count = 0
         for index, back in enumerate(HISTORY):
             day = _working_day_before(today, back)
-            self.make.open_day(day)
+            self.make.open_day(day, closed_departments(self.hall, day))
             comers = [self.make.person(elderly=self.rng.random() < 0.15)
                       for _ in range(self.rng.randint(5, 9))]
             # The persistent ones come back on later days, with the same matter.
@@ -225,7 +226,7 @@ class _Demo:
                 regulars: list[Person]) -> list[tuple[Person, IssuedTicket]]:
         """Today: new and repeat visitors and the special cases, the windows at work."""
         make, rng, config = self.make, self.rng, self.config
-        make.open_day(today)
+        make.open_day(today, closed_departments(self.hall, today))
         self.tally.acts.clear()  # the summary counts today's acts
         comers = [(make.person(elderly=rng.random() < 0.15), 1, ())
                   for _ in range(rng.randint(34, 40))]
@@ -327,9 +328,10 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         if Visitor.select().exists():
             raise DemoError("数据库中已有来访人档案：演示数据只能生成到空数据库，"
                             "请用 --db 指定一个新的数据库文件")
+        planned = plan_reception_days(demo.hall)
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
     # After the morning: its repeat visitors book.
     receptions = add_reception_days(hall, morning)
-    return "\n".join([demo.summary(today, end, earlier, morning), *receptions])
+    return "\n".join([demo.summary(today, end, earlier, morning), *planned, *receptions])

@@ -1,7 +1,7 @@
 """Invented visitors for the demo hall: names, ID numbers, phones, addresses and matters.
 
     make = PeopleMaker(config, random.Random(7))
-    make.open_day(date(2026, 11, 23))         # the lawyer seat sits on the 5th, 15th and 25th
+    make.open_day(date(2026, 11, 23), {"lawyer"})  # no legal questions: the seat is closed
     person = make.person(elderly=True)        # a Person with a matter fitting its category
 
 Everything is invented, deterministically from the random source: common surnames and given names
@@ -126,7 +126,6 @@ MATTERS: dict[str, tuple[int, list[tuple[str, str]]]] = {
     ]),
     "other": (2, [("反映小区门前道路坑洼积水", "请求有关部门修复道路")]),
 }
-LAWYER_DAYS = (5, 15, 25)  # the 律师咨询席 sits on these days of the month
 PEOPLE_AWAY = ("wages", "arrears")  # categories whose visitors often come from other provinces
 
 
@@ -156,10 +155,12 @@ class PeopleMaker:
         self.all_categories = known or [c.code for c in config.categories]
         self.categories = self.all_categories
 
-    def open_day(self, day: date) -> None:
-        """Matters of ``day``: the lawyer seat only sits on its days of the month."""
+    def open_day(self, day: date, closed: set[str] | frozenset[str] = frozenset()) -> None:
+        """Matters of ``day``: none for the departments ``closed`` that day (the lawyer seat
+        sits only on its days)."""
         self.categories = [c for c in self.all_categories
-                           if c != "legal_advice" or day.day in LAWYER_DAYS]
+                           if (spec := self.config.category(c)) is None
+                           or spec.department not in closed]
 
     def person(self, *, category: str = "", elderly: bool = False, sex: str = "",
                born: tuple[int, int] | None = None, away: bool | None = None) -> Person:

@@ -38,6 +38,8 @@ def schedule_ics(days: Iterable[LeaderDayView], hall_name: str, hall_code: str, 
             description += f"；原定 {d.shifted_from}，遇休息日顺延"
         if d.status == "cancelled":
             description += f"；已取消：{d.cancel_reason}"
+        if d.calendar_note:
+            description += f"；{d.calendar_note}（该年节假日安排未公布，日期可能调整）"
         lines += [
             "BEGIN:VEVENT",
             f"UID:leader-day-{d.id}@{hall_code}.hall",

@@ -27,6 +27,7 @@ def schedule_csv(days: Iterable[LeaderDayView]) -> str:
         note = f"原定 {d.shifted_from}，遇休息日顺延" if d.shifted_from else ""
         if d.status == "cancelled":
             note = f"取消：{d.cancel_reason}"
+        note = "；".join(x for x in (note, d.calendar_note) if x)
         writer.writerow((d.id, d.date, f"周{weekday}", d.start, d.end, d.leader_name,
                          d.leader_title, "律师咨询" if d.kind == "lawyer" else "领导接待",
                          d.room, d.topic, d.capacity, d.booked, d.waitlisted,

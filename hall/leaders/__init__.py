@@ -23,10 +23,10 @@ What it needs from the rest of the hall comes through its constructor: the Store
 from __future__ import annotations
 
 from hall.leaders.bookings import BOOKED_RANK_BASE, Bookings
-from hall.leaders.days import Leaders
+from hall.leaders.days import ClosedToday, Leaders
 from hall.leaders.plan import Plan
 from hall.leaders.roster import ROSTER_LABELS, Roster
 from hall.leaders.shared import LEADERS
 
-__all__ = ["BOOKED_RANK_BASE", "LEADERS", "ROSTER_LABELS", "Bookings", "Leaders", "Plan",
-           "Roster"]
+__all__ = ["BOOKED_RANK_BASE", "LEADERS", "ROSTER_LABELS", "Bookings", "ClosedToday", "Leaders",
+           "Plan", "Roster"]

@@ -14,8 +14,10 @@ Check-in issues the ticket through the desk's own transaction (``issue_locked``,
 issue inside a transaction already open, handed over by the facade): the same
 numbering, query code, audit and visitor file. Booked visitors are called in booking order before
 walk-ins without touching the windows' claim: the ticket's ``priority_rank`` is the booking's
-sequence minus :data:`BOOKED_RANK_BASE`, a negative number, while walk-ins rank 0 and up (their
-priority group). Priority groups (elderly first) therefore order only the walk-ins.
+sequence minus :data:`BOOKED_RANK_BASE`, less a step per minute the reception starts before
+midnight (:func:`booked_rank`), a negative number, while walk-ins rank 0 and up (their priority
+group). Priority groups (elderly first) therefore order only the walk-ins, and in a room with a
+morning and an afternoon reception the morning's bookings go before the afternoon's.
 """
 
 from __future__ import annotations
@@ -54,7 +56,15 @@ from hall.views import IssuedTicket
 from models import BookingEvent, LeaderBooking, LeaderDay, Ticket, Visitor
 
 BOOKED_RANK_BASE = 1_000_000
-"""A checked-in booking's ticket ranks ``seq - BOOKED_RANK_BASE`` (negative): before walk-ins."""
+"""A checked-in booking's ticket ranks below ``seq - BOOKED_RANK_BASE`` (negative): before
+walk-ins."""
+
+
+def booked_rank(start: str, seq: int) -> int:
+    """The priority rank of a checked-in booking's ticket: negative (before every walk-in), in
+    the order of the receptions' start times, then of booking (``seq`` < 1000 per day)."""
+    minutes = int(start[:2]) * 60 + int(start[3:5])
+    return seq - BOOKED_RANK_BASE - (24 * 60 - minutes) * 1000
 _RETRIES = 5
 _MAX_MATTER = 2000
 
@@ -220,7 +230,7 @@ class Bookings:
             matter=row.matter or f"领导接待日预约（{label}）",
             phone=visitor.phone, address=visitor.address, district=visitor.district,
             request="", people=1, representatives=(),
-            priority=group.code if group else "", priority_rank=row.seq - BOOKED_RANK_BASE,
+            priority=group.code if group else "", priority_rank=booked_rank(day.start, row.seq),
             suggested_department=route(self._config, row.category, visitor.district)
             or day.department, department=day.department)
         ticket = self._issue_locked(clean, actor)

@@ -26,8 +26,9 @@ from hall.desk.registration import CleanRegistration, FormError
 from hall.errors import Refused
 from hall.leaders.bookings import Bookings, IssueLocked
 from hall.leaders.plan import Plan
+from hall.leaders.queue import waits_for
 from hall.leaders.roster import Roster
-from hall.leaders.schedule import YEARS_AHEAD, last_plannable, month_bounds
+from hall.leaders.schedule import YEARS_AHEAD, last_plannable, month_bounds, working_day
 from hall.leaders.shared import (
     LEADERS,
     LeaderState,
@@ -43,7 +44,7 @@ from hall.leaders.views import (
     LeaderDayView,
     NotifyEntry,
 )
-from hall.views import CaseSummary, ReceptionLine
+from hall.views import CaseSummary, QueueEntry, ReceptionLine
 from models import LeaderBooking, LeaderCase, LeaderDay, Visitor
 
 if TYPE_CHECKING:
@@ -114,18 +115,22 @@ class Leaders:
         horizon = today + timedelta(days=self._config.leader_settings.publish_days_ahead)
         status = "published" if on <= horizon else "planned"
         with self._store.transaction():
-            self.state.lock_leaders([spec.code])
+            self.state.lock_month([spec.code], on)
             spec = self.state.active(spec.code)  # again under the lock: retired meanwhile?
             at = to_storage(self._store.now())
             clash = LeaderDay.get_or_none((LeaderDay.leader == spec.code) & (LeaderDay.date == on)
                                           & (LeaderDay.status != "cancelled"))
             if clash is not None:
                 raise Refused(f"{spec.label} {on} 已有接待日（编号 {clash.id}）")
+            room = room or self.state.room_of(spec)
+            errors = self.state.clash(on, start, end, room, spec.department)
+            if errors:
+                raise FormError(errors)
             day = LeaderDay.create(
                 leader=spec.code, department=spec.department, date=on, start=start, end=end,
-                room=room or self.state.room_of(spec), capacity=capacity, topic=topic,
+                room=room, capacity=capacity, topic=topic,
                 walk_ins=walk_ins, status=status, origin=f"manual:{uuid.uuid4().hex}",
-                created_at=at, created_by=actor,
+                calendar_checked=working_day(on)[1], created_at=at, created_by=actor,
                 published_at=at if status == "published" else None,
                 published_by=actor if status == "published" else "")
             self._store.audit(actor, "leader_day.add", "leader_day", day.id, at,
@@ -166,6 +171,11 @@ class Leaders:
                 if text is not None:
                     changes[key] = text.strip() or (
                         self.state.room_of(self.roster.spec(day.leader)) if key == "room" else "")
+            self.state.lock_month([], day.date)
+            errors = self.state.clash(day.date, new_start, new_end, changes.get("room", day.room),
+                                      day.department, ignore=day.id)
+            if errors:
+                raise FormError(errors)
             at = to_storage(self._store.now())
             LeaderDay.update(**changes).where(LeaderDay.id == day_id).execute()
             moved = fill_places(day_id, changes.get("capacity", day.capacity) - taken, at, actor)
@@ -203,19 +213,40 @@ class Leaders:
         return CancelResult(self.day(day_id), tuple(notify))
 
     def todays_receptions(self) -> list[ReceptionLine]:
-        """Today's open receptions, by time: what the board's leader line announces."""
-        rows = list(LeaderDay.select().where((LeaderDay.date == self._store.today())
+        """What the board's leader line announces: today's open receptions by time, each marked
+        ``ended`` once its end time has passed; and when every one of a kind (leader, lawyer)
+        has ended, that kind's next published reception (its ``date`` a later day)."""
+        today = self._store.today()
+        local = self._store.now().astimezone(self._store.tz)
+        # After midnight, before the rollover hour, the business day is still yesterday's.
+        clock = "24:00" if local.date() > today else local.strftime("%H:%M")
+        rows = list(LeaderDay.select().where((LeaderDay.date == today)
                                              & LeaderDay.status.in_(OPEN))
                     .order_by(LeaderDay.start, LeaderDay.id))
-        out = []
         roster = self.state.roster() if rows else {}
-        for d in rows:
-            entry = roster.get(d.leader)
-            spec = entry.spec if entry else None
-            out.append(ReceptionLine(spec.label if spec else d.leader,
-                                     spec.kind if spec else "leader", d.room, d.start, d.end,
-                                     d.topic))
+        out = [self._line(d, roster, ended=d.end <= clock) for d in rows]
+        over = {r.kind for r in out} - {r.kind for r in out if not r.ended}
+        if over:
+            later = (LeaderDay.select().where((LeaderDay.date > today)
+                                              & (LeaderDay.status == "published"))
+                     .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id).limit(50))
+            for d in later:
+                line = self._line(d, roster, ended=False)
+                if line.kind in over:
+                    out.append(line)
+                    over.discard(line.kind)
         return out
+
+    def _line(self, d: LeaderDay, roster: dict[str, RosterEntry], ended: bool) -> ReceptionLine:
+        entry = roster.get(d.leader)
+        spec = entry.spec if entry else None
+        return ReceptionLine(spec.label if spec else d.leader, spec.kind if spec else "leader",
+                             d.room, d.start, d.end, d.topic, ended, str(d.date))
+
+    def waits_for(self, entries: list[QueueEntry]) -> list[QueueEntry]:
+        """Queue entries with whom each visitor of a reception room waits for (the board's
+        queue, so the window and ``hall queue``, call it)."""
+        return waits_for(self.state, entries, {code for code, _ in self.roster.departments()})
 
     # -- 包案 -----------------------------------------------------------------------------------
 
@@ -257,7 +288,11 @@ class Leaders:
     # -- walk-ins (the desk asks before it issues) ---------------------------------------------
 
     def check_walk_in(self, clean: CleanRegistration) -> None:
-        """Refuse a desk ticket to a reception department on a day it takes no walk-ins."""
+        """Refuse a desk ticket to a reception department on a day it takes no walk-ins.
+
+        A department of ``leader_settings.closed_without_day`` with no reception today is closed:
+        :class:`ClosedToday` names its next day (and, when that day is bookable, its id, which
+        the desk's booking dialog opens on)."""
         dept = clean.department
         if dept not in {code for code, _ in self.roster.departments()}:
             return  # every other queue: no reception rule, no extra query on the hot path
@@ -267,11 +302,46 @@ class Leaders:
         name = self._config.department(dept).name  # type: ignore[union-attr]
         if not days:
             if dept in self._config.leader_settings.closed_without_day:
-                raise FormError({"department": f"“{name}”今天没有接待日，不能取号"})
+                raise self._closed(dept, name)
             return
         if not any(d.walk_ins for d in days):
             raise FormError({"department": f"“{name}”今天只接待预约来访人：请用预约签到（F7）"
                                            "为已预约的来访人签到"})
+
+    def next_day(self, department: str) -> LeaderDayView | None:
+        """The department's next reception after today (planned or published), or None."""
+        row = (LeaderDay.select().where(
+            (LeaderDay.department == department) & (LeaderDay.date > self._store.today())
+            & LeaderDay.status.in_(("planned", "published")))
+            .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id).first())
+        return self.state.day_view(row.id) if row is not None else None
+
+    def _closed(self, dept: str, name: str) -> ClosedToday:
+        lawyer = any(e.spec.kind == "lawyer" and e.spec.department == dept
+                     for e in self.state.roster().values())
+        what, next_what = ("值班律师", "值班") if lawyer else ("领导接待", "接待")
+        closed = f"“{name}”今天没有{what}，不能取号"
+        nxt = self.next_day(dept)
+        if nxt is None:
+            return ClosedToday(f"{closed}；近期尚未安排{next_what}日，请改选其他部门，"
+                               "或请来访人留下电话待安排后通知", None)
+        on = date.fromisoformat(nxt.date)
+        when = (f"{on.month}月{on.day}日（周{'一二三四五六日'[on.weekday()]}）"
+                f"{nxt.start}–{nxt.end} {nxt.leader_label}{'，' + nxt.topic if nxt.topic else ''}")
+        if nxt.status != "published":
+            return ClosedToday(f"{closed}。下次{next_what}：{when}（尚未发布，发布后可预约）", None)
+        offer = (f"，余{nxt.free}个名额：按 F7 为来访人预约该日" if nxt.free
+                 else "，名额已满：按 F7 可排候补")
+        return ClosedToday(f"{closed}。下次{next_what}：{when}{offer}", nxt.id)
+
+
+class ClosedToday(FormError):
+    """A reception department without a reception today: the next day, and its id when it can
+    be booked (the desk opens its booking dialog on it)."""
+
+    def __init__(self, message: str, day_id: int | None) -> None:
+        super().__init__({"department": message})
+        self.day_id = day_id
 
 
 def _time(errors: dict[str, str], key: str, value: str) -> str:

@@ -131,7 +131,8 @@ class Plan:
         created: list[LeaderDay] = []
         with self._store.transaction():
             at = to_storage(self._store.now())
-            self._state.lock_leaders(list(self._state.roster()))  # as add_day and retire_leader do
+            # The locks add_day and retire_leader take: the leaders' and the month's.
+            self._state.lock_month(list(self._state.roster()), first)
             roster = self._state.roster()  # read under the locks
             rules = self._active_rules(roster)
             for origin, code, rule, _ in rules:
@@ -147,10 +148,16 @@ class Plan:
                             (LeaderDay.leader == code) & (LeaderDay.date == when.date)
                             & (LeaderDay.origin == origin)).exists():
                         continue  # planned from this rule before and cancelled since
+                    room = rule.room or self._state.room_of(leader)
+                    clash = self._state.clash(when.date, rule.start, rule.end, room,
+                                              leader.department)
+                    if clash:
+                        warnings.add(f"{when.date} {leader.label} {rule.start}–{rule.end} 未生成："
+                                     f"{next(iter(clash.values()))}")
+                        continue
                     created.append(LeaderDay.create(
                         leader=code, department=leader.department, date=when.date,
-                        start=rule.start, end=rule.end,
-                        room=rule.room or self._state.room_of(leader), capacity=rule.capacity,
+                        start=rule.start, end=rule.end, room=room, capacity=rule.capacity,
                         topic=rule.topic, walk_ins=rule.walk_ins, status="planned",
                         origin=origin, shifted_from=when.original if when.shifted else None,
                         calendar_checked=when.checked, created_at=at, created_by=actor))

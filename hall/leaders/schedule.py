@@ -7,9 +7,13 @@ Working days come from chinese-calendar, which knows the statutory holidays and 
 working days (调休): a 调休 Saturday is a working day and a reception may fall on it. Its data
 covers the years the State Council has published (the package is updated each year, usually in
 November, when the next year's holiday schedule is announced). For a year it does not know yet,
-:func:`working_day` falls back to "Monday to Friday" and says so (``known`` False): the days
-planned that way are marked unchecked, and the screens and the CLI show the message in
-:data:`NO_DATA` until the package is updated and the month planned again.
+:func:`working_day` falls back to "Monday to Friday" less the holidays the law
+fixes by date (:data:`FIXED_HOLIDAYS`: 元旦 1 January, 劳动节 1–2 May, 国庆节 1–3
+October) and says so (``known`` False): the days planned that way are marked
+unchecked (节假日未核对), and the screens and the CLI show the message in
+:data:`NO_DATA` until the package is updated and the month planned again. The lunar
+holidays (春节, 端午, 中秋), 清明 (a solar term) and the 调休 working weekends cannot be
+known before the State Council publishes them: those stay unchecked.
 """
 
 from __future__ import annotations
@@ -21,9 +25,19 @@ from datetime import date, timedelta
 import chinese_calendar
 
 from config.leaders import ScheduleRule
+from hall.leaders.views import UNCHECKED
 
-NO_DATA = ("chinese-calendar 没有 {year} 年的法定节假日数据，已只按周末顺延：节假日安排公布后请"
-           "升级 chinese-calendar（pip install -U chinese-calendar）并核对这些日期")
+NO_DATA = ("chinese-calendar 没有 {year} 年的法定节假日数据：已按周末和法定固定"
+           "日期的假日（元旦1月1日、劳动节5月1日至2日、国庆节10月1日至3日）顺延；"
+           "春节、清明、端午、中秋等节日和调休尚未核对，这些接待日标为"
+           f"“{UNCHECKED}”。节假日安排公布后请升级 chinese-calendar"
+           "（pip install -U chinese-calendar）并核对这些日期")
+FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节",
+                  (10, 2): "国庆节", (10, 3): "国庆节"}
+"""(month, day) → the statutory holidays whose dates the law itself fixes
+(《全国年节及纪念日放假办法》 as revised in 2024: 元旦 1 day, 劳动节 2 days, 国庆节
+3 days): days off in any year, data or not. The days the State Council adds around
+them by 调休 are not known until it publishes them."""
 _LOOKAHEAD = 40  # the longest run of days off (Spring Festival) is far shorter
 
 
@@ -43,11 +57,13 @@ class RuleDate:
 
 
 def working_day(day: date) -> tuple[bool, bool]:
-    """(is a working day, the holiday data knew the year)."""
+    """(is a working day, the holiday data knew the year).
+
+    Without the year's data: Monday to Friday, less the :data:`FIXED_HOLIDAYS`."""
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:
-        return day.weekday() < 5, False
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS, False
 
 
 def holiday_name(day: date) -> str:
@@ -55,7 +71,7 @@ def holiday_name(day: date) -> str:
     try:
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
-        return ""
+        return FIXED_HOLIDAYS.get((day.month, day.day), "")
     if not on_holiday or name is None:
         return ""
     holiday = next((h for h in chinese_calendar.Holiday if h.value == name), None)
@@ -68,7 +84,7 @@ def day_note(day: date) -> str:
     note = "" if works else (holiday_name(day) or "休息日")
     if works and day.weekday() >= 5:
         note = "调休上班"
-    return "　".join(x for x in (note, "" if known else "（无节假日数据）") if x)
+    return "　".join(x for x in (note, "" if known else f"（{UNCHECKED}）") if x)
 
 
 def next_working_day(day: date) -> tuple[date, bool]:

@@ -104,7 +104,39 @@ class LeaderState:
         """Hold, until this transaction ends, the right to make days for these leaders."""
         lock_leader_days(self.db, codes)
 
+    def lock_month(self, codes: list[str], on: date) -> None:
+        """The leaders' locks and the month's: whoever makes or moves a day in that month waits
+        here, so two managers cannot put two receptions in one room at once."""
+        lock_leader_days(self.db, [*codes, f"month:{on:%Y-%m}"])
+
     # -- days -----------------------------------------------------------------------------------
+
+    def clash(self, on: date, start: str, end: str, room: str, department: str,
+              ignore: int | None = None) -> dict[str, str]:
+        """Why a reception at this time and place cannot be, naming the other one, or {}.
+
+        Two receptions of one day whose times overlap need their own room and their own queue
+        (a department: the window that calls its visitors). In the same room they would sit
+        together; in the same queue one leader's window would call the other's visitors.
+        """
+        query = LeaderDay.select().where(
+            (LeaderDay.date == on) & (LeaderDay.status != "cancelled")
+            & (LeaderDay.start < end) & (LeaderDay.end > start)
+            & ((LeaderDay.room == room) | (LeaderDay.department == department)))
+        if ignore is not None:
+            query = query.where(LeaderDay.id != ignore)
+        other = query.order_by(LeaderDay.start, LeaderDay.id).first()
+        if other is None:
+            return {}
+        label = self.labels().get(other.leader, other.leader)
+        what = (f"与接待日 {other.id}（{label} {other.start}–{other.end} {other.room}）时间重叠")
+        if other.room == room:
+            return {"room": f"“{room}” {on} {what}：同一接待室同一时间只能安排一场，"
+                            "请改时间或地点"}
+        queue = self.config.department(department)
+        name = queue.name if queue else department
+        return {"start": f"{what}，两场同用“{name}”的叫号队列：请改时间；"
+                         "两场同时接待须各有接待室和窗口（在配置中为另一接待室设部门和窗口）"}
 
     def day_row(self, day_id: int) -> LeaderDay:
         day = LeaderDay.get_or_none(LeaderDay.id == day_id)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+UNCHECKED = "节假日未核对"
+"""The mark of a day planned without its year's holiday data (:mod:`hall.leaders.schedule`)."""
 DAY_STATUS = {"planned": "计划", "published": "已发布", "held": "已接待", "cancelled": "已取消",
               "lapsed": "未举行"}
 BOOKING_STATUS = {
@@ -93,6 +95,11 @@ class LeaderDayView:
     def leader_label(self) -> str:
         """「张伟副市长」"""
         return f"{self.leader_name}{self.leader_title}"
+
+    @property
+    def calendar_note(self) -> str:
+        """「节假日未核对」 for a day planned without its year's holiday data, else ''."""
+        return "" if self.calendar_checked else UNCHECKED
 
 
 @dataclass(frozen=True)

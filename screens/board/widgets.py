@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import string
+from datetime import date
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -203,15 +204,27 @@ def leader_line(receptions: tuple[ReceptionLine, ...]) -> str:
     """The board's leader line: today's receptions (leader, room, time), or that there are none.
 
     「今日领导接待：李红市信访局局长 领导接访室 09:00–11:30　律师咨询：沈律师值班律师 律师咨询席
-    09:00–17:00」. Leaders' names are published anyway; no visitor appears here.
+    09:00–17:00」. A reception whose end time has passed leaves the line; when all of a kind have
+    ended the line says so and names the next one (「今日领导接待已结束　下次：12月1日（周二）张伟
+    副市长 领导接访室 09:00–11:30」). Leaders' names are published anyway; no visitor appears here.
     """
-    leaders = [r for r in receptions if r.kind != "lawyer"]
-    lawyers = [r for r in receptions if r.kind == "lawyer"]
     parts = []
-    if leaders:
-        parts.append("今日领导接待：" + "；".join(
-            f"{r.leader_label} {r.room} {r.start}–{r.end}" for r in leaders))
-    if lawyers:
-        parts.append("律师咨询：" + "；".join(
-            f"{r.leader_label} {r.room} {r.start}–{r.end}" for r in lawyers))
+    for kind, title in (("leader", "领导接待"), ("lawyer", "律师咨询")):
+        mine = [r for r in receptions if (r.kind == "lawyer") == (kind == "lawyer")]
+        today = [r for r in mine if not r.date or r.date == mine[0].date]
+        live = [r for r in today if not r.ended]
+        if live:
+            parts.append(("今日领导接待：" if kind == "leader" else "律师咨询：") + "；".join(
+                f"{r.leader_label} {r.room} {r.start}–{r.end}" for r in live))
+        elif today:
+            coming = [r for r in mine if r not in today]
+            nxt = "".join(f"　下次：{_day(r.date)}{r.leader_label} {r.room} {r.start}–{r.end}"
+                          for r in coming[:1])
+            parts.append(f"今日{title}已结束{nxt}")
     return "　".join(parts) or "今日无领导接待日"
+
+
+def _day(iso: str) -> str:
+    """「12月1日（周二）」"""
+    day = date.fromisoformat(iso)
+    return f"{day.month}月{day.day}日（周{'一二三四五六日'[day.weekday()]}）"

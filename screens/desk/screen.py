@@ -82,6 +82,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._looking: str | None = None  # the ID whose file is being looked up
         self._focus_on_file = False  # Enter came before the file: move on when it is here
         self._slow_lookup: Timer | None = None
+        self._offer_day: int | None = None  # a closed room's next day, offered to book (F7)
 
     @property
     def hall_app(self) -> HallApp:
@@ -279,6 +280,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
 
     def issue_failed(self, failure: Failed) -> None:
         if isinstance(failure.error, FormError):
+            self._offer_day = getattr(failure.error, "day_id", None)  # leaders.ClosedToday
             self._rejected_form(failure.error.errors)
             return
         # The database: show it, keep the form for a retry.
@@ -312,7 +314,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
             self.hall_app.action_switch_staff()
             return
         person = self._person.value if self._person is not None else ""
-        self.app.push_screen(BookingDialog(person), self._booking_closed)
+        self.app.push_screen(BookingDialog(person, self._offer_day), self._booking_closed)
 
     def _booking_closed(self, ticket: IssuedTicket | None) -> None:
         if ticket is None:

@@ -108,7 +108,8 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         options.clear_options()
         if not found.registered:
             who.update(Text(f"{found.id_number_masked} 没有登记档案：请先在登记台登记（F5 出票"
-                            "时建档）再预约", style="yellow"))
+                            "时建档；要预约的接待室今天不开放时，改选其他部门出票即可建档）再预约",
+                            style="yellow"))
             options.display = False
             self.query_one(Input).focus()
             return

@@ -51,7 +51,7 @@ def bookings_text(detail: DayDetail) -> Text:
     if d.shifted_from:
         facts.append(f"原定 {d.shifted_from}，遇休息日顺延")
     if not d.calendar_checked:
-        facts.append("⚠ 该年无节假日数据，请核对")
+        facts.append(f"⚠ {d.calendar_note}：该年节假日安排未公布，请核对")
     text.append("　".join(facts) + "\n", style="dim")
     if d.status == "cancelled":
         text.append(f"已取消：{d.cancel_reason}\n", style="red")

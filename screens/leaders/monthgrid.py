@@ -5,7 +5,8 @@
 
 The arrow keys move the selected date (across months too); the widget posts
 :class:`MonthGrid.Moved` so the screen can load another month or show the date's days. Each cell
-is two lines: the day number (marked for today, weekends, and days moved off a holiday) and the
+is two lines: the day number (marked for today, weekends, days moved off a holiday, and 未核: a
+day planned without its year's holiday data, 节假日未核对) and the
 receptions ("李红 3/10"; several: "2场 5/30"), coloured by status.
 """
 
@@ -25,6 +26,8 @@ from textual.widget import Widget
 from hall.leaders.views import LeaderDayView
 
 WEEKDAYS = "一二三四五六日"
+UNCHECKED_MARK = "未核"
+"""A cell's mark for 节假日未核对 (the month title explains it)."""
 STATUS_STYLE = {"planned": "dim", "published": "bold", "held": "green",
                 "cancelled": "strike dim red", "lapsed": "dim italic"}
 
@@ -46,6 +49,8 @@ def cell_lines(day: date, views: list[LeaderDayView], today: date, width: int,
     line ("沈律师 0/20") and what does not fit is counted ("+2").
     """
     mark = "今" if day == today else ("移" if any(v.shifted_from for v in views) else "")
+    if any(v.calendar_note for v in views if v.status != "cancelled"):
+        mark += UNCHECKED_MARK  # planned without the year's holiday data
     out = [(_fit(f"{day.day:>2} {mark}", width), "")]
     live = [v for v in views if v.status != "cancelled"]
     if views and not live:

@@ -40,11 +40,11 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hall.leaders.schedule import day_note, month_bounds
-from hall.leaders.views import DayDetail, LeaderDayView, LeaderInfo
+from hall.leaders.views import UNCHECKED, DayDetail, LeaderDayView, LeaderInfo
 from screens.dialogs import NoticeDialog, ReasonDialog
 from screens.leaders.dialogs import DayFormDialog, cancel_notice
 from screens.leaders.month import MonthData, bookings_text, read_month
-from screens.leaders.monthgrid import MonthGrid
+from screens.leaders.monthgrid import UNCHECKED_MARK, MonthGrid
 from screens.leaders.roster import RosterDialog
 from screens.leaders.rules import RuleListDialog
 from screens.widgets.topbar import TopBar
@@ -143,6 +143,8 @@ class LeadersScreen(HallWork, Screen[None]):
         self.query_one("#month-title", Label).update(Text.assemble(
             (f"{data.year}年{data.month}月", "bold"),
             f"　接待日 {sum(d.status != 'cancelled' for d in data.days)} 个",
+            (f"　{UNCHECKED_MARK}：{UNCHECKED}" if any(d.calendar_note for d in data.days)
+             else "", "yellow"),
             ("　PgUp/PgDn 换月　G 按规则生成并发布　A 名册", "dim")))
         self._fill_list(data.days)
         self._show_date(data.details)
@@ -154,7 +156,8 @@ class LeadersScreen(HallWork, Screen[None]):
             table.add_row(str(d.id), d.date[5:], f"{d.start}–{d.end}", d.leader_label, d.room,
                           f"{d.booked}/{d.capacity}" + (f"+{d.waitlisted}" if d.waitlisted
                                                         else ""),
-                          d.status_label, key=str(d.id))
+                          " ".join(x for x in (d.status_label, d.calendar_note) if x),
+                          key=str(d.id))
 
     def _show_date(self, details: tuple[DayDetail, ...]) -> None:
         day = self.selected
@@ -169,7 +172,8 @@ class LeadersScreen(HallWork, Screen[None]):
             d = detail.day
             line = Text.assemble((f"{d.start}–{d.end} ", "bold"), (d.leader_label, "bold"),
                                  f" {d.room} ", (f"{d.booked}/{d.capacity}", "bold"),
-                                 f" {d.status_label}")
+                                 f" {d.status_label}",
+                                 (f" {d.calendar_note}" if d.calendar_note else "", "yellow"))
             if d.waitlisted:
                 line.append(f" 候补{d.waitlisted}", style="yellow")
             options.add_option(Option(line, id=str(d.id)))

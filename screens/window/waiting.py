@@ -39,6 +39,8 @@ def fit(text: str, width: int, right: bool = False) -> str:
 def marks(entry: QueueEntry) -> list[tuple[str, str]]:
     """The marks of a waiting ticket as (text, style) pairs."""
     out = []
+    if entry.waits_for:  # a reception room: whom the visitor waits for, first (「候李红 09:00」)
+        out.append((f"候{entry.waits_for.split('–')[0]}", "$text-accent"))
     if entry.priority_name:
         out.append((entry.priority_name, "bold $text-warning"))
     if entry.collective:

@@ -45,3 +45,22 @@ def test_two_managers_adding_one_leaders_day_at_once(fresh: tuple[str, Hall], sl
     for text in DATES:
         assert LeaderDay.select().where((LeaderDay.leader == "lihong")
                                         & (LeaderDay.date == text)).count() == 1
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["full-speed", "slow-check"])
+def test_two_managers_putting_two_leaders_in_one_room_at_once(fresh: tuple[str, Hall],
+                                                              slow: bool) -> None:
+    """Two leaders, one room, one time (issue 9 §4): the month's lock makes the second manager's
+    room check see the first one's day."""
+    url, hall = fresh
+    hall.db.close()
+    results = run_workers(workers.add_days, [(url, "lihong", DATES, slow),
+                                             (url, "zhangwei", DATES, slow)])
+    assert [e for r in results for e in r["errors"]] == []
+    added = sorted(text for r in results for text, _ in r["added"])
+    refused = sorted(text for r in results for text, _ in r["refused"])
+    assert added == DATES and refused == DATES
+    assert all("同一接待室" in m for r in results for _, m in r["refused"])
+    hall.db.connect(reuse_if_open=True)
+    for text in DATES:
+        assert LeaderDay.select().where(LeaderDay.date == text).count() == 1

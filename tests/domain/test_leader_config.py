@@ -32,7 +32,7 @@ def test_the_shipped_leaders(config: HallConfig) -> None:
      "领导代码“zhangwei”与 leaders[0] 重复"),
     ("    category: legal_advice\n", "    category: legal_advise\n", "legal_advise",
      "leaders[3].category", "未知的诉求类别“legal_advise”"),
-    ("closed_without_day: [leader]", "closed_without_day: [leadr]", "leadr",
+    ("closed_without_day: [leader, lawyer]", "closed_without_day: [leadr, lawyer]", "leadr",
      "leader_settings.closed_without_day[0]", "未知的部门“leadr”"),
     ("default_category: other", "default_category: misc", "misc",
      "leader_settings.default_category", "未知的诉求类别“misc”"),

@@ -244,7 +244,8 @@ def test_booked_visitors_are_called_in_booking_order_before_walk_ins(hall: Hall,
         hall.windows.finish(20, "answered", actor="win20")
     assert called == ["D004", "D003", "D002", elderly.number]
     ranks = {t.number: t.priority_rank for t in Ticket.select()}
-    assert ranks["D004"] == 1 - BOOKED_RANK_BASE < 0 <= ranks[elderly.number]
+    assert ranks["D004"] < ranks["D003"] < ranks["D002"] < 0 <= ranks[elderly.number]
+    assert ranks["D004"] < 1 - BOOKED_RANK_BASE
     assert hall.leaders.day(day).status == "held"
     assert hall.leaders.bookings.get(bookings[0].id).ticket_number == "D004"
 
@@ -283,9 +284,11 @@ def test_walk_ins_only_when_the_day_accepts_them(hall: Hall) -> None:
     # No day today: the leader's room is closed (leader_settings.closed_without_day) ...
     with pytest.raises(FormError) as caught:
         hall.desk.issue(form(department="leader"), actor="desk01")
-    assert "今天没有接待日" in caught.value.errors["department"]
-    # ... while the lawyer seat, not listed there, keeps taking tickets as before.
-    assert hall.desk.issue(form(category="legal_advice"), actor="desk01").department == "lawyer"
+    assert "今天没有领导接待" in caught.value.errors["department"]
+    # ... and so is the lawyer seat without a duty lawyer (tests/domain/test_lawyer_seat.py).
+    with pytest.raises(FormError) as caught:
+        hall.desk.issue(form(category="legal_advice"), actor="desk01")
+    assert "今天没有值班律师" in caught.value.errors["department"]
     day = today_day(hall, walk_ins=False)
     with pytest.raises(FormError) as caught:
         hall.desk.issue(form(department="leader"), actor="desk01")
