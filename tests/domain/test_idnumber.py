@@ -59,8 +59,9 @@ def test_check_character_examples() -> None:
 
 @pytest.mark.parametrize("bad", ["", "1234", "1101051949123100X", "1" * 18])
 def test_check_character_rejects_non_17_digits(bad: str) -> None:
-    with pytest.raises(IdNumberError):
+    with pytest.raises(IdNumberError) as caught:
         check_character(bad)
+    assert (caught.value.reason, str(caught.value)) == ("characters", "计算校验位需要17位数字")
 
 
 def test_lower_case_x() -> None:
@@ -97,6 +98,19 @@ def test_str_is_the_value() -> None:
 
 def test_upgrade_legacy() -> None:
     assert upgrade_legacy("110105491231002") == FEMALE
+
+
+@pytest.mark.parametrize(("bad", "reason", "message"), [
+    ("", "empty", "身份证号为空"),
+    ("11010549123100", "length", "旧身份证号应为15位，实际为14位"),
+    ("1A0105491231002", "characters", "15位旧身份证号只能包含数字，第2位“A”不合法"),
+    ("11010549123100B", "characters", "15位旧身份证号只能包含数字，第15位“B”不合法"),
+])
+def test_upgrade_legacy_says_what_is_wrong(bad: str, reason: str, message: str) -> None:
+    """The operator reads the message: the reason and the 1-based position are pinned."""
+    with pytest.raises(IdNumberError) as caught:
+        upgrade_legacy(bad)
+    assert (caught.value.reason, str(caught.value)) == (reason, message)
 
 
 def test_parse_upgrades_legacy() -> None:
@@ -147,8 +161,7 @@ def test_legacy_with_impossible_date() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\t", "\u3000"])
 def test_empty(text: str) -> None:
     err = _reason(text)
-    assert err.reason == "empty"
-    assert "为空" in str(err)
+    assert (err.reason, str(err)) == ("empty", "身份证号为空")
 
 
 def test_none_is_empty() -> None:
