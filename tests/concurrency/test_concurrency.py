@@ -149,13 +149,17 @@ def read_until(proc: subprocess.Popen[str], stop: Any) -> list[str]:
     pytest.fail(f"worker ended early: {lines} {proc.stderr.read() if proc.stderr else ''}")
 
 
-def kill(proc: subprocess.Popen[str]) -> None:
+def kill(proc: subprocess.Popen[str]) -> list[str]:
+    """SIGKILL the worker; return the lines it printed that the test had not read yet (on a
+    loaded machine the worker runs on after the reader's last line, and those lines count)."""
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    unread = proc.stdout.read().split() if proc.stdout else []
     for stream in (proc.stdout, proc.stderr):
         if stream:
             stream.close()
+    return unread
 
 
 @pytest.mark.parametrize("moment", ["inside-transaction", "free-running"])
@@ -170,7 +174,7 @@ def test_a_desk_killed_mid_issue_leaves_the_database_whole(fresh: tuple[str, Hal
     else:
         proc = start_loop(url)
         lines = read_until(proc, lambda seen: len(seen) > 15)
-    kill(proc)
+    lines += kill(proc)
     hall.db.close()
     hall.db.connect()
     if is_sqlite(hall.db):
