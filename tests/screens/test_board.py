@@ -3,7 +3,9 @@
 The board runs headless over a database where the desk issued tickets; windows call from another
 process (``python -m main call``, the CLI a window script would use) with HALL_NOW at the test
 clock's time. On SQLite, and on PostgreSQL when HALL_TEST_PG_URL is set. Announcements go to a
-fake speech command that logs what it says (see tests/domain/test_announce.py).
+fake speech command that logs what it says (see tests/domain/test_speech.py), or to a fake speaker
+the test finishes by hand; the calls' turns run on a clock the test moves (no waiting for the
+minimum display time).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import peewee
 import pytest
@@ -23,16 +26,19 @@ from textual.pilot import Pilot
 
 from config import HallConfig
 from hall import Hall
+from hall.board.announce import spoken_text
+from hall.board.speech import Spoken
 from hall.clock import FixedClock
 from hall.text.masking import mask_id_number
 from main import make_app
 from models import open_database
 from screens.app import HallApp
 from screens.board import BoardScreen, SeenIds, unannounced
-from screens.board.widgets import banner, big_rows, template_parts
+from screens.board.widgets import CallBanner, banner, big_rows, template_parts
 from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
-from tests.domain.test_announce import fake_speech, notice, spoken_texts
+from tests.domain.test_announce import Seconds, notice
+from tests.domain.test_speech import fake_speech, spoken_texts
 from tests.helpers import config_with, distinct_id, form, run_async
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +49,14 @@ NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云", "慕容
 @pytest.fixture
 def speech(tmp_path: Path) -> tuple[Path, Path]:
     return fake_speech(tmp_path, delay=0.01)
+
+
+@pytest.fixture
+def turn_clock(monkeypatch: pytest.MonkeyPatch) -> Seconds:
+    """The board's turns run on this clock; the test moves it."""
+    clock = Seconds()
+    monkeypatch.setattr(BoardScreen, "turn_clock", clock)
+    return clock
 
 
 @pytest.fixture
@@ -101,6 +115,16 @@ def newest(app: HallApp) -> tuple[str, str] | None:
     return view.recent[0].number, view.recent[0].kind
 
 
+def shown(app: HallApp) -> tuple[str, str] | None:
+    """The call the large display shows, as its banner draws it: (number, called/recalled)."""
+    parts = board(app).query_one(CallBanner).parts
+    if not parts:
+        return None
+    number = next(text for text, big in parts if big)
+    again = any("重呼" in text for text, big in parts if not big)
+    return number, "recalled" if again else "called"
+
+
 def screen_text(app: HallApp) -> str:
     """Everything the board shows, as text (from an SVG screenshot)."""
     svg = app.export_screenshot()
@@ -117,7 +141,7 @@ def widget_text(app: HallApp) -> str:
 
 @run_async
 async def test_a_call_from_another_process_appears_and_is_spoken(
-        board_hall: Hall, db_url: str, speech: tuple[Path, Path]) -> None:
+        board_hall: Hall, db_url: str, speech: tuple[Path, Path], turn_clock: Seconds) -> None:
     _, log = speech
     app = make_app(board_hall, None, start="board")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -127,34 +151,42 @@ async def test_a_call_from_another_process_appears_and_is_spoken(
 
         out = await run_cli(db_url, "call", "--window", "1")
         assert "R001" in out
-        waited = await until(pilot, lambda: newest(app) == ("R001", "called"), timeout=3)
+        waited = await until(pilot, lambda: shown(app) == ("R001", "called"), timeout=3)
         print(f"call from another process shown after {waited * 1000:.0f} ms")
-        await until(pilot, lambda: spoken_texts(log) == ["请 R零零一 号 到 一 号窗口"])
+        await until(pilot, lambda: spoken_texts(log) == ["请 阿尔零零一 号 到 一 号窗口"])
         assert "请 R001 号 到 1 号窗口" in screen_text(app)
 
-        # a recall is a new event: shown (marked 重呼) and spoken again
+        # a recall is a new event, announced as a recall once R001 has had its time
         await run_cli(db_url, "recall", "--window", "1")
         await until(pilot, lambda: newest(app) == ("R001", "recalled"), timeout=3)
+        assert shown(app) == ("R001", "called") and len(spoken_texts(log)) == 1
+        turn_clock.advance(3)
+        await until(pilot, lambda: shown(app) == ("R001", "recalled"))
         await until(pilot, lambda: len(spoken_texts(log)) == 2)
-        assert spoken_texts(log) == ["请 R零零一 号 到 一 号窗口"] * 2
+        assert spoken_texts(log)[1] == "再次呼叫 请 阿尔零零一 号 到 一 号窗口"
         assert "重呼" in screen_text(app)
 
-        # several calls landing between two polls: each spoken once, oldest first
+        # several calls landing between two polls: each shown and spoken in turn, oldest first
         await run_cli(db_url, "call", "--window", "2")
         await run_cli(db_url, "call", "--window", "3")
+        turn_clock.advance(3)
+        await until(pilot, lambda: len(spoken_texts(log)) == 3)
+        assert shown(app) == ("R002", "called")
+        turn_clock.advance(3)
         await until(pilot, lambda: len(spoken_texts(log)) == 4)
-        assert spoken_texts(log)[2:] == ["请 R零零二 号 到 二 号窗口",
-                                         "请 R零零三 号 到 三 号窗口"]
-        assert newest(app) == ("R003", "called")
+        assert spoken_texts(log)[2:] == ["请 阿尔零零二 号 到 二 号窗口",
+                                         "请 阿尔零零三 号 到 三 号窗口"]
+        assert shown(app) == ("R003", "called")
+        turn_clock.advance(60)
         await pilot.pause(1.2)  # more polls: nothing is announced twice
         assert len(spoken_texts(log)) == 4
         assert [c.number for c in board(app).announced] == ["R001", "R001", "R002", "R003"]
 
-        shown = screen_text(app) + widget_text(app)
+        text = screen_text(app) + widget_text(app)
         for n, name in enumerate(NAMES, 1):
-            assert name not in shown and name[0] + "*" not in shown
+            assert name not in text and name[0] + "*" not in text
             id_number = distinct_id(n)
-            assert id_number not in shown and mask_id_number(id_number) not in shown
+            assert id_number not in text and mask_id_number(id_number) not in text
 
 
 @run_async
@@ -180,7 +212,7 @@ async def test_the_board_rides_out_a_database_outage(
         assert newest(app) is None  # the last picture stays up
         monkeypatch.setattr(Hall, "change_version", real)
         await until(pilot, lambda: newest(app) == ("R001", "called"))
-        await until(pilot, lambda: spoken_texts(log) == ["请 R零零一 号 到 一 号窗口"])
+        await until(pilot, lambda: spoken_texts(log) == ["请 阿尔零零一 号 到 一 号窗口"])
         assert "数据库暂时无法连接" not in screen_text(app)
 
 
@@ -201,6 +233,154 @@ async def test_without_a_voice_the_board_rings_and_flashes(
         assert board(app).query_one("#board-now").has_class("-flash")
         await pilot.pause(3.5)
         assert not board(app).query_one("#board-now").has_class("-flash")
+
+
+class FakeSpeaker:
+    """The board's voice in a test: keeps what it was asked to say; the test says when each text
+    is done (:meth:`finish`)."""
+
+    made: ClassVar[list[FakeSpeaker]] = []
+
+    def __init__(self, config: HallConfig, on_done: Callable[[Spoken], None]) -> None:
+        self.on_done = on_done
+        self.said: list[str] = []
+        self.done = 0
+        FakeSpeaker.made.append(self)
+
+    def say(self, text: str) -> bool:
+        self.said.append(text)
+        return True
+
+    def finish(self, spoken: bool = True, problem: str = "") -> None:
+        self.on_done(Spoken(self.said[self.done], spoken, problem))
+        self.done += 1
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def voice(monkeypatch: pytest.MonkeyPatch) -> Callable[[], FakeSpeaker]:
+    """The fake speaker the board made (call after the board is up)."""
+    FakeSpeaker.made = []
+    monkeypatch.setattr(BoardScreen, "make_speaker", FakeSpeaker)
+    return lambda: FakeSpeaker.made[-1]
+
+
+async def said(pilot: Pilot, speaker: FakeSpeaker, count: int) -> list[str]:
+    await until(pilot, lambda: len(speaker.said) >= count)
+    await pilot.pause()
+    return speaker.said
+
+
+@run_async
+async def test_two_windows_calling_70_ms_apart_are_both_shown_large(
+        board_hall: Hall, turn_clock: Seconds, voice: Callable[[], FakeSpeaker]) -> None:
+    app = make_app(board_hall, None, start="board")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: board(app).view is not None)
+        board_hall.windows.call_next(1, "win01")
+        board_hall.windows.call_next(2, "win01")  # a moment later, most likely the same poll
+        await until(pilot, lambda: newest(app) == ("R002", "called"))
+        assert await said(pilot, voice(), 1) == ["请 阿尔零零一 号 到 一 号窗口"]
+        assert shown(app) == ("R001", "called")  # the first call gets its turn, large
+        assert "R001 号 到 1 号窗口" in screen_text(app)
+        voice().finish()  # spoken; shown for less than the minimum time yet
+        turn_clock.advance(2.9)
+        await pilot.pause(0.3)
+        assert shown(app) == ("R001", "called") and len(voice().said) == 1
+        turn_clock.advance(0.1)
+        assert (await said(pilot, voice(), 2))[1] == "请 阿尔零零二 号 到 二 号窗口"
+        assert shown(app) == ("R002", "called")
+        assert "R002 号 到 2 号窗口" in screen_text(app)
+
+
+@run_async
+async def test_six_calls_in_two_seconds_screen_and_voice_together(
+        board_hall: Hall, turn_clock: Seconds, voice: Callable[[], FakeSpeaker]) -> None:
+    hall = board_hall
+    app = make_app(hall, None, start="board")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: board(app).view is not None)
+        hall.windows.call_next(1, "win01")  # R001
+        await said(pilot, voice(), 1)
+        hall.windows.call_next(2, "win01")  # R002, replaced by window 2's next call below
+        hall.windows.call_next(3, "win01")  # R003, replaced by its recall below
+        hall.windows.recall(1, "win01")
+        hall.windows.finish(2, "answered", "win01")
+        hall.windows.call_next(2, "win01")  # R004
+        hall.windows.recall(3, "win01")
+        await until(pilot, lambda: newest(app) == ("R003", "recalled"))
+        heard = []
+        for _ in range(4):
+            words = voice().said[-1]
+            heard.append(words)
+            call = board(app).shown_call()  # what the large display shows while it is read
+            assert call is not None and spoken_text(call, hall.config) == words
+            voice().finish()
+            turn_clock.advance(3)
+            if len(heard) < 4:
+                await said(pilot, voice(), len(heard) + 1)
+        assert heard == ["请 阿尔零零一 号 到 一 号窗口", "再次呼叫 请 阿尔零零一 号 到 一 号窗口",
+                         "请 阿尔零零四 号 到 二 号窗口", "再次呼叫 请 阿尔零零三 号 到 三 号窗口"]
+        assert [(c.number, c.kind) for c in board(app).announced] == [
+            ("R001", "called"), ("R001", "recalled"), ("R004", "called"), ("R003", "recalled")]
+        assert shown(app) == ("R003", "recalled") and "重呼" in screen_text(app)
+
+
+@run_async
+async def test_speech_that_plays_nothing_rings_and_marks_the_staff_line(
+        board_hall: Hall, speech: tuple[Path, Path], turn_clock: Seconds,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _, log = speech
+    (tmp_path / "mute").touch()  # espeak-ng without a sound device: errors, exit 0
+    app = make_app(board_hall, None, start="board")
+    bells: list[float] = []
+    monkeypatch.setattr(type(app), "bell", lambda self: bells.append(time.monotonic()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: board(app).view is not None)
+        board_hall.windows.call_next(1, "win01")
+        await until(pilot, lambda: bool(bells))  # the hall hears the bell instead
+        assert board(app).query_one("#board-now").has_class("-flash")
+        await until(pilot, lambda: "语音未播出" in screen_text(app))
+        assert "No such file or directory" in board(app).speech_trouble
+        assert spoken_texts(log) == []
+        (tmp_path / "mute").unlink()  # the speakers are back
+        board_hall.windows.call_next(2, "win01")
+        turn_clock.advance(3)
+        await until(pilot, lambda: spoken_texts(log) == ["请 阿尔零零二 号 到 二 号窗口"])
+        await until(pilot, lambda: "语音未播出" not in screen_text(app))
+        assert len(bells) == 1
+
+
+@run_async
+async def test_the_board_polls_no_incidents(
+        board_hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    real = Hall.change_version
+
+    def counted(self: Hall, topic: str = "tickets") -> int:
+        read.append(topic)
+        return real(self, topic)
+
+    monkeypatch.setattr(Hall, "change_version", counted)
+    app = make_app(board_hall, None, start="board")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: board(app).view is not None)
+        await until(pilot, lambda: "tickets" in read)
+        start = len(read)
+        await until(pilot, lambda: read[start:].count("tickets") >= 8)  # two seconds of polls
+        assert "incidents" not in read[start:]
+        assert not app.incident_watch.poller.running
+    app = HallApp(board_hall, staff="mgr01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.incident_watch.poller.running  # staff screens watch incidents
+        await pilot.press("3")
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        assert not app.incident_watch.poller.running
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, LauncherScreen))
+        assert app.incident_watch.poller.running
 
 
 @run_async
