@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from hall.leaders.shared import LEADERS
 from hall.store import Store
 from hall.text.masking import mask_name
 from hall.views import (
@@ -34,6 +35,8 @@ class Board:
         self.store = store
         self.config = store.config
         self._receptions = receptions
+        self._titles = {w.number: w.title for w in self.config.windows}
+        self._receptions_read: tuple[object, tuple[ReceptionLine, ...]] | None = None
 
     def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
         """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
@@ -86,12 +89,22 @@ class Board:
         return BoardView(date=self.store.today().isoformat(), time=local.strftime("%H:%M:%S"),
                          recent=tuple(self.recent_calls(max(listed, calls or 0))),
                          queues=tuple(self.queue_lengths()),
-                         receptions=tuple(self._receptions()))
+                         receptions=self.todays_receptions())
+
+    def todays_receptions(self) -> tuple[ReceptionLine, ...]:
+        """Today's leader receptions (the leader line), read again only when the ``leaders``
+        counter moved, the day turned or the minute changed (their times are minutes): building
+        that query costs more than the rest of a reload."""
+        key = (self.store.today(), self.store.change_version(LEADERS),
+               self.store.now().replace(second=0, microsecond=0))
+        read = self._receptions_read
+        if read is None or read[0] != key:
+            read = self._receptions_read = (key, tuple(self._receptions()))
+        return read[1]
 
     def notice(self, number: str, department: str, window: int | None, kind: str,
                at: datetime, event_id: int) -> CallNotice:
         """A call event (``at`` as stored) as the board shows and speaks it."""
-        spec = self.config.window(window) if window is not None else None
         return CallNotice(event_id=event_id, number=number, department=department,
-                          window=window or 0, window_title=spec.title if spec else "",
+                          window=window or 0, window_title=self._titles.get(window, ""),
                           kind=kind, at=self.store.local(at).strftime("%H:%M:%S"))
