@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -330,10 +331,13 @@ class BoardScreen(Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        speech = (f"语音未播出，已改用提示音，请检查音箱或声卡（{self.speech_trouble}）"
-                  if self.speech_trouble else "")
-        self.query_one("#board-status", Label).update(
-            "　".join(t for t in (self._db_trouble, speech) if t))
+        """The bottom line, for staff: the database's trouble, and discreetly (dim) the voice's."""
+        line = Text(self._db_trouble)
+        if self.speech_trouble:
+            line.append("　" if self._db_trouble else "")
+            line.append(f"语音故障，已改用提示音，请检查音箱或声卡（{self.speech_trouble}）",
+                        style="dim")
+        self.query_one("#board-status", Label).update(line)
 
 
 class BoardRead:

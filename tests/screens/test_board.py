@@ -342,14 +342,14 @@ async def test_speech_that_plays_nothing_rings_and_marks_the_staff_line(
         board_hall.windows.call_next(1, "win01")
         await until(pilot, lambda: bool(bells))  # the hall hears the bell instead
         assert board(app).query_one("#board-now").has_class("-flash")
-        await until(pilot, lambda: "语音未播出" in screen_text(app))
+        await until(pilot, lambda: "语音故障" in screen_text(app))
         assert "No such file or directory" in board(app).speech_trouble
         assert spoken_texts(log) == []
         (tmp_path / "mute").unlink()  # the speakers are back
         board_hall.windows.call_next(2, "win01")
         turn_clock.advance(3)
         await until(pilot, lambda: spoken_texts(log) == ["请 阿尔零零二 号 到 二 号窗口"])
-        await until(pilot, lambda: "语音未播出" not in screen_text(app))
+        await until(pilot, lambda: "语音故障" not in screen_text(app))
         assert len(bells) == 1
 
 
