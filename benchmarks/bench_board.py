@@ -280,15 +280,18 @@ def pg_schema(base: str) -> Iterator[str]:
         admin.close()
 
 
-def run(url: str, label: str) -> None:
+def run(url: str, label: str, repaint: bool = True) -> None:
     seed(url, TODAYS_CALLS + CALLS + CLI_CALLS + 10)
     bench_poll(url, label)
-    asyncio.run(bench_repaint(url, label))
+    if repaint:
+        asyncio.run(bench_repaint(url, label))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg", help="also run on this PostgreSQL database (scratch schema)")
+    parser.add_argument("--poll-only", action="store_true",
+                        help="only (a): the idle poll and the reload, not the app")
     parser.add_argument("--caller", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.caller:
@@ -296,10 +299,10 @@ def main() -> None:
         return
     print("hall board: idle poll and call-to-repaint latency")
     with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'board.db'}", "SQLite")
+        run(f"sqlite:///{Path(tmp) / 'board.db'}", "SQLite", not args.poll_only)
     if args.pg:
         with pg_schema(args.pg) as url:
-            run(url, "PostgreSQL")
+            run(url, "PostgreSQL", not args.poll_only)
 
 
 if __name__ == "__main__":
