@@ -6,13 +6,18 @@
 (a) The poll the board runs every ``BOARD_POLL_SECONDS`` when nothing changed: ``Hall.today()`` and
     ``Hall.change_version()`` (one primary-key read) on the board's long-lived connection,
     median/p99 in microseconds, beside the same SELECT through a bare sqlite3 connection; and
-    the reload the board does when the counter moved.
+    the reload the board does when the counter moved (the screen's own read,
+    ``screens.board.screen.BoardRead``, with 40 calls made today), the statements it runs, and
+    on SQLite the same calls and counts statements through a bare sqlite3 connection (the floor).
 (b) From a call in one process to the board's repaint in another: the board app runs headless in
     this process; a caller process records time.time() just before ``hall.windows.call_next``
     (the call itself in-process, so interpreter start-up is not counted), and the board records
     time.time() when the screen refreshed with the new number. ~30 calls at random moments
-    against that poll. A few calls go through the whole ``hall call`` command (time taken before
-    the process is spawned) for the figure a window script would see.
+    against that poll (``board.min_display_seconds`` set to 0 here: this measures the way from
+    the database to the screen, not the turns that keep each call up for 3 s). A few calls go
+    through the whole ``hall call`` command (time taken before the process is spawned) for the
+    figure a window script would see. Before the calls, the idle board's change-counter reads a
+    minute, by topic.
 
 SQLite always; PostgreSQL too with ``--pg URL`` (a scratch schema, dropped afterwards). Figures
 are printed, never asserted.
@@ -53,12 +58,14 @@ NOW = "2026-11-23T10:00:00+08:00"
 WINDOWS = (1, 2, 3)  # the 信访局 windows
 CALLS = 30
 CLI_CALLS = 8
+TODAYS_CALLS = 40
+IDLE_SECONDS = 20.0
 
 
 def quiet_config() -> HallConfig:
     """The shipped hall without a voice (the benchmark measures the screen, not espeak-ng)."""
     config = load_config(DEFAULT_CONFIG)
-    board = config.board.model_copy(update={"speech_command": []})
+    board = config.board.model_copy(update={"speech_command": [], "min_display_seconds": 0})
     return config.model_copy(update={"board": board})
 
 
@@ -89,6 +96,13 @@ def pct(values: list[float], q: float) -> float:
 def bench_poll(url: str, label: str, rounds: int = 20000) -> None:
     hall = open_hall(url)
     hall.db.connect(reuse_if_open=True)
+    for n in range(TODAYS_CALLS):  # a morning's calls, so the board has a list to read
+        window = WINDOWS[n % len(WINDOWS)]
+        try:
+            hall.windows.finish(window, "answered", "win01")
+        except Refused:
+            pass
+        hall.windows.call_next(window, "win01")
     for _ in range(500):  # warm up
         hall.today(), hall.change_version()
     times = []
@@ -97,18 +111,47 @@ def bench_poll(url: str, label: str, rounds: int = 20000) -> None:
         hall.today()
         hall.change_version()
         times.append((time.perf_counter_ns() - started) / 1000)
+    from screens.board.screen import BoardRead
+
+    read = BoardRead(hall)
+    read()  # primes the ids already shown, as the board's first read does
+    statements: list[str] = []
+    real_execute = hall.db.execute_sql
+
+    def counted(sql: str, params: object = None, *args: object, **kwargs: object) -> object:
+        statements.append(sql)
+        return real_execute(sql, params, *args, **kwargs)
+
+    hall.db.execute_sql = counted  # type: ignore[method-assign]
+    read()
+    hall.db.execute_sql = real_execute  # type: ignore[method-assign]
     reloads = []
-    for _ in range(200):
+    for _ in range(500):
         started = time.perf_counter_ns()
-        hall.board.view()
-        hall.board.recent_calls(32)
+        read()
         reloads.append((time.perf_counter_ns() - started) / 1e6)
     hall.db.close()
     print(f"  {label:<10} board poll (today + change_version): median "
           f"{statistics.median(times):6.1f} µs  p99 {pct(times, 0.99):6.1f} µs  ({rounds} polls)")
     print(f"  {label:<10} board reload when it moved:         median "
           f"{statistics.median(reloads):6.2f} ms  p99 {pct(reloads, 0.99):6.2f} ms  "
-          "(board_view + the last 32 calls)")
+          f"({len(statements)} statements: the screen's read, 40 calls today)")
+    texts = getattr(hall.db, "_hall_statements", {})
+    if url.startswith("sqlite:///") and "board.calls" in texts:
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        day = hall.today().isoformat()
+        plan = [(texts["board.calls"], ("called", "recalled", day, 32)),
+                (texts["board.waiting"], (day, "waiting")), (texts["board.issued"], (day,))]
+        floor = []
+        for _ in range(500):
+            started = time.perf_counter_ns()
+            for text, params in plan:
+                conn.execute(text, params).fetchall()
+            floor.append((time.perf_counter_ns() - started) / 1e6)
+        conn.close()
+        print(f"  {label:<10} bare sqlite3, calls + counts:       median "
+              f"{statistics.median(floor):6.2f} ms  p99 {pct(floor, 0.99):6.2f} ms  "
+              "(the same statements: the floor)")
     if url.startswith("sqlite:///"):
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         bare = []
@@ -159,6 +202,20 @@ async def bench_repaint(url: str, label: str) -> None:
             assert isinstance(board, BoardScreen)
             while board.view is None:
                 await pilot.pause(0.01)
+            reads: list[str] = []
+            real_version = Hall.change_version
+
+            def counted(self: Hall, topic: str = "tickets") -> int:
+                reads.append(topic)
+                return real_version(self, topic)
+
+            Hall.change_version = counted  # type: ignore[method-assign]
+            await asyncio.sleep(IDLE_SECONDS)  # an idle board: what does it read?
+            Hall.change_version = real_version  # type: ignore[method-assign]
+            per_minute = {topic: reads.count(topic) * 60 / IDLE_SECONDS for topic in set(reads)}
+            print(f"  {label:<10} idle board, counter reads a minute: " + ", ".join(
+                f"{topic} {n:.0f}" for topic, n in sorted(per_minute.items()))
+                + f"  (over {IDLE_SECONDS:.0f} s)")
 
             async def shown(number: str, started: float) -> float:
                 while not (board.view and board.view.recent
@@ -223,15 +280,18 @@ def pg_schema(base: str) -> Iterator[str]:
         admin.close()
 
 
-def run(url: str, label: str) -> None:
-    seed(url, CALLS + CLI_CALLS + 10)
+def run(url: str, label: str, repaint: bool = True) -> None:
+    seed(url, TODAYS_CALLS + CALLS + CLI_CALLS + 10)
     bench_poll(url, label)
-    asyncio.run(bench_repaint(url, label))
+    if repaint:
+        asyncio.run(bench_repaint(url, label))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg", help="also run on this PostgreSQL database (scratch schema)")
+    parser.add_argument("--poll-only", action="store_true",
+                        help="only (a): the idle poll and the reload, not the app")
     parser.add_argument("--caller", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.caller:
@@ -239,10 +299,10 @@ def main() -> None:
         return
     print("hall board: idle poll and call-to-repaint latency")
     with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'board.db'}", "SQLite")
+        run(f"sqlite:///{Path(tmp) / 'board.db'}", "SQLite", not args.poll_only)
     if args.pg:
         with pg_schema(args.pg) as url:
-            run(url, "PostgreSQL")
+            run(url, "PostgreSQL", not args.poll_only)
 
 
 if __name__ == "__main__":

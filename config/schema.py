@@ -8,10 +8,11 @@ loader in :mod:`config.loader` turns both kinds of problem into messages with fi
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator
 
 from config.incidents import STANDARD_INCIDENTS, IncidentSettings, incident_problems
 from config.leaders import Leader, LeaderSettings, leader_problems
@@ -143,17 +144,50 @@ class CallRules(ConfigModel):
     """... or this many minutes after the call, whichever comes first."""
 
 
+LETTER_READINGS = {
+    "A": "诶", "B": "必", "C": "西", "D": "迪", "E": "伊", "F": "艾弗", "G": "吉", "H": "艾尺",
+    "I": "艾", "J": "杰", "K": "开", "L": "艾勒", "M": "艾姆", "N": "恩", "O": "欧", "P": "批",
+    "Q": "丘", "R": "阿尔", "S": "艾丝", "T": "提", "U": "优", "V": "维", "W": "达布留",
+    "X": "艾克斯", "Y": "歪", "Z": "贼德",
+}
+"""How the voice reads the letters of a ticket number: the usual Chinese readings of the Latin
+letters, each made of syllables espeak-ng's Mandarin voices say cleanly (a bare "L" comes out as
+"ai-l", "F" as "ai-f")."""
+
+
+def _letter(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]", value):
+        raise ValueError(f"应为一个大写英文字母，实际为“{value}”")
+    return value
+
+
 class BoardSettings(ConfigModel):
     announce_template: str = "请 {number} 号 到 {window} 号窗口"
     """What the board shows and speaks; ``{number}`` and ``{window}`` are filled in."""
     read_numbers_in_chinese: bool = True
-    """Speak R007 as 「R零零七」 and window 5 as 「五」, not as an English number."""
+    """Speak R007 as 「阿尔零零七」 and window 5 as 「五」, not as an English number."""
+    letter_readings: dict[Annotated[str, AfterValidator(_letter)], Text] = LETTER_READINGS
+    """What the voice says for each letter of a ticket number (``L: 艾勒``); a letter not listed
+    is handed to the speech command as it is. Only the ones given replace the defaults."""
+    recall_prefix: str = "重呼"
+    """Shown before a recall on the board."""
+    recall_spoken: str = "再次呼叫"
+    """Said before a recall (espeak-ng reads the 重 of 重呼 as zhòng); empty: nothing."""
+    min_display_seconds: float = Field(3.0, ge=0, le=60)
+    """Each call stays large on the board at least this long, and until its words are spoken;
+    calls made meanwhile wait their turn."""
     speech_command: list[str] = ["espeak-ng", "-v", "cmn-latn-pinyin", "{text}"]
-    """The offline speech command; ``{text}`` is replaced; empty list: bell and flash only."""
+    """The offline speech command; ``{text}`` is replaced; empty list: bell and flash only. It
+    has failed when it exits non-zero or prints an error (espeak-ng without a sound device)."""
     speech_timeout_seconds: float = Field(15.0, gt=0)
     """A speech command running longer than this is stopped; the queue moves on."""
     recent_calls: int = Field(8, ge=1, le=30)
     """How many recent calls the board lists."""
+
+    @field_validator("letter_readings", mode="after")
+    @classmethod
+    def _over_defaults(cls, value: dict[str, str]) -> dict[str, str]:
+        return {**LETTER_READINGS, **value}
 
 
 class HallConfig(ConfigModel):

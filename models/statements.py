@@ -25,7 +25,7 @@ import peewee as pw
 
 from models.audit import ChangeCounter
 from models.base import is_sqlite
-from models.ticket import Ticket, TicketCounter
+from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Visit, Visitor
 from models.window import WindowState
 
@@ -201,3 +201,42 @@ def lock_window(db: pw.Database, *, window: int, at: datetime) -> tuple[int, boo
 
     number, paused, current = _run(db, "window.lock", build, (window,)).fetchone()
     return number, bool(paused), current
+
+
+# -- the board -------------------------------------------------------------------------------------
+
+def _recent_calls(p: pw.Node) -> pw.Query:
+    return (TicketEvent.select(TicketEvent.id, Ticket.number, TicketEvent.department,
+                               TicketEvent.window, TicketEvent.kind, TicketEvent.at)
+            .join(Ticket)
+            .where(TicketEvent.kind.in_([p, p]) & (Ticket.business_day == p))
+            .order_by(TicketEvent.id.desc())
+            .limit(p))
+
+
+def recent_calls(db: pw.Database, *, day: date,
+                 limit: int) -> list[tuple[int, str, str, int | None, str, datetime]]:
+    """A day's latest calls and recalls, newest first: (event id, ticket number, department
+    called in, window, kind, at as stored)."""
+    rows = _run(db, "board.calls", _recent_calls, ("called", "recalled", day, limit)).fetchall()
+    at = TicketEvent.at.python_value  # SQLite hands the time back as text
+    return [(i, number, dept, window, kind, at(when))
+            for i, number, dept, window, kind, when in rows]
+
+
+def _waiting_counts(p: pw.Node) -> pw.Query:
+    return (Ticket.select(Ticket.department, pw.fn.COUNT(Ticket.id))
+            .where((Ticket.business_day == p) & (Ticket.status == p))
+            .group_by(Ticket.department))
+
+
+def _issued_counts(p: pw.Node) -> pw.Query:
+    return (TicketCounter.select(TicketCounter.department, TicketCounter.last)
+            .where(TicketCounter.business_day == p))
+
+
+def queue_counts(db: pw.Database, *, day: date) -> tuple[dict[str, int], dict[str, int]]:
+    """A day's waiting tickets and tickets issued, each by department."""
+    waiting = dict(_run(db, "board.waiting", _waiting_counts, (day, "waiting")).fetchall())
+    issued = dict(_run(db, "board.issued", _issued_counts, (day,)).fetchall())
+    return waiting, issued

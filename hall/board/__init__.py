@@ -4,7 +4,8 @@
     hall.board.queue(["xfj"])         # today's waiting tickets in call order
 
 :mod:`hall.board.board` holds the reads, :mod:`hall.board.announce` turns a call into the words
-the board speaks. Ticket numbers and windows only: no name, no ID number.
+the board speaks and gives each call its turn, :mod:`hall.board.speech` speaks the words and tells
+whether anything was heard. Ticket numbers and windows only: no name, no ID number.
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-import peewee as pw
-
+from hall.leaders.shared import LEADERS
 from hall.store import Store
 from hall.text.masking import mask_name
 from hall.views import (
@@ -24,7 +23,8 @@ from hall.views import (
     ReceptionLine,
     department_name,
 )
-from models import Ticket, TicketCounter, TicketEvent, Visit, Visitor
+from models import Ticket, Visit, Visitor
+from models import statements as sql
 
 
 class Board:
@@ -37,6 +37,8 @@ class Board:
         self.config = store.config
         self._receptions = receptions
         self._waits_for = waits_for  # whom a reception room's visitor waits for (leaders)
+        self._titles = {w.number: w.title for w in self.config.windows}
+        self._receptions_read: tuple[object, tuple[ReceptionLine, ...]] | None = None
 
     def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
         """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
@@ -65,41 +67,46 @@ class Board:
 
     def queue_lengths(self) -> list[QueueLength]:
         """Today's waiting and issued counts per department, in configured order."""
-        day = self.store.today()
-        waiting = dict(
-            Ticket.select(Ticket.department, pw.fn.COUNT(Ticket.id))
-            .where((Ticket.business_day == day) & (Ticket.status == "waiting"))
-            .group_by(Ticket.department).tuples())
-        issued = dict(TicketCounter.select(TicketCounter.department, TicketCounter.last)
-                      .where(TicketCounter.business_day == day).tuples())
+        waiting, issued = sql.queue_counts(self.store.db, day=self.store.today())
         return [QueueLength(d.code, d.name, d.prefix, waiting.get(d.code, 0),
                             issued.get(d.code, 0)) for d in self.config.departments]
 
     def recent_calls(self, limit: int | None = None) -> list[CallNotice]:
         """Today's latest calls and recalls, newest first (for the board)."""
-        limit = limit or self.config.board.recent_calls
-        rows = (TicketEvent.select(TicketEvent, Ticket)
-                .join(Ticket)
-                .where(TicketEvent.kind.in_(("called", "recalled"))
-                       & (Ticket.business_day == self.store.today()))
-                .order_by(TicketEvent.id.desc())
-                .limit(limit))
+        rows = sql.recent_calls(self.store.db, day=self.store.today(),
+                                limit=limit or self.config.board.recent_calls)
         # The department the ticket was in when called (a transfer moves the ticket on).
-        return [self.notice(e.ticket.number, e.department, e.window, e.kind, e.at, e.id)
-                for e in rows]
+        return [self.notice(number, department, window, kind, at, event_id)
+                for event_id, number, department, window, kind, at in rows]
 
-    def view(self) -> BoardView:
-        """What the hall board shows now."""
+    def view(self, calls: int | None = None) -> BoardView:
+        """What the hall board shows now.
+
+        ``recent`` holds the latest ``calls`` calls (at least ``board.recent_calls``, the ones the
+        board lists): the board looks among them for those it has not announced yet, so the
+        calls are read once per reload.
+        """
         local = self.store.now().astimezone(self.store.tz)
+        listed = self.config.board.recent_calls
         return BoardView(date=self.store.today().isoformat(), time=local.strftime("%H:%M:%S"),
-                         recent=tuple(self.recent_calls()),
+                         recent=tuple(self.recent_calls(max(listed, calls or 0))),
                          queues=tuple(self.queue_lengths()),
-                         receptions=tuple(self._receptions()))
+                         receptions=self.todays_receptions())
+
+    def todays_receptions(self) -> tuple[ReceptionLine, ...]:
+        """Today's leader receptions (the leader line), read again only when the ``leaders``
+        counter moved, the day turned or the minute changed (their times are minutes): building
+        that query costs more than the rest of a reload."""
+        key = (self.store.today(), self.store.change_version(LEADERS),
+               self.store.now().replace(second=0, microsecond=0))
+        read = self._receptions_read
+        if read is None or read[0] != key:
+            read = self._receptions_read = (key, tuple(self._receptions()))
+        return read[1]
 
     def notice(self, number: str, department: str, window: int | None, kind: str,
                at: datetime, event_id: int) -> CallNotice:
         """A call event (``at`` as stored) as the board shows and speaks it."""
-        spec = self.config.window(window) if window is not None else None
         return CallNotice(event_id=event_id, number=number, department=department,
-                          window=window or 0, window_title=spec.title if spec else "",
+                          window=window or 0, window_title=self._titles.get(window, ""),
                           kind=kind, at=self.store.local(at).strftime("%H:%M:%S"))

@@ -127,13 +127,18 @@ class CallBanner(Widget):
 
 
 class RecentCalls(Static):
-    """The last calls, newest first, spread over the height they get."""
+    """The last calls, newest first, spread over the height they get; the one shown large
+    (``current``, an event id) highlighted."""
 
     calls: reactive[tuple[CallNotice, ...]] = reactive(())
+    current: reactive[int] = reactive(0)
     slots = 8
     """How many calls the list holds when full (spacing stays the same as it fills)."""
 
     def watch_calls(self) -> None:
+        self._draw()
+
+    def watch_current(self) -> None:
         self._draw()
 
     def on_resize(self) -> None:
@@ -157,7 +162,7 @@ class RecentCalls(Static):
                 line = f"{_fit(call.number, 6)} {_fit(call.window_title, 8)} {_fit(again, 4)}"
             if index:
                 out.append("\n" * (gap + 1))
-            out.append(line, style="bold reverse" if index == 0 else "bold")
+            out.append(line, style="bold reverse" if call.event_id == self.current else "bold")
         self.update(out)
 
 

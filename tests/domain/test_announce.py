@@ -1,63 +1,42 @@
-"""Announcements: the words (numbers read the Chinese way) and the speech queue.
+"""Announcements: the words (numbers and letters read as configured) and the calls' turns.
 
-The queue is driven by a fake speech command (a shell script in tmp_path) that logs when each
-announcement starts and ends, with its pid, so order and overlap can be checked from the log.
+The turns are driven by a clock the test moves by hand (:class:`Seconds`): nothing here waits.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
+import itertools
+import random
+import re
+import shutil
+import subprocess
 
 import pytest
 
-from config.schema import BoardSettings, HallConfig
+from config.schema import LETTER_READINGS, BoardSettings, HallConfig
 from hall.board.announce import (
-    Announcer,
+    CallTurns,
+    Turn,
     announcement_text,
     read_digits,
     read_integer,
-    speech_args,
+    read_number,
     spoken_text,
 )
 from hall.views import CallNotice
 
-SCRIPT = """#!/bin/sh
-# A fake speech command: logs the start and end of each announcement (pid, nanoseconds, text).
-case "$1" in
-  *HANG*) sleep 60 & echo $! > "{pidfile}"; wait; exit 0 ;;
-  *FAIL*) echo "no audio device" >&2; exit 3 ;;
-esac
-echo "start $$ $(date +%s%N) $1" >> "{log}"
-sleep {delay}
-echo "end $$ $(date +%s%N) $1" >> "{log}"
-"""
 
+class Seconds:
+    """A clock for the turns that moves only when told."""
 
-def fake_speech(tmp_path: Path, delay: float = 0.01) -> tuple[Path, Path]:
-    """A speech command script and the log it writes; returns (script, log)."""
-    script = tmp_path / "speak.sh"
-    log = tmp_path / "spoken.log"
-    script.write_text(SCRIPT.format(log=log, pidfile=tmp_path / "hung.pid", delay=delay))
-    script.chmod(0o755)
-    return script, log
+    def __init__(self, at: float = 1000.0) -> None:
+        self.at = at
 
+    def __call__(self) -> float:
+        return self.at
 
-def spoken_lines(log: Path) -> list[tuple[str, int, int, str]]:
-    """(event, pid, nanoseconds, text) for each line of the fake command's log."""
-    if not log.exists():
-        return []
-    out = []
-    for line in log.read_text(encoding="utf-8").splitlines():
-        event, pid, ns, text = line.split(" ", 3)
-        out.append((event, int(pid), int(ns), text))
-    return out
-
-
-def spoken_texts(log: Path) -> list[str]:
-    """The texts whose speaking finished, in order."""
-    return [text for event, _, _, text in spoken_lines(log) if event == "end"]
+    def advance(self, seconds: float) -> None:
+        self.at += seconds
 
 
 def notice(number: str = "R007", window: int = 5, kind: str = "called",
@@ -77,7 +56,7 @@ def settings(config: HallConfig, **changes: object) -> BoardSettings:
     ("R007", "R零零七"), ("R001", "R零零一"), ("F120", "F一二零"), ("ZX999", "ZX九九九"),
     ("L0001", "L零零零一"),
 ])
-def test_ticket_numbers_are_read_digit_by_digit(number: str, spoken: str) -> None:
+def test_ticket_digits_are_read_one_by_one(number: str, spoken: str) -> None:
     assert read_digits(number) == spoken
 
 
@@ -93,180 +72,207 @@ def test_window_numbers_are_read_as_numbers(value: int, spoken: str) -> None:
 def test_shown_and_spoken_text(config: HallConfig) -> None:
     call = notice("R007", 5)
     assert announcement_text(call, config) == "请 R007 号 到 5 号窗口"
-    assert spoken_text(call, config) == "请 R零零七 号 到 五 号窗口"
-    assert spoken_text(notice("L012", 12), config) == "请 L零一二 号 到 十二 号窗口"
-    assert spoken_text(notice("D001", 20), config) == "请 D零零一 号 到 二十 号窗口"
+    assert spoken_text(call, config) == "请 阿尔零零七 号 到 五 号窗口"
+    assert spoken_text(notice("L012", 12), config) == "请 艾勒零一二 号 到 十二 号窗口"
+    assert spoken_text(notice("ZX001", 20), config) == "请 贼德艾克斯零零一 号 到 二十 号窗口"
     latin = settings(config, read_numbers_in_chinese=False)
-    assert spoken_text(call, latin) == "请 R007 号 到 5 号窗口"
+    assert spoken_text(call, latin) == "请 阿尔007 号 到 5 号窗口"
     custom = settings(config, announce_template="{number}号请到{window}号窗口")
     assert announcement_text(call, custom) == "R007号请到5号窗口"
-    assert spoken_text(call, custom) == "R零零七号请到五号窗口"
+    assert spoken_text(call, custom) == "阿尔零零七号请到五号窗口"
 
 
-def test_text_goes_into_one_argument_never_a_shell() -> None:
-    assert speech_args(["espeak-ng", "-v", "cmn", "{text}"], "请 R007; rm -rf /") == [
-        "espeak-ng", "-v", "cmn", "请 R007; rm -rf /"]
-    assert speech_args(["say"], "请") == ["say", "请"]
+def test_a_recall_is_announced_as_a_recall(config: HallConfig) -> None:
+    again = notice("R007", 5, kind="recalled")
+    assert spoken_text(again, config) == "再次呼叫 请 阿尔零零七 号 到 五 号窗口"
+    assert spoken_text(again, settings(config, recall_spoken="")) == spoken_text(
+        notice("R007", 5), config)
 
 
-# -- the queue ----------------------------------------------------------------------------------
+def test_letter_readings_are_configurable(config: HallConfig) -> None:
+    board = BoardSettings.model_validate({"letter_readings": {"L": "L", "R": "R"}})
+    assert read_number("L012", board) == "L零一二"  # read as the speech command reads it
+    assert read_number("R007", board) == "R零零七"
+    assert read_number("F001", board) == "艾弗零零一"  # the letters not given keep the default
+    assert read_number("L012", config) == "艾勒零一二"
+    with pytest.raises(ValueError, match="大写英文字母"):
+        BoardSettings.model_validate({"letter_readings": {"l": "艾勒"}})
+    with pytest.raises(ValueError, match="不能为空"):
+        BoardSettings.model_validate({"letter_readings": {"L": " "}})
 
 
-def test_a_burst_is_spoken_in_order_one_at_a_time(tmp_path: Path, config: HallConfig) -> None:
-    script, log = fake_speech(tmp_path, delay=0.01)
-    problems: list[str] = []
-    announcer = Announcer(settings(config, speech_command=[str(script), "{text}"]),
-                          on_problem=problems.append, fallback_pause=0)
-    try:
-        assert announcer.voice
-        calls = [notice(f"R{n:03d}", n % 13 + 1, event_id=n) for n in range(1, 101)]
-        for call in calls:
-            assert announcer.announce(call)
-        # announce() only queues: nearly all of the burst is still waiting when it returns
-        assert announcer.pending > 90
-        assert announcer.wait_idle(120)
-    finally:
-        announcer.close()
-    lines = spoken_lines(log)
-    assert spoken_texts(log) == [spoken_text(c, config) for c in calls]  # all, in order
-    assert [event for event, *_ in lines] == ["start", "end"] * 100  # never two at once
-    for (_, pid_a, start, text_a), (_, pid_b, end, text_b) in zip(lines[::2], lines[1::2],
-                                                                   strict=True):
-        assert (pid_a, text_a) == (pid_b, text_b) and start <= end
-    starts = [ns for event, _, ns, _ in lines if event == "start"]
-    ends = [ns for event, _, ns, _ in lines if event == "end"]
-    assert all(end <= nxt for end, nxt in zip(ends, starts[1:], strict=False))
-    assert len({pid for _, pid, _, _ in lines}) == 100
-    assert problems == [] and announcer.spoken == 100 and announcer.failures == 0
+def _syllable_endings(ipa: str) -> list[str]:
+    """The last sound of each syllable espeak-ng wrote (tone marks and stress stripped)."""
+    return [re.sub(r"[\dɜˈˌ.]+$", "", word)[-1:] for word in ipa.split()]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, only not reaped
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_espeak_says_every_default_letter_reading_as_mandarin_syllables() -> None:
+    """The oracle is espeak-ng itself: the phonemes its Mandarin voice makes of a text. Mandarin
+    syllables end in a vowel, n or ng; a bare Latin letter comes out with a stray consonant
+    (L as "ai-l")."""
+
+    def endings(text: str) -> set[str]:
+        ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", "cmn-latn-pinyin", text],
+                             capture_output=True, text=True, check=True).stdout
+        return set(_syllable_endings(ipa))
+
+    consonants = set("lfmskptxhʃ")
+    assert endings("L") & consonants and endings("F") & consonants  # what the hall heard
+    for letter, reading in LETTER_READINGS.items():
+        assert not endings(reading) & consonants, (letter, reading)
 
 
-def test_a_hanging_command_is_killed_and_the_queue_moves_on(tmp_path: Path,
-                                                           config: HallConfig) -> None:
-    script, log = fake_speech(tmp_path)
-    problems: list[str] = []
-    fallbacks: list[str] = []
-    announcer = Announcer(
-        settings(config, speech_command=[str(script), "{text}"], speech_timeout_seconds=0.5),
-        on_problem=problems.append, on_fallback=fallbacks.append, fallback_pause=0)
-    try:
-        assert announcer.say("HANG 请 R零零一 号")
-        assert announcer.announce(notice("R002", 2))
-        assert announcer.pending == 2  # the caller was not held up by the hanging command
-        assert announcer.wait_idle(20)
-    finally:
-        announcer.close()
-    assert spoken_texts(log) == ["请 R零零二 号 到 二 号窗口"]
-    assert len(problems) == 1 and "超过 0.5 秒" in problems[0]
-    assert fallbacks == ["HANG 请 R零零一 号"]  # the hall still hears the bell
-    hung = int((tmp_path / "hung.pid").read_text())
-    deadline = time.monotonic() + 5
-    while _alive(hung) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(hung), "the hung command's child must die with it"
+# -- the turns ----------------------------------------------------------------------------------
 
 
-def test_a_failing_command_is_reported_and_the_next_is_spoken(tmp_path: Path,
-                                                             config: HallConfig) -> None:
-    script, log = fake_speech(tmp_path)
-    problems: list[str] = []
-    fallbacks: list[str] = []
-    announcer = Announcer(settings(config, speech_command=[str(script), "{text}"]),
-                          on_problem=problems.append, on_fallback=fallbacks.append,
-                          fallback_pause=0)
-    try:
-        announcer.say("FAIL")
-        announcer.say("请 R零零三 号")
-        assert announcer.wait_idle(20)
-    finally:
-        announcer.close()
-    assert spoken_texts(log) == ["请 R零零三 号"]
-    assert problems == ["语音播报失败（退出码 3）：no audio device"]
-    assert fallbacks == ["FAIL"]
+def turns_of(config: HallConfig, clock: Seconds, **changes: object) -> CallTurns:
+    return CallTurns(settings(config, **changes), clock)
 
 
-@pytest.mark.parametrize("command", [[], ["/nonexistent/espeak-ng", "-v", "cmn", "{text}"]])
-def test_without_a_voice_every_call_goes_to_the_fallback(config: HallConfig,
-                                                        command: list[str]) -> None:
-    fallbacks: list[str] = []
-    announcer = Announcer(settings(config, speech_command=command),
-                          on_fallback=fallbacks.append, fallback_pause=0)
-    try:
-        assert not announcer.voice
-        for n in range(1, 6):
-            announcer.announce(notice(f"R{n:03d}", 1))
-        assert announcer.wait_idle(10)
-    finally:
-        announcer.close()
-    assert fallbacks == [f"请 R零零{n} 号 到 一 号窗口" for n in "一二三四五"]
-    assert announcer.spoken == 5
+def test_two_windows_calling_70ms_apart_are_both_shown_large(config: HallConfig) -> None:
+    clock = Seconds()
+    turns = turns_of(config, clock, min_display_seconds=3)
+    turns.add([notice("R001", 1, event_id=1)])
+    first = turns.next_turn()
+    assert first is not None and first.notice.number == "R001"
+    assert first.words == "请 阿尔零零一 号 到 一 号窗口"
+    clock.advance(0.07)
+    turns.add([notice("R002", 2, event_id=2)])
+    assert turns.next_turn() is None  # R001 keeps the display and the voice
+    assert turns.current is first
+    clock.advance(1.2)
+    turns.spoken(first)  # spoken, but shown for 1.27 s only
+    assert turns.next_turn() is None and turns.remaining() == pytest.approx(1.73)
+    clock.advance(1.73)
+    second = turns.next_turn()
+    assert second is not None and second.notice.number == "R002" and turns.current is second
+    assert turns.next_turn() is None  # nothing else waits
+    clock.advance(60)
+    turns.spoken(second)
+    assert turns.next_turn() is None and turns.current is second  # it stays up
 
 
-def test_a_command_that_disappears_falls_back_and_says_so(tmp_path: Path,
-                                                         config: HallConfig) -> None:
-    script, _ = fake_speech(tmp_path)
-    problems: list[str] = []
-    fallbacks: list[str] = []
-    announcer = Announcer(settings(config, speech_command=[str(script), "{text}"]),
-                          on_problem=problems.append, on_fallback=fallbacks.append,
-                          fallback_pause=0)
-    try:
-        assert announcer.voice
-        script.unlink()
-        announcer.say("一")
-        announcer.say("二")
-        assert announcer.wait_idle(10)
-    finally:
-        announcer.close()
-    assert fallbacks == ["一", "二"]
-    assert len(problems) == 1 and "找不到语音播报程序" in problems[0]
-    assert not announcer.voice
+def test_a_turn_lasts_until_its_words_are_spoken(config: HallConfig) -> None:
+    clock = Seconds()
+    turns = turns_of(config, clock, min_display_seconds=3)
+    turns.add([notice("R001", 1, event_id=1), notice("R002", 2, event_id=2)])
+    first = turns.next_turn()
+    assert first is not None
+    clock.advance(5)  # a long sentence: still being read
+    assert turns.busy() and turns.next_turn() is None
+    turns.spoken(Turn(first.notice, first.words, first.started))  # not this turn: ignored
+    assert turns.next_turn() is None
+    turns.spoken(first)
+    assert turns.next_turn() is not None
 
 
-def test_a_full_queue_reports_what_it_could_not_take(tmp_path: Path,
-                                                    config: HallConfig) -> None:
-    script, _ = fake_speech(tmp_path, delay=0.3)
-    problems: list[str] = []
-    announcer = Announcer(settings(config, speech_command=[str(script), "{text}"]),
-                          on_problem=problems.append, bound=3, fallback_pause=0)
-    try:
-        taken = [announcer.say(f"第{n}条") for n in range(10)]
-    finally:
-        announcer.close()
-    assert taken.count(False) >= 5
-    assert len(problems) == taken.count(False)
-    assert all("播报队列已满" in p for p in problems)
+def test_a_lost_word_from_the_voice_does_not_stop_the_board(config: HallConfig) -> None:
+    clock = Seconds()
+    turns = turns_of(config, clock, min_display_seconds=3, speech_timeout_seconds=10)
+    turns.add([notice("R001", 1, event_id=1), notice("R002", 2, event_id=2)])
+    assert turns.next_turn() is not None
+    clock.advance(17.9)
+    assert turns.next_turn() is None
+    clock.advance(0.2)  # 3 + 10 + 5 s: the voice would have been killed long ago
+    turn = turns.next_turn()
+    assert turn is not None and turn.notice.number == "R002"
 
 
-def test_close_stops_a_long_announcement_at_once(tmp_path: Path, config: HallConfig) -> None:
-    script, _ = fake_speech(tmp_path, delay=30)
-    announcer = Announcer(settings(config, speech_command=[str(script), "{text}"]))
-    announcer.say("很长的一条")
-    time.sleep(0.3)
-    started = time.monotonic()
-    announcer.close()
-    assert time.monotonic() - started < 2.5
-    assert not announcer.say("关闭之后")
-    assert not announcer._thread.is_alive()
+def test_a_clock_set_back_ends_the_minimum_time(config: HallConfig) -> None:
+    clock = Seconds()
+    turns = turns_of(config, clock)
+    turns.add([notice("R001", 1, event_id=1), notice("R002", 2, event_id=2)])
+    first = turns.next_turn()
+    assert first is not None
+    turns.spoken(first)
+    clock.advance(-3600)
+    assert turns.next_turn() is not None
 
 
-def test_espeak_ng_detection_follows_the_path(config: HallConfig, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    espeak = tmp_path / "espeak-ng"
-    espeak.write_text("#!/bin/sh\nexit 0\n")
-    espeak.chmod(0o755)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    announcer = Announcer(config)
-    assert announcer.voice
-    announcer.close()
-    monkeypatch.setenv("PATH", str(tmp_path / "nowhere") + os.pathsep)
-    announcer = Announcer(config)
-    assert not announcer.voice
-    announcer.close()
+def test_six_calls_in_two_seconds(config: HallConfig) -> None:
+    """The voice and the display take the same call; a waiting call that its window has replaced
+    is dropped; a recall is announced as one."""
+    clock = Seconds()
+    turns = turns_of(config, clock, min_display_seconds=3)
+    burst = [notice("R001", 1, event_id=1), notice("R002", 2, event_id=2),
+             notice("R003", 3, event_id=3), notice("R001", 1, "recalled", event_id=4),
+             notice("R004", 2, event_id=5), notice("R003", 3, "recalled", event_id=6)]
+    dropped: list[CallNotice] = []
+    shown: list[Turn] = []
+    for call in burst:
+        dropped += turns.add([call])
+        turn = turns.next_turn()
+        if turn is not None:
+            shown.append(turn)
+        clock.advance(0.4)
+    while turns.waiting or turns.busy():
+        clock.advance(1.5)  # each sentence takes 1.5 s to say
+        if turns.current is not None:
+            turns.spoken(turns.current)
+        turn = turns.next_turn()
+        if turn is not None:
+            shown.append(turn)
+    assert [(t.notice.number, t.notice.kind) for t in shown] == [
+        ("R001", "called"), ("R001", "recalled"), ("R004", "called"), ("R003", "recalled")]
+    assert [t.words for t in shown][1] == "再次呼叫 请 阿尔零零一 号 到 一 号窗口"
+    assert [c.event_id for c in dropped] == [2, 3] and turns.dropped == 2
+    gaps = [b.started - a.started for a, b in itertools.pairwise(shown)]
+    assert all(gap >= 3 for gap in gaps)  # each shown its minimum time
+    assert shown[-1].started - 1000.0 < 12  # the last recall heard within 12 s, not 18
+
+
+def test_a_call_already_queued_is_not_queued_twice(config: HallConfig) -> None:
+    turns = turns_of(config, Seconds())
+    turns.add([notice("R001", 1, event_id=1)])
+    turns.next_turn()
+    assert turns.add([notice("R001", 1, event_id=1), notice("R002", 2, event_id=2)]) == []
+    assert [c.event_id for c in turns.waiting] == [2]
+    turns.add([notice("R002", 2, event_id=2)])
+    assert [c.event_id for c in turns.waiting] == [2]
+    turns.clear()
+    assert turns.current is None and turns.waiting == ()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_bursts_keep_the_rules(config: HallConfig, seed: int) -> None:
+    """Checked against the rules, not the code: turns never overlap, each lasts its minimum and
+    its speech, calls keep their order, and a call is dropped only when a later call to its
+    window came in before its turn; every window's last call is heard."""
+    rng = random.Random(seed)
+    clock = Seconds(0.0)
+    turns = turns_of(config, clock, min_display_seconds=3)
+    arrivals: dict[int, float] = {}
+    calls = []
+    t = 0.0
+    for event_id in range(1, rng.randint(2, 25)):
+        t += rng.expovariate(2.0)
+        calls.append((t, notice(f"R{event_id:03d}", rng.randint(1, 4), event_id=event_id)))
+    started: list[tuple[Turn, float]] = []  # (turn, when its words were spoken)
+    speech_ends = 0.0
+    pending = list(calls)
+    while pending or turns.waiting or turns.busy():
+        while pending and pending[0][0] <= clock():
+            _, call = pending.pop(0)
+            arrivals[call.event_id] = clock()
+            turns.add([call])
+        if turns.current is not None and clock() >= speech_ends:
+            turns.spoken(turns.current)
+        turn = turns.next_turn()
+        if turn is not None:
+            speech_ends = clock() + rng.uniform(0.5, 6.0)
+            started.append((turn, speech_ends))
+        clock.advance(0.05)
+    for (a, spoken_at), (b, _) in itertools.pairwise(started):
+        assert b.started >= a.started + 3 - 1e-9 and b.started >= spoken_at - 1e-9
+    ids = [t.notice.event_id for t, _ in started]
+    assert ids == sorted(ids)
+    for _, call in calls:
+        if call.event_id in ids:
+            continue
+        start_of_next = min((t.started for t, _ in started if t.notice.event_id > call.event_id),
+                            default=float("inf"))
+        assert any(other.window == call.window and other.event_id > call.event_id
+                   and arrivals[other.event_id] <= start_of_next for _, other in calls)
+    last_per_window = {call.window: call.event_id for _, call in calls}
+    assert set(last_per_window.values()) <= set(ids)

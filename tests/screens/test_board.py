@@ -3,7 +3,9 @@
 The board runs headless over a database where the desk issued tickets; windows call from another
 process (``python -m main call``, the CLI a window script would use) with HALL_NOW at the test
 clock's time. On SQLite, and on PostgreSQL when HALL_TEST_PG_URL is set. Announcements go to a
-fake speech command that logs what it says (see tests/domain/test_announce.py).
+fake speech command that logs what it says (see tests/domain/test_speech.py), or to a fake speaker
+the test finishes by hand; the calls' turns run on a clock the test moves (no waiting for the
+minimum display time).
 """
 
 from __future__ import annotations
@@ -29,38 +31,16 @@ from main import make_app
 from models import open_database
 from screens.app import HallApp
 from screens.board import BoardScreen, SeenIds, unannounced
-from screens.board.widgets import banner, big_rows, template_parts
+from screens.board.widgets import CallBanner, banner, big_rows, template_parts
 from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
-from tests.domain.test_announce import fake_speech, notice, spoken_texts
+from tests.domain.test_announce import Seconds, notice
+from tests.domain.test_speech import spoken_texts
 from tests.helpers import config_with, distinct_id, form, run_async
+from tests.screens.conftest import NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云", "慕容秋水", "东方既白"]
 
-
-
-@pytest.fixture
-def speech(tmp_path: Path) -> tuple[Path, Path]:
-    return fake_speech(tmp_path, delay=0.01)
-
-
-@pytest.fixture
-def board_config(speech: tuple[Path, Path]) -> HallConfig:
-    """The shipped hall, speaking through the fake command."""
-    script, _ = speech
-    return config_with(('speech_command: [espeak-ng, -v, cmn-latn-pinyin, "{text}"]',
-                        f'speech_command: ["{script}", "{{text}}"]'))
-
-
-@pytest.fixture
-def board_hall(db_url: str, board_config: HallConfig) -> Hall:
-    """A hall where six visitors (with names and ID numbers) wait for 信访局 windows 1-3."""
-    hall = Hall(open_database(db_url), board_config, FixedClock(MORNING))
-    for n, name in enumerate(NAMES, 1):
-        hall.desk.issue(form(name=name, id_number=distinct_id(n), category="reform"),
-                        actor="desk01")
-    return hall
 
 
 def cli(db_url: str, *args: str) -> list[str]:
@@ -101,6 +81,16 @@ def newest(app: HallApp) -> tuple[str, str] | None:
     return view.recent[0].number, view.recent[0].kind
 
 
+def shown(app: HallApp) -> tuple[str, str] | None:
+    """The call the large display shows, as its banner draws it: (number, called/recalled)."""
+    parts = board(app).query_one(CallBanner).parts
+    if not parts:
+        return None
+    number = next(text for text, big in parts if big)
+    again = any("重呼" in text for text, big in parts if not big)
+    return number, "recalled" if again else "called"
+
+
 def screen_text(app: HallApp) -> str:
     """Everything the board shows, as text (from an SVG screenshot)."""
     svg = app.export_screenshot()
@@ -117,7 +107,7 @@ def widget_text(app: HallApp) -> str:
 
 @run_async
 async def test_a_call_from_another_process_appears_and_is_spoken(
-        board_hall: Hall, db_url: str, speech: tuple[Path, Path]) -> None:
+        board_hall: Hall, db_url: str, speech: tuple[Path, Path], turn_clock: Seconds) -> None:
     _, log = speech
     app = make_app(board_hall, None, start="board")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -127,34 +117,42 @@ async def test_a_call_from_another_process_appears_and_is_spoken(
 
         out = await run_cli(db_url, "call", "--window", "1")
         assert "R001" in out
-        waited = await until(pilot, lambda: newest(app) == ("R001", "called"), timeout=3)
+        waited = await until(pilot, lambda: shown(app) == ("R001", "called"), timeout=3)
         print(f"call from another process shown after {waited * 1000:.0f} ms")
-        await until(pilot, lambda: spoken_texts(log) == ["请 R零零一 号 到 一 号窗口"])
+        await until(pilot, lambda: spoken_texts(log) == ["请 阿尔零零一 号 到 一 号窗口"])
         assert "请 R001 号 到 1 号窗口" in screen_text(app)
 
-        # a recall is a new event: shown (marked 重呼) and spoken again
+        # a recall is a new event, announced as a recall once R001 has had its time
         await run_cli(db_url, "recall", "--window", "1")
         await until(pilot, lambda: newest(app) == ("R001", "recalled"), timeout=3)
+        assert shown(app) == ("R001", "called") and len(spoken_texts(log)) == 1
+        turn_clock.advance(3)
+        await until(pilot, lambda: shown(app) == ("R001", "recalled"))
         await until(pilot, lambda: len(spoken_texts(log)) == 2)
-        assert spoken_texts(log) == ["请 R零零一 号 到 一 号窗口"] * 2
+        assert spoken_texts(log)[1] == "再次呼叫 请 阿尔零零一 号 到 一 号窗口"
         assert "重呼" in screen_text(app)
 
-        # several calls landing between two polls: each spoken once, oldest first
+        # several calls landing between two polls: each shown and spoken in turn, oldest first
         await run_cli(db_url, "call", "--window", "2")
         await run_cli(db_url, "call", "--window", "3")
+        turn_clock.advance(3)
+        await until(pilot, lambda: len(spoken_texts(log)) == 3)
+        assert shown(app) == ("R002", "called")
+        turn_clock.advance(3)
         await until(pilot, lambda: len(spoken_texts(log)) == 4)
-        assert spoken_texts(log)[2:] == ["请 R零零二 号 到 二 号窗口",
-                                         "请 R零零三 号 到 三 号窗口"]
-        assert newest(app) == ("R003", "called")
+        assert spoken_texts(log)[2:] == ["请 阿尔零零二 号 到 二 号窗口",
+                                         "请 阿尔零零三 号 到 三 号窗口"]
+        assert shown(app) == ("R003", "called")
+        turn_clock.advance(60)
         await pilot.pause(1.2)  # more polls: nothing is announced twice
         assert len(spoken_texts(log)) == 4
         assert [c.number for c in board(app).announced] == ["R001", "R001", "R002", "R003"]
 
-        shown = screen_text(app) + widget_text(app)
+        text = screen_text(app) + widget_text(app)
         for n, name in enumerate(NAMES, 1):
-            assert name not in shown and name[0] + "*" not in shown
+            assert name not in text and name[0] + "*" not in text
             id_number = distinct_id(n)
-            assert id_number not in shown and mask_id_number(id_number) not in shown
+            assert id_number not in text and mask_id_number(id_number) not in text
 
 
 @run_async
@@ -180,7 +178,7 @@ async def test_the_board_rides_out_a_database_outage(
         assert newest(app) is None  # the last picture stays up
         monkeypatch.setattr(Hall, "change_version", real)
         await until(pilot, lambda: newest(app) == ("R001", "called"))
-        await until(pilot, lambda: spoken_texts(log) == ["请 R零零一 号 到 一 号窗口"])
+        await until(pilot, lambda: spoken_texts(log) == ["请 阿尔零零一 号 到 一 号窗口"])
         assert "数据库暂时无法连接" not in screen_text(app)
 
 
@@ -201,6 +199,36 @@ async def test_without_a_voice_the_board_rings_and_flashes(
         assert board(app).query_one("#board-now").has_class("-flash")
         await pilot.pause(3.5)
         assert not board(app).query_one("#board-now").has_class("-flash")
+
+
+@run_async
+async def test_the_board_polls_no_incidents(
+        board_hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    real = Hall.change_version
+
+    def counted(self: Hall, topic: str = "tickets") -> int:
+        read.append(topic)
+        return real(self, topic)
+
+    monkeypatch.setattr(Hall, "change_version", counted)
+    app = make_app(board_hall, None, start="board")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: board(app).view is not None)
+        await until(pilot, lambda: "tickets" in read)
+        start = len(read)
+        await until(pilot, lambda: read[start:].count("tickets") >= 8)  # two seconds of polls
+        assert "incidents" not in read[start:]
+        assert not app.incident_watch.poller.running
+    app = HallApp(board_hall, staff="mgr01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.incident_watch.poller.running  # staff screens watch incidents
+        await pilot.press("3")
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        assert not app.incident_watch.poller.running
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, LauncherScreen))
+        assert app.incident_watch.poller.running
 
 
 @run_async
