@@ -15,6 +15,7 @@ from datetime import datetime
 import peewee as pw
 
 from hall.store import Store
+from hall.text import freetext
 from hall.text.masking import mask_name
 from hall.views import (
     BoardView,
@@ -58,7 +59,7 @@ class Board:
                 waiting_minutes=max(0, int((now - issued).total_seconds() // 60)),
                 priority_name=group.name if group else "", repeat=t.visit.is_repeat,
                 people=t.visit.people, collective=t.visit.people >= threshold,
-                name_masked=mask_name(t.visit.visitor.name)))
+                name_masked=freetext.shown(mask_name(t.visit.visitor.name))))
         return out
 
     def queue_lengths(self) -> list[QueueLength]:
@@ -92,7 +93,8 @@ class Board:
         return BoardView(date=self.store.today().isoformat(), time=local.strftime("%H:%M:%S"),
                          recent=tuple(self.recent_calls()),
                          queues=tuple(self.queue_lengths()),
-                         receptions=tuple(self._receptions()))
+                         # a room or topic typed before free text was checked: made safe
+                         receptions=freetext.shown_in(tuple(self._receptions())))
 
     def notice(self, number: str, department: str, window: int | None, kind: str,
                at: datetime, event_id: int) -> CallNotice:
