@@ -35,7 +35,7 @@ from hall.text import freetext
 from models import LeaderDay, LeaderProfile
 
 ROSTER_LABELS = {"code": "代码", "name": "姓名", "title": "职务", "portfolio": "分管领域",
-                 "kind": "类别", "department": "接待部门"}
+                 "kind": "类别", "department": "接待部门", "reason": "原因"}
 _LIMITS = {"name": (freetext.NAME, False), "title": (freetext.NAME, False),
            "portfolio": (freetext.LINE, False)}  # typed texts: (limit, line breaks kept)
 
@@ -125,7 +125,7 @@ class Roster:
         errors: dict[str, str] = {}
         reason = freetext.field(errors, "reason", reason, freetext.REASON, lines=True)
         if errors:
-            raise FormError(errors, {"reason": "原因"})
+            raise FormError(errors, ROSTER_LABELS)
         with self._store.transaction():
             entry = self._current(code, expected_version)
             spec = entry.spec

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -245,7 +246,8 @@ class BoardScreen(Screen[None]):
             detail.update("")
         self.query_one(RecentCalls).calls = view.recent
         self.query_one(QueueCounts).queues = view.queues
-        self.query_one("#board-leader", Label).update(leader_line(view.receptions))
+        # Rooms are typed by managers: shown as typed, never read as markup.
+        self.query_one("#board-leader", Label).update(Content(leader_line(view.receptions)))
 
     # -- flash, bell and warnings ---------------------------------------------------------------
 

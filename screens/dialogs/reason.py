@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from hall.text import freetext
 from screens.dialogs.form import DIALOG_CSS
 
 
@@ -45,10 +46,13 @@ class ReasonDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#reason-error", Label).update(self.empty)
+        errors: dict[str, str] = {}  # the facade's rule for a reason, checked before closing
+        text = freetext.field(errors, "reason", event.value, freetext.REASON, lines=True,
+                              required=self.empty)
+        if errors:
+            self.query_one("#reason-error", Label).update(errors["reason"])
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
