@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from textual.widgets import Input
+
 import main
 from hall import Hall
 from hall.incidents import NewIncident
@@ -109,3 +111,30 @@ def test_a_stored_room_is_shown_as_typed_on_the_board(sqlite_hall: Hall) -> None
     run()
     assert raw_controls(lines) == []
     assert MARKUP_ROOM + "␛[5m" in "\n".join(lines)
+
+
+def test_a_stored_name_is_shown_safely_when_the_desk_reads_the_file(sqlite_hall: Hall,
+                                                                     tmp_path) -> None:
+    legacy(sqlite_hall)
+    lines: list[str] = []
+
+    @run_async
+    async def run() -> None:
+        app = HallApp(sqlite_hall, staff="desk01", start="desk", data_dir=tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            field = app.screen.focused
+            assert isinstance(field, Input)
+            field.insert_text_at_cursor(distinct_id(1))
+            await pilot.press("enter")
+            for _ in range(1500):  # until the file has loaded: its visit count shows
+                await pilot.pause(0.02)
+                await app.workers.wait_for_complete()
+                if "此前来访" in "\n".join(screen_lines(app)):
+                    break
+            lines.extend(screen_lines(app))
+
+    run()
+    assert raw_controls(lines) == []
+    assert "王␛[2J␛[H五" in "\n".join(lines)
