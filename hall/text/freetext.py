@@ -167,10 +167,18 @@ def shown_in(view: T) -> T:
     return _shown_in(view)[0]
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a view class's init fields, looked up once
+
+
 def _shown_in(value: Any) -> tuple[Any, bool]:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
+        if value.isprintable():  # the common case, without a call to shown()
+            return value, False
         text = shown(value, lines=True)
         return text, text != value
+    if kind is int or kind is bool or value is None:
+        return value, False
     if isinstance(value, (tuple, list)):
         pairs = [_shown_in(x) for x in value]
         if not any(changed for _, changed in pairs):
@@ -178,17 +186,20 @@ def _shown_in(value: Any) -> tuple[Any, bool]:
         items = [x for x, _ in pairs]
         if isinstance(value, list):
             return items, True
-        return (type(value)(*items) if hasattr(value, "_fields") else tuple(items)), True
+        return (kind(*items) if hasattr(value, "_fields") else tuple(items)), True
     if isinstance(value, dict):
         pairs = {k: _shown_in(v) for k, v in value.items()}
         if not any(changed for _, changed in pairs.values()):
             return value, False
         return {k: v for k, (v, _) in pairs.items()}, True
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in dataclasses.fields(value):
-            new, changed = _shown_in(getattr(value, f.name))
-            if changed and f.init:
-                changes[f.name] = new
-        return (dataclasses.replace(value, **changes), True) if changes else (value, False)
-    return value, False
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+            return value, False
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value) if f.init)
+    changes = {}
+    for name in names:
+        new, changed = _shown_in(getattr(value, name))
+        if changed:
+            changes[name] = new
+    return (dataclasses.replace(value, **changes), True) if changes else (value, False)
