@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -36,7 +37,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="reason", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.what)
+            yield Static(Content(self.what))  # names typed in the roster: never markup
             yield Input(placeholder=self.placeholder, compact=True, id="reason-input")
             yield Label(id="reason-error", classes="dialog-error")
             yield Label(self.hint, classes="dialog-hint")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
 
 import main
 from hall import Hall
@@ -20,6 +20,7 @@ from models import Incident, IncidentEntry, Ticket, TicketEvent, Visit
 from screens.app import HallApp
 from screens.incidents.dialogs import ActionDialog, TextDialog
 from screens.incidents.form import IncidentForm
+from screens.leaders.roster import RosterDialog
 from screens.window.forms import OutcomeDialog, TransferDialog
 from screens.window.screen import WindowScreen
 from tests.helpers import distinct_id, form, run_async
@@ -152,3 +153,25 @@ async def test_closing_and_a_step_refuse_bad_text_beside_the_field(sqlite_hall: 
         assert "结果：最多1000个字" in text_of(app, "#incident-action-error")
     assert Incident.get_by_id(incident).status == "open"
     assert IncidentEntry.select().count() == 1
+
+
+@run_async
+async def test_a_typed_name_with_brackets_is_shown_as_typed_in_the_roster(sqlite_hall: Hall,
+                                                                          tmp_path) -> None:
+    """Brackets are ordinary text (文号 [2026]3号); as markup the name would turn into a click
+    that quits the app."""
+    name = "[@click=app.quit]赵敏[/]"
+    sqlite_hall.leaders.roster.edit("wangshu", "mgr01", name=name)
+    app = HallApp(sqlite_hall, staff="mgr01", start="leaders", data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        roster = app.screen
+        assert isinstance(roster, RosterDialog)
+        roster.query_one(OptionList).highlighted = 2
+        await pilot.press("d")
+        await until(pilot, lambda: "已停用" in str(roster.query_one("#roster-message",
+                                                                     Label).render()))
+        assert f"{name}市委副书记 已停用" in str(roster.query_one("#roster-message",
+                                                                  Label).render())
