@@ -61,6 +61,15 @@ def _act_texts(**texts: str) -> dict[str, str]:
     return cleaned
 
 
+def _number(typed: str) -> str:
+    """A typed ticket number, upper case; :class:`NotFound` when it holds a control character
+    (no number does, and PostgreSQL refuses a NUL in a query)."""
+    text = typed.strip().upper()
+    if not text.isprintable():
+        raise NotFound(f"今天没有票号 {freetext.shown(text)}")
+    return text
+
+
 class _WindowRow(NamedTuple):
     """A window's state row as read (and locked) inside a window act's transaction."""
 
@@ -109,7 +118,7 @@ class Windows:
     def call_number(self, window: int, number: str, actor: str) -> CallNotice:
         """Call a specific waiting ticket of today, if the window serves its department."""
         spec = self.spec(window)
-        text = number.strip().upper()
+        text = _number(number)
         with self.store.transaction():
             at = to_storage(self.store.now())
             state = self._lock_window(spec.number, at)
@@ -237,7 +246,7 @@ class Windows:
 
     def requeue(self, number: str, actor: str) -> str:
         """Put a no-show visitor of today back in the queue, at the original place."""
-        text = number.strip().upper()
+        text = _number(number)
         with self.store.transaction():
             at = to_storage(self.store.now())
             ticket = Ticket.get_or_none((Ticket.business_day == self.store.today())

@@ -24,6 +24,7 @@ from config.leaders import ScheduleRule
 from hall import Hall
 from hall.clock import FixedClock
 from hall.desk.registration import FormError
+from hall.errors import NotFound
 from hall.incidents import NewIncident
 from tests.helpers import distinct_id, form
 
@@ -185,3 +186,21 @@ def test_zero_width_inside_visible_text_is_kept(scene: Scene) -> None:
     scene.hall.windows.finish(7, "answered", "win07", note="👨\u200d👩\u200d👧 一家三口")
     assert models.Visit.get(models.Visit.outcome == "answered").outcome_note == \
         "👨\u200d👩\u200d👧 一家三口"
+
+
+@pytest.mark.parametrize("typed", ["R0\x0001", "L\x1b[2J001", "\u202eL001"])
+def test_a_lookup_holding_a_control_finds_nothing(scene: Scene, typed: str) -> None:
+    """Not stored, only looked up: still refused in Chinese, not by the driver (PostgreSQL
+    refuses a NUL in a query with a ValueError the command line would print as a traceback)."""
+    hall = scene.hall
+    before = every_row()
+    for lookup in (lambda: hall.desk.ticket_status(typed), lambda: hall.desk.find_ticket(typed),
+                   lambda: hall.windows.call_number(1, typed, "win01"),
+                   lambda: hall.windows.requeue(typed, "win01")):
+        with pytest.raises(NotFound) as raised:
+            lookup()
+        assert "\x1b" not in str(raised.value) and "\x00" not in str(raised.value)
+    with pytest.raises(FormError) as form_error:
+        hall.incidents.log(NewIncident("lingering", "候谈区", "大声吵闹", ticket=typed), "win01")
+    assert list(form_error.value.errors) == ["ticket"]
+    assert every_row() == before
