@@ -32,7 +32,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from cli import register_all
-from cli.context import EXIT_DATABASE, EXIT_USAGE, Context, UsageError
+from cli.context import EXIT_DATABASE, EXIT_USAGE, Context, UsageError, print_form_errors
 
 if TYPE_CHECKING:
     from hall import Hall
@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from peewee import OperationalError
 
     from config import ConfigError
+    from hall.desk.registration import FormError
     from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
 
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+    except FormError as exc:  # a refused text or field the command did not print itself
+        return print_form_errors(exc.errors, exc.labels)
     except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:
         print(f"hall: {exc}", file=sys.stderr)
     except OperationalError as exc:  # cannot open or reach the database: say so, no traceback

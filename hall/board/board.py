@@ -14,6 +14,7 @@ from datetime import datetime
 
 from hall.leaders.shared import LEADERS
 from hall.store import Store
+from hall.text import freetext
 from hall.text.masking import mask_name
 from hall.views import (
     BoardView,
@@ -62,7 +63,7 @@ class Board:
                 waiting_minutes=max(0, int((now - issued).total_seconds() // 60)),
                 priority_name=group.name if group else "", repeat=t.visit.is_repeat,
                 people=t.visit.people, collective=t.visit.people >= threshold,
-                name_masked=mask_name(t.visit.visitor.name)))
+                name_masked=freetext.shown(mask_name(t.visit.visitor.name))))
         return self._waits_for(out)
 
     def queue_lengths(self) -> list[QueueLength]:
@@ -96,12 +97,13 @@ class Board:
     def todays_receptions(self) -> tuple[ReceptionLine, ...]:
         """Today's leader receptions (the leader line), read again only when the ``leaders``
         counter moved, the day turned or the minute changed (their times are minutes): building
-        that query costs more than the rest of a reload."""
+        that query costs more than the rest of a reload. A room or topic typed before free text
+        was checked is made safe to show."""
         key = (self.store.today(), self.store.change_version(LEADERS),
                self.store.now().replace(second=0, microsecond=0))
         read = self._receptions_read
         if read is None or read[0] != key:
-            read = self._receptions_read = (key, tuple(self._receptions()))
+            read = self._receptions_read = (key, freetext.shown_in(tuple(self._receptions())))
         return read[1]
 
     def notice(self, number: str, department: str, window: int | None, kind: str,

@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from hall.errors import NotFound
 from hall.store import Store
+from hall.text.freetext import shown
 from models import Setting, Ticket
 
 _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,6})")
@@ -52,6 +53,8 @@ class QueryCodes:
         whole payload (``tickets.qr_template`` filled in: what a kiosk's scanner reads); else
         NotFound."""
         text = code_or_number.strip().upper()
+        if not text.isprintable():  # no number or code holds a control (PostgreSQL refuses NUL)
+            raise NotFound(f"查询码或票号“{shown(code_or_number.strip())}”无效：请核对票据")
         payload = self._payload(code_or_number.strip())
         if payload is not None:
             code, number, on = payload

@@ -20,6 +20,7 @@ from hall.clock import business_day, to_storage
 from hall.desk.codes import QueryCodes
 from hall.desk.registration import CleanRegistration, Registration, route, validate
 from hall.store import TICKETS, Store
+from hall.text import freetext
 from hall.views import (
     STATUS_LABELS,
     CaseSummary,
@@ -64,14 +65,14 @@ class Desk:
         visitor = Visitor.get_or_none(Visitor.id_number == id_number)
         if visitor is None:
             return None
-        return VisitorFile(
+        return freetext.shown_in(VisitorFile(  # stored text made safe for a terminal
             visitor_id=visitor.id, id_number=visitor.id_number, name=visitor.name,
             sex=visitor.sex, birth_date=str(visitor.birth_date or ""), phone=visitor.phone,
             address=visitor.address, district=visitor.district,
             visits=tuple(self.visits_of(visitor.id)),
             cases=tuple(self._cases_of(visitor.id)),
             incidents=tuple(self._incidents_of(visitor.id)),
-        )
+        ))
 
     def suggest_department(self, category: str, district: str = "") -> str | None:
         """Where a category routes in a district (the desk's live suggestion)."""

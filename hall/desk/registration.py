@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from config.schema import HallConfig
+from hall.text import freetext
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 
 FIELD_LABELS = {
@@ -41,9 +42,11 @@ _MAX_NAME, _MAX_ADDRESS, _MAX_TEXT, _MAX_PEOPLE = 32, 200, 2000, 9999
 class FormError(ValueError):
     """The form is invalid; ``errors`` maps each field to what is wrong with it."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None) -> None:
         self.errors = errors
-        super().__init__("；".join(f"{FIELD_LABELS.get(k, k)}：{v}" for k, v in errors.items()))
+        self.labels = labels or FIELD_LABELS
+        """The fields' names in Chinese (the registration's unless the raiser names others)."""
+        super().__init__("；".join(f"{self.labels.get(k, k)}：{v}" for k, v in errors.items()))
 
 
 @dataclass
@@ -110,18 +113,11 @@ def priority_for(config: HallConfig, chosen: str, person: IdNumber, today: date)
     return best, rank_of[best]
 
 
-# Fields read on one line (a window's visit panel, the slip, a spreadsheet row): any run of
-# whitespace, a pasted line break or a full-width space (U+3000) included, becomes one space.
-_ONE_LINE = ("name", "phone", "matter", "request")
-
-
 def _text(errors: dict[str, str], key: str, value: str, limit: int, required: bool) -> str:
-    value = " ".join((value or "").split()) if key in _ONE_LINE else (value or "").strip()
-    if required and not value:
-        errors[key] = "必须填写"
-    elif len(value) > limit:
-        errors[key] = f"不能超过{limit}个字，现有{len(value)}个"
-    return value
+    # Every field is read on one line (a window's visit panel, the slip, a spreadsheet row): a
+    # pasted line break or a full-width space becomes one space; controls, ESC sequences,
+    # direction overrides and invisible-only values are refused (hall.text.freetext).
+    return freetext.field(errors, key, value, limit, required="必须填写" if required else "")
 
 
 def _people(errors: dict[str, str], raw: int | str) -> int:
@@ -137,7 +133,7 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
     """Check every field; return the clean registration or raise :class:`FormError`."""
     errors: dict[str, str] = {}
     name = _text(errors, "name", form.name, _MAX_NAME, True)
-    if name and any(ch.isdigit() for ch in name):
+    if name and "name" not in errors and any(ch.isdigit() for ch in name):
         errors["name"] = "姓名不应包含数字"
     person: IdNumber | None = None
     try:

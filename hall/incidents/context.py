@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from hall.clock import to_storage
 from hall.errors import NotFound, Refused
-from hall.incidents.form import FindTicket, NewIncident, validate
+from hall.incidents.form import FindTicket, NewIncident, clean_texts, validate
 from hall.incidents.timeline import Timeline
 from hall.incidents.views import (
     INCIDENT_STATUS_LABELS,
@@ -36,6 +36,7 @@ from hall.incidents.views import (
     IncidentSummary,
     VisitorIncident,
 )
+from hall.text.freetext import shown_in
 from models import Incident, IncidentEntry
 from models.locks import locked_incident
 
@@ -86,29 +87,30 @@ class Incidents:
         if spec is None:
             valid = "、".join(f"{a.code}（{a.name}）" for a in self._config.incidents.actions)
             raise Refused(f"未知的处置措施“{action}”，应为：{valid}")
+        texts = clean_texts(result=result, note=note)
         return self._append(incident_id, actor, "action", {"status": "open", "act": "记录处置"},
-                            action=action, result=result.strip(), note=note.strip())
+                            action=action, **texts)
 
     def correct(self, incident_id: int, entry: int, note: str, actor: str) -> IncidentEntryView:
         """Correct entry number ``entry``: a new entry pointing at it; the old one stays."""
-        text = note.strip()
-        if not text:
+        if not note.strip():
             raise Refused("更正内容不能为空")
+        text = clean_texts(note=note)["note"]
         return self._append(incident_id, actor, "correction", {}, note=text, corrects=entry)
 
     def close(self, incident_id: int, conclusion: str, actor: str) -> IncidentEntryView:
         """Close the incident with its conclusion (结案)."""
-        text = conclusion.strip()
-        if not text:
+        if not conclusion.strip():
             raise Refused("结案须填写结论")
+        text = clean_texts(conclusion=conclusion)["conclusion"]
         return self._append(incident_id, actor, "closed", {"status": "open", "act": "结案"},
                             note=text, becomes="closed")
 
     def reopen(self, incident_id: int, reason: str, actor: str) -> IncidentEntryView:
         """Reopen a closed incident; the reason is recorded."""
-        text = reason.strip()
-        if not text:
+        if not reason.strip():
             raise Refused("重新打开须填写理由")
+        text = clean_texts(reason=reason)["reason"]
         return self._append(incident_id, actor, "reopened",
                             {"status": "closed", "act": "重新打开"}, note=text, becomes="open")
 
@@ -123,7 +125,7 @@ class Incidents:
             detail = self._timeline.details([row])[0]
             self._store.audit(actor, "incident.view", "incident", row.id,
                               to_storage(self._store.now()), {})
-        return detail
+        return shown_in(detail)
 
     def list(self, day: date | None = None, status: str | None = None,
              type: str | None = None, place: str | None = None) -> list[IncidentSummary]:
@@ -155,7 +157,7 @@ class Incidents:
             since = local.strftime("%H:%M") if row.business_day == today \
                 else local.strftime("%m-%d %H:%M")
             out.append(IncidentAlert(row.id, self._timeline.type_name(row.type), row.place, since))
-        return out
+        return shown_in(out)
 
     def report(self, day: date, actor: str) -> IncidentReport:
         """The day's incidents with their timelines; written to the audit log as one view."""
@@ -166,11 +168,11 @@ class Incidents:
             self._store.audit(actor, "incident.report", "incident", day.isoformat(),
                               to_storage(self._store.now()), {"ids": [r.id for r in rows]})
         counts = Counter(d.summary.type_name for d in details)
-        return IncidentReport(
+        return shown_in(IncidentReport(
             date=day.isoformat(), total=len(details),
             open=sum(d.summary.status == "open" for d in details),
             closed=sum(d.summary.status == "closed" for d in details),
-            by_type=tuple(counts.most_common()), incidents=tuple(details))
+            by_type=tuple(counts.most_common()), incidents=tuple(details)))
 
     def of_visitor(self, visitor_id: int) -> list[VisitorIncident]:
         """A visitor's incidents, newest first (their file shows them)."""
@@ -223,8 +225,10 @@ class Incidents:
             self._store.audit(actor, f"incident.{kind}", "incident", row.id, at,
                               {"entry": seq, "action": action, "corrects": corrects})
             self._store.bump(INCIDENTS)
-        return self._timeline.entry_view(entry, {corrected_id: corrects} if corrects else {}, {})
+        return shown_in(self._timeline.entry_view(entry, {corrected_id: corrects} if corrects
+                                                  else {}, {}))
 
 
     def _summaries(self, rows: list[Incident]) -> list[IncidentSummary]:
-        return self._timeline.summaries(rows)
+        # Stored text (a place typed before free text was checked) made safe for a terminal.
+        return shown_in(self._timeline.summaries(rows))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hall.desk.registration import FormError
 from hall.errors import NotFound
+from hall.text import freetext
 from models import Visitor
 
 if TYPE_CHECKING:
@@ -21,21 +22,43 @@ if TYPE_CHECKING:
     from models import Ticket
 
 MAX_PEOPLE = 9999
-MAX_PLACE = 64
+MAX_PLACE = freetext.PLACE
 
 FindTicket = Callable[[str, "date | None"], "Ticket"]
 """The desk's lookup of a ticket by number (today) or query code; raises :class:`NotFound`."""
 
 INCIDENT_FIELDS = {"type": "类型", "place": "地点", "ticket": "关联票号", "visitor": "来访人",
-                   "people": "人数", "note": "经过"}
+                   "people": "人数", "note": "经过", "result": "结果", "conclusion": "结论",
+                   "reason": "理由"}
+INCIDENT_TEXTS = {"place": (MAX_PLACE, False), "note": (freetext.TEXT, True),
+                  "result": (freetext.NOTE, True), "conclusion": (freetext.TEXT, True),
+                  "reason": (freetext.REASON, True)}
+"""Each typed text of an incident, its entries included: (limit, whether line breaks are
+kept). A step's note and a correction are ``note``."""
 
 
 class IncidentFormError(FormError):
     """The incident form is invalid; ``errors`` maps each field to what is wrong."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.args = ("；".join(f"{INCIDENT_FIELDS.get(k, k)}：{v}" for k, v in errors.items()),)
+        super().__init__(errors, INCIDENT_FIELDS)
+
+
+def text_errors(**texts: str) -> dict[str, str]:
+    """What is wrong with an incident's texts (by the keys of :data:`INCIDENT_TEXTS`); empty
+    when they can be stored. The dialogs show these beside their fields before they close."""
+    errors: dict[str, str] = {}
+    freetext.fields(errors, INCIDENT_TEXTS, texts)
+    return errors
+
+
+def clean_texts(**texts: str) -> dict[str, str]:
+    """The texts cleaned, or :class:`IncidentFormError` naming each field (nothing written)."""
+    errors: dict[str, str] = {}
+    cleaned = freetext.fields(errors, INCIDENT_TEXTS, texts)
+    if errors:
+        raise IncidentFormError(errors)
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -60,14 +83,9 @@ def validate(new: NewIncident, config: HallConfig, find_ticket: FindTicket
         valid = "、".join(f"{t.code}（{t.name}）" for t in config.incidents.types)
         errors["type"] = (f"未知的特殊情况类型“{new.type}”，应为：{valid}" if new.type.strip()
                           else "请选择特殊情况类型")
-    place = new.place.strip()
-    if not place:
-        errors["place"] = "请填写发生地点"
-    elif len(place) > MAX_PLACE:
-        errors["place"] = f"地点不超过 {MAX_PLACE} 字"
-    note = new.note.strip()
-    if not note:
-        errors["note"] = "请简述发生了什么"
+    place = freetext.field(errors, "place", new.place, MAX_PLACE, required="请填写发生地点")
+    note = freetext.field(errors, "note", new.note, freetext.TEXT, lines=True,
+                          required="请简述发生了什么")
     people = 0
     try:
         people = int(str(new.people).strip())

@@ -29,7 +29,7 @@ from typing import Any
 import peewee as pw
 
 from hall.clock import to_storage
-from hall.desk.registration import CleanRegistration, route
+from hall.desk.registration import CleanRegistration, FormError, route
 from hall.errors import NotFound, Refused
 from hall.leaders.shared import (
     LEADERS,
@@ -50,6 +50,8 @@ from hall.leaders.views import (
     DayDetail,
     DeskBookings,
 )
+from hall.text import freetext
+from hall.text.freetext import shown_in
 from hall.text.idnumber import parse_id_number
 from hall.text.masking import mask_id_number, mask_name
 from hall.views import IssuedTicket
@@ -66,7 +68,20 @@ def booked_rank(start: str, seq: int) -> int:
     minutes = int(start[:2]) * 60 + int(start[3:5])
     return seq - BOOKED_RANK_BASE - (24 * 60 - minutes) * 1000
 _RETRIES = 5
-_MAX_MATTER = 2000
+LEADER_TEXTS = {"matter": (freetext.TEXT, False), "reason": (freetext.REASON, True),
+                "room": (freetext.PLACE, False), "topic": (freetext.LINE, False)}
+"""The texts typed about days, bookings and 包案: (limit, whether line breaks are kept)."""
+LEADER_TEXT_LABELS = {"matter": "事由", "reason": "原因", "room": "地点", "topic": "主题"}
+
+
+def typed_text(key: str, value: str) -> str:
+    """One text of :data:`LEADER_TEXTS` cleaned (:mod:`hall.text.freetext`), or
+    :class:`FormError` naming it: nothing is written."""
+    errors: dict[str, str] = {}
+    text = freetext.fields(errors, LEADER_TEXTS, {key: value})[key]
+    if errors:
+        raise FormError(errors, LEADER_TEXT_LABELS)
+    return text
 
 IssueLocked = Callable[[CleanRegistration, str], IssuedTicket]
 """The desk's issue inside the caller's transaction: ``issue_locked(clean, actor)``."""
@@ -110,8 +125,9 @@ class Bookings:
         days = self._state.day_views(list(LeaderDay.select().where(
             (LeaderDay.date >= self._store.today()) & LeaderDay.status.in_(("published", "held")))
             .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id)))
-        return DeskBookings(mask_id_number(person.value), visitor is not None,
-                            visitor.name if visitor else "", tuple(bookings), tuple(days))
+        return shown_in(DeskBookings(mask_id_number(person.value), visitor is not None,
+                                     visitor.name if visitor else "", tuple(bookings),
+                                     tuple(days)))
 
     def history(self, booking_id: int) -> list[BookingEventView]:
         """What happened to a booking, oldest first (and to the bookings it replaced)."""
@@ -128,8 +144,8 @@ class Bookings:
         events = (BookingEvent.select().where(BookingEvent.booking.in_(chain))
                   .order_by(BookingEvent.at, BookingEvent.id))
         local = self._store.local
-        return [BookingEventView(local(e.at).strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, e.note)
-                for e in events]
+        return shown_in([BookingEventView(local(e.at).strftime("%Y-%m-%d %H:%M"), e.actor, e.kind,
+                                          e.note) for e in events])
 
     # -- acts -----------------------------------------------------------------------------------
 
@@ -154,12 +170,13 @@ class Bookings:
 
     def cancel(self, booking_id: int, actor: str, reason: str = "") -> BookResult:
         """Cancel a booking (kept, with its history); the first on the waiting list moves up."""
+        reason = typed_text("reason", reason)
         with self._store.transaction():
             row, day = self._lock_booking(booking_id)
             if row.status not in ("booked", "waitlisted"):
                 raise Refused(f"预约 {booking_id} 当前为“{BOOKING_STATUS[row.status]}”，不能取消")
             at = to_storage(self._store.now())
-            set_booking(row.id, "cancelled", at, actor, note=reason.strip())
+            set_booking(row.id, "cancelled", at, actor, note=reason)
             promoted = self._refill(day, at, actor) if row.status == "booked" else []
             self._store.audit(actor, "booking.cancel", "booking", row.id, at,
                               {"day": day.id, "promoted": promoted})
@@ -248,12 +265,10 @@ class Bookings:
     # -- helpers --------------------------------------------------------------------------------
 
     def _booking_fields(self, category: str, matter: str) -> tuple[str, str]:
-        category, matter = category.strip(), matter.strip()
+        category = category.strip()
         if category and self._config.category(category) is None:
             raise Refused(f"未知的诉求类别“{category}”")
-        if len(matter) > _MAX_MATTER:
-            raise Refused(f"事由不能超过{_MAX_MATTER}个字，现有{len(matter)}个")
-        return category, matter
+        return category, typed_text("matter", matter)
 
     def _default_category(self, day: LeaderDay) -> str:
         entry = self._state.roster().get(day.leader)
@@ -337,4 +352,4 @@ class Bookings:
                 matter=r.matter, ticket_number=r.ticket.number if r.ticket_id else "",
                 previous_id=r.previous_id,
                 created_at=self._store.local(r.created_at).strftime("%Y-%m-%d %H:%M")))
-        return out
+        return shown_in(out)  # stored text made safe for a terminal

@@ -24,7 +24,7 @@ from config.leaders import HHMM
 from hall.clock import to_storage
 from hall.desk.registration import CleanRegistration, FormError
 from hall.errors import Refused
-from hall.leaders.bookings import Bookings, IssueLocked
+from hall.leaders.bookings import LEADER_TEXTS, Bookings, IssueLocked, typed_text
 from hall.leaders.plan import Plan
 from hall.leaders.queue import waits_for
 from hall.leaders.roster import Roster
@@ -44,6 +44,7 @@ from hall.leaders.views import (
     LeaderDayView,
     NotifyEntry,
 )
+from hall.text import freetext
 from hall.views import CaseSummary, QueueEntry, ReceptionLine
 from models import LeaderBooking, LeaderCase, LeaderDay, Visitor
 
@@ -105,11 +106,7 @@ class Leaders:
             errors["end"] = f"结束时间 {end} 应晚于开始时间 {start}"
         if not isinstance(capacity, int) or not 1 <= capacity <= 500:
             errors["capacity"] = f"名额应为 1 到 500 之间的整数，实际为“{capacity}”"
-        room, topic = room.strip(), topic.strip()
-        if len(room) > 64:
-            errors["room"] = "地点不能超过64个字"
-        if len(topic) > 200:
-            errors["topic"] = "主题不能超过200个字"
+        room, topic = freetext.fields(errors, LEADER_TEXTS, {"room": room, "topic": topic}).values()
         if errors:
             raise FormError(errors)
         horizon = today + timedelta(days=self._config.leader_settings.publish_days_ahead)
@@ -161,16 +158,17 @@ class Leaders:
                 errors["capacity"] = f"名额应为 1 到 500 之间的整数，实际为“{capacity}”"
             elif capacity is not None and capacity < taken:
                 errors["capacity"] = f"已有 {taken} 人预约，名额不能少于 {taken}"
+            texts = {k: v for k, v in (("room", room), ("topic", topic)) if v is not None}
+            texts = freetext.fields(errors, LEADER_TEXTS, texts)
             if errors:
                 raise FormError(errors)
             changes: dict[str, Any] = {"start": new_start, "end": new_end}
             for key, value in (("capacity", capacity), ("walk_ins", walk_ins)):
                 if value is not None:
                     changes[key] = value
-            for key, text in (("room", room), ("topic", topic)):
-                if text is not None:
-                    changes[key] = text.strip() or (
-                        self.state.room_of(self.roster.spec(day.leader)) if key == "room" else "")
+            for key, text in texts.items():
+                changes[key] = text or (
+                    self.state.room_of(self.roster.spec(day.leader)) if key == "room" else "")
             self.state.lock_month([], day.date)
             errors = self.state.clash(day.date, new_start, new_end, changes.get("room", day.room),
                                       day.department, ignore=day.id)
@@ -187,9 +185,9 @@ class Leaders:
     def cancel_day(self, day_id: int, reason: str, actor: str) -> CancelResult:
         """Cancel a coming day with a reason; its bookings end and the desk gets the people to
         notify (names and phones in full: the act is audited)."""
-        reason = reason.strip()
-        if not reason:
+        if not reason.strip():
             raise Refused("取消接待日须填写原因（将告知已预约的来访人）")
+        reason = typed_text("reason", reason)
         with self._store.transaction():
             day = self.state.lock_day(day_id)
             if day.status not in ("planned", "published"):
@@ -255,11 +253,9 @@ class Leaders:
         """Record that a leader takes personal charge (包案) of a registered visitor's matter."""
         spec = self.state.active(leader)
         person = self.state.person(id_number)
-        matter = matter.strip()
-        if not matter:
+        if not matter.strip():
             raise Refused("包案须写明所包的事项")
-        if len(matter) > 2000:
-            raise Refused(f"事项不能超过2000个字，现有{len(matter)}个")
+        matter = typed_text("matter", matter)
         with self._store.transaction():
             visitor = self.state.visitor(person.value)
             at = to_storage(self._store.now())

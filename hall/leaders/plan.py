@@ -20,7 +20,9 @@ import peewee as pw
 
 from config.leaders import ScheduleRule
 from hall.clock import to_storage
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
+from hall.leaders.bookings import LEADER_TEXT_LABELS, LEADER_TEXTS
 from hall.leaders.schedule import (
     NO_DATA,
     YEARS_AHEAD,
@@ -30,6 +32,7 @@ from hall.leaders.schedule import (
 )
 from hall.leaders.shared import LEADERS, LeaderState
 from hall.leaders.views import DAY_STATUS, LeaderDayView, PlanResult, RuleView
+from hall.text import freetext
 from models import LeaderDay, LeaderRule
 
 
@@ -53,8 +56,14 @@ class Plan:
         return out
 
     def add_rule(self, leader: str, rule: ScheduleRule, actor: str) -> RuleView:
-        """Store a manager's rule (validated already by :class:`ScheduleRule`)."""
+        """Store a manager's rule (validated already by :class:`ScheduleRule`; its typed room and
+        topic here, :class:`FormError` naming them)."""
         spec = self._state.active(leader)
+        errors: dict[str, str] = {}
+        texts = freetext.fields(errors, LEADER_TEXTS, {"room": rule.room, "topic": rule.topic})
+        if errors:
+            raise FormError(errors, LEADER_TEXT_LABELS)
+        rule = rule.model_copy(update=texts)
         with self._store.transaction():
             at = to_storage(self._store.now())
             row = LeaderRule.create(

@@ -31,11 +31,13 @@ from hall.desk.registration import FormError
 from hall.errors import Refused
 from hall.leaders.shared import LEADERS, LeaderState, RosterEntry
 from hall.leaders.views import LeaderInfo
+from hall.text import freetext
 from models import LeaderDay, LeaderProfile
 
 ROSTER_LABELS = {"code": "代码", "name": "姓名", "title": "职务", "portfolio": "分管领域",
-                 "kind": "类别", "department": "接待部门"}
-_LIMITS = {"name": 32, "title": 32, "portfolio": 200}
+                 "kind": "类别", "department": "接待部门", "reason": "原因"}
+_LIMITS = {"name": (freetext.NAME, False), "title": (freetext.NAME, False),
+           "portfolio": (freetext.LINE, False)}  # typed texts: (limit, line breaks kept)
 
 
 class Roster:
@@ -120,7 +122,10 @@ class Roster:
 
         Refused while the leader has coming days (cancel them first: their visitors must be told).
         """
-        reason = reason.strip()
+        errors: dict[str, str] = {}
+        reason = freetext.field(errors, "reason", reason, freetext.REASON, lines=True)
+        if errors:
+            raise FormError(errors, ROSTER_LABELS)
         with self._store.transaction():
             entry = self._current(code, expected_version)
             spec = entry.spec
@@ -161,11 +166,9 @@ class Roster:
         """The stripped fields, or :class:`FormError` with every problem at once."""
         errors = dict(extra or {})
         fields = {k: str(v).strip() for k, v in raw.items()}
-        if not fields["name"]:
+        fields.update(freetext.fields(errors, _LIMITS, {k: str(raw[k]) for k in _LIMITS}))
+        if not fields["name"] and "name" not in errors:
             errors["name"] = "姓名不能为空"
-        for key, limit in _LIMITS.items():
-            if len(fields[key]) > limit:
-                errors[key] = f"{ROSTER_LABELS[key]}不能超过{limit}个字，现有{len(fields[key])}个"
         if fields["kind"] not in KINDS:
             errors["kind"] = (f"类别应为 leader（领导）或 lawyer（律师），实际为“{fields['kind']}”")
         departments = self.departments()
@@ -195,9 +198,9 @@ class Roster:
 
     def _info(self, entry: RosterEntry) -> LeaderInfo:
         x = entry.spec
-        return LeaderInfo(x.code, x.name, x.title, x.portfolio, x.kind, x.department,
-                          self._state.room_of(x), retired=entry.retired, version=entry.version,
-                          configured=entry.configured)
+        return freetext.shown_in(LeaderInfo(
+            x.code, x.name, x.title, x.portfolio, x.kind, x.department, self._state.room_of(x),
+            retired=entry.retired, version=entry.version, configured=entry.configured))
 
 
 def _fields(spec: Leader) -> dict[str, str]:

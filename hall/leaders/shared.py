@@ -16,6 +16,7 @@ import peewee as pw
 from config.leaders import Leader
 from hall.errors import NotFound, Refused
 from hall.leaders.views import DAY_STATUS, LeaderDayView, shown_status
+from hall.text.freetext import shown_in
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.text.masking import mask_id_number
 from models import BookingEvent, LeaderBooking, LeaderDay, LeaderProfile, Ticket, Visitor
@@ -186,7 +187,7 @@ class LeaderState:
                 status_label=DAY_STATUS.get(status, status),
                 shifted_from=str(d.shifted_from) if d.shifted_from else "",
                 calendar_checked=d.calendar_checked, cancel_reason=d.cancel_reason))
-        return out
+        return shown_in(out)  # a room, topic or reason stored before text was checked: safe
 
     # -- visitors -------------------------------------------------------------------------------
 

@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from config.schema import Window
 from hall.board import Board
 from hall.clock import to_storage
+from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from hall.store import TICKETS, Store
+from hall.text import freetext
 from hall.views import STATUS_LABELS, CallNotice, VisitSummary, WindowView, department_name
 from hall.windows.view import current_visit
 from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
@@ -36,6 +38,36 @@ if TYPE_CHECKING:
 
 ACTIVE = ("called", "serving")
 _RETRIES = 5
+ACT_LABELS = {"note": "情况说明", "reason": "理由", "channel": "告知途径"}
+"""The texts a window types with an act, by the key a :class:`FormError` names them."""
+_ACT_TEXTS = {"note": (freetext.NOTE, True), "reason": (freetext.REASON, True),
+              "channel": (freetext.LINE, False)}  # limit, and whether line breaks are kept
+
+
+def act_text_errors(**texts: str) -> dict[str, str]:
+    """What is wrong with a window act's texts (note, reason, channel), by key; empty when
+    they can be stored. The dialogs show these beside their fields before they close."""
+    errors: dict[str, str] = {}
+    freetext.fields(errors, _ACT_TEXTS, texts)
+    return errors
+
+
+def _act_texts(**texts: str) -> dict[str, str]:
+    """The texts cleaned, or :class:`FormError` naming each field (nothing is written)."""
+    errors: dict[str, str] = {}
+    cleaned = freetext.fields(errors, _ACT_TEXTS, texts)
+    if errors:
+        raise FormError(errors, ACT_LABELS)
+    return cleaned
+
+
+def _number(typed: str) -> str:
+    """A typed ticket number, upper case; :class:`NotFound` when it holds a control character
+    (no number does, and PostgreSQL refuses a NUL in a query)."""
+    text = typed.strip().upper()
+    if not text.isprintable():
+        raise NotFound(f"今天没有票号 {freetext.shown(text)}")
+    return text
 
 
 class _WindowRow(NamedTuple):
@@ -86,7 +118,7 @@ class Windows:
     def call_number(self, window: int, number: str, actor: str) -> CallNotice:
         """Call a specific waiting ticket of today, if the window serves its department."""
         spec = self.spec(window)
-        text = number.strip().upper()
+        text = _number(number)
         with self.store.transaction():
             at = to_storage(self.store.now())
             state = self._lock_window(spec.number, at)
@@ -165,6 +197,7 @@ class Windows:
         target = self.config.department(to)
         if target is None:
             raise Refused(f"未知的部门“{to}”")
+        note = _act_texts(note=note)["note"]
         with self.store.transaction():
             at, state, ticket = self._current(window, ACTIVE, "转办")
             if ticket.department == to:
@@ -176,7 +209,7 @@ class Windows:
             self._release(state, at, actor)
             # The event records the department it went to.
             self._event(ticket.id, ticket.number, to, "transferred", at, actor, state.number,
-                        note=note.strip())
+                        note=note)
             return ticket.number
 
     def finish(self, window: int, outcome: str, actor: str, note: str = "", reason: str = "",
@@ -186,13 +219,14 @@ class Windows:
         if spec is None:
             valid = "、".join(f"{o.code}（{o.name}）" for o in self.config.outcomes)
             raise Refused(f"未知的办理方式“{outcome}”，应为：{valid}")
-        reason, channel = reason.strip(), channel.strip()
+        texts = _act_texts(note=note, reason=reason, channel=channel)
+        note, reason, channel = texts["note"], texts["reason"], texts["channel"]
         if spec.refusal and not (reason and channel):
             raise Refused(f"“{spec.name}”须填写理由和告知来访人的法定途径（诉讼、仲裁、复议等）")
         with self.store.transaction():
             at, state, ticket = self._current(window, ACTIVE, "办结")
             Ticket.update(status="done").where(Ticket.id == ticket.id).execute()
-            Visit.update(outcome=outcome, outcome_note=note.strip(), outcome_reason=reason,
+            Visit.update(outcome=outcome, outcome_note=note, outcome_reason=reason,
                          outcome_channel=channel, finished_at=at, finished_by=actor).where(
                 Visit.id == ticket.visit_id).execute()
             self._release(state, at, actor)
@@ -212,7 +246,7 @@ class Windows:
 
     def requeue(self, number: str, actor: str) -> str:
         """Put a no-show visitor of today back in the queue, at the original place."""
-        text = number.strip().upper()
+        text = _number(number)
         with self.store.transaction():
             at = to_storage(self.store.now())
             ticket = Ticket.get_or_none((Ticket.business_day == self.store.today())
@@ -249,11 +283,11 @@ class Windows:
                                              to_storage(self.store.now())),
                 history=[v for v in self._visits_of(visit.visitor_id) if v.visit_id != visit.id],
                 incidents=self._incidents_of(visit.visitor_id))
-        return WindowView(
+        return freetext.shown_in(WindowView(  # stored text made safe for a terminal
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),
             paused=bool(state and state.paused), current=current,
-            waiting=tuple(self.board.queue(list(spec.departments))))
+            waiting=tuple(self.board.queue(list(spec.departments)))))
 
     # -- helpers --------------------------------------------------------------------------------
 

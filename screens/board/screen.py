@@ -34,6 +34,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -243,7 +244,8 @@ class BoardScreen(Screen[None]):
             return
         self._show_call()
         self.query_one(QueueCounts).queues = view.queues
-        self.query_one("#board-leader", Label).update(leader_line(view.receptions))
+        # Rooms are typed by managers: shown as typed, never read as markup.
+        self.query_one("#board-leader", Label).update(Content(leader_line(view.receptions)))
 
     # -- the turns: one call large and in the voice at a time -------------------------------------
 

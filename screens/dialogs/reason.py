@@ -11,9 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from hall.text import freetext
 from screens.dialogs.form import DIALOG_CSS
 
 
@@ -35,7 +37,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="reason", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.what)
+            yield Static(Content(self.what))  # names typed in the roster: never markup
             yield Input(placeholder=self.placeholder, compact=True, id="reason-input")
             yield Label(id="reason-error", classes="dialog-error")
             yield Label(self.hint, classes="dialog-hint")
@@ -45,10 +47,13 @@ class ReasonDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#reason-error", Label).update(self.empty)
+        errors: dict[str, str] = {}  # the facade's rule for a reason, checked before closing
+        text = freetext.field(errors, "reason", event.value, freetext.REASON, lines=True,
+                              required=self.empty)
+        if errors:
+            self.query_one("#reason-error", Label).update(errors["reason"])
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hall.incidents.form import text_errors
 from hall.incidents.views import IncidentDetail, IncidentEntryView, IncidentReport
 
 if TYPE_CHECKING:
@@ -85,10 +86,12 @@ class ActionDialog(ModalScreen[ActionForm | None]):
                         id="incident-action-result")
             yield Label("说明", classes="form-caption")
             yield Input(placeholder="可不填", compact=True, id="incident-action-note")
+            yield Label(id="incident-action-error", classes="dialog-error")
             yield Label("数字键或 ↑↓ 选择　Enter 下一项/保存　Ctrl+S 保存　Esc 取消",
                         classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#incident-action-error").display = False
         listing = self.query_one(OptionList)
         codes = [a.code for a in self.actions]
         listing.highlighted = codes.index(self.suggested) if self.suggested in codes else 0
@@ -112,10 +115,17 @@ class ActionDialog(ModalScreen[ActionForm | None]):
         index = self.query_one(OptionList).highlighted
         if index is None:
             return
-        self.dismiss(ActionForm(
-            self.actions[index].code,
-            self.query_one("#incident-action-result", Input).value.strip(),
-            self.query_one("#incident-action-note", Input).value.strip()))
+        texts = {key: self.query_one(f"#incident-action-{key}", Input).value.strip()
+                 for key in ("result", "note")}
+        errors = text_errors(**texts)
+        if errors:  # beside the fields, the one at fault focused
+            error = self.query_one("#incident-action-error", Label)
+            error.update("；".join(f"{'结果' if k == 'result' else '说明'}：{v}"
+                                  for k, v in errors.items()))
+            error.display = True
+            self.query_one(f"#incident-action-{next(iter(errors))}", Input).focus()
+            return
+        self.dismiss(ActionForm(self.actions[index].code, **texts))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -129,11 +139,13 @@ class TextDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "取消", id="incident_text.cancel"),
     ]
 
-    def __init__(self, title: str, placeholder: str, required: str) -> None:
+    def __init__(self, title: str, placeholder: str, required: str, key: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
         self.required = required
+        self.key = key
+        """The text's key in :data:`hall.incidents.form.INCIDENT_TEXTS`: checked before saving."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="incident-text", classes="incident-dialog"):
@@ -149,9 +161,10 @@ class TextDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if not text:
+        problem = text_errors(**{self.key: text}).get(self.key) if self.key and text else None
+        if not text or problem:
             error = self.query_one("#incident-text-error", Label)
-            error.update(self.required)
+            error.update(problem or self.required)
             error.display = True
             return
         self.dismiss(text)
@@ -199,9 +212,10 @@ class CorrectionDialog(ModalScreen[tuple[int, str] | None]):
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         index = self.query_one(OptionList).highlighted
-        if not event.value.strip() or index is None:
+        problem = text_errors(note=event.value).get("note") if event.value.strip() else None
+        if not event.value.strip() or index is None or problem:
             error = self.query_one("#incident-correct-error", Label)
-            error.update("请填写更正后的内容")
+            error.update(problem or "请填写更正后的内容")
             error.display = True
             return
         self.dismiss((self.detail.entries[index].seq, event.value.strip()))

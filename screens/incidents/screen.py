@@ -342,7 +342,7 @@ class IncidentsScreen(HallWork, Screen[None]):
     def action_close(self) -> None:
         if self.detail is not None:
             self._ask(TextDialog(f"第 {self.detail.summary.id} 号结案", "结论（必填）",
-                                 "结案须填写结论"), self._close)
+                                 "结案须填写结论", "conclusion"), self._close)
 
     def _close(self, text: str | None) -> None:
         if text and self.detail is not None:
@@ -352,7 +352,7 @@ class IncidentsScreen(HallWork, Screen[None]):
     def action_reopen(self) -> None:
         if self.detail is not None:
             self._ask(TextDialog(f"重新打开第 {self.detail.summary.id} 号", "理由（必填）",
-                                 "重新打开须填写理由"), self._reopen)
+                                 "重新打开须填写理由", "reason"), self._reopen)
 
     def _reopen(self, text: str | None) -> None:
         if text and self.detail is not None:

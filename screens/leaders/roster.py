@@ -21,6 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
@@ -108,7 +109,7 @@ class RosterDialog(HallWork, ModalScreen[bool]):
         return self.leaders[index] if index is not None and index < len(self.leaders) else None
 
     def _say(self, text: str) -> None:
-        self.query_one("#roster-message", Label).update(text)
+        self.query_one("#roster-message", Label).update(Content(text))  # typed names: no markup
 
     def action_add(self) -> None:
         # A new lawyer most likely sits where the lawyers sit, a new leader where leaders do.

@@ -30,6 +30,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from hall.windows.acts import act_text_errors
 from screens.widgets.picker import Choice, filter_choices
 from screens.window.waiting import fit
 
@@ -65,15 +66,18 @@ class TransferForm:
     note: str = ""
 
 
-def finish_errors(outcome: Outcome | None, reason: str, channel: str) -> dict[str, str]:
-    """Chinese messages by field (outcome, reason, channel); empty when the form is complete."""
+def finish_errors(outcome: Outcome | None, reason: str, channel: str,
+                  note: str = "") -> dict[str, str]:
+    """Chinese messages by field (outcome, note, reason, channel); empty when the form is
+    complete. The texts are checked by the facade's own rule (control characters, length...)."""
     if outcome is None:
         return {"outcome": "请选择办理方式（按数字键 1-9，或 ↑↓ 后 Enter）"}
-    errors = {}
+    errors = act_text_errors(note=note, **({"reason": reason, "channel": channel}
+                                           if outcome.refusal else {}))
     if outcome.refusal and not reason.strip():
-        errors["reason"] = f"“{outcome.name}”须填写理由"
+        errors.setdefault("reason", f"“{outcome.name}”须填写理由")
     if outcome.refusal and not channel.strip():
-        errors["channel"] = "须填写已告知来访人的法定途径（诉讼、仲裁、行政复议等）"
+        errors.setdefault("channel", "须填写已告知来访人的法定途径（诉讼、仲裁、行政复议等）")
     return errors
 
 
@@ -172,7 +176,7 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("finish-")
-        if name in ("reason", "channel"):
+        if name in ("note", "reason", "channel"):
             _show_errors(self, (name,), {})
 
     @on(Input.Submitted)
@@ -195,8 +199,8 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
         outcome = self.chosen
         value = {name: self.query_one(f"#finish-{name}", Input).value.strip()
                  for name in ("note", "reason", "channel")}
-        errors = finish_errors(outcome, value["reason"], value["channel"])
-        _show_errors(self, ("outcome", "reason", "channel"), errors)
+        errors = finish_errors(outcome, value["reason"], value["channel"], value["note"])
+        _show_errors(self, ("outcome", "note", "reason", "channel"), errors)
         if errors:
             first = next(iter(errors))
             target = "#finish-outcomes" if first == "outcome" else f"#finish-{first}"
@@ -279,9 +283,11 @@ class TransferDialog(ModalScreen[TransferForm | None]):
     @on(Input.Submitted, "#transfer-note")
     def _submit(self) -> None:
         choice = self._check()
-        if choice is not None:
-            self.dismiss(TransferForm(choice.value, self.query_one("#transfer-note", Input)
-                                      .value.strip()))
+        note = self.query_one("#transfer-note", Input).value.strip()
+        errors = act_text_errors(note=note)
+        _show_errors(self, ("note",), errors)
+        if choice is not None and not errors:
+            self.dismiss(TransferForm(choice.value, note))
 
     def _check(self) -> Choice | None:
         choice = self.chosen

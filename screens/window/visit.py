@@ -157,6 +157,8 @@ class CurrentVisitPanel(Vertical):
         number.scale = scale
         self.query_one("#visit-status", Static).update(status_text(current))
         for name, value in _details(current, year).items():
-            self.query_one(f"#visit-{name}", Static).update(value)
+            # A str is what the visitor said: shown as typed, never read as markup ("[b]").
+            self.query_one(f"#visit-{name}", Static).update(
+                value if isinstance(value, Content) else Content(value))
             self.query_one(f"#visit-row-{name}").display = bool(value)
         self.border_title = f"当前来访 {current.number} · {current.status_label}"

@@ -65,7 +65,7 @@ def test_bad_input_names_every_field_and_writes_nothing(hall: Hall) -> None:
     assert set(errors) == {"code", "name", "title", "kind", "department"}
     assert "小写英文字母开头" in errors["code"]
     assert errors["name"] == "姓名不能为空"
-    assert errors["title"] == "职务不能超过32个字，现有33个"
+    assert errors["title"] == "最多32个字，现有33个"
     assert "leader（领导）或 lawyer（律师）" in errors["kind"]
     assert errors["department"] == ("未知的接待部门“hrss”，应为：lawyer（律师咨询席）、"
                                     "leader（领导接访室）")

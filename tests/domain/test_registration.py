@@ -45,7 +45,7 @@ def test_valid_form_is_normalised(config: HallConfig) -> None:
     ("   ", "必须填写"),
     ("张3", "不应包含数字"),
     ("张３", "不应包含数字"),  # a full-width digit from a Chinese input method
-    ("张" * 33, "不能超过32个字"),
+    ("张" * 33, "最多32个字"),
 ])
 def test_name_rules(config: HallConfig, name: str, expected: str) -> None:
     errors = errors_of(config, name=name)
@@ -105,8 +105,8 @@ def test_phone_formats_refused(config: HallConfig, phone: str) -> None:
     ("priority", "vip", "未知的优先类别“vip”"),
     ("matter", "", "必须填写"),
     ("matter", " \n ", "必须填写"),
-    ("matter", "事" * 2001, "不能超过2000个字"),
-    ("address", "址" * 201, "不能超过200个字"),
+    ("matter", "事" * 2001, "最多2000个字"),
+    ("address", "址" * 201, "最多200个字"),
 ])
 def test_unknown_codes_and_required_text(config: HallConfig, field: str, value: str,
                                          expected: str) -> None:

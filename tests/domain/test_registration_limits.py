@@ -61,7 +61,7 @@ def test_the_2000_character_limit_counts_the_collapsed_text(config: HallConfig,
         "诉" * 1000 + " " + "求" * 999)
     assert getattr(validate(form(**{field: "诉" * 2000}), config, TODAY), field) == "诉" * 2000
     errors = errors_of(config, **{field: "诉" * 2001})
-    assert errors == {field: "不能超过2000个字，现有2001个"}
+    assert errors == {field: "最多2000个字，现有2001个"}
 
 
 # -- people ---------------------------------------------------------------------------------------
