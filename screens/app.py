@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from config.paths import tickets_dir
+from screens.compositor import keep_wide_characters
 from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
 from screens.keys import KeyOrder
 from screens.launcher.launcher import ROLES, LauncherScreen
@@ -53,6 +54,7 @@ class HallApp(KeyOrder):
         # task eagerly, so a default mode's screen composes before it is on the stack and any
         # widget touching app.screen (an Input given a value) raises ScreenStackError.
         super().__init__()
+        keep_wide_characters()  # Textual issue 6357: toasts lost Chinese characters at edges
         self.hall = hall
         self.start = start
         self.data_dir = Path(data_dir) if data_dir is not None else None
