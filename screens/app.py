@@ -23,10 +23,15 @@ from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_in
 from screens.keys import KeyOrder
 from screens.launcher.launcher import ROLES, LauncherScreen
 from screens.launcher.login import LoginScreen
+from screens.palette import open_palette, screen_commands
 from screens.work import Poller
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import RenderableType
+    from textual.app import SystemCommand
+    from textual.screen import Screen
 
     from hall import Hall
 
@@ -35,11 +40,15 @@ class HallApp(KeyOrder):
     """The hall in a terminal: the launcher and one mode per role."""
 
     TITLE = "联合接访大厅"
-    ENABLE_COMMAND_PALETTE = False
+    # Ctrl+P: the screen's actions by name (screens.palette), the theme picker and 退出.
+    ENABLE_COMMAND_PALETTE = True
+    # The footers keep their room for the screen's own keys (80 columns); the launcher names ^P.
+    CSS = "FooterKey.-command-palette { display: none; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
         # Special situations, from any staff screen (not offered on the public board).
         Binding("f12", "log_incident", "特殊情况", id="app.incident", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", id="app.palette", show=False, priority=True),
     ]
 
     staff: reactive[str | None] = reactive(None, init=False)
@@ -61,6 +70,9 @@ class HallApp(KeyOrder):
         self.window = window  # the window screen's number (`hall window N`); None: it asks
         self.set_reactive(HallApp.staff, staff)
         self.title = hall.config.hall.name
+        # The configuration's look and keys (config/terminal.py validated both at load).
+        self.theme = hall.config.terminal.theme
+        self.set_keymap(dict(hall.config.terminal.keys))
         self.add_mode("launcher", LauncherScreen)
         for role in ROLES:
             self.add_mode(role.mode, role.load)
@@ -111,6 +123,14 @@ class HallApp(KeyOrder):
     def action_log_incident(self) -> None:
         """F12: open the incident form over the current screen (see screens.incidents.watch)."""
         open_incident_form(self)
+
+    # -- the command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        return screen_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        open_palette(self)
 
     # -- files ---------------------------------------------------------------------------------
 
