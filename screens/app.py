@@ -77,6 +77,7 @@ class HallApp(KeyOrder):
         for role in ROLES:
             self.add_mode(role.mode, role.load)
         self.incident_watch = IncidentWatch(self)
+        self._quit_dialog: Screen[bool] | None = None
 
     def on_mount(self) -> None:
         self.incident_watch.start()
@@ -84,6 +85,35 @@ class HallApp(KeyOrder):
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.staff is None and (role is None or role.needs_staff):
             self.push_screen(LoginScreen(cancellable=False), self._logged_in)
+
+    # -- quitting -------------------------------------------------------------------------------
+
+    def action_quit(self) -> None:
+        """Ctrl+Q: quit; when a screen holds typed work (a half-filled form), ask first.
+
+        A screen or dialog says what it would lose through ``unsaved_work() -> str``; every mode's
+        stack is asked (the desk's form survives a trip to the launcher). Ctrl+Q again confirms.
+        """
+        from screens.window.dialogs import ConfirmDialog
+
+        if self._quit_dialog is not None and self.screen is self._quit_dialog:
+            self.exit()
+            return
+        stacks = getattr(self, "_screen_stacks", {}).values() or [self.screen_stack]
+        lost = [text for stack in stacks for screen in stack
+                if callable(ask := getattr(screen, "unsaved_work", None)) and (text := ask())]
+        if not lost:
+            self.exit()
+            return
+        self._quit_dialog = ConfirmDialog(
+            "退出", f"{'、'.join(dict.fromkeys(lost))}尚未保存，退出后将丢失。\n"
+            "确认退出？（再按 Ctrl+Q 也是退出）", "退出")
+        self.push_screen(self._quit_dialog, self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        self._quit_dialog = None
+        if yes:
+            self.exit()
 
     def exit(self, result: None = None, return_code: int = 0,
              message: RenderableType | None = None) -> None:
