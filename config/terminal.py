@@ -34,10 +34,10 @@ incident_text.cancel incidents.act incidents.close incidents.correct incidents.l
 incidents.reopen incidents.report
 launcher.board launcher.desk launcher.incidents launcher.leaders launcher.open
 launcher.switch_staff launcher.window leader_form.cancel leader_form.save
-leaders.add_day leaders.book leaders.cancel_day leaders.edit_day leaders.export leaders.launcher
-leaders.list leaders.next_month leaders.plan leaders.prev_month leaders.publish leaders.roster
-leaders.rules leaders.today login.cancel login.down login.up notice.close reason.cancel
-roster.add roster.close roster.edit roster.retire rules.add rules.close rules.retire
+leaders.add_day leaders.book leaders.calendar leaders.cancel_day leaders.edit_day leaders.export
+leaders.launcher leaders.list leaders.next_month leaders.plan leaders.prev_month leaders.publish
+leaders.roster leaders.rules leaders.today login.cancel login.down login.up notice.close
+reason.cancel roster.add roster.close roster.edit roster.retire rules.add rules.close rules.retire
 ticket.close ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher
 window.no_show window.pause window.recall window.resume window.start window.transfer
