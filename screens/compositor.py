@@ -103,15 +103,22 @@ def _chops_and_runs(compositor: Compositor, crop: Region,
                 continue
             line = chops[y]
             final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-            straddled = _inside_wide(strip, {cut - render_x for cut in final_cuts[1:-1]})
-            # An edge is dropped when a wide character straddles it and both chops beside it are
-            # still unpainted: this widget is in front on both sides (painting goes front to back).
-            dropped = {cut for before, cut in pairwise(final_cuts[:-1])
-                       if cut - render_x in straddled
-                       and line.get(before, _EMPTY) is None and line.get(cut, _EMPTY) is None}
+            # An edge may be dropped where both chops beside it are still unpainted: this widget
+            # is in front on both sides (painting goes front to back). Rare (an overlay over
+            # other widgets' edges), so the strip is walked for wide characters only then.
+            free = [cut for before, cut in pairwise(final_cuts[:-1])
+                    if line.get(before, _EMPTY) is None and line.get(cut, _EMPTY) is None
+                    ] if len(final_cuts) > 2 else []
+            dropped = {render_x + offset for offset in
+                       _inside_wide(strip, {cut - render_x for cut in free})} if free else ()
+            if not dropped:  # upstream's division
+                for cut, piece in zip(final_cuts, strip.divide(
+                        [cut - render_x for cut in final_cuts[1:]]), strict=False):
+                    if line.get(cut) is None:
+                        line[cut] = piece
+                continue
             kept = [cut for cut in final_cuts if cut not in dropped]
             pieces = strip.divide([cut - render_x for cut in kept[1:]])
-            # Since we are painting front to back, the first piece for a chop "wins".
             for start, end, piece in zip(kept, kept[1:], pieces, strict=False):
                 if line.get(start) is None:
                     line[start] = piece
