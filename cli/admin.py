@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import sys
+from pathlib import Path
 from typing import Any
 
 from cli.context import Context, UsageError, print_json
@@ -73,28 +76,39 @@ def cmd_check_config(ctx: Context) -> int:
 
 
 def cmd_demo(ctx: Context) -> int:
-    """Build the demo hall and say how to open it."""
+    """Build the demo hall and print the command that opens it at the demo's moment."""
     from config.paths import demo_database
     from hall.demo import DemoError, build_demo, demo_end
 
     args = ctx.args
-    if not (args.db or os.environ.get("HALL_DB")):
-        args.db = f"sqlite:///{demo_database()}"
+    db = args.db or os.environ.get("HALL_DB") or f"sqlite:///{demo_database()}"
+    args.db = db
     hall = ctx.hall
     try:
         summary = build_demo(hall)
     except DemoError as exc:
         raise UsageError(str(exc)) from None
     print(summary)
-    end = demo_end(hall)
-    prefix = ""
-    if end > hall.now():
-        prefix = f"HALL_NOW={end.isoformat(timespec='minutes')} "
-    elif end < hall.now():
-        print("现在不在办公时间：演示停在上午 10:30，用下面的命令以那一刻打开大厅。")
-        prefix = f"HALL_NOW={end.isoformat(timespec='minutes')} "
-    print(f"打开演示大厅：{prefix}hall --db {args.db} --staff desk01")
+    end = demo_end(hall).astimezone(hall.tz)
+    print(f"演示时间：{end:%Y-%m-%d} 周{'一二三四五六日'[end.weekday()]} {end:%H:%M}，大厅正忙、"
+          "有人候谈；下面的命令以那一刻打开大厅（另开终端把 --staff desk01 换成 "
+          "--staff win07 window 7 或 board，看叫号传到大屏）。")
+    print(f"打开演示大厅：HALL_NOW={end.isoformat(timespec='minutes')} "
+          f"{shlex.quote(hall_command())} --db {shlex.quote(db)} --staff desk01")
     return 0
+
+
+def hall_command() -> str:
+    """The full path of this ``hall`` executable: after the README's line it is not on PATH.
+
+    The script being run when it is one (``.venv/bin/hall``), else ``hall`` beside the running
+    Python (the venv's bin), else plain ``hall``.
+    """
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name == "hall" and script.is_file():
+        return os.path.abspath(script)
+    beside = Path(sys.executable).parent / "hall"
+    return os.path.abspath(beside) if beside.is_file() else "hall"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, field_validator
 
 from config.incidents import STANDARD_INCIDENTS, IncidentSettings, incident_problems
 from config.leaders import Leader, LeaderSettings, leader_problems
+from config.terminal import TerminalSettings, terminal_problems
 from config.types import Code, ConfigModel, KeyPath, Prefix, Problem, Text, TimeZone, unknown
 
 
@@ -223,6 +224,8 @@ class HallConfig(ConfigModel):
     """How reception days are published and who may queue without a booking."""
     incidents: IncidentSettings = STANDARD_INCIDENTS
     """Special situations (特殊情况): the types, their severity and recommended actions."""
+    terminal: TerminalSettings = TerminalSettings()
+    """The staff terminals' theme and remapped keys (see config/terminal.py)."""
 
     _dept: dict[str, Department] = PrivateAttr(default_factory=dict)
     _cat: dict[str, Category] = PrivateAttr(default_factory=dict)
@@ -350,4 +353,5 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
                          "模板中只能使用 {number}、{window} 占位符", None))
     problems += leader_problems(cfg)
     problems += incident_problems(cfg.incidents)
+    problems += terminal_problems(cfg.terminal)
     return problems

@@ -18,14 +18,20 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from config.paths import tickets_dir
+from screens.compositor import keep_wide_characters
 from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
 from screens.keys import KeyOrder
 from screens.launcher.launcher import ROLES, LauncherScreen
 from screens.launcher.login import LoginScreen
+from screens.palette import open_palette, screen_commands
 from screens.work import Poller
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import RenderableType
+    from textual.app import SystemCommand
+    from textual.screen import Screen
 
     from hall import Hall
 
@@ -34,11 +40,15 @@ class HallApp(KeyOrder):
     """The hall in a terminal: the launcher and one mode per role."""
 
     TITLE = "联合接访大厅"
-    ENABLE_COMMAND_PALETTE = False
+    # Ctrl+P: the screen's actions by name (screens.palette), the theme picker and 退出.
+    ENABLE_COMMAND_PALETTE = True
+    # The footers keep their room for the screen's own keys (80 columns); the launcher names ^P.
+    CSS = "FooterKey.-command-palette { display: none; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
         # Special situations, from any staff screen (not offered on the public board).
         Binding("f12", "log_incident", "特殊情况", id="app.incident", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", id="app.palette", show=False, priority=True),
     ]
 
     staff: reactive[str | None] = reactive(None, init=False)
@@ -53,16 +63,21 @@ class HallApp(KeyOrder):
         # task eagerly, so a default mode's screen composes before it is on the stack and any
         # widget touching app.screen (an Input given a value) raises ScreenStackError.
         super().__init__()
+        keep_wide_characters()  # Textual issue 6357: toasts lost Chinese characters at edges
         self.hall = hall
         self.start = start
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.window = window  # the window screen's number (`hall window N`); None: it asks
         self.set_reactive(HallApp.staff, staff)
         self.title = hall.config.hall.name
+        # The configuration's look and keys (config/terminal.py validated both at load).
+        self.theme = hall.config.terminal.theme
+        self.set_keymap(dict(hall.config.terminal.keys))
         self.add_mode("launcher", LauncherScreen)
         for role in ROLES:
             self.add_mode(role.mode, role.load)
         self.incident_watch = IncidentWatch(self)
+        self._quit_dialog: Screen[bool] | None = None
 
     def on_mount(self) -> None:
         self.incident_watch.start()
@@ -70,6 +85,35 @@ class HallApp(KeyOrder):
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.staff is None and (role is None or role.needs_staff):
             self.push_screen(LoginScreen(cancellable=False), self._logged_in)
+
+    # -- quitting -------------------------------------------------------------------------------
+
+    def action_quit(self) -> None:
+        """Ctrl+Q: quit; when a screen holds typed work (a half-filled form), ask first.
+
+        A screen or dialog says what it would lose through ``unsaved_work() -> str``; every mode's
+        stack is asked (the desk's form survives a trip to the launcher). Ctrl+Q again confirms.
+        """
+        from screens.window.dialogs import ConfirmDialog
+
+        if self._quit_dialog is not None and self.screen is self._quit_dialog:
+            self.exit()
+            return
+        stacks = getattr(self, "_screen_stacks", {}).values() or [self.screen_stack]
+        lost = [text for stack in stacks for screen in stack
+                if callable(ask := getattr(screen, "unsaved_work", None)) and (text := ask())]
+        if not lost:
+            self.exit()
+            return
+        self._quit_dialog = ConfirmDialog(
+            "退出", f"{'、'.join(dict.fromkeys(lost))}尚未保存，退出后将丢失。\n"
+            "确认退出？（再按 Ctrl+Q 也是退出）", "退出")
+        self.push_screen(self._quit_dialog, self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        self._quit_dialog = None
+        if yes:
+            self.exit()
 
     def exit(self, result: None = None, return_code: int = 0,
              message: RenderableType | None = None) -> None:
@@ -109,6 +153,14 @@ class HallApp(KeyOrder):
     def action_log_incident(self) -> None:
         """F12: open the incident form over the current screen (see screens.incidents.watch)."""
         open_incident_form(self)
+
+    # -- the command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        return screen_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        open_palette(self)
 
     # -- files ---------------------------------------------------------------------------------
 

@@ -24,12 +24,14 @@ Time. The facade stamps every act with its clock, so the demo drives a second :c
 the same database and configuration with a private :class:`FixedClock` that it moves from event to
 event; the caller's hall and clock are never touched. "Now" is the caller's clock: the real time
 under a system clock, the fixed time under a :class:`FixedClock` (``HALL_NOW``), which makes the
-demo reproducible. Today runs from 08:30 to now; before 10:30 it runs ahead of the clock to 10:30,
-so there are always two hours of visitors; after closing time (17:00) it stops at closing.
+demo reproducible. The demo's day is today, or the next working day when today is not one; it
+runs from 08:30 to 10:30 whatever the hour it is built at (ahead of the clock in the early
+morning), so there are always two hours of visitors and people still waiting: :func:`demo_end`
+is that moment, which ``hall demo`` prints as the ``HALL_NOW`` to open the hall with.
 """
 
 from __future__ import annotations
 
-from hall.demo.build import DemoError, build_demo, demo_end
+from hall.demo.build import DemoError, build_demo, demo_day, demo_end
 
-__all__ = ["DemoError", "build_demo", "demo_end"]
+__all__ = ["DemoError", "build_demo", "demo_day", "demo_end"]

@@ -21,6 +21,7 @@ from hall.clock import FixedClock
 from hall.demo.leaders import add_reception_days, closed_departments, plan_reception_days
 from hall.demo.people import FILL, PeopleMaker, Person
 from hall.desk.registration import Registration
+from hall.leaders.schedule import next_working_day
 from hall.text.masking import mask_name
 from hall.views import IssuedTicket
 from models import Ticket, Visitor
@@ -301,18 +302,19 @@ def _working_day_before(day: date, n: int) -> date:
     return day
 
 
-def demo_end(hall: Hall) -> datetime:
-    """When the demo's day stops: now during opening hours, else 10:30 with the hall still busy.
+def demo_day(hall: Hall) -> date:
+    """The demo's day: today when it is a working day, else the next working day."""
+    return next_working_day(hall.today())[0]
 
-    Outside opening hours (evening, night) a demo ending "now" would show an empty hall, so it
-    stops at 10:30 instead; open it with ``HALL_NOW`` set to that time to see the morning live.
+
+def demo_end(hall: Hall) -> datetime:
+    """The demo's moment: 10:30 of its day (:func:`demo_day`), the hall busy and people waiting.
+
+    Whatever the hour it is built at, the day stops at 10:30: a demo ending "now" in the
+    afternoon had served everyone, and at night or on a Sunday the hall is closed. Open it with
+    ``HALL_NOW`` set to that moment to see the morning live.
     """
-    tz = ZoneInfo(hall.config.hall.timezone)
-    now, today = hall.clock.now(), hall.today()
-    morning = datetime.combine(today, MIN_END, tz)
-    if morning <= now <= datetime.combine(today, CLOSES, tz):
-        return now
-    return morning
+    return datetime.combine(demo_day(hall), MIN_END, ZoneInfo(hall.config.hall.timezone))
 
 
 def build_demo(hall: Hall, *, seed: int = SEED) -> str:
@@ -322,7 +324,7 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
     real files) or when the roster has no desk operator to register visitors.
     """
     demo = _Demo(hall, seed)
-    now, today = hall.clock.now(), hall.today()
+    now, today = hall.clock.now(), demo_day(hall)
     end = demo_end(hall)
     with hall.store.transaction():
         if Visitor.select().exists():
@@ -332,6 +334,6 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
-    # After the morning: its repeat visitors book.
-    receptions = add_reception_days(hall, morning)
+    # After the morning: its repeat visitors book (on the demo's day, which may be tomorrow).
+    receptions = add_reception_days(demo.hall, morning)
     return "\n".join([demo.summary(today, end, earlier, morning), *planned, *receptions])

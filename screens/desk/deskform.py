@@ -92,6 +92,14 @@ class DeskForm(VerticalScroll):
             cast(Input, widget).value = value
 
     @property
+    def filled(self) -> bool:
+        """Whether anything was typed or chosen (the people count left at 1 is not)."""
+        return (any(self.value(name) for name in TEXT_FIELDS)
+                or self.value("people") not in ("", "1")
+                or any(picker.value for picker in self.query(Picker).results())
+                or any(rep.id_value for rep in self.query(RepresentativeInput).results()))
+
+    @property
     def collective(self) -> bool:
         """Whether the people count makes this a collective visit."""
         people = self.value("people")

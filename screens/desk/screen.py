@@ -304,7 +304,18 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
             self._focus_field(first)
 
     def action_clear(self) -> None:
-        self.clear_form()
+        """F2: the next visitor; a filled form asks first (what was typed would be lost)."""
+        if not self.form.filled:
+            self.clear_form()
+            return
+        from screens.window.dialogs import ConfirmDialog
+
+        ask = ConfirmDialog("清空登记表", "登记表中已填写的内容将全部清空，确认清空？", "清空")
+        self.app.push_screen(ask, lambda yes: self.clear_form() if yes else None)
+
+    def unsaved_work(self) -> str:
+        """What quitting would lose (HallApp asks before Ctrl+Q): "" when the form is empty."""
+        return "登记表中已填写的内容" if self.form.filled else ""
 
     def action_bookings(self) -> None:
         """Reception-day booking and check-in (领导接待日) for the ID in the form, if any."""

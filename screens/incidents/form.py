@@ -69,6 +69,12 @@ class IncidentForm(HallWork, ModalScreen[IncidentSummary | None]):
     def hall_app(self) -> HallApp:
         return cast("HallApp", self.app)
 
+    def unsaved_work(self) -> str:
+        """What quitting would lose (HallApp asks before Ctrl+Q): "" when nothing was typed."""
+        typed = self.query_one("#incident-note", Input).value.strip()
+        return "未保存的特殊情况登记" if typed or self.query_one("#incident-type", Picker).value \
+            else ""
+
     def compose(self) -> ComposeResult:
         hall = self.hall_app.hall
         settings = hall.config.incidents

@@ -13,12 +13,11 @@ conclusion; at the end of the day, the daily report and its CSV.
   correct. Every opening is written to the audit log.
 * F5 records a step on the open incident: the dialog opens on the suggested one, so F5, Enter,
   Enter records it (a digit picks another). F6 corrects an entry (a new entry; both shown), F7
-  closes with a conclusion, F8 reopens with a reason. F3 shows the day's report; S there saves
-  it as CSV under the data directory. F12 (everywhere) logs a new one; F10 goes back.
+  closes with a conclusion, F8 reopens with a reason (a key that does not apply, F8 on an open
+  incident, says why). F3: the day's report (S saves its CSV). F12 logs a new one; F10 goes back.
 
 A :class:`screens.work.Poller` reads the ``incidents`` change counter and reloads the list when it
-moved; the open detail is reloaded (and audited) only when its own incident changed.
-"""
+moved; the open detail is reloaded (and audited) only when its own incident changed."""
 
 from __future__ import annotations
 
@@ -254,15 +253,21 @@ class IncidentsScreen(HallWork, Screen[None]):
         static.update(detail_text(detail))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("act", "correct", "close", "reopen"):
-            if self.detail is None:
-                return None  # shown, greyed: open an incident first
-            closed = self.detail.summary.status == "closed"
-            if action in ("act", "close"):
-                return not closed
-            if action == "reopen":
-                return closed
-        return True
+        if action in ("act", "correct", "close", "reopen") and self.detail is None:
+            return None  # shown, greyed: open an incident first
+        return True  # open or closed, the keys stay live: one that does not apply says why
+
+    def _refused(self, act: str) -> bool:
+        """True, said in a toast, when ``act`` does not apply to the open incident's state."""
+        if self.detail is None:
+            return True
+        closed = self.detail.summary.status == "closed"
+        text = ("该情况尚未结案，无需重开（结案按 F7）" if act == "reopen" and not closed else
+                f"该情况已结案：按 F8 重开（须填写理由）后才能{act}" if act != "reopen" and closed
+                else "")
+        if text:
+            self.notify(f"第 {self.detail.summary.id} 号：{text}", severity="warning", markup=False)
+        return bool(text)
 
     # -- acts ----------------------------------------------------------------------------------
 
@@ -309,10 +314,9 @@ class IncidentsScreen(HallWork, Screen[None]):
         self.app.push_screen(dialog, callback)
 
     def action_act(self) -> None:
-        if self.detail is None:
+        if self.detail is None or self._refused("记录处置"):
             return
-        d = self.detail
-        settings = self.hall_app.hall.config.incidents
+        d, settings = self.detail, self.hall_app.hall.config.incidents
         done = [c.code for c in d.chain if c.done]
         self._ask(ActionDialog(f"第 {d.summary.id} 号 · {d.summary.type_name}：记录处置",
                                settings.actions, [c.code for c in d.chain], done,
@@ -340,7 +344,7 @@ class IncidentsScreen(HallWork, Screen[None]):
                   f"已更正 #{seq}（原记录保留）")
 
     def action_close(self) -> None:
-        if self.detail is not None:
+        if not self._refused("结案"):
             self._ask(TextDialog(f"第 {self.detail.summary.id} 号结案", "结论（必填）",
                                  "结案须填写结论", "conclusion"), self._close)
 
@@ -350,7 +354,7 @@ class IncidentsScreen(HallWork, Screen[None]):
             self._act(lambda actor: hall.incidents.close(incident, text, actor), "已结案")
 
     def action_reopen(self) -> None:
-        if self.detail is not None:
+        if not self._refused("reopen"):
             self._ask(TextDialog(f"重新打开第 {self.detail.summary.id} 号", "理由（必填）",
                                  "重新打开须填写理由", "reason"), self._reopen)
 

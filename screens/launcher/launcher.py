@@ -77,7 +77,8 @@ class LauncherScreen(Screen[None]):
         with Center(), Vertical(id="launcher"):
             yield Label(app.hall.config.hall.name, id="launcher-hall")
             yield Label(id="launcher-who")
-            yield Label("请选择工作台（↑↓ 选择，Enter 打开）", id="launcher-prompt")
+            yield Label("请选择工作台（↑↓ 选择，Enter 打开，Ctrl+P 查找命令）",
+                        id="launcher-prompt")
             yield OptionList(*(self._option(r) for r in ROLES), id="roles")
         yield Footer()
 

@@ -60,10 +60,12 @@ class LeadersScreen(HallWork, Screen[None]):
     CSS_PATH = "leaders.tcss"
     AUTO_FOCUS = "#month-grid"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("pageup", "month(-1)", "上月", show=False, id="leaders.prev_month"),
-        Binding("pagedown", "month(1)", "下月", show=False, id="leaders.next_month"),
+        # Priority: the month list (a DataTable) would take PgUp/PgDn for its own paging.
+        Binding("pageup", "month(-1)", "上月", show=False, id="leaders.prev_month", priority=True),
+        Binding("pagedown", "month(1)", "下月", show=False, id="leaders.next_month", priority=True),
+        Binding("escape", "close_list", "日历", show=False, id="leaders.calendar"),
         Binding("t", "today", "今天", show=False, id="leaders.today"),
-        Binding("g", "plan", "生成", id="leaders.plan"),
+        Binding("g", "plan", "生成", show=False, id="leaders.plan"),  # named in the title
         Binding("n", "add_day", "新增", id="leaders.add_day"),
         Binding("e", "edit_day", "修改", id="leaders.edit_day"),
         Binding("p", "publish", "发布", show=False, id="leaders.publish"),
@@ -97,7 +99,7 @@ class LeadersScreen(HallWork, Screen[None]):
                 yield Label(id="date-title")
                 yield OptionList(id="date-days")
                 yield Static(id="day-bookings")
-        yield Footer()
+        yield Footer(compact=True)  # 80 columns keep ^q 退出 and f12 特殊情况
 
     def on_mount(self) -> None:
         today = self.hall_app.hall.today()
@@ -246,6 +248,11 @@ class LeadersScreen(HallWork, Screen[None]):
 
     def action_today(self) -> None:
         self._select(self.hall_app.hall.today())
+
+    def action_close_list(self) -> None:
+        """Esc in the month's list: back to the calendar."""
+        if self.query_one("#month-list", DataTable).display:
+            self.action_toggle_list()
 
     def action_toggle_list(self) -> None:
         table = self.query_one("#month-list", DataTable)

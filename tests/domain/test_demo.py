@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +180,64 @@ def test_the_cli(tmp_path, monkeypatch, capsys) -> None:
     # Without --db the demo gets its own file in the data directory, not the hall's database.
     assert main.main(["demo"]) == 0
     assert (tmp_path / "demo.db").exists() and not (tmp_path / "hall.db").exists()
+
+
+class _Wall:
+    """A clock that is not a FixedClock (the demo must not need one), standing at ``at``."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def _waiting(day: date) -> int:
+    return Ticket.select().where((Ticket.business_day == day)
+                                 & (Ticket.status == "waiting")).count()
+
+
+def test_an_afternoon_demo_stops_at_half_past_ten_with_people_waiting(sqlite_url: str,
+                                                                      config: HallConfig) -> None:
+    """At 15:00 the demo used to end "now": everyone served, and the CLI said the hall was shut."""
+    hall = Hall(open_database(sqlite_url), config, _Wall(datetime(2026, 11, 24, 15, 0, tzinfo=CST)))
+    build_demo(hall)
+    assert demo_end(hall) == datetime(2026, 11, 24, 10, 30, tzinfo=CST)
+    last = max(hall.local(v.registered_at) for v in Visit.select())
+    assert last <= datetime(2026, 11, 24, 10, 30, tzinfo=CST)
+    assert _waiting(date(2026, 11, 24)) > 0
+    hall.db.close()
+
+
+def test_on_a_sunday_the_demo_is_the_next_working_morning(sqlite_url: str,
+                                                          config: HallConfig) -> None:
+    sunday = datetime(2026, 11, 29, 15, 0, tzinfo=CST)
+    hall = Hall(open_database(sqlite_url), config, _Wall(sunday))
+    summary = build_demo(hall)
+    monday = date(2026, 11, 30)
+    assert demo_end(hall) == datetime(2026, 11, 30, 10, 30, tzinfo=CST)
+    assert {v.business_day for v in Visit.select()} >= {monday}
+    assert not Visit.select().where(Visit.business_day == sunday.date()).exists()
+    assert _waiting(monday) > 0 and "2026-11-30 08:30–10:30" in summary
+    # 李红 receives on the demo's day, where its repeat visitors booked.
+    assert [d.booked for d in hall.leaders.days(monday, monday) if d.leader == "lihong"] == [3]
+    hall.db.close()
+
+
+def test_the_cli_prints_the_demo_s_moment_the_full_path_and_the_hall_db(
+        tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("HALL_DATA", str(tmp_path))
+    monkeypatch.setenv("HALL_NOW", "2026-11-23T15:00:00+08:00")  # Monday afternoon
+    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    monkeypatch.setenv("HALL_DB", url)
+    for name in ("HALL_CONFIG", "HALL_STAFF"):
+        monkeypatch.delenv(name, raising=False)
+    assert main.main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "不在办公时间" not in out
+    command = out.split("打开演示大厅：", 1)[1].split()
+    assert command[0] == "HALL_NOW=2026-11-23T10:30+08:00"
+    executable = Path(command[1])
+    assert executable.is_absolute() and executable.name == "hall" and executable.is_file()
+    assert command[2:] == ["--db", url, "--staff", "desk01"]  # not "--db None"
+    assert (tmp_path / "from-env.db").exists() and not (tmp_path / "demo.db").exists()

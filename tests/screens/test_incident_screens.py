@@ -683,3 +683,33 @@ async def test_the_visitor_file_shows_incidents_at_the_window_and_the_desk(
         await settle(pilot)
         banner = str(desk.screen.query_one(VisitorBanner).render())
         assert "特殊情况 1 起：最近 2026-11-23 在接待场所滞留、滋事（处置中）" in banner
+
+
+@run_async
+async def test_a_key_that_does_not_apply_says_why_at_80x24(hall: Hall, tmp_path: Path) -> None:
+    """F8 (reopen) on an open incident once did nothing at all; F5 and F7 on a closed one too."""
+    knife = hall.incidents.log(NewIncident("dangerous", "7号窗口", "携带水果刀"), "win07").id
+    app = HallApp(hall, staff="mgr01", start="incidents", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = manager(app)
+        await until(pilot, lambda: len(screen.rows) == 1)
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.detail is not None)
+        assert {"f7": "结案", "f8": "重开"}.items() <= footer_keys(app).items()
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.screen is screen  # no reason asked: there is nothing to reopen
+        assert f"第 {knife} 号：该情况尚未结案，无需重开" in "\n".join(
+            n.message for n in app._notifications)
+        hall.incidents.close(knife, "移交公安", "mgr01")
+        await until(pilot, lambda: screen.detail is not None
+                    and screen.detail.summary.status == "closed")
+        for key, act in (("f5", "记录处置"), ("f7", "结案")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen
+            assert f"该情况已结案：按 F8 重开（须填写理由）后才能{act}" in "\n".join(
+                n.message for n in app._notifications)
+    kinds = [e.kind for e in IncidentEntry.select().where(IncidentEntry.incident == knife)]
+    assert kinds == ["logged", "closed"]
