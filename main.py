@@ -56,15 +56,20 @@ def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
     return HallApp(hall, staff=staff, start=start, window=window, data_dir=data_dir())
 
 
-def cmd_tui(ctx: Context) -> int:
-    """Open a terminal screen: the launcher, or the role the command names."""
+def tui_app(ctx: Context) -> HallApp:
+    """The app a screen's command (``hall desk`` …) opens, checked and built, not yet running."""
     args = ctx.args
     staff = ctx.staff(required=False)
     window = getattr(args, "window", None)
     if window is not None and ctx.config.window(window) is None:
         valid = "、".join(str(w.number) for w in ctx.config.windows)
         raise UsageError(f"没有 {window} 号窗口（现有：{valid}）")
-    app = make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+    return make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+
+
+def cmd_tui(ctx: Context) -> int:
+    """Open a terminal screen: the launcher, or the role the command names."""
+    app = tui_app(ctx)
     app.run()
     # Textual sets 1 when the app crashed (it has printed the traceback): a supervisor restarts it.
     return app.return_code or 0
@@ -101,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """``hall``'s arguments, the global options None when not given."""
+    args = build_parser().parse_args(argv)
+    for name in ("config", "db", "staff"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
     from peewee import OperationalError
@@ -109,10 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
 
-    args = build_parser().parse_args(argv)
-    for name in ("config", "db", "staff"):
-        if not hasattr(args, name):
-            setattr(args, name, None)
+    args = parse_args(argv)
     func = getattr(args, "func", cmd_tui)
     try:
         return func(Context(args))
