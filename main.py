@@ -70,6 +70,7 @@ def tui_app(ctx: Context) -> HallApp:
 def cmd_tui(ctx: Context) -> int:
     """Open a terminal screen: the launcher, or the role the command names."""
     app = tui_app(ctx)
+    ctx.succeeded()  # checked and built: a terminal may run for days, keep what it compiled now
     app.run()
     # Textual sets 1 when the app crashed (it has printed the traceback): a supervisor restarts it.
     return app.return_code or 0
@@ -117,16 +118,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
-    from peewee import OperationalError
-
     from config import ConfigError
     from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
+    from models.drivers import peewee  # after models: peewee without drivers (models.drivers)
 
     args = parse_args(argv)
     func = getattr(args, "func", cmd_tui)
+    ctx = Context(args)
     try:
-        return func(Context(args))
+        status = func(ctx)
+        if status == 0:
+            ctx.succeeded()
+        return status
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
     except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:
         print(f"hall: {exc}", file=sys.stderr)
-    except OperationalError as exc:  # cannot open or reach the database: say so, no traceback
+    except peewee.OperationalError as exc:  # cannot open or reach the database: no traceback
         print(f"hall: 数据库无法使用：{str(exc).strip()}", file=sys.stderr)
         return EXIT_DATABASE
     return EXIT_USAGE
