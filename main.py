@@ -64,13 +64,14 @@ def tui_app(ctx: Context) -> HallApp:
     if window is not None and ctx.config.window(window) is None:
         valid = "、".join(str(w.number) for w in ctx.config.windows)
         raise UsageError(f"没有 {window} 号窗口（现有：{valid}）")
-    return make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+    app = make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+    ctx.succeeded()  # checked and built: a terminal may run for days, keep what it compiled now
+    return app
 
 
 def cmd_tui(ctx: Context) -> int:
     """Open a terminal screen: the launcher, or the role the command names."""
     app = tui_app(ctx)
-    ctx.succeeded()  # checked and built: a terminal may run for days, keep what it compiled now
     app.run()
     # Textual sets 1 when the app crashed (it has printed the traceback): a supervisor restarts it.
     return app.return_code or 0

@@ -24,7 +24,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 from config.schema import HallConfig
@@ -73,6 +72,8 @@ def read(cache_dir: str | os.PathLike[str], source: str, raw: bytes) -> HallConf
 def write(cache_dir: str | os.PathLike[str], source: str, raw: bytes, cfg: HallConfig) -> None:
     """Keep ``cfg``, validated from these bytes of ``source``, for the next start (atomically:
     a command starting meanwhile reads the old copy or the new one)."""
+    import tempfile  # here: a start that finds its copy writes none
+
     target = cache_file(cache_dir, source)
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
