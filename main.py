@@ -29,7 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cli import register_all
 from cli.context import EXIT_DATABASE, EXIT_USAGE, Context, UsageError, print_form_errors
@@ -56,8 +56,8 @@ def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
     return HallApp(hall, staff=staff, start=start, window=window, data_dir=data_dir())
 
 
-def cmd_tui(ctx: Context) -> int:
-    """Open a terminal screen: the launcher, or the role the command names."""
+def tui_app(ctx: Context) -> HallApp:
+    """The app a screen's command (``hall desk`` …) opens, checked and built, not yet running."""
     args = ctx.args
     staff = ctx.staff(required=False)
     window = getattr(args, "window", None)
@@ -65,6 +65,13 @@ def cmd_tui(ctx: Context) -> int:
         valid = "、".join(str(w.number) for w in ctx.config.windows)
         raise UsageError(f"没有 {window} 号窗口（现有：{valid}）")
     app = make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+    ctx.succeeded()  # checked and built: a terminal may run for days, keep what it compiled now
+    return app
+
+
+def cmd_tui(ctx: Context) -> int:
+    """Open a terminal screen: the launcher, or the role the command names."""
+    app = tui_app(ctx)
     app.run()
     # Textual sets 1 when the app crashed (it has printed the traceback): a supervisor restarts it.
     return app.return_code or 0
@@ -79,8 +86,55 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: 参数错误：{message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The root parser: global options, the screens' commands, then every :mod:`cli` module's."""
+class _Retry(Exception):
+    """The one-command parser could not parse the line: the whole parser will (and say why)."""
+
+
+class _OneCommandParser(_Parser):
+    def error(self, message: str) -> None:
+        raise _Retry(message)
+
+
+class _Skipped:
+    """What a command's module builds for a command this run does not parse: takes any call."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+class _OneCommand:
+    """The sub-command set holding only ``name``'s parser: building all ~70 costs a kiosk's
+    ``hall status`` about 10 ms, parsing the command given needs one."""
+
+    def __init__(self, sub: Any, name: str) -> None:
+        self._sub, self._name = sub, name
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        return self._sub.add_parser(name, **kwargs) if name == self._name else _Skipped()
+
+
+GLOBAL_VALUED = ("--config", "--db", "--staff")
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command word of ``argv`` (the first word that is neither an option nor a global
+    option's value), or None."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return argv[i + 1] if i + 1 < len(argv) else None
+        if not word.startswith("-"):
+            return word
+        i += 2 if word in GLOBAL_VALUED else 1
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The root parser: global options, the screens' commands, then every :mod:`cli` module's.
+
+    ``only``: just that command's parser (a line it cannot parse raises :class:`_Retry`).
+    """
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS lets the global options stand before or after the command.
     common.add_argument("--config", default=argparse.SUPPRESS,
@@ -89,9 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database URL: a SQLite path or postgresql://… (HALL_DB)")
     common.add_argument("--staff", default=argparse.SUPPRESS,
                         help="login of the staff member acting (HALL_STAFF)")
-    parser = _Parser(prog="hall", parents=[common],
-                     description="联合接访大厅：登记分流、取号、叫号与大厅显示")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    kind = _Parser if only is None else _OneCommandParser
+    parser = kind(prog="hall", parents=[common],
+                  description="联合接访大厅：登记分流、取号、叫号与大厅显示")
+    sub: Any = parser.add_subparsers(dest="command", parser_class=kind)
+    if only is not None:
+        sub = _OneCommand(sub, only)
     for name, text in TUI_COMMANDS:
         p = sub.add_parser(name, parents=[common], help=text)
         if name == "window":
@@ -101,22 +158,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """``hall``'s arguments, the global options None when not given.
+
+    The line is parsed by a parser holding only its command; when that fails (a typo, a bad
+    value, ``hall --help``), by the whole parser, which prints the usage and exits as it always
+    did.
+    """
+    words = sys.argv[1:] if argv is None else argv
+    args = None
+    if (name := command_in(words)) is not None:
+        try:
+            args = build_parser(only=name).parse_args(words)
+        except _Retry:
+            pass
+    if args is None:
+        args = build_parser().parse_args(words)
+    for name in ("config", "db", "staff"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
-    from peewee import OperationalError
-
     from config import ConfigError
     from hall.desk.registration import FormError
     from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
+    from models.drivers import peewee  # after models: peewee without drivers (models.drivers)
 
-    args = build_parser().parse_args(argv)
-    for name in ("config", "db", "staff"):
-        if not hasattr(args, name):
-            setattr(args, name, None)
+    args = parse_args(argv)
     func = getattr(args, "func", cmd_tui)
+    ctx = Context(args)
     try:
-        return func(Context(args))
+        status = func(ctx)
+        if status == 0:
+            ctx.succeeded()
+        return status
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -126,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         return print_form_errors(exc.errors, exc.labels)
     except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:
         print(f"hall: {exc}", file=sys.stderr)
-    except OperationalError as exc:  # cannot open or reach the database: say so, no traceback
+    except peewee.OperationalError as exc:  # cannot open or reach the database: no traceback
         print(f"hall: 数据库无法使用：{str(exc).strip()}", file=sys.stderr)
         return EXIT_DATABASE
     return EXIT_USAGE

@@ -1,19 +1,29 @@
-"""Desk cold start to first paint, beside an empty Textual app showing a DataTable.
+"""Cold start of the desk, a window and the board beside an empty Textual app showing a DataTable,
+and of ``hall status CODE`` beside ``python -c "import peewee"``: all measured in one run.
 
     .venv/bin/python benchmarks/bench_startup.py              # 10 fresh processes of each
     .venv/bin/python benchmarks/bench_startup.py --runs 20 --importtime
 
-Each run is a fresh ``python`` process (the two kinds alternate, so both see the same machine
-load). The parent notes the monotonic clock just before it starts the process; the child builds
-its app, runs it headless (``App.run_test``), waits until the first screen has been composed,
-mounted and refreshed, prints the monotonic clock and exits. Cold start = that instant minus the
-parent's: interpreter start, imports, configuration, database, app and first paint.
+Each sample is a fresh ``python`` process; every round runs each kind once, in an order that turns
+round by round, so all see the same machine load. The parent notes the monotonic clock just before
+it starts the process.
 
-The desk is ``main.make_app(hall, staff="desk01", start="desk")`` over the demo database (built
-once into a temporary folder), as ``hall desk`` opens it. The baseline is a bare App whose only
-widget is a DataTable of ten rows. Prints both medians, their ratio and whether it is within the
-target (1.5x). Figures are printed, never asserted. ``--importtime`` adds the modules that the
-desk imports beyond the baseline, by cumulative import time (``python -X importtime``).
+- Screens (desk, window, board, and the baseline): the child builds its app, runs it headless
+  (``App.run_test``), waits until the first screen has been composed, mounted and refreshed,
+  prints the monotonic clock and exits. Cold start = that instant minus the parent's: interpreter
+  start, imports, configuration, database, app and first paint. The desk, window 1 and the board
+  are built as ``hall desk --staff desk01``, ``hall window 1 --staff win01`` and ``hall board``
+  build them (``main.parse_args``, ``cli.context.Context``, ``main.tui_app``), over a demo
+  database (built once into a temporary folder, which is also the data directory). The baseline
+  is a bare App whose only widget is a DataTable of ten rows.
+- The command line: ``hall status CODE`` (a waiting ticket's query code, as a kiosk's scanner
+  reads it) run as the installed ``hall`` script, from start to exit, beside
+  ``python -c "import peewee"``.
+
+Prints medians, the ratio of each to its baseline and whether it is within the target (screens
+1.5x, ``hall status`` 2x), with the CPU time of the process (less sensitive to other load).
+Figures are printed, never asserted. ``--importtime`` adds the modules that the desk and
+``hall status`` import beyond their baselines, by package (``python -X importtime``).
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -34,26 +45,29 @@ from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-TARGET = 1.5
+TARGET = 1.5  # a screen, against the empty Textual app
+CLI_TARGET = 2.0  # hall status, against python -c "import peewee"
 FIRST_FRAME = "# first frame"
 SIZE = (120, 40)
+SCREENS = {"desk": ["--staff", "desk01", "desk"], "window": ["--staff", "win01", "window", "1"],
+           "board": ["board"]}
+"""The screens measured, as ``hall`` is asked to open them."""
+LABELS = {"baseline": "empty App with a DataTable", "desk": "hall desk --staff desk01",
+          "window": "hall window 1 --staff win01", "board": "hall board",
+          "peewee": 'python -c "import peewee"', "status": "hall status CODE"}
 
 
 # -- children -------------------------------------------------------------------------------------
 
-def build_desk(db_url: str) -> Any:
-    """The desk as ``hall desk --staff desk01`` builds it."""
-    from config import DEFAULT_CONFIG, load_config
-    from hall import Hall
-    from hall.clock import SystemClock
-    from main import make_app
-    from models import open_database
+def build_screen(kind: str, db_url: str) -> Any:
+    """The app ``hall KIND`` opens, built as main builds it (not run)."""
+    from cli.context import Context
+    from main import parse_args, tui_app
 
-    hall = Hall(open_database(db_url), load_config(DEFAULT_CONFIG), SystemClock())
-    return make_app(hall, staff="desk01", start="desk")
+    return tui_app(Context(parse_args(["--db", db_url, *SCREENS[kind]])))
 
 
-def build_baseline(_: str) -> Any:
+def build_baseline(_: str, __: str) -> Any:
     """An empty Textual app showing a DataTable."""
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
@@ -100,38 +114,65 @@ async def first_paint(app: Any) -> dict[str, Any]:
 
 
 def child(kind: str, db_url: str) -> None:
-    app = (build_desk if kind == "desk" else build_baseline)(db_url)
+    app = (build_baseline if kind == "baseline" else build_screen)(kind, db_url)
     built = time.perf_counter()
     print(json.dumps({"top": TOP, "built": built, **asyncio.run(first_paint(app))}))
 
 
 # -- parent ---------------------------------------------------------------------------------------
 
-def run_once(kind: str, db_url: str, extra: list[str] | None = None) -> dict[str, Any]:
-    command = [sys.executable, *(extra or []), __file__, "--child", kind, "--db", db_url]
+def command(kind: str, db_url: str, code: str, extra: list[str] | None = None) -> list[str]:
+    """The process of one sample of ``kind``."""
+    if kind == "peewee":
+        return [sys.executable, *(extra or []), "-c", "import peewee"]
+    if kind == "status":
+        script = Path(sys.executable).with_name("hall")
+        if extra or not script.exists():  # the installed script's own two lines, run by python
+            return [sys.executable, *(extra or []), "-c",
+                    "import sys; from main import main; sys.exit(main())", "status", code]
+        return [str(script), "status", code]
+    return [sys.executable, *(extra or []), __file__, "--child", kind, "--db", db_url]
+
+
+def run_once(kind: str, db_url: str, code: str, env: dict[str, str],
+             extra: list[str] | None = None) -> dict[str, Any]:
+    """One fresh process of ``kind``: its timings (ms) and, with ``extra``, its stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command(kind, db_url, code, extra), capture_output=True, text=True,
+                            check=False, env=env)
     ended = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
-        raise SystemExit(f"{kind} run failed:\n{result.stderr[-3000:]}")
-    data = json.loads(result.stdout.strip().splitlines()[-1])
-    data.update(spawned=began, ended=ended, stderr=result.stderr)
+        raise SystemExit(f"{kind} run failed:\n{result.stdout[-1000:]}{result.stderr[-3000:]}")
+    data: dict[str, Any] = {"stderr": result.stderr, "ended": (ended - began) * 1000}
+    if kind in ("peewee", "status"):
+        cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+        data.update(paint=data["ended"], cpu=cpu, screen="exit")
+        return data
+    child = json.loads(result.stdout.strip().splitlines()[-1])
+    data.update(paint=(child["at"] - began) * 1000, cpu=child["cpu"] * 1000,
+                inner=(child["at"] - child["top"]) * 1000,
+                settled=(child["settled"] - began) * 1000, screen=child["screen"])
     return data
 
 
-def demo_database(folder: Path) -> str:
-    """A demo database (a living morning), so the desk starts on real data."""
+def demo_database(folder: Path) -> tuple[str, str]:
+    """A demo database (a living morning), so each screen starts on real data; and the query
+    code of a waiting ticket (for ``hall status``)."""
     from config import DEFAULT_CONFIG, load_config
     from hall import Hall
     from hall.clock import SystemClock
     from hall.demo import build_demo
-    from models import open_database
+    from models import Ticket, open_database
 
     url = f"sqlite:///{folder / 'demo.db'}"
     db = open_database(url)
     build_demo(Hall(db, load_config(DEFAULT_CONFIG), SystemClock()))
+    waiting = Ticket.select().where(Ticket.status == "waiting").order_by(Ticket.id).first()
+    code = (waiting or Ticket.select().order_by(Ticket.id).first()).query_code
     db.close()
-    return url
+    return url, code
 
 
 def import_times(stderr: str) -> Counter[str]:
@@ -151,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="processes of each kind (10)")
     parser.add_argument("--importtime", action="store_true",
-                        help="also list what the desk imports beyond the baseline")
-    parser.add_argument("--child", choices=["desk", "baseline"], help=argparse.SUPPRESS)
+                        help="also list what the desk and hall status import beyond baselines")
+    parser.add_argument("--child", choices=["baseline", *SCREENS], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -161,54 +202,59 @@ def main(argv: list[str] | None = None) -> int:
 
     import textual
 
+    kinds = ["baseline", *SCREENS, "peewee", "status"]
     with tempfile.TemporaryDirectory(prefix="hall-startup-") as tmp:
-        url = demo_database(Path(tmp))
-        print(f"desk cold start: Python {sys.version.split()[0]}, Textual {textual.__version__}, "
+        url, code = demo_database(Path(tmp))
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("HALL_CONFIG", "HALL_STAFF", "HALL_NOW")}
+        env.update(HALL_DB=url, HALL_DATA=tmp)
+        print(f"cold start: Python {sys.version.split()[0]}, Textual {textual.__version__}, "
               f"{args.runs} fresh processes of each, headless {SIZE[0]}x{SIZE[1]}", flush=True)
-        series: dict[str, dict[str, list[float]]] = {
-            kind: {"paint": [], "inner": [], "settled": [], "cpu": []}
-            for kind in ("desk", "baseline")}
+        series: dict[str, dict[str, list[float]]] = {kind: {} for kind in kinds}
         screens: dict[str, str] = {}
-        run_once("baseline", url)  # warm the OS file cache once, untimed
-        run_once("desk", url)
+        for kind in kinds:  # warm the OS file cache (and the hall's own caches) once, untimed
+            run_once(kind, url, code, env)
         for i in range(args.runs):
-            for kind in ("desk", "baseline")[:: 1 if i % 2 else -1]:
-                data = run_once(kind, url)
-                out = series[kind]
-                out["paint"].append((data["at"] - data["spawned"]) * 1000)
-                out["inner"].append((data["at"] - data["top"]) * 1000)
-                out["settled"].append((data["settled"] - data["spawned"]) * 1000)
-                out["cpu"].append(data["cpu"] * 1000)
+            for kind in kinds[i % len(kinds):] + kinds[:i % len(kinds)]:
+                data = run_once(kind, url, code, env)
+                for key in ("paint", "cpu", "inner", "settled"):
+                    if key in data:
+                        series[kind].setdefault(key, []).append(data[key])
                 screens[kind] = data["screen"]
         med = {kind: {k: statistics.median(v) for k, v in out.items()}
                for kind, out in series.items()}
-        print(f"  {'':<40}{'first frame ms':>15}{'min':>6}{'max':>6}{'in-proc':>8}{'CPU':>6}"
-              f"{'settled':>8}")
-        for kind, label in (("baseline", "empty App with a DataTable"),
-                            ("desk", "desk: make_app(start='desk')")):
-            paint = series[kind]["paint"]
-            print(f"  {label + ' (' + screens[kind] + ')':<40}{med[kind]['paint']:>15.0f}"
-                  f"{min(paint):>6.0f}{max(paint):>6.0f}{med[kind]['inner']:>8.0f}"
-                  f"{med[kind]['cpu']:>6.0f}{med[kind]['settled']:>8.0f}")
-        ratio = med["desk"]["paint"] / med["baseline"]["paint"]
-        print(f"  ratio desk/baseline, first frame: {ratio:.2f}x — target ≤ {TARGET}x: "
-              f"{'met' if ratio <= TARGET else 'MISSED'}")
-        print(f"  same ratio in CPU time (less sensitive to other load): "
-              f"{med['desk']['cpu'] / med['baseline']['cpu']:.2f}x; once settled: "
-              f"{med['desk']['settled'] / med['baseline']['settled']:.2f}x")
+        print(f"  {'':<44}{'first frame ms':>15}{'min':>6}{'max':>6}{'CPU':>6}{'settled':>8}"
+              f"{'ratio':>7}{'CPU':>6}")
+        for kind in kinds:
+            floor = "baseline" if kind in SCREENS else "peewee" if kind == "status" else None
+            paint, m = series[kind]["paint"], med[kind]
+            ratios = (f"{m['paint'] / med[floor]['paint']:>6.2f}x"
+                      f"{m['cpu'] / med[floor]['cpu']:>5.2f}x" if floor else "")
+            settled = f"{m['settled']:>8.0f}" if "settled" in m else f"{'':>8}"
+            if kind == "peewee":
+                print(f"  {'':<44}{'to exit ms':>15}")
+            print(f"  {LABELS[kind] + ' (' + screens[kind] + ')':<44}{m['paint']:>15.0f}"
+                  f"{min(paint):>6.0f}{max(paint):>6.0f}{m['cpu']:>6.0f}{settled}{ratios}")
+        for kind in (*SCREENS, "status"):
+            floor, target = ("peewee", CLI_TARGET) if kind == "status" else ("baseline", TARGET)
+            ratio = med[kind]["paint"] / med[floor]["paint"]
+            cpu = med[kind]["cpu"] / med[floor]["cpu"]
+            print(f"  {kind}/{floor}: {ratio:.2f}x (CPU {cpu:.2f}x)"
+                  f" — target ≤ {target}x: {'met' if ratio <= target else 'MISSED'}")
         print("  (medians; first frame: from process start to the first rendered screen; "
-              "in-proc: from the\n   child script's first line; CPU: the child's CPU time to its "
-              "first frame; settled: start-up\n   messages processed and refreshed once more)")
+              "CPU: the process's\n   CPU time to its first frame (to its exit for the command "
+              "line); settled: start-up\n   messages processed and refreshed once more; ratio: "
+              "wall and CPU against the baseline)")
         if args.importtime:
-            desk = import_times(run_once("desk", url, ["-X", "importtime"])["stderr"])
-            base = import_times(run_once("baseline", url, ["-X", "importtime"])["stderr"])
-            total_desk, total_base = sum(desk.values()) / 1000, sum(base.values()) / 1000
-            print(f"  imports before the first frame by package (python -X importtime, one run "
-                  f"each): desk "
-                  f"{total_desk:.0f} ms, baseline {total_base:.0f} ms")
-            print(f"    {'package':<16}{'desk ms':>9}{'baseline ms':>13}")
-            for name, us in desk.most_common(15):
-                print(f"    {name:<16}{us / 1000:>9.1f}{base.get(name, 0) / 1000:>13.1f}")
+            for kind, floor in (("desk", "baseline"), ("status", "peewee")):
+                mine = import_times(run_once(kind, url, code, env, ["-X", "importtime"])["stderr"])
+                base = import_times(run_once(floor, url, code, env, ["-X", "importtime"])["stderr"])
+                print(f"  imports by package (python -X importtime, one run each; a screen's up "
+                      f"to its first frame): {kind} {sum(mine.values()) / 1000:.0f} ms, {floor} "
+                      f"{sum(base.values()) / 1000:.0f} ms")
+                print(f"    {'package':<20}{kind + ' ms':>10}{floor + ' ms':>13}")
+                for name, us in mine.most_common(15):
+                    print(f"    {name:<20}{us / 1000:>10.1f}{base.get(name, 0) / 1000:>13.1f}")
         print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
               f"on {os.cpu_count()} CPUs")
     return 0

@@ -22,7 +22,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -114,13 +114,27 @@ class Context:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        self._keep: Callable[[], None] | None = None
 
     @cached_property
     def config(self) -> HallConfig:
-        """The configuration named by --config / HALL_CONFIG, or the shipped example hall."""
-        from config import DEFAULT_CONFIG, load_config
+        """The configuration named by --config / HALL_CONFIG, or the shipped example hall
+        (restored from its compiled copy in the data directory when it has not changed; a copy
+        is kept once the command has succeeded, see :meth:`succeeded`)."""
+        from config import DEFAULT_CONFIG
+        from config.loader import read_config
+        from config.paths import cache_dir
 
-        return load_config(self.args.config or os.environ.get("HALL_CONFIG") or DEFAULT_CONFIG)
+        path = self.args.config or os.environ.get("HALL_CONFIG") or DEFAULT_CONFIG
+        config, self._keep = read_config(path, cache_dir())
+        return config
+
+    def succeeded(self) -> None:
+        """The command succeeded (or its screen is up): keep the compiled configuration for the
+        next start. Never called for a failing command, which writes nothing."""
+        keep, self._keep = self._keep, None
+        if keep is not None:
+            keep()
 
     @property
     def database_url(self) -> str:

@@ -17,6 +17,7 @@ action, a code defined twice); :func:`config.schema.cross_reference_problems` ca
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from pydantic import Field, PrivateAttr
@@ -86,24 +87,27 @@ def _actions(*pairs: tuple[str, str]) -> list[IncidentAction]:
     return [IncidentAction(code=c, name=n) for c, n in pairs]
 
 
-STANDARD_INCIDENTS = IncidentSettings(
-    actions=_actions(
-        ("dissuade", "劝阻"), ("educate", "批评教育"), ("report_leader", "报告中心领导"),
-        ("police", "通知公安"), ("remove", "依法带离"), ("medical", "通知医务人员"),
-        ("hospital", "送医"), ("cdc", "通知疾控"), ("guardian", "通知监护人或属地"),
-        ("return", "通知属地派员劝返"), ("representatives", "引导推选代表"),
-        ("other", "其他处置")),
-    types=[
-        IncidentType(code="disorder", name="其他扰乱秩序行为", severity="medium",
-                     group="disorder", chain=["dissuade", "educate", "police", "remove"]),
-        IncidentType(code="illness", name="来访人突发疾病", severity="high", group="care",
-                     chain=["report_leader", "medical", "hospital"]),
-        IncidentType(code="collective_over_limit", name="集体访超出代表人数", severity="medium",
-                     group="collective", chain=["representatives", "return"]),
-    ],
-)
-"""A minimal set used when a configuration has no ``incidents`` section; the shipped hall.yaml
-lists the full statutory set."""
+@cache
+def standard_incidents() -> IncidentSettings:
+    """A minimal set used when a configuration has no ``incidents`` section (built when first
+    needed, one for all); the shipped hall.yaml lists the full statutory set."""
+    return IncidentSettings(
+        actions=_actions(
+            ("dissuade", "劝阻"), ("educate", "批评教育"), ("report_leader", "报告中心领导"),
+            ("police", "通知公安"), ("remove", "依法带离"), ("medical", "通知医务人员"),
+            ("hospital", "送医"), ("cdc", "通知疾控"), ("guardian", "通知监护人或属地"),
+            ("return", "通知属地派员劝返"), ("representatives", "引导推选代表"),
+            ("other", "其他处置")),
+        types=[
+            IncidentType(code="disorder", name="其他扰乱秩序行为", severity="medium",
+                         group="disorder", chain=["dissuade", "educate", "police", "remove"]),
+            IncidentType(code="illness", name="来访人突发疾病", severity="high", group="care",
+                         chain=["report_leader", "medical", "hospital"]),
+            IncidentType(code="collective_over_limit", name="集体访超出代表人数",
+                         severity="medium", group="collective",
+                         chain=["representatives", "return"]),
+        ],
+    )
 
 
 def incident_problems(settings: IncidentSettings,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from config import cache
 from config.schema import HallConfig, cross_reference_problems
+
+if TYPE_CHECKING:
+    import yaml
 
 KeyPath = tuple[str | int, ...]
 
@@ -54,20 +58,51 @@ class ConfigError(Exception):
         super().__init__("\n".join(["配置文件有误：", *(f"  {p}" for p in problems)]))
 
 
-def load_config(path: str | os.PathLike[str]) -> HallConfig:
-    """Load and validate the configuration file at ``path``."""
+def load_config(path: str | os.PathLike[str],
+                cache_dir: str | os.PathLike[str] | None = None) -> HallConfig:
+    """Load and validate the configuration file at ``path``.
+
+    With ``cache_dir``, a file validated before, byte for byte, by this code is restored from its
+    compiled copy there instead, and a file that validates leaves its copy (see
+    :mod:`config.cache`); a problem is always reported.
+    """
+    cfg, keep = read_config(path, cache_dir)
+    if keep is not None:
+        keep()
+    return cfg
+
+
+def read_config(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None,
+                ) -> tuple[HallConfig, Callable[[], None] | None]:
+    """As :func:`load_config`, but the compiled copy is written only when the caller says so:
+    returns the configuration and a function that keeps its copy in ``cache_dir`` (None when
+    it was restored from there, or without ``cache_dir``). Commands keep it once they succeed,
+    so a failing command writes nothing (``cli.context.Context.succeeded``)."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError([ConfigProblem(source, 0, (), "文件不存在")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError([ConfigProblem(source, 0, (), f"无法读取：{exc}")]) from None
-    return load_config_text(text, source)
+    if cache_dir is not None and (cfg := cache.read(cache_dir, source, raw)) is not None:
+        return cfg, None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([ConfigProblem(source, 0, (), f"无法读取：{exc}")]) from None
+    # Universal newlines, as reading the file as text gives them.
+    cfg = load_config_text(text.replace("\r\n", "\n").replace("\r", "\n"), source)
+    if cache_dir is None:
+        return cfg, None
+    target = cache_dir
+    return cfg, lambda: cache.write(target, source, raw, cfg)
 
 
 def load_config_text(text: str, source: str = "<config>") -> HallConfig:
     """Validate configuration text; ``source`` names it in messages."""
+    import yaml  # here: a configuration restored from its cache needs no YAML
+
     # One parse gives both the nodes (for line numbers) and the data; libyaml's parser, when
     # present, is some twenty times faster than the pure-Python one: every command loads this.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -109,6 +144,8 @@ def load_config_text(text: str, source: str = "<config>") -> HallConfig:
 
 def _line_index(node: yaml.Node | None) -> dict[KeyPath, int]:
     """Map every key path of a composed YAML document to its 1-based line."""
+    import yaml
+
     index: dict[KeyPath, int] = {}
 
     def walk(n: yaml.Node, path: KeyPath) -> None:
@@ -131,6 +168,8 @@ def _line_index(node: yaml.Node | None) -> dict[KeyPath, int]:
 
 def _duplicate_keys(source: str, node: yaml.Node | None) -> list[ConfigProblem]:
     """A key written twice in one mapping: YAML would keep the last one without a word."""
+    import yaml
+
     problems: list[ConfigProblem] = []
 
     def walk(n: yaml.Node, path: KeyPath) -> None:

@@ -4,6 +4,7 @@
 
     data_dir()                      # $HALL_DATA, else $XDG_DATA_HOME/hall, else ~/.local/share/hall
     database_url()                  # sqlite:///<data dir>/hall.db, the embedded default
+    cache_dir()                     # <data dir>/cache: the validated configuration, compiled
     demo_database()                 # <data dir>/demo.db, what ``hall demo`` builds by default
     tickets_dir(config)             # tickets.output_dir, relative paths under the data dir
     exports_dir()                   # <data dir>/exports: reception-day schedules (CSV, iCalendar)
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from config.schema import HallConfig
 
 __all__ = [
+    "cache_dir",
     "data_dir",
     "database_url",
     "demo_database",
@@ -51,6 +53,11 @@ def _under(base: Path | str | None, name: str | Path) -> Path:
 def database_url(base: Path | str | None = None) -> str:
     """The embedded default database: a SQLite file in the data directory."""
     return f"sqlite:///{_under(base, 'hall.db')}"
+
+
+def cache_dir(base: Path | str | None = None) -> Path:
+    """Compiled copies of validated configuration files (see :mod:`config.cache`)."""
+    return _under(base, "cache")
 
 
 def demo_database(base: Path | str | None = None) -> Path:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator
 
-from config.incidents import STANDARD_INCIDENTS, IncidentSettings, incident_problems
+from config.incidents import IncidentSettings, incident_problems, standard_incidents
 from config.leaders import Leader, LeaderSettings, leader_problems
 from config.terminal import TerminalSettings, terminal_problems
 from config.types import Code, ConfigModel, KeyPath, Prefix, Problem, Text, TimeZone, unknown
@@ -130,12 +130,18 @@ class Outcome(ConfigModel):
     """A refusal (不予受理, 不再受理): finishing needs the reason and the proper channel."""
 
 
-STANDARD_OUTCOMES = tuple(Outcome(code=c, name=n, refusal=r) for c, n, r in (
+STANDARD_OUTCOMES = (
     ("answered", "当场答复", False), ("phone", "电话联系", False), ("notice", "出具告知单", False),
     ("forward", "出具转送单", False), ("filed", "立案交办", False),
     ("coordinate", "协调处理", False), ("report", "摘报反映", False),
-    ("rejected", "不予受理", True), ("closed", "不再受理", True)))
-"""The 办理方式 of the national regulation, used when a configuration lists none."""
+    ("rejected", "不予受理", True), ("closed", "不再受理", True))
+"""The 办理方式 of the national regulation (code, name, refusal), used when a configuration lists
+none."""
+
+
+def standard_outcomes() -> list[Outcome]:
+    """:data:`STANDARD_OUTCOMES` as outcomes (built when a configuration needs them)."""
+    return [Outcome(code=c, name=n, refusal=r) for c, n, r in STANDARD_OUTCOMES]
 
 
 class CallRules(ConfigModel):
@@ -204,25 +210,25 @@ class HallConfig(ConfigModel):
     """Request categories (诉求类别) and their routing."""
     priority_groups: list[PriorityGroup] = []
     """Priority groups, highest first; everyone else queues after them."""
-    collective: CollectiveRules = CollectiveRules()
+    collective: CollectiveRules = Field(default_factory=CollectiveRules)
     """Collective-visit rules."""
-    time_limits: TimeLimits = TimeLimits()
+    time_limits: TimeLimits = Field(default_factory=TimeLimits)
     """Statutory time limits, as data."""
     staff: list[Staff] = []
     """The staff roster."""
-    tickets: TicketSettings = TicketSettings()
+    tickets: TicketSettings = Field(default_factory=TicketSettings)
     """Ticket images and the QR payload."""
-    outcomes: list[Outcome] = Field(default_factory=lambda: list(STANDARD_OUTCOMES), min_length=1)
+    outcomes: list[Outcome] = Field(default_factory=standard_outcomes, min_length=1)
     """What a window may record when it finishes a visit (办理方式), in the order offered."""
-    calls: CallRules = CallRules()
+    calls: CallRules = Field(default_factory=CallRules)
     """Rules for calling, recalling and no-shows."""
-    board: BoardSettings = BoardSettings()
+    board: BoardSettings = Field(default_factory=BoardSettings)
     """The hall board and its announcements."""
     leaders: list[Leader] = []
     """Leaders (and duty lawyers) who receive on reception days, with their standing rules."""
-    leader_settings: LeaderSettings = LeaderSettings()
+    leader_settings: LeaderSettings = Field(default_factory=LeaderSettings)
     """How reception days are published and who may queue without a booking."""
-    incidents: IncidentSettings = STANDARD_INCIDENTS
+    incidents: IncidentSettings = Field(default_factory=standard_incidents)
     """Special situations (特殊情况): the types, their severity and recommended actions."""
     terminal: TerminalSettings = TerminalSettings()
     """The staff terminals' theme and remapped keys (see config/terminal.py)."""

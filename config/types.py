@@ -63,7 +63,10 @@ class ConfigModel(BaseModel):
     # The field docstrings are the reference for whoever edits hall.yaml; pydantic is not asked to
     # read them (use_attribute_docstrings): that reads each module's source on every start, 50 ms.
     # tests/domain/test_config_docs.py checks that every field keeps one.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # defer_build: a model's validator is built when it first validates, not at import; a
+    # configuration restored from its cache (config.cache) validates nothing, so a command starts
+    # without building them (defaults are factories for the same reason: no instance at import).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 def unknown(path: KeyPath, what: str, value: str, valid: list[str]) -> Problem:

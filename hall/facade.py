@@ -7,7 +7,8 @@
 
 The CLI, every screen, the tests and the benchmarks go through this object. :class:`Hall` owns the
 :class:`~hall.store.Store` (database, clock, transaction, audit log, change counter) and builds the
-contexts, handing each what it needs from the others through its constructor:
+contexts (the desk at once, the others when first used, so a command imports only the contexts it
+uses), handing each what it needs from the others through its constructor:
 
 - ``hall.desk`` (:mod:`hall.desk`): registration, tickets, visitor files, query codes;
 - ``hall.windows`` (:mod:`hall.windows`): claim, recall, no-show, transfer, finish, pause;
@@ -18,24 +19,55 @@ contexts, handing each what it needs from the others through its constructor:
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import peewee as pw
-
-from config.schema import HallConfig
-from hall.board import Board
 from hall.clock import Clock
 from hall.desk.desk import Desk
-from hall.incidents import Incidents
-from hall.leaders import Leaders
 from hall.store import TICKETS, Store
-from hall.windows import Windows
 from models import ensure_schema
+
+if TYPE_CHECKING:
+    import peewee as pw
+
+    from config.schema import HallConfig
+    from hall.board import Board
+    from hall.incidents import Incidents
+    from hall.leaders import Leaders
+    from hall.windows import Windows
+
+C = TypeVar("C")
+
+
+class _Context(Generic[C]):
+    """A context built (and its module imported) on first use, once, whichever thread asks first;
+    later reads find it in the instance, without the lock."""
+
+    def __init__(self, build: Callable[[Hall], C]) -> None:
+        self.build = build
+        self.__doc__ = build.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, hall: Hall | None, owner: type | None = None) -> C:
+        if hall is None:
+            return self  # type: ignore[return-value]  # the class's attribute: the descriptor
+        with hall._building:
+            if self.name not in hall.__dict__:
+                hall.__dict__[self.name] = self.build(hall)
+        return hall.__dict__[self.name]
 
 
 class Hall:
-    """The hall's rules over its database, for one configuration and clock."""
+    """The hall's rules over its database, for one configuration and clock.
+
+    The desk is built with the hall; the other contexts when first used (``hall status`` on a
+    kiosk needs the desk's lookup, not reception days, incidents, the board and the windows).
+    """
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
         self.db = db
@@ -44,6 +76,7 @@ class Hall:
         ensure_schema(db)
         self.store = Store(db, config, clock)
         self.tz = self.store.tz
+        self._building = threading.RLock()  # building the windows builds the board and desk
         # The contexts need each other both ways (the desk asks leaders about walk-ins, a
         # booking's check-in issues through the desk), so they get late-bound callables: a
         # context sees the other's current method, whatever order they are built in (tests and
@@ -52,12 +85,36 @@ class Hall:
                          check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
                          cases_of=lambda visitor: self.leaders.cases_of(visitor),
                          incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
-        self.leaders = Leaders(self.store, issue_locked=self.desk.issue_locked)
-        self.incidents = Incidents(self.store, find_ticket=self.desk.find_ticket)
-        self.board = Board(self.store, receptions=lambda: self.leaders.todays_receptions(),
-                           waits_for=lambda entries: self.leaders.waits_for(entries))
-        self.windows = Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
-                               incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
+
+    @_Context
+    def leaders(self) -> Leaders:
+        """Reception days, 包案, the roster, planning, bookings."""
+        from hall.leaders import Leaders
+
+        return Leaders(self.store, issue_locked=self.desk.issue_locked)
+
+    @_Context
+    def incidents(self) -> Incidents:
+        """Special situations, their steps and reports."""
+        from hall.incidents import Incidents
+
+        return Incidents(self.store, find_ticket=self.desk.find_ticket)
+
+    @_Context
+    def board(self) -> Board:
+        """Queues, recent calls, the board's view, announcements."""
+        from hall.board import Board
+
+        return Board(self.store, receptions=lambda: self.leaders.todays_receptions(),
+                     waits_for=lambda entries: self.leaders.waits_for(entries))
+
+    @_Context
+    def windows(self) -> Windows:
+        """Claim, recall, no-show, transfer, finish, pause."""
+        from hall.windows import Windows
+
+        return Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
+                       incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
 
     def now(self) -> datetime:
         """The current instant (aware), from the injected clock."""

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hall.incidents.views import VisitorIncident
-
 if TYPE_CHECKING:
     from config.schema import HallConfig
+    from hall.incidents.views import VisitorIncident
 
 STATUS_LABELS = {
     "waiting": "候谈",

@@ -10,6 +10,9 @@ holds SQL text. Nothing here knows about screens or rules; :mod:`hall` holds the
 
 from __future__ import annotations
 
+from models import drivers as _drivers  # noqa: F401  first: peewee without its drivers
+
+# isort: split
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import (
     DatabaseURLError,

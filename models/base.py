@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
+from models.drivers import load_postgres_driver
 from models.faults import FaultsMixin, ServerTimeout, SqliteCursor, wait_with_timeout
 
 database = peewee.DatabaseProxy()
@@ -101,6 +102,7 @@ def _connect(url: str) -> peewee.Database:
 
 
 def _postgres(url: str, parsed: Any) -> peewee.Database:
+    load_postgres_driver()
     params = {**PG_DEFAULTS, **dict(parse_qsl(parsed.query))}
     try:
         connect_seconds = float(params["connect_timeout"])

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import peewee as pw
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate
 
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, unhurried, write_transaction
@@ -25,6 +25,9 @@ from models.leader_profile import LeaderProfile
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
 from models.window import WindowState
+
+if TYPE_CHECKING:  # playhouse.migrate loads psycopg2: imported only to upgrade a database
+    from playhouse.migrate import SchemaMigrator
 
 SCHEMA_VERSION = 6
 
@@ -48,6 +51,8 @@ class SchemaTooNewError(RuntimeError):
 
 def _v2_visitor_sex_birth(db: pw.Database, migrator: SchemaMigrator) -> None:
     """v2: keep the sex and birth date derived from the ID number on the visitor's file."""
+    from playhouse.migrate import migrate
+
     migrate(
         migrator.add_column("visitor", "sex", pw.CharField(max_length=1, default="")),
         migrator.add_column("visitor", "birth_date", pw.DateField(null=True)),
@@ -66,6 +71,8 @@ def _v2_visitor_sex_birth(db: pw.Database, migrator: SchemaMigrator) -> None:
 
 def _v3_windows(db: pw.Database, migrator: SchemaMigrator) -> None:
     """v3: windows call visitors: recall counts, the outcome of a refusal, window state."""
+    from playhouse.migrate import migrate
+
     migrate(
         migrator.add_column("ticket", "recalls", pw.IntegerField(default=0)),
         migrator.add_column("visit", "outcome_reason", pw.TextField(default="")),
@@ -142,6 +149,8 @@ def _ensure_schema(db: pw.Database) -> int:
         if before == 0:
             db.create_tables(MODELS, safe=True)
         else:
+            from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
             migrator: SchemaMigrator = (SqliteMigrator(db) if is_sqlite(db)
                                         else PostgresqlMigrator(db))
             for version in range(before + 1, SCHEMA_VERSION + 1):

@@ -19,7 +19,21 @@ What it needs from the rest of the hall comes through its constructor: the Store
 
 from __future__ import annotations
 
-from hall.incidents.context import INCIDENTS, Incidents
-from hall.incidents.form import INCIDENT_FIELDS, IncidentFormError, NewIncident
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # each name is imported with its module when first asked for (__getattr__)
+    from hall.incidents.context import INCIDENTS, Incidents
+    from hall.incidents.form import INCIDENT_FIELDS, IncidentFormError, NewIncident
+
+# Every staff screen reads hall.incidents.views at start (the alert); the context comes with use.
+_HOMES = {"INCIDENTS": "context", "Incidents": "context", "INCIDENT_FIELDS": "form",
+          "IncidentFormError": "form", "NewIncident": "form"}
 
 __all__ = ["INCIDENTS", "INCIDENT_FIELDS", "IncidentFormError", "Incidents", "NewIncident"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)

@@ -37,12 +37,22 @@ One module per part: :mod:`~hall.printing.layout` (what a slip shows, line break
 
 from __future__ import annotations
 
-from hall.printing.files import save_ticket
-from hall.printing.fonts import find_cjk_font
-from hall.printing.layout import DEFAULT_NOTICE, TicketPrint
-from hall.printing.png import render_png
-from hall.printing.qr import qr_matrix, qr_text
-from hall.printing.svg import SVG_FONT_FAMILY, render_svg
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hall.printing.files import save_ticket
+    from hall.printing.fonts import find_cjk_font
+    from hall.printing.layout import DEFAULT_NOTICE, TicketPrint
+    from hall.printing.png import render_png
+    from hall.printing.qr import qr_matrix, qr_text
+    from hall.printing.svg import SVG_FONT_FAMILY, render_svg
+
+_HOMES = {"save_ticket": "files", "find_cjk_font": "fonts", "DEFAULT_NOTICE": "layout",
+          "TicketPrint": "layout", "render_png": "png", "qr_matrix": "qr", "qr_text": "qr",
+          "SVG_FONT_FAMILY": "svg", "render_svg": "svg"}
+"""Where each public name lives: a name is imported with its module when first asked for, so
+the desk showing a slip's QR code in the terminal does not load Pillow for the PNG."""
 
 __all__ = [
     "DEFAULT_NOTICE",
@@ -55,3 +65,11 @@ __all__ = [
     "render_svg",
     "save_ticket",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value

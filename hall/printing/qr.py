@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-
 __all__ = ["QUIET_ZONE", "qr_matrix", "qr_text"]
 
 QUIET_ZONE = 4  # modules of light border around the QR code, as the standard asks
@@ -16,6 +13,9 @@ def qr_matrix(payload: str) -> list[list[bool]]:
 
     The matrix is square and includes the 4-module light quiet zone on every side.
     """
+    import qrcode  # here: a screen that may show a slip starts without it (and its Pillow)
+    from qrcode.constants import ERROR_CORRECT_M
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     qr.add_data(payload)
     qr.make(fit=True)

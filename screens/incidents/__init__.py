@@ -10,10 +10,25 @@
 
 from __future__ import annotations
 
-from screens.incidents.dialogs import ActionDialog, CorrectionDialog, ReportDialog, TextDialog
-from screens.incidents.form import IncidentContext, IncidentForm
-from screens.incidents.screen import IncidentsScreen
-from screens.incidents.watch import IncidentWatch, open_incident_form
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # each name is imported with its module when first asked for (__getattr__)
+    from screens.incidents.dialogs import ActionDialog, CorrectionDialog, ReportDialog, TextDialog
+    from screens.incidents.form import IncidentContext, IncidentForm
+    from screens.incidents.screen import IncidentsScreen
+    from screens.incidents.watch import IncidentWatch, open_incident_form
+
+# The app imports .watch on every start; the manager's screen and its dialogs load when opened.
+_HOMES = {"ActionDialog": "dialogs", "CorrectionDialog": "dialogs", "ReportDialog": "dialogs",
+          "TextDialog": "dialogs", "IncidentContext": "form", "IncidentForm": "form",
+          "IncidentsScreen": "screen", "IncidentWatch": "watch", "open_incident_form": "watch"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
 
 __all__ = [
     "ActionDialog", "CorrectionDialog", "IncidentContext", "IncidentForm", "IncidentWatch",

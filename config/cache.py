@@ -1,0 +1,90 @@
+"""A compiled copy of a validated configuration, so a command need not parse and check hall.yaml
+on every start (a kiosk runs ``hall status`` once per visitor).
+
+    cfg = load_config(path, cache_dir=paths.cache_dir())    # what every ``hall`` command does
+
+:func:`config.loader.load_config` reads the file's bytes, then asks :func:`read` for the copy kept
+for that file under ``cache_dir`` (``<data dir>/cache/config-….pickle``). The copy is headed by
+its key: the SHA-256 of the file's bytes, of the configuration's own code (``config/*.py``) and
+of the Python and pydantic versions. When the key differs (the file was edited, the hall was
+upgraded), the copy cannot be read, or it was not written by this user alone, the file is
+parsed and validated as without a cache, and :func:`write` replaces the copy only when that
+succeeded. So the cache never hides a configuration error: a broken file has a key of its own,
+is validated, and reports its problems; nothing is written for it.
+
+The copy is a pickle of the validated :class:`~config.schema.HallConfig` (it restores the
+objects without validating them again). It is written with mode 0600 and read only when its
+owner is the user running the command and nobody else may write it, like the database beside it.
+A cache that cannot be written (a read-only data directory) is skipped without a word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from config.schema import HallConfig
+
+__all__ = ["cache_file", "key", "read", "write"]
+
+_CODE = Path(__file__).resolve().parent
+_code_digest: list[bytes] = []
+
+
+def key(raw: bytes) -> bytes:
+    """The key of a configuration file's bytes: they, the configuration's code, the versions."""
+    if not _code_digest:
+        from pydantic import VERSION
+
+        code = hashlib.sha256(f"{sys.version}\0{VERSION}\0".encode())
+        for path in sorted(_CODE.glob("*.py")):
+            code.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _code_digest.append(code.digest())
+    return hashlib.sha256(_code_digest[0] + raw).hexdigest().encode()
+
+
+def cache_file(cache_dir: str | os.PathLike[str], source: str) -> Path:
+    """Where the copy of the configuration file ``source`` is kept (one per file)."""
+    name = hashlib.sha256(os.path.abspath(source).encode()).hexdigest()[:20]
+    return Path(cache_dir) / f"config-{name}.pickle"
+
+
+def read(cache_dir: str | os.PathLike[str], source: str, raw: bytes) -> HallConfig | None:
+    """The validated configuration kept for these bytes of ``source``, or None (no copy, another
+    key, unreadable, not this user's alone)."""
+    try:
+        with open(cache_file(cache_dir, source), "rb") as f:
+            if hasattr(os, "getuid"):
+                st = os.fstat(f.fileno())
+                if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                    return None
+            if f.readline().rstrip(b"\n") != key(raw):
+                return None
+            cfg = pickle.loads(f.read())
+    except Exception:  # absent, truncated, from other code: validate the file instead
+        return None
+    return cfg if isinstance(cfg, HallConfig) else None
+
+
+def write(cache_dir: str | os.PathLike[str], source: str, raw: bytes, cfg: HallConfig) -> None:
+    """Keep ``cfg``, validated from these bytes of ``source``, for the next start (atomically:
+    a command starting meanwhile reads the old copy or the new one)."""
+    import tempfile  # here: a start that finds its copy writes none
+
+    target = cache_file(cache_dir, source)
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".config-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(key(raw) + b"\n")
+                f.write(pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:  # a read-only or full data directory: start without a cache
+        pass
