@@ -26,7 +26,7 @@ import peewee as pw
 from models.audit import ChangeCounter
 from models.base import is_sqlite
 from models.ticket import Ticket, TicketCounter
-from models.visitor import Visit, Visitor
+from models.visitor import Visit
 from models.window import WindowState
 
 Build = Callable[[pw.Node], pw.Query]
@@ -66,17 +66,6 @@ def insert_row(db: pw.Database, model: type[pw.Model], values: dict[str, Any]) -
 
 
 # -- issuing ---------------------------------------------------------------------------------------
-
-def _visitor(p: pw.Node) -> pw.Query:
-    return (Visitor.select(Visitor.id, Visitor.name, Visitor.phone, Visitor.address,
-                           Visitor.district)
-            .where(Visitor.id_number == p))
-
-
-def find_visitor(db: pw.Database, *, id_number: str) -> tuple[Any, ...] | None:
-    """(id, name, phone, address, district) of the visitor with that ID number, or None."""
-    return _run(db, "visitor", _visitor, (id_number,)).fetchone()
-
 
 def _summaries(p: pw.Node) -> pw.Query:
     return (Visit.select(Visit.id, Visit.business_day, Visit.category, Visit.department,
