@@ -13,6 +13,7 @@ from hall.incidents.views import VisitorIncident
 
 if TYPE_CHECKING:
     from config.schema import HallConfig
+    from hall.desk.files import FileChange
 
 STATUS_LABELS = {
     "waiting": "候谈",
@@ -81,6 +82,9 @@ class VisitorFile:
     cases: tuple[CaseSummary, ...] = ()
     """包案: leaders in personal charge of this visitor's matters, newest first."""
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
+    history: tuple[FileChange, ...] = ()
+    """Every earlier name, phone, address and district of the file, newest first."""
+    doc_type: str = "id_card"
 
     @property
     def visit_count(self) -> int:

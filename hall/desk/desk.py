@@ -81,6 +81,7 @@ class Desk:
             visits=tuple(self.visits_of(visitor.id)),
             cases=tuple(self._cases_of(visitor.id)),
             incidents=tuple(self._incidents_of(visitor.id)),
+            history=tuple(self.files.history(visitor.id)), doc_type=visitor.doc_type,
         )
 
     def file_history(self, visitor_id: int) -> list[FileChange]:

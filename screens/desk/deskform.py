@@ -16,9 +16,9 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from hall.desk.registration import Registration
+from hall.desk.registration import Registration, RepresentativeEntry
 from screens.desk.banner import VisitorBanner
-from screens.desk.fields import RepresentativeInput, field_row, show_text
+from screens.desk.fields import RepresentativeInput, RepresentativeRow, field_row, show_text
 from screens.widgets.picker import Choice, Picker
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class DeskForm(VerticalScroll):
                    keys=(d.code, d.prefix)) for d in config.departments]
         priorities = [Choice(g.code, g.name, f"{g.min_age}岁及以上自动" if g.min_age else "",
                              keys=(g.code,)) for g in config.priority_groups]
-        reps = [RepresentativeInput(i) for i in range(1, config.collective.max_representatives + 1)]
+        reps = [RepresentativeRow(i) for i in range(1, config.collective.max_representatives + 1)]
         yield VisitorBanner(id="banner")
         yield field_row("id_number", "身份证号", Input(
             id="id_number", compact=True, max_length=24, placeholder="18位，读卡或手输",
@@ -99,14 +99,14 @@ class DeskForm(VerticalScroll):
 
     def registration(self, department: str) -> Registration:
         """The form as typed; ``department`` is the operator's override ("" follows routing)."""
-        reps = [r.id_value for r in self.query(RepresentativeInput).results()] \
-            if self.collective else []
+        reps = [RepresentativeEntry(*row.values) for row in self.query(RepresentativeRow).results()
+                if row.filled] if self.collective else []
         v = self.value
         return Registration(
             name=v("name"), id_number=v("id_number"), category=v("category"),
             matter=v("matter"), phone=v("phone"), address=v("address"),
             district=v("district"), request=v("request"), people=v("people"),
-            representatives=[r for r in reps if r], priority=v("priority"),
+            representatives=list(reps), priority=v("priority"),
             department=department)
 
     def clear(self) -> None:
@@ -116,8 +116,8 @@ class DeskForm(VerticalScroll):
         self.set_value("people", "1")
         for picker in self.query(Picker).results():
             picker.choose("")
-        for rep in self.query(RepresentativeInput).results():
-            rep.reset()
+        for row in self.query(RepresentativeRow).results():
+            row.reset()
         for name in FIELD_ORDER:
             self.show_error(name, "")
         self.scroll_home(animate=False)
@@ -141,7 +141,7 @@ class DeskForm(VerticalScroll):
     def focus_field(self, name: str) -> None:
         """Focus a field (the first visible representative for "representatives")."""
         target: Widget = self.query_one(f"#{name}") if name != "representatives" else next(
-            r for r in self.query(RepresentativeInput).results() if r.display)
+            r.first_empty for r in self.query(RepresentativeRow).results() if r.display)
         # At once, not through Widget.focus() (which waits its turn in the app's queue, behind keys
         # already typed): the next key must find the field the operator's sequence sends it to.
         self.screen.set_focus(target.input if isinstance(target, Picker) else target)
@@ -174,11 +174,11 @@ class DeskForm(VerticalScroll):
         message = f"第{event.field.position}位代表的{event.error}" if event.error else ""
         self.show_error("representatives", message)
 
-    @on(Input.Changed, "RepresentativeInput")
+    @on(Input.Changed, "RepresentativeRow Input")
     def _representative_typed(self) -> None:
         self._reveal_representatives()
 
     def _reveal_representatives(self) -> None:
-        reps = list(self.query(RepresentativeInput).results())
-        for before, rep in zip([None, *reps], reps, strict=False):
-            rep.display = before is None or bool(before.id_value) or bool(rep.id_value)
+        rows = list(self.query(RepresentativeRow).results())
+        for before, row in zip([None, *rows], rows, strict=False):
+            row.display = before is None or before.filled or row.filled

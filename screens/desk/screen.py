@@ -37,10 +37,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from hall.desk.registration import FormError, Registration
+from hall.desk.registration import FormError, NeedsConfirmation, Registration
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 from hall.views import IssuedTicket, VisitorFile
 from screens.desk.banner import VisitHistory, VisitorBanner
+from screens.desk.confirm import DeskConfirm
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
 from screens.desk.queue import QueuePanel
@@ -58,7 +59,7 @@ the form moves on as for a new visitor, and the file fills in what nobody has ty
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(DeskNotes, HallWork, Screen[None]):
+class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"
@@ -82,6 +83,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._looking: str | None = None  # the ID whose file is being looked up
         self._focus_on_file = False  # Enter came before the file: move on when it is here
         self._slow_lookup: Timer | None = None
+        self._asked = Registration("", "", "", "")
 
     @property
     def hall_app(self) -> HallApp:
@@ -175,6 +177,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
             if self._person is not None:
                 self._person, self._file = None, None
                 self._forget_prefill()
+                self.show_rename_note()
                 self.query_one(VisitorBanner).idle()
                 self.query_one(VisitHistory).idle()
                 self._show_priority()
@@ -235,6 +238,8 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         name = self.form.field_of(event.input)
         if name and name != "id_number":
             self._error(name, "")
+        if name == "name":
+            self.show_rename_note()
 
     @on(Picker.Changed, "#priority")
     def _priority_changed(self) -> None:
@@ -266,6 +271,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._issue(self.registration(), app.staff)
 
     def _issue(self, form: Registration, actor: str) -> None:
+        self._asked = form  # what a confirmation dialog issues again
         self.run_call("issue", self.hall_app.hall.desk.issue, form, actor=actor)
 
     def issue_done(self, ticket: IssuedTicket) -> None:
@@ -278,6 +284,9 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self.app.push_screen(TicketScreen(ticket), lambda _: self._focus_field("id_number"))
 
     def issue_failed(self, failure: Failed) -> None:
+        if isinstance(failure.error, NeedsConfirmation):
+            self.ask_confirmation(failure.error, self._asked)
+            return
         if isinstance(failure.error, FormError):
             self._rejected_form(failure.error.errors)
             return
@@ -325,6 +334,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._person, self._file, self._prefilled = None, None, {}
         self._override, self._suggested = False, None
         self.form.clear()
+        self.show_rename_note()
         self.query_one(VisitorBanner).idle()
         self.query_one(VisitHistory).idle()
         self._show_priority()
