@@ -281,6 +281,8 @@ class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
         self.query_one("#desk-hint", Static).update(HINT)
         self.clear_form()  # the visit is written: the form must not issue it twice
         self.query_one(QueuePanel).poll(force=True)
+        if ticket.people >= self.hall_app.hall.config.collective.threshold:
+            self.hall_app.collective_watch.poll()  # on this desk's own top bar at once
         self.app.push_screen(TicketScreen(ticket), lambda _: self._focus_field("id_number"))
 
     def issue_failed(self, failure: Failed) -> None:
