@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from hall.desk.registration import Registration, RepresentativeEntry
+from hall.text.documents import DOCUMENT_TYPES, ID_CARD, DocumentType, document_type
 from screens.desk.banner import VisitorBanner
 from screens.desk.fields import RepresentativeInput, RepresentativeRow, field_row, show_text
 from screens.widgets.picker import Choice, Picker
@@ -32,6 +33,9 @@ TEXT_FIELDS = ("id_number", "name", "phone", "address", "matter", "request")
 
 class DeskForm(VerticalScroll):
     """The visitor banner and the registration fields."""
+
+    document_type = ID_CARD
+    """The identity document the number field reads (F3 changes it; 居民身份证 by default)."""
 
     def compose(self) -> ComposeResult:
         config = cast("HallApp", self.app).hall.config
@@ -107,10 +111,27 @@ class DeskForm(VerticalScroll):
             matter=v("matter"), phone=v("phone"), address=v("address"),
             district=v("district"), request=v("request"), people=v("people"),
             representatives=list(reps), priority=v("priority"),
-            department=department)
+            department=department, document_type=self.document_type)
+
+    def set_document_type(self, code: str) -> DocumentType:
+        """Read numbers of another document type: the field's label, hint and keys follow."""
+        spec = document_type(code) or DOCUMENT_TYPES[0]
+        self.document_type = spec.code
+        field = self.query_one("#id_number", Input)
+        field.restrict = spec.allowed
+        field.placeholder = spec.placeholder + ("" if spec.code == ID_CARD else "（F3 换证件）")
+        self.query_one("#row-id_number .field-label", Label).update(f"{spec.short}[b $error]*[/]")
+        return spec
+
+    def next_document_type(self) -> DocumentType:
+        """The next type in :data:`DOCUMENT_TYPES`, round to 居民身份证 again."""
+        codes = [t.code for t in DOCUMENT_TYPES]
+        return self.set_document_type(codes[(codes.index(self.document_type) + 1) % len(codes)])
 
     def clear(self) -> None:
         """Every field empty (people 1), no messages, scrolled to the top."""
+        if self.document_type != ID_CARD:
+            self.set_document_type(ID_CARD)  # the next visitor: the usual card again
         for name in TEXT_FIELDS:
             self.set_value(name, "")
         self.set_value("people", "1")

@@ -146,3 +146,38 @@ async def test_rename_and_second_ticket_ask_one_after_the_other(app: HallApp,
         assert isinstance(app.screen, TicketScreen)
     database.initialize(sqlite_hall.db)
     assert Visitor.get(Visitor.id_number == KNOWN_ID).name == "王秀英"
+
+
+@run_async
+async def test_f3_registers_a_passport_and_the_next_visitor_is_back_on_the_id_card(
+        app: HallApp, sqlite_hall: Hall) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "身份证号" in text_of(app, "#row-id_number .field-label")
+        await pilot.press("f3")  # 护照
+        await settle(pilot)
+        assert "护照号" in text_of(app, "#row-id_number .field-label")
+        assert app.screen.focused is app.screen.query_one("#id_number", Input)
+        await pilot.press(*"e12345678", "enter")  # letters go through now
+        await settle(pilot)
+        assert "护照 E12345678" in banner_text(app)
+        await paste(pilot, "John Smith")
+        await pilot.press("enter")
+        await paste(pilot, "13812345678")
+        await pilot.press("enter", "enter", "enter", *"nmg", "enter")
+        await paste(pilot, "工资")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "身份证号" in text_of(app, "#row-id_number .field-label")
+        await pilot.press("f3", "f3", "f3", "f3")  # 护照, 港澳, 台湾, the foreign resident
+        await settle(pilot)
+        assert "永居证号" in text_of(app, "#row-id_number .field-label")
+        await pilot.press(*"12345", "enter")
+        await settle(pilot)
+        assert "外国人永久居留身份证号应为18位" in text_of(app, "#err-id_number")
+    database.initialize(sqlite_hall.db)
+    assert [(v.doc_type, v.id_number, v.name) for v in Visitor.select()] == [
+        ("passport", "E12345678", "John Smith")]
