@@ -70,9 +70,9 @@ class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
     AUTO_FOCUS = "#id_number"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "issue", "出票", id="desk.issue", priority=True),
-        Binding("f2", "clear", "清空/下一位", id="desk.clear", priority=True),
+        Binding("f2", "clear", "下一位", id="desk.clear", priority=True),
         Binding("f7", "bookings", "预约签到", id="desk.bookings", priority=True),
-        Binding("f3", "document", "证件类型", id="desk.document", priority=True),
+        Binding("f3", "document", "证件", id="desk.document", priority=True),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
     ]
 
