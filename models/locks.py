@@ -12,13 +12,14 @@ transaction-scoped advisory locks where the rule reads rows that may not exist y
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import peewee as pw
 
+from models import statements
 from models.base import is_sqlite
 from models.incident import Incident
 from models.leader import LeaderDay
-from models.visitor import Visitor
 
 LEADER_DAYS_LOCK = 72740002
 """The advisory-lock class of making a leader's days (72740001: the schema's, in migrations)."""
@@ -47,19 +48,16 @@ def locked_leader_day(db: pw.Database, day_id: int) -> LeaderDay | None:
     return query.first()
 
 
-def locked_visitor(db: pw.Database, doc_type: str, number: str) -> Visitor | None:
-    """The visitor's file, locked for this transaction (None when there is none yet).
+def locked_visitor(db: pw.Database, doc_type: str, number: str) -> tuple[Any, ...] | None:
+    """(id, name, phone, address, district) of the visitor's file, locked for this transaction
+    (None when there is none yet).
 
     Issuing checks today's tickets of the person before adding one: two desks issuing for the
     same person at once queue up here, so the second sees the first's ticket. A file not made
     yet needs no lock: the second insert of the same (type, number) waits for the first and
     fails on the unique index, and the desk's retry then finds the file and its ticket.
     """
-    query = Visitor.select().where((Visitor.doc_type == doc_type)
-                                   & (Visitor.id_number == number))
-    if not is_sqlite(db):
-        query = query.for_update()
-    return query.first()
+    return statements.find_visitor(db, doc_type=doc_type, number=number, lock=True)
 
 
 def locked_incident(db: pw.Database, incident_id: int) -> Incident | None:

@@ -99,7 +99,7 @@ def _v7_visitor_documents(db: pw.Database, migrator: SchemaMigrator) -> None:
         migrator.add_column("visitor", "doc_type",
                             pw.CharField(max_length=16, default="id_card")),
         migrator.drop_index("visitor", "visitor_id_number"),
-        migrator.add_index("visitor", ("doc_type", "id_number"), True),
+        migrator.add_index("visitor", ("id_number", "doc_type"), True),
         migrator.add_column("representative", "name", pw.CharField(max_length=64, default="")),
         migrator.add_column("representative", "phone", pw.CharField(max_length=32, default="")),
     )

@@ -24,7 +24,9 @@ class Visitor(BaseModel):
     updated_at = pw.DateTimeField()
 
     class Meta:
-        indexes = ((("doc_type", "id_number"), True),)
+        # The number first: the lookups by number alone (the leaders' bookings, mainland IDs)
+        # use the same index as the desk's by (type, number).
+        indexes = ((("id_number", "doc_type"), True),)
 
 
 class Visit(BaseModel):

@@ -244,17 +244,18 @@ class Desk:
                 "created_at": stored, "updated_at": stored})
             self.store.audit(actor, "visitor.create", "visitor", visitor_id, stored, {})
             return visitor_id, [], ""
-        visitor_id = row.id
-        changes = {key: (getattr(row, key), value) for key, value in (
-            ("name", clean.name), ("phone", clean.phone), ("address", clean.address),
-            ("district", clean.district)) if value and getattr(row, key) != value}
+        visitor_id, *known = row
+        changes = {key: (old, value) for key, value, old in zip(
+            ("name", "phone", "address", "district"),
+            (clean.name, clean.phone, clean.address, clean.district), known, strict=True)
+            if value and old != value}
         open_ticket = self.files.open_ticket(visitor_id, day)
         first = ""
         if open_ticket is not None:
             number, department = open_ticket
             first = f"{number}（{department_name(self.config, department)}）"
         if confirm:
-            self._confirmed(clean, row.name, changes, first)
+            self._confirmed(clean, known[0], changes, first)
         if changes:
             Visitor.update(updated_at=stored, **{k: new for k, (_, new) in changes.items()}) \
                 .where(Visitor.id == visitor_id).execute()

@@ -20,9 +20,11 @@ import peewee as pw
 from hall.store import Store
 from hall.views import department_name
 from models import Representative, Ticket, Visit, VisitorChange
+from models import statements as sql
 
 OPEN_STATUSES = ("waiting", "called", "serving")
-"""A ticket of today in one of these states means the person is still in the hall's queue."""
+"""A ticket of today in one of these states means the person is still in the hall's queue
+(:func:`models.statements.open_ticket` asks for the same three)."""
 HISTORY_FIELDS = {"name": "姓名", "phone": "电话", "address": "住址", "district": "属地"}
 
 
@@ -75,11 +77,7 @@ class VisitorFiles:
 
     def open_ticket(self, visitor_id: int, day: date) -> tuple[str, str] | None:
         """(number, department) of the person's first ticket of ``day`` still open, or None."""
-        row = (Ticket.select(Ticket.number, Ticket.department).join(Visit)
-               .where((Visit.visitor == visitor_id) & (Ticket.business_day == day)
-                      & Ticket.status.in_(OPEN_STATUSES))
-               .order_by(Ticket.issued_at, Ticket.id).tuples().first())
-        return (row[0], row[1]) if row else None
+        return sql.open_ticket(self.store.db, visitor=visitor_id, day=day)
 
     def collective_alerts(self) -> list[CollectiveAlert]:
         """Today's collective visits (people ≥ the configured threshold) not yet finished, the
