@@ -75,10 +75,11 @@ class VisitorBanner(Static):
             text.append(f"\n今日已有票号 {visit.number}（{visit.department_name}，"
                         f"{visit.outcome_label or visit.status}）：再次取号须说明原因",
                         style="bold red")
-        renames = [c for c in file.history if c.field == "name"]
-        if renames:
-            text.append(f"\n曾用名 {'、'.join(dict.fromkeys(c.old for c in renames))}"
-                        f"（{renames[0].at[:10]} 改名）", style="bold")
+        if file.history:
+            renames = [c for c in file.history if c.field == "name"]
+            former = "、".join(dict.fromkeys(c.old for c in renames))
+            text.append(f"\n档案变更 {len(file.history)} 处"
+                        + (f"，曾用名 {former}" if renames else "") + "（F8 查看）", style="bold")
         for case in file.cases[:1]:
             more = f"（另有 {len(file.cases) - 1} 件）" if len(file.cases) > 1 else ""
             text.append(f"\n包案 {case.leader_label}（{case.date}）：{case.matter}{more}",

@@ -33,6 +33,8 @@ class DeskConfirm(_Base):
         """The hall asked for a confirmation: ask the operator, then issue again."""
         from screens.dialogs.confirm import ConfirmDialog
 
+        self.query_one("#desk-hint", Static).update(
+            "[b $warning]未出票：请在对话框中确认，或按 Esc 返回[/]")
         if "name" in asked.errors and not form.rename:
             text = (f"档案姓名：{asked.file_name}\n本次填写：{form.name.strip()}\n\n"
                     "确为同一人改名？原姓名将保留在档案历史中。证件号码输错的，请返回修改号码。")
@@ -85,6 +87,20 @@ class DeskConfirm(_Base):
         self.notify("未出票：已返回登记表", timeout=3)
         if field:
             self._focus_field(field)
+
+    def action_file_history(self) -> None:
+        """F8: every earlier name, phone, address and district of the file on screen."""
+        from screens.dialogs.notice import NoticeDialog
+
+        file = self._file
+        if file is None or not file.history:
+            self.notify("此人档案没有变更记录" if file else "请先读取或输入证件号码", timeout=3)
+            return
+        lines = [f"{c.at}  {c.field_label}：{c.old or '（空）'} → {c.new or '（空）'}  {c.actor}"
+                 for c in file.history]
+        self.app.push_screen(NoticeDialog(f"档案变更：{file.name}（新的在前）", "\n".join(lines)),
+                             lambda _: self._focus_field("id_number" if self._person is None
+                                                         else "category"))
 
     def show_rename_note(self) -> None:
         """Under 姓名: whether what is typed differs from the name on file."""

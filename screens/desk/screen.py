@@ -73,6 +73,9 @@ class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
         Binding("f2", "clear", "下一位", id="desk.clear", priority=True),
         Binding("f7", "bookings", "预约签到", id="desk.bookings", priority=True),
         Binding("f3", "document", "证件", id="desk.document", priority=True),
+        # Shown on the banner of a file that changed (no room left in the footer at 80 columns).
+        Binding("f8", "file_history", "档案变更", id="desk.file_history", show=False,
+                priority=True),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
     ]
 

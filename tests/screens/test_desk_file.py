@@ -19,6 +19,7 @@ from screens.desk.banner import VisitHistory, VisitorBanner
 from screens.desk.screen import DeskScreen
 from screens.desk.ticket import TicketScreen
 from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.notice import NoticeDialog
 from screens.dialogs.reason import ReasonDialog
 from tests.helpers import row_counts, run_async
 from tests.screens.test_desk import KNOWN_ID, paste, retype, settle, text_of
@@ -116,9 +117,17 @@ async def test_another_name_asks_for_a_confirmation(app: HallApp, sqlite_hall: H
         # The file shown again: the old name is in its history, on the banner and the panel.
         await paste(pilot, KNOWN_ID)
         await settle(pilot)
-        assert "曾用名 王秀兰" in banner_text(app)
+        assert "档案变更 1 处，曾用名 王秀兰（F8 查看）" in banner_text(app)
         panel = str(app.screen.query_one(VisitHistory).render())
         assert "姓名 王秀兰 → 王秀英" in panel
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, NoticeDialog)
+        shown = str(app.screen.query_one("#notice-text", Static).render())
+        assert "姓名：王秀兰 → 王秀英  desk01" in shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
     database.initialize(sqlite_hall.db)
     assert Visitor.get(Visitor.id_number == KNOWN_ID).name == "王秀英"
     assert [(c.field, c.old_value, c.new_value) for c in VisitorChange.select()] == [
