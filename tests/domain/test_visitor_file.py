@@ -205,3 +205,13 @@ def test_a_collective_visit_is_alerted_until_it_is_finished(hall: Hall) -> None:
     assert [a.number for a in hall.desk.collective_alerts()] == [crowd.number]  # at a window
     hall.windows.finish(7, "answered", actor="win07")
     assert hall.desk.collective_alerts() == []
+
+
+def test_a_booked_visitor_checks_in_without_a_reason(hall: Hall) -> None:
+    """The booking is the appointment itself: its check-in is not a second ticket to justify."""
+    from datetime import date
+
+    hall.desk.issue(form(id_number=PERSON), actor="desk01")
+    day = hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 2, actor="mgr01")
+    booking = hall.leaders.bookings.book(day.id, PERSON, actor="desk01").booking
+    assert hall.leaders.bookings.check_in(booking.id, actor="desk01").number == "D001"
