@@ -515,13 +515,17 @@ def make_forms(config: HallConfig, known: int, count: int, repeat: float) -> lis
     rng = random.Random(2)
     codes, weights = categories(config)
     forms = []
+    seen: set[int] = set()
     for i in range(count):
         k = rng.randrange(known) if rng.random() < repeat else known + i
         fields = visitor_fields(k, config)
+        # A visitor drawn twice today has a ticket still waiting: the desk gives a reason.
+        again = "同日再次登记" if k in seen else ""
+        seen.add(k)
         forms.append(Registration(
             id_number=id_number(k), category=rng.choices(codes, weights)[0],
             matter="在工地务工被拖欠工资三个月共23500元", request="请求督促支付拖欠工资",
-            **fields))
+            again_reason=again, **fields))
     return forms
 
 

@@ -1,10 +1,21 @@
 """``hall issue``, ``hall ticket``, ``hall status``: the registration desk from the command line.
 
     hall issue --name … --id-number … --category … --matter … [--phone …] [--address …]
-               [--district CODE] [--request …] [--people N] [--representative ID]…
-               [--priority CODE] [--department CODE] [--json]
+               [--document-type TYPE] [--district CODE] [--request …] [--people N]
+               [--representative "ID,姓名,电话"]… [--priority CODE] [--department CODE]
+               [--rename] [--again-reason 原因] [--json]
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--date YYYY-MM-DD] [--json]
+    hall visitor-history NUMBER [--document-type TYPE] [--json]
+
+``--document-type`` is ``id_card`` (居民身份证, the default), ``passport``, ``hk_macao``
+(港澳居民来往内地通行证), ``taiwan`` (台湾居民来往大陆通行证), ``foreign_pr`` (外国人永久居留身份证)
+or ``hmt_residence`` (港澳台居民居住证); a file is kept per (type, number).
+
+One person, one file: a name that differs from the file's is refused unless ``--rename`` confirms
+it; a person with a ticket waiting or called today gets another only with ``--again-reason``
+(recorded with the ticket). Both refusals exit 2 and write nothing. ``visitor-history`` prints the
+file and every earlier name, phone, address and district it held.
 
 CODE_OR_NUMBER (and ``ticket``'s NUMBER) is a query code, a ticket number (R007, R10000), or the
 QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` filled in).
@@ -21,10 +32,18 @@ from typing import Any
 
 from cli.context import Context, UsageError, print_form_errors, print_json
 
+DOCUMENT_HELP = ("证件类型：id_card 居民身份证（默认）、passport 护照、hk_macao 港澳通行证、"
+                 "taiwan 台胞证、foreign_pr 外国人永久居留身份证、hmt_residence 港澳台居民居住证")
+
 
 def cmd_issue(ctx: Context) -> int:
     """Register a visitor and issue their ticket."""
-    from hall.desk.registration import FIELD_LABELS, FormError, Registration
+    from hall.desk.registration import (
+        FIELD_LABELS,
+        FormError,
+        NeedsConfirmation,
+        Registration,
+    )
 
     args = ctx.args
     hall, actor = ctx.acting()
@@ -32,9 +51,16 @@ def cmd_issue(ctx: Context) -> int:
         name=args.name, id_number=args.id_number, category=args.category, matter=args.matter,
         phone=args.phone or "", address=args.address or "", district=args.district or "",
         request=args.request or "", people=args.people, representatives=args.representative,
-        priority=args.priority or "", department=args.department or "")
+        priority=args.priority or "", department=args.department or "",
+        document_type=args.document_type or "", rename=args.rename,
+        again_reason=args.again_reason or "")
     try:
         ticket = hall.desk.issue(form, actor=actor)
+    except NeedsConfirmation as exc:
+        errors = dict(exc.errors)
+        if "name" in errors:
+            errors["name"] += "；确认改名请加 --rename"
+        return print_form_errors(errors, FIELD_LABELS)
     except FormError as exc:
         return print_form_errors(exc.errors, FIELD_LABELS)
     print_ticket(ticket, args.json)
@@ -95,11 +121,45 @@ def cmd_status(ctx: Context) -> int:
     return 0
 
 
+def cmd_visitor_history(ctx: Context) -> int:
+    """A visitor's file and every earlier name, phone, address and district it held."""
+    from hall.text.documents import document_type, parse_document
+    from hall.text.idnumber import IdNumberError
+
+    args = ctx.args
+    kind = args.document_type or ""
+    if document_type(kind) is None:
+        raise UsageError(f"--document-type：未知的证件类型“{kind}”")
+    hall = ctx.hall
+    try:
+        number = parse_document(kind, args.number, today=hall.today()).value
+    except IdNumberError as exc:
+        raise UsageError(f"NUMBER：{exc.message}") from None
+    file = hall.desk.visitor_file(number, kind)
+    if file is None:
+        raise UsageError(f"没有证件号为 {number} 的档案：请核对号码和 --document-type")
+    history = hall.desk.file_history(file.visitor_id)
+    if args.json:
+        print_json({"name": file.name, "phone": file.phone, "address": file.address,
+                    "district": file.district, "visits": file.visit_count,
+                    "history": [asdict(c) for c in history]})
+        return 0
+    print(f"{file.name}  电话 {file.phone or '—'}  住址 {file.address or '—'}  "
+          f"来访 {file.visit_count} 次")
+    if not history:
+        print("档案信息未曾变更")
+    for change in history:
+        print(f"{change.at}  {change.field_label}  {change.old or '（空）'} → "
+              f"{change.new or '（空）'}  {change.actor}")
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``issue``, ``ticket`` and ``status`` to ``hall``'s sub-command parser."""
     p = sub.add_parser("issue", parents=[common], help="登记并取号")
     p.add_argument("--name", required=True)
-    p.add_argument("--id-number", required=True)
+    p.add_argument("--id-number", required=True, help="证件号码（默认居民身份证号）")
+    p.add_argument("--document-type", help=DOCUMENT_HELP)
     p.add_argument("--phone")
     p.add_argument("--address")
     p.add_argument("--district")
@@ -107,11 +167,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--matter", required=True)
     p.add_argument("--request")
     p.add_argument("--people", default="1")
-    p.add_argument("--representative", action="append", default=[])
+    p.add_argument("--representative", action="append", default=[],
+                   help="集体访代表：“身份证号,姓名,电话”，可重复")
     p.add_argument("--priority")
     p.add_argument("--department")
+    p.add_argument("--rename", action="store_true", help="确认此人改名（与档案姓名不同时必需）")
+    p.add_argument("--again-reason", help="今日已有未办结的票时再次取号的原因（记录在案）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_issue)
+
+    p = sub.add_parser("visitor-history", parents=[common], help="来访人档案及历次变更")
+    p.add_argument("number", help="证件号码")
+    p.add_argument("--document-type", help=DOCUMENT_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_visitor_history)
 
     p = sub.add_parser("ticket", parents=[common], help="将票据保存为图片")
     p.add_argument("number")

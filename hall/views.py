@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from config.schema import HallConfig
+    from hall.desk.files import FileChange
     from hall.incidents.views import VisitorIncident
 
 STATUS_LABELS = {
@@ -82,6 +83,9 @@ class VisitorFile:
     cases: tuple[CaseSummary, ...] = ()
     """包案: leaders in personal charge of this visitor's matters, newest first."""
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
+    history: tuple[FileChange, ...] = ()
+    """Every earlier name, phone, address and district of the file, newest first."""
+    doc_type: str = "id_card"
 
     @property
     def visit_count(self) -> int:

@@ -27,6 +27,7 @@ from models.leader_profile import LeaderProfile
 from models.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version, ensure_schema
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
+from models.visitor_history import VisitorChange
 from models.window import WindowState
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "TicketEvent",
     "Visit",
     "Visitor",
+    "VisitorChange",
     "WindowState",
     "current_version",
     "database",

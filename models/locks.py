@@ -12,9 +12,11 @@ transaction-scoped advisory locks where the rule reads rows that may not exist y
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import peewee as pw
 
+from models import statements
 from models.base import is_sqlite
 from models.incident import Incident
 from models.leader import LeaderDay
@@ -44,6 +46,18 @@ def locked_leader_day(db: pw.Database, day_id: int) -> LeaderDay | None:
     if not is_sqlite(db):
         query = query.for_update()
     return query.first()
+
+
+def locked_visitor(db: pw.Database, doc_type: str, number: str) -> tuple[Any, ...] | None:
+    """(id, name, phone, address, district) of the visitor's file, locked for this transaction
+    (None when there is none yet).
+
+    Issuing checks today's tickets of the person before adding one: two desks issuing for the
+    same person at once queue up here, so the second sees the first's ticket. A file not made
+    yet needs no lock: the second insert of the same (type, number) waits for the first and
+    fails on the unique index, and the desk's retry then finds the file and its ticket.
+    """
+    return statements.find_visitor(db, doc_type=doc_type, number=number, lock=True)
 
 
 def locked_incident(db: pw.Database, incident_id: int) -> Incident | None:

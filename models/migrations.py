@@ -24,17 +24,18 @@ from models.leader import LEADER_MODELS
 from models.leader_profile import LeaderProfile
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Representative, Visit, Visitor
+from models.visitor_history import VisitorChange
 from models.window import WindowState
 
 if TYPE_CHECKING:  # playhouse.migrate loads psycopg2: imported only to upgrade a database
     from playhouse.migrate import SchemaMigrator
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
     ChangeCounter, Setting, WindowState, *LEADER_MODELS, Incident, IncidentEntry,
-    LeaderProfile,
+    LeaderProfile, VisitorChange,
 ]
 
 
@@ -98,12 +99,29 @@ def _v6_leader_roster(db: pw.Database, migrator: SchemaMigrator) -> None:
     db.create_tables([LeaderProfile])
 
 
+def _v7_visitor_documents(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v7: files keyed by (document type, number); representatives' name and phone; the history
+    of a file's name, phone, address and district. Existing files are mainland ID cards."""
+    from playhouse.migrate import migrate
+
+    migrate(
+        migrator.add_column("visitor", "doc_type",
+                            pw.CharField(max_length=16, default="id_card")),
+        migrator.drop_index("visitor", "visitor_id_number"),
+        migrator.add_index("visitor", ("id_number", "doc_type"), True),
+        migrator.add_column("representative", "name", pw.CharField(max_length=64, default="")),
+        migrator.add_column("representative", "phone", pw.CharField(max_length=32, default="")),
+    )
+    db.create_tables([VisitorChange])
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
     3: _v3_windows,
     4: _v4_leader_days,
     5: _v5_incidents,
     6: _v6_leader_roster,
+    7: _v7_visitor_documents,
 }
 
 

@@ -67,15 +67,38 @@ def insert_row(db: pw.Database, model: type[pw.Model], values: dict[str, Any]) -
 
 # -- issuing ---------------------------------------------------------------------------------------
 
-def _visitor(p: pw.Node) -> pw.Query:
-    return (Visitor.select(Visitor.id, Visitor.name, Visitor.phone, Visitor.address,
-                           Visitor.district)
-            .where(Visitor.id_number == p))
+def _visitor(lock: bool) -> Build:
+    def build(p: pw.Node) -> pw.Query:
+        query = (Visitor.select(Visitor.id, Visitor.name, Visitor.phone, Visitor.address,
+                                Visitor.district)
+                 .where((Visitor.id_number == p) & (Visitor.doc_type == p)))
+        return query.for_update() if lock else query
+    return build
 
 
-def find_visitor(db: pw.Database, *, id_number: str) -> tuple[Any, ...] | None:
-    """(id, name, phone, address, district) of the visitor with that ID number, or None."""
-    return _run(db, "visitor", _visitor, (id_number,)).fetchone()
+def find_visitor(db: pw.Database, *, doc_type: str, number: str,
+                 lock: bool = False) -> tuple[Any, ...] | None:
+    """(id, name, phone, address, district) of the file of (document type, number), or None;
+    ``lock``: the row locked for the transaction (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    holds the database's write lock)."""
+    lock = lock and not is_sqlite(db)
+    return _run(db, ("visitor", lock), _visitor(lock), (number, doc_type)).fetchone()
+
+
+def _open_tickets(p: pw.Node) -> pw.Query:
+    return (Ticket.select(Ticket.number, Ticket.department)
+            .join(Visit, on=(Ticket.visit == Visit.id))
+            .where((Visit.visitor == p) & (Ticket.business_day == p)
+                   & Ticket.status.in_([p, p, p]))
+            .order_by(Ticket.issued_at, Ticket.id))
+
+
+def open_ticket(db: pw.Database, *, visitor: int, day: date) -> tuple[str, str] | None:
+    """(number, department) of the visitor's first ticket of ``day`` still waiting, called or
+    at a window, or None."""
+    row = _run(db, "open_ticket", _open_tickets,
+               (visitor, day, "waiting", "called", "serving")).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _summaries(p: pw.Node) -> pw.Query:

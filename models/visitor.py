@@ -8,9 +8,12 @@ from models.base import BaseModel
 
 
 class Visitor(BaseModel):
-    """A person, found by ID number; their visits hang off this file."""
+    """A person, found by (document type, number); their visits hang off this file."""
 
-    id_number = pw.CharField(max_length=18, unique=True)
+    # schema v7: the document's type (居民身份证 "id_card", passport, permits...); the file is
+    # keyed by (doc_type, id_number), no longer by the number alone.
+    doc_type = pw.CharField(max_length=16, default="id_card")
+    id_number = pw.CharField(max_length=18)
     name = pw.CharField(max_length=64)
     sex = pw.CharField(max_length=1, default="")  # "M" / "F", derived from the ID (schema v2)
     birth_date = pw.DateField(null=True)  # derived from the ID (schema v2)
@@ -19,6 +22,11 @@ class Visitor(BaseModel):
     district = pw.CharField(max_length=32, default="")
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+
+    class Meta:
+        # The number first: the lookups by number alone (the leaders' bookings, mainland IDs)
+        # use the same index as the desk's by (type, number).
+        indexes = ((("id_number", "doc_type"), True),)
 
 
 class Visit(BaseModel):
@@ -55,6 +63,8 @@ class Representative(BaseModel):
     visit = pw.ForeignKeyField(Visit, backref="representatives", on_delete="RESTRICT")
     position = pw.IntegerField()
     id_number = pw.CharField(max_length=18)
+    name = pw.CharField(max_length=64, default="")  # schema v7: who to talk to, and how
+    phone = pw.CharField(max_length=32, default="")
 
     class Meta:
         indexes = ((("visit", "position"), True),)

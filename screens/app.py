@@ -24,6 +24,7 @@ from screens.keys import KeyOrder
 from screens.launcher.launcher import ROLES, LauncherScreen
 from screens.launcher.login import LoginScreen
 from screens.palette import open_palette, screen_commands
+from screens.widgets.topbar import CollectiveWatch
 from screens.work import Poller
 
 if TYPE_CHECKING:
@@ -78,9 +79,11 @@ class HallApp(KeyOrder):
             self.add_mode(role.mode, role.load)
         self.incident_watch = IncidentWatch(self)
         self._quit_dialog: Screen[bool] | None = None
+        self.collective_watch = CollectiveWatch(self)
 
     def on_mount(self) -> None:
         self.incident_watch.start()
+        self.collective_watch.start()
         self.switch_mode(self.start)
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.staff is None and (role is None or role.needs_staff):
@@ -149,6 +152,8 @@ class HallApp(KeyOrder):
     def on_poller_changed(self, message: Poller.Changed) -> None:
         if message.poller is self.incident_watch.poller:
             self.incident_watch.apply(message.data)
+        elif message.poller is self.collective_watch.poller:
+            self.collective_watch.apply(message.data)
 
     def action_log_incident(self) -> None:
         """F12: open the incident form over the current screen (see screens.incidents.watch)."""

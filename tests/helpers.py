@@ -28,6 +28,12 @@ def distinct_id(n: int, birth: str = "19800101") -> str:
     return make_id(birth, n % 1000, f"{110105 + n // 1000:06d}")
 
 
+def named(ids: list[str]) -> list[str]:
+    """Representatives as ``hall issue --representative`` takes them: "ID,姓名,电话"."""
+    return [f"{n},代表{'甲乙丙丁戊己庚辛壬癸'[i % 10]},1380000{i:04d}" if n.strip() else n
+            for i, n in enumerate(ids)]
+
+
 def form(**changes: Any) -> Registration:
     """A valid registration (a wage claim by a man born in 1980), with ``changes`` applied."""
     values: dict[str, Any] = {
@@ -49,10 +55,19 @@ def config_with(*replacements: tuple[str, str]) -> HallConfig:
 
 def row_counts() -> dict[str, int]:
     """Rows per table of the bound database."""
-    from models import AuditEvent, Representative, Ticket, TicketEvent, Visit, Visitor
+    from models import (
+        AuditEvent,
+        Representative,
+        Ticket,
+        TicketEvent,
+        Visit,
+        Visitor,
+        VisitorChange,
+    )
 
     return {m._meta.table_name: m.select().count()
-            for m in (Visitor, Visit, Representative, Ticket, TicketEvent, AuditEvent)}
+            for m in (Visitor, Visit, Representative, Ticket, TicketEvent, AuditEvent,
+                      VisitorChange)}
 
 
 @dataclasses.dataclass

@@ -107,31 +107,35 @@ def issue_many(url: str, barrier: Any, first: int, count: int, results: Any) -> 
 
 
 def issue_same_visitor(url: str, barrier: Any, id_numbers: list[str], race_ids: list[str],
-                       results: Any) -> None:
+                       reason: str, results: Any) -> None:
     """For each ID in turn, all workers register that same new visitor at the same moment.
 
+    ``reason``: the again-reason every desk gives (then all get a ticket, on one file); "" gives
+    none, so all but the first must be refused with its number (issue 9 §3), in ``again``.
+
     For an ID in ``race_ids`` the race is forced through the lookup issuing calls
-    (``models.statements.find_visitor``): a worker that finds no file records it in ``missed``
+    (``models.locks.locked_visitor``): a worker that finds no file records it in ``missed``
     and, on PostgreSQL, waits at the barrier until every worker has looked, so all of them go on
     to create it and all but one must hit the unique index and retry. (SQLite's BEGIN IMMEDIATE
     lets one desk in at a time: waiting there would deadlock, and only one can miss the file.)
     """
     import peewee as pw
 
-    from models import is_sqlite, statements
+    from hall.desk.registration import NeedsConfirmation
+    from models import is_sqlite, locks
 
-    out: dict[str, Any] = {"numbers": [], "integrity_retries": {}, "missed": []}
-    lookup = statements.find_visitor
+    out: dict[str, Any] = {"numbers": [], "integrity_retries": {}, "missed": [], "again": []}
+    lookup = locks.locked_visitor
 
-    def racing_lookup(db: Any, *, id_number: str) -> Any:
-        row = lookup(db, id_number=id_number)
-        if row is None and id_number in race_ids and id_number not in out["missed"]:
-            out["missed"].append(id_number)
+    def racing_lookup(db: Any, doc_type: str, number: str) -> Any:
+        row = lookup(db, doc_type, number)
+        if row is None and number in race_ids and number not in out["missed"]:
+            out["missed"].append(number)
             if not is_sqlite(db):
                 barrier.wait(timeout=60)  # every desk has looked and found no file
         return row
 
-    statements.find_visitor = racing_lookup  # type: ignore[assignment]
+    locks.locked_visitor = racing_lookup  # type: ignore[assignment]
 
     def body(hall: Hall) -> None:
         issue_once = hall.desk.issue_locked
@@ -145,12 +149,19 @@ def issue_same_visitor(url: str, barrier: Any, id_numbers: list[str], race_ids: 
                 retries[now["id"]] = retries.get(now["id"], 0) + 1
                 raise
 
+        def issue(n: str) -> Any:
+            try:
+                return hall.desk.issue(form(id_number=n, name="同一人", again_reason=reason),
+                                       actor="desk02")
+            except NeedsConfirmation as exc:
+                out["again"].append(exc.first)
+                return None
+
         hall.desk.issue_locked = counting  # type: ignore[method-assign]
         for id_number in id_numbers:
             now["id"] = id_number
             barrier.wait(timeout=60)
-            ticket = _attempt(out, lambda n=id_number: hall.desk.issue(
-                form(id_number=n, name="同一人"), actor="desk02"))
+            ticket = _attempt(out, lambda n=id_number: issue(n))
             if ticket is not None:
                 out["numbers"].append(ticket.number)
 

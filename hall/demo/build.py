@@ -260,7 +260,7 @@ class _Demo:
             lead.matter = (f"{FILL['company'][0]}拖欠{FILL['project'][3]}项目{people}名"
                            f"农民工工资共186000元，多次讨要未果")
             lead.request = "请求督促施工单位和建设单位足额支付拖欠工资"
-        return lead, people, tuple(p.id_number for p in crew)
+        return lead, people, tuple(f"{p.id_number},{p.name},{p.phone}" for p in crew)
 
     def summary(self, today: date, end: datetime, earlier: int,
                 morning: list[tuple[Person, IssuedTicket]]) -> str:

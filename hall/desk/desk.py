@@ -18,9 +18,17 @@ import peewee as pw
 
 from hall.clock import business_day, to_storage
 from hall.desk.codes import QueryCodes
-from hall.desk.registration import CleanRegistration, Registration, route, validate
+from hall.desk.files import CollectiveAlert, FileChange, VisitorFiles
+from hall.desk.registration import (
+    CleanRegistration,
+    NeedsConfirmation,
+    Registration,
+    route,
+    validate,
+)
 from hall.store import TICKETS, Store
 from hall.text import freetext
+from hall.text.documents import ID_CARD
 from hall.views import (
     STATUS_LABELS,
     CaseSummary,
@@ -30,7 +38,7 @@ from hall.views import (
     VisitSummary,
     department_name,
 )
-from models import Representative, Ticket, TicketEvent, Visit, Visitor
+from models import Representative, Ticket, TicketEvent, Visit, Visitor, locks
 from models import statements as sql
 
 if TYPE_CHECKING:
@@ -54,15 +62,17 @@ class Desk:
         self.config = store.config
         self.db = store.db
         self.codes = QueryCodes(store)
+        self.files = VisitorFiles(store)
         self._check_walk_in = check_walk_in
         self._cases_of = cases_of
         self._incidents_of = incidents_of
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def visitor_file(self, id_number: str) -> VisitorFile | None:
-        """The file of the visitor with that (normalised) ID number, or None."""
-        visitor = Visitor.get_or_none(Visitor.id_number == id_number)
+    def visitor_file(self, id_number: str, doc_type: str = ID_CARD) -> VisitorFile | None:
+        """The file of the visitor with that (normalised) document number, or None."""
+        visitor = Visitor.get_or_none((Visitor.doc_type == (doc_type or ID_CARD))
+                                      & (Visitor.id_number == id_number))
         if visitor is None:
             return None
         return freetext.shown_in(VisitorFile(  # stored text made safe for a terminal
@@ -72,7 +82,16 @@ class Desk:
             visits=tuple(self.visits_of(visitor.id)),
             cases=tuple(self._cases_of(visitor.id)),
             incidents=tuple(self._incidents_of(visitor.id)),
+            history=tuple(self.files.history(visitor.id)), doc_type=visitor.doc_type,
         ))
+
+    def file_history(self, visitor_id: int) -> list[FileChange]:
+        """Every earlier name, phone, address and district of a file, newest first."""
+        return self.files.history(visitor_id)
+
+    def collective_alerts(self) -> list[CollectiveAlert]:
+        """Today's collective visits not yet finished (every staff screen's top bar)."""
+        return self.files.collective_alerts()
 
     def suggest_department(self, category: str, district: str = "") -> str | None:
         """Where a category routes in a district (the desk's live suggestion)."""
@@ -140,13 +159,18 @@ class Desk:
     # -- writes ---------------------------------------------------------------------------------
 
     def issue(self, form: Registration, actor: str) -> IssuedTicket:
-        """Register a visit and issue its ticket, or raise :class:`FormError` writing nothing."""
+        """Register a visit and issue its ticket, or raise :class:`FormError` writing nothing.
+
+        :class:`NeedsConfirmation` (a FormError) when the name differs from the file's and
+        ``form.rename`` is not set, or the person has a ticket waiting or called today and
+        ``form.again_reason`` is empty.
+        """
         clean = validate(form, self.config, self.store.today())
         self._check_walk_in(clean)  # a reception room takes walk-ins only on days that say so
         for attempt in range(_RETRIES):
             try:
                 with self.store.transaction():
-                    return self.issue_locked(clean, actor)
+                    return self.issue_locked(clean, actor, confirm=True)
             except pw.IntegrityError:
                 # Two desks creating the same new visitor at once (PostgreSQL): the loser retries
                 # and finds the file the winner made.
@@ -154,12 +178,17 @@ class Desk:
                     raise
         raise AssertionError("unreachable")
 
-    def issue_locked(self, clean: CleanRegistration, actor: str) -> IssuedTicket:
-        """Issue inside the caller's write transaction (the desk's, or a booking's check-in)."""
+    def issue_locked(self, clean: CleanRegistration, actor: str,
+                     confirm: bool = False) -> IssuedTicket:
+        """Issue inside the caller's write transaction (the desk's, or a booking's check-in).
+
+        ``confirm``: refuse a rename or a second open ticket today the form did not confirm (the
+        desk; a booking's check-in is the appointment itself and keeps the name on file).
+        """
         now = self.store.now()
         stored = to_storage(now)
         day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
-        visitor_id, earlier = self._save_visitor(clean, stored, actor)
+        visitor_id, earlier, first = self._save_visitor(clean, stored, actor, day, confirm)
         repeat = bool(earlier)
         dept = clean.department
         visit_id = sql.insert_row(self.db, Visit, {
@@ -169,7 +198,8 @@ class Desk:
             "people": clean.people, "matter": clean.matter, "request": clean.request,
             "is_repeat": repeat, "priority": clean.priority})
         for position, rep in enumerate(clean.representatives, 1):
-            Representative.create(visit=visit_id, position=position, id_number=rep.value)
+            Representative.create(visit=visit_id, position=position, id_number=rep.id.value,
+                                  name=rep.name, phone=rep.phone)
         seq = sql.next_number(self.db, day=day, department=dept)
         number = f"{self.config.department(dept).prefix}{seq:03d}"  # type: ignore[union-attr]
         code = self.codes.code(day, number)
@@ -177,12 +207,16 @@ class Desk:
             "visit": visit_id, "business_day": day, "number": number, "seq": seq,
             "origin_department": dept, "department": dept, "priority_rank": clean.priority_rank,
             "status": "waiting", "issued_at": stored, "query_code": code})
+        again = f"再次取号（今日已有 {first}）：{clean.again_reason}" if first else ""
         sql.insert_row(self.db, TicketEvent, {"ticket": ticket_id, "at": stored, "actor": actor,
-                                              "kind": "issued", "department": dept})
-        self.store.audit(actor, "ticket.issue", "ticket", ticket_id, stored, {
-            "number": number, "department": dept, "visit": visit_id,
-            "routed": clean.suggested_department, "repeat": repeat,
-            "people": clean.people, "priority": clean.priority})
+                                              "kind": "issued", "department": dept,
+                                              "note": again})
+        detail = {"number": number, "department": dept, "visit": visit_id,
+                  "routed": clean.suggested_department, "repeat": repeat,
+                  "people": clean.people, "priority": clean.priority}
+        if first:
+            detail.update(again_reason=clean.again_reason, first=first)
+        self.store.audit(actor, "ticket.issue", "ticket", ticket_id, stored, detail)
         self.store.bump(TICKETS)
         # The view the desk shows, from what is in hand: no reading back what was just written.
         this = self._summary(visit_id, day, number, clean.category, dept, "waiting", "",
@@ -194,32 +228,57 @@ class Desk:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _save_visitor(self, clean: CleanRegistration, stored: datetime,
-                      actor: str) -> tuple[int, list[VisitSummary]]:
-        """Find the file by ID number or open a new one; typed details update the file.
+    def _save_visitor(self, clean: CleanRegistration, stored: datetime, actor: str, day: date,
+                      confirm: bool) -> tuple[int, list[VisitSummary], str]:
+        """Find the file by (document type, number), locked, or open a new one; typed details
+        update the file and its history keeps the values they replace.
 
-        Returns the visitor's id and earlier visits, newest first (none for a new file).
+        Returns the visitor's id, earlier visits, newest first (none for a new file), and the
+        person's ticket still open today as "R001（市人社局）" ("" for none).
         """
-        row = sql.find_visitor(self.db, id_number=clean.id.value)
+        row = locks.locked_visitor(self.db, clean.document_type, clean.id.value)
         if row is None:
             visitor_id = sql.insert_row(self.db, Visitor, {
-                "id_number": clean.id.value, "name": clean.name, "sex": clean.id.sex,
-                "birth_date": clean.id.birth_date, "phone": clean.phone,
-                "address": clean.address, "district": clean.district, "created_at": stored,
-                "updated_at": stored})
+                "doc_type": clean.document_type, "id_number": clean.id.value,
+                "name": clean.name, "sex": clean.id.sex, "birth_date": clean.id.birth_date,
+                "phone": clean.phone, "address": clean.address, "district": clean.district,
+                "created_at": stored, "updated_at": stored})
             self.store.audit(actor, "visitor.create", "visitor", visitor_id, stored, {})
-            return visitor_id, []
+            return visitor_id, [], ""
         visitor_id, *known = row
-        changes = {key: value for key, value, old in zip(
+        changes = {key: (old, value) for key, value, old in zip(
             ("name", "phone", "address", "district"),
             (clean.name, clean.phone, clean.address, clean.district), known, strict=True)
             if value and old != value}
+        open_ticket = self.files.open_ticket(visitor_id, day)
+        first = ""
+        if open_ticket is not None:
+            number, department = open_ticket
+            first = f"{number}（{department_name(self.config, department)}）"
+        if confirm:
+            self._confirmed(clean, known[0], changes, first)
         if changes:
-            Visitor.update(updated_at=stored, **changes).where(Visitor.id == visitor_id).execute()
-            # The audit log names the fields that changed, never their (personal) values.
+            Visitor.update(updated_at=stored, **{k: new for k, (_, new) in changes.items()}) \
+                .where(Visitor.id == visitor_id).execute()
+            self.files.record(visitor_id, changes, stored, actor)
+            # The audit log names the fields; their old and new values are in the file's history.
             self.store.audit(actor, "visitor.update", "visitor", visitor_id, stored,
                              {"fields": sorted(changes)})
-        return visitor_id, self.visits_of(visitor_id)
+        return visitor_id, self.visits_of(visitor_id), first
+
+    @staticmethod
+    def _confirmed(clean: CleanRegistration, file_name: str, changes: dict[str, tuple[str, str]],
+                   first: str) -> None:
+        """Raise :class:`NeedsConfirmation` for what the form did not confirm (nothing written)."""
+        errors = {}
+        if "name" in changes and not clean.rename:
+            errors["name"] = (f"与档案中的姓名“{file_name}”不同：确认为同一人改名后才能出票，"
+                              "否则请核对证件号码")
+        if first and not clean.again_reason:
+            errors["again_reason"] = (f"此人今天已有票号 {first}，尚未办结：确需再次取号，"
+                                      "须说明原因（将记录在案）")
+        if errors:
+            raise NeedsConfirmation(errors, file_name=file_name, first=first)
 
     def _ahead(self, status: str, day: date, department: str, rank: int, stored: datetime,
                ticket_id: int) -> int:

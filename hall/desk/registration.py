@@ -16,11 +16,13 @@ from datetime import date
 
 from config.schema import HallConfig
 from hall.text import freetext
+from hall.text.documents import ID_CARD, Document, document_type, parse_document
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
 
 FIELD_LABELS = {
     "name": "姓名",
-    "id_number": "身份证号",
+    "document_type": "证件类型",
+    "id_number": "证件号码",
     "phone": "联系电话",
     "address": "住址",
     "district": "属地",
@@ -31,6 +33,7 @@ FIELD_LABELS = {
     "representatives": "代表",
     "priority": "优先类别",
     "department": "接待部门",
+    "again_reason": "再次取号原因",
 }
 
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}", re.ASCII)
@@ -49,6 +52,51 @@ class FormError(ValueError):
         super().__init__("；".join(f"{self.labels.get(k, k)}：{v}" for k, v in errors.items()))
 
 
+class NeedsConfirmation(FormError):
+    """The form is valid, but the operator must confirm before anything is written.
+
+    ``errors`` has ``"name"`` for a name that differs from the file's (confirm with
+    ``Registration.rename``) and/or ``"again_reason"`` for a person who already has a ticket
+    waiting or called today (confirm with a reason in ``Registration.again_reason``).
+    ``file_name`` is the name on file; ``first`` the earlier ticket as "R001（市人社局）".
+    """
+
+    def __init__(self, errors: dict[str, str], file_name: str = "", first: str = "") -> None:
+        super().__init__(errors)
+        self.file_name = file_name
+        self.first = first
+
+
+@dataclass(frozen=True)
+class RepresentativeEntry:
+    """A collective visit's representative as typed: ID number, name and phone."""
+
+    id_number: str
+    name: str = ""
+    phone: str = ""
+
+    @classmethod
+    def of(cls, raw: RepresentativeEntry | str) -> RepresentativeEntry:
+        """An entry, or "ID,姓名,电话" (commas half- or full-width) as the command line takes it."""
+        if isinstance(raw, RepresentativeEntry):
+            return raw
+        parts = [p.strip() for p in re.split(r"[,，]", raw or "", maxsplit=2)]
+        return cls(*[*parts, "", ""][:3])
+
+    @property
+    def blank(self) -> bool:
+        return not (self.id_number.strip() or self.name.strip() or self.phone.strip())
+
+
+@dataclass(frozen=True)
+class CleanRepresentative:
+    """A validated representative."""
+
+    id: IdNumber
+    name: str
+    phone: str
+
+
 @dataclass
 class Registration:
     """What the desk (or the CLI) typed; plain strings, checked by :func:`validate`."""
@@ -62,10 +110,16 @@ class Registration:
     district: str = ""
     request: str = ""
     people: int | str = 1
-    representatives: list[str] = field(default_factory=list)
+    representatives: list[RepresentativeEntry | str] = field(default_factory=list)
     priority: str = ""
     department: str = ""
     """Department chosen by the operator; empty follows the routing rules."""
+    document_type: str = ""
+    """The identity document (:data:`hall.text.documents.DOCUMENT_TYPES`); "" is the ID card."""
+    rename: bool = False
+    """The operator confirmed a name that differs from the one on file."""
+    again_reason: str = ""
+    """Why the person gets a second ticket while one is waiting or called today."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +127,7 @@ class CleanRegistration:
     """A validated form: normalised values, the route and the priority decided."""
 
     name: str
-    id: IdNumber
+    id: IdNumber | Document
     category: str
     matter: str
     phone: str
@@ -81,12 +135,15 @@ class CleanRegistration:
     district: str
     request: str
     people: int
-    representatives: tuple[IdNumber, ...]
+    representatives: tuple[CleanRepresentative, ...]
     priority: str
     """The effective priority group code, '' for none."""
     priority_rank: int
     suggested_department: str
     department: str
+    document_type: str = ID_CARD
+    rename: bool = False
+    again_reason: str = ""
 
 
 def route(config: HallConfig, category: str, district: str = "") -> str | None:
@@ -97,16 +154,18 @@ def route(config: HallConfig, category: str, district: str = "") -> str | None:
     return cat.district_overrides.get(district, cat.department)
 
 
-def priority_for(config: HallConfig, chosen: str, person: IdNumber, today: date) -> tuple[str, int]:
+def priority_for(config: HallConfig, chosen: str, person: IdNumber | Document,
+                 today: date) -> tuple[str, int]:
     """The effective priority group and its rank (0 first; no group ranks last).
 
-    The chosen group and any group the visitor's age qualifies for are compared; the higher wins.
+    The chosen group and any group the visitor's age qualifies for are compared; the higher wins
+    (a document without a birth date, such as a passport, qualifies for none by age).
     """
     rank_of = {g.code: i for i, g in enumerate(config.priority_groups)}
     candidates = [chosen] if chosen else []
     age = person.age_on(today)
     candidates += [g.code for g in config.priority_groups
-                   if g.min_age is not None and age >= g.min_age]
+                   if g.min_age is not None and age is not None and age >= g.min_age]
     if not candidates:
         return "", len(config.priority_groups)
     best = min(candidates, key=rank_of.__getitem__)
@@ -135,14 +194,16 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
     name = _text(errors, "name", form.name, _MAX_NAME, True)
     if name and "name" not in errors and any(ch.isdigit() for ch in name):
         errors["name"] = "姓名不应包含数字"
-    person: IdNumber | None = None
-    try:
-        person = parse_id_number(form.id_number, today=today)
-    except IdNumberError as exc:
-        errors["id_number"] = exc.message
-    phone = _text(errors, "phone", form.phone, 20, False).replace(" ", "").translate(_FULL_WIDTH)
-    if phone and not _PHONE.fullmatch(phone):
-        errors["phone"] = "应为11位手机号（如13812345678）或固定电话（如0571-87654321）"
+    person: IdNumber | Document | None = None
+    kind = (form.document_type or "").strip() or ID_CARD
+    if document_type(kind) is None:
+        errors["document_type"] = f"未知的证件类型“{kind}”"
+    else:
+        try:
+            person = parse_document(kind, form.id_number, today=today)
+        except IdNumberError as exc:
+            errors["id_number"] = exc.message
+    phone = _phone(errors, "phone", form.phone)
     address = _text(errors, "address", form.address, _MAX_ADDRESS, False)
     matter = _text(errors, "matter", form.matter, _MAX_TEXT, True)
     request = _text(errors, "request", form.request, _MAX_TEXT, False)
@@ -159,6 +220,7 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
     department = chosen_department or (suggested or "")
     if chosen_department and config.department(department) is None:
         errors["department"] = f"未知的部门“{department}”"
+    again = _text(errors, "again_reason", form.again_reason, _MAX_NAME * 4, False)
     people = _people(errors, form.people)
     representatives = _representatives(errors, form.representatives, people, config, today)
     chosen = (form.priority or "").strip()
@@ -172,22 +234,43 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
         district=district, request=request, people=people,
         representatives=representatives, priority=group, priority_rank=rank,
         suggested_department=suggested or department, department=department,
+        document_type=kind, rename=bool(form.rename), again_reason=again,
     )
 
 
-def _representatives(errors: dict[str, str], raw: list[str], people: int, config: HallConfig,
-                     today: date) -> tuple[IdNumber, ...]:
-    """Collective-visit rules: at the threshold 1..max representatives, each with a valid ID."""
+def _phone(errors: dict[str, str], key: str, raw: str) -> str:
+    phone = _text(errors, key, raw, 20, False).replace(" ", "").translate(_FULL_WIDTH)
+    if phone and not _PHONE.fullmatch(phone):
+        errors[key] = "应为11位手机号（如13812345678）或固定电话（如0571-87654321）"
+    return phone
+
+
+def _representatives(errors: dict[str, str], raw: list[RepresentativeEntry | str], people: int,
+                     config: HallConfig, today: date) -> tuple[CleanRepresentative, ...]:
+    """Collective-visit rules: at the threshold 1..max representatives, each with a valid ID,
+    a name and a phone (the hall talks to them, and calls them back)."""
     rules = config.collective
-    entries = [r for r in (x.strip() for x in raw or []) if r]
-    parsed: list[IdNumber] = []
+    entries = [e for e in (RepresentativeEntry.of(r) for r in raw or []) if not e.blank]
+    parsed: list[CleanRepresentative] = []
     for i, entry in enumerate(entries, 1):
+        problems: dict[str, str] = {}
+        name = _text(problems, "name", entry.name, _MAX_NAME, True)
+        if name and any(ch.isdigit() for ch in name):
+            problems["name"] = "不应包含数字"
+        phone = _phone(problems, "phone", entry.phone)
+        if not phone and "phone" not in problems:
+            problems["phone"] = "必须填写"
         try:
-            parsed.append(parse_id_number(entry, today=today))
+            person = parse_id_number(entry.id_number, today=today)
         except IdNumberError as exc:
             errors["representatives"] = f"第{i}位代表的{exc.message}"
             return ()
-    numbers = [p.value for p in parsed]
+        if problems:
+            errors["representatives"] = f"第{i}位代表的" + "；".join(
+                f"{FIELD_LABELS[k]}{v}" for k, v in problems.items())
+            return ()
+        parsed.append(CleanRepresentative(person, name, phone))
+    numbers = [p.id.value for p in parsed]
     duplicate = next((n for n in numbers if numbers.count(n) > 1), None)
     if duplicate:
         errors["representatives"] = f"代表身份证号重复：{duplicate}"

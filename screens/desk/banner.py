@@ -13,13 +13,23 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
+from hall.text.documents import Document, document_type
 from hall.text.idnumber import IdNumber
-from hall.views import VisitorFile
+from hall.views import VisitorFile, VisitSummary
 
 
-def person_text(person: IdNumber, today: date) -> str:
-    """「女 · 1949-12-31 生 · 76岁」"""
+def person_text(person: IdNumber | Document, today: date) -> str:
+    """「女 · 1949-12-31 生 · 76岁」, or the document's name when its number says nothing."""
+    if person.birth_date is None:
+        kind = document_type(getattr(person, "kind", ""))
+        return f"{kind.name if kind else '证件'} {person.value}"
     return f"{person.sex_label} · {person.birth_date.isoformat()} 生 · {person.age_on(today)}岁"
+
+
+def open_today(file: VisitorFile, today: date) -> list[VisitSummary]:
+    """The file's tickets of today still waiting, called or at a window."""
+    return [v for v in file.visits if v.date == today.isoformat()
+            and v.status in ("waiting", "called", "serving")]
 
 
 class VisitorBanner(Static):
@@ -41,24 +51,35 @@ class VisitorBanner(Static):
         """No valid ID yet."""
         self._set("", Text("新来访：请读取或输入身份证号", style="dim"))
 
-    def looking(self, person: IdNumber, today: date) -> None:
+    def looking(self, person: IdNumber | Document, today: date) -> None:
         """Valid ID, the file is being looked up."""
         self._set("", Text.assemble(("查询档案… ", "dim"), person_text(person, today)))
 
-    def new(self, person: IdNumber, today: date) -> None:
+    def new(self, person: IdNumber | Document, today: date) -> None:
         """Valid ID without a file: first visit."""
         self._set("-new", Text.assemble((" 新访 ", "bold reverse green"), " ",
                                         person_text(person, today), ("　首次来访", "dim")))
 
-    def repeat(self, person: IdNumber, file: VisitorFile, today: date, history: int) -> None:
+    def repeat(self, person: IdNumber | Document, file: VisitorFile, today: date,
+               history: int) -> None:
         """Known visitor; ``history`` is how many earlier visits to list below the summary."""
+        age = person.age_on(today)
         text = Text.assemble((" 重复访 ", "bold reverse yellow"), " ", (file.name, "bold"), " ",
-                             f"{person.sex_label} {person.age_on(today)}岁",
+                             f"{person.sex_label} {age}岁" if age is not None else "",
                              ("　此前来访 ", ""), (str(file.visit_count), "bold"), " 次")
         last = file.last_visit
         if last is not None:
             text.append(f"\n最近 {last.date} {last.department_name}"
                         f"（{last.category_name}）· {last.outcome_label or '—'}")
+        for visit in open_today(file, today)[:1]:  # one ticket a day, unless a reason is given
+            text.append(f"\n今日已有票号 {visit.number}（{visit.department_name}，"
+                        f"{visit.outcome_label or visit.status}）：再次取号须说明原因",
+                        style="bold red")
+        if file.history:
+            renames = [c for c in file.history if c.field == "name"]
+            former = "、".join(dict.fromkeys(c.old for c in renames))
+            text.append(f"\n档案变更 {len(file.history)} 处"
+                        + (f"，曾用名 {former}" if renames else "") + "（F8 查看）", style="bold")
         for case in file.cases[:1]:
             more = f"（另有 {len(file.cases) - 1} 件）" if len(file.cases) > 1 else ""
             text.append(f"\n包案 {case.leader_label}（{case.date}）：{case.matter}{more}",
@@ -99,15 +120,20 @@ class VisitHistory(Static):
     def idle(self) -> None:
         self.update(Text("读取身份证号后，这里显示此人的档案和历次来访。", style="dim"))
 
-    def new(self, person: IdNumber, today: date) -> None:
+    def new(self, person: IdNumber | Document, today: date) -> None:
         self.update(Text.assemble(person_text(person, today), "\n\n",
                                   ("首次来访，出票时建立档案", "dim")))
 
-    def repeat(self, person: IdNumber, file: VisitorFile, today: date) -> None:
+    def repeat(self, person: IdNumber | Document, file: VisitorFile, today: date) -> None:
         text = Text.assemble((file.name, "bold"), "  ", person_text(person, today), "\n")
         for label, value in (("电话", file.phone), ("住址", file.address)):
             if value:
                 text.append(f"{label} {value}\n")
+        if file.history:
+            text.append("\n档案变更（新的在前）\n", style="bold")
+            for change in file.history:
+                text.append(f"{change.at[:10]} {change.field_label} ", style="dim")
+                text.append(f"{change.old or '（空）'} → {change.new or '（空）'}\n")
         if file.cases:
             text.append("\n领导包案\n", style="bold magenta")
             for case in file.cases:

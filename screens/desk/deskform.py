@@ -16,9 +16,10 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from hall.desk.registration import Registration
+from hall.desk.registration import Registration, RepresentativeEntry
+from hall.text.documents import DOCUMENT_TYPES, ID_CARD, DocumentType, document_type
 from screens.desk.banner import VisitorBanner
-from screens.desk.fields import RepresentativeInput, field_row, show_text
+from screens.desk.fields import RepresentativeInput, RepresentativeRow, field_row, show_text
 from screens.widgets.picker import Choice, Picker
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ TEXT_FIELDS = ("id_number", "name", "phone", "address", "matter", "request")
 class DeskForm(VerticalScroll):
     """The visitor banner and the registration fields."""
 
+    document_type = ID_CARD
+    """The identity document the number field reads (F3 changes it; 居民身份证 by default)."""
+
     def compose(self) -> ComposeResult:
         config = cast("HallApp", self.app).hall.config
         districts = [Choice(d.code, d.name, keys=(d.code,)) for d in config.districts]
@@ -43,7 +47,7 @@ class DeskForm(VerticalScroll):
                    keys=(d.code, d.prefix)) for d in config.departments]
         priorities = [Choice(g.code, g.name, f"{g.min_age}岁及以上自动" if g.min_age else "",
                              keys=(g.code,)) for g in config.priority_groups]
-        reps = [RepresentativeInput(i) for i in range(1, config.collective.max_representatives + 1)]
+        reps = [RepresentativeRow(i) for i in range(1, config.collective.max_representatives + 1)]
         yield VisitorBanner(id="banner")
         yield field_row("id_number", "身份证号", Input(
             id="id_number", compact=True, max_length=24, placeholder="18位，读卡或手输",
@@ -107,25 +111,42 @@ class DeskForm(VerticalScroll):
 
     def registration(self, department: str) -> Registration:
         """The form as typed; ``department`` is the operator's override ("" follows routing)."""
-        reps = [r.id_value for r in self.query(RepresentativeInput).results()] \
-            if self.collective else []
+        reps = [RepresentativeEntry(*row.values) for row in self.query(RepresentativeRow).results()
+                if row.filled] if self.collective else []
         v = self.value
         return Registration(
             name=v("name"), id_number=v("id_number"), category=v("category"),
             matter=v("matter"), phone=v("phone"), address=v("address"),
             district=v("district"), request=v("request"), people=v("people"),
-            representatives=[r for r in reps if r], priority=v("priority"),
-            department=department)
+            representatives=list(reps), priority=v("priority"),
+            department=department, document_type=self.document_type)
+
+    def set_document_type(self, code: str) -> DocumentType:
+        """Read numbers of another document type: the field's label, hint and keys follow."""
+        spec = document_type(code) or DOCUMENT_TYPES[0]
+        self.document_type = spec.code
+        field = self.query_one("#id_number", Input)
+        field.restrict = spec.allowed
+        field.placeholder = spec.placeholder + ("" if spec.code == ID_CARD else "（F3 换证件）")
+        self.query_one("#row-id_number .field-label", Label).update(f"{spec.short}[b $error]*[/]")
+        return spec
+
+    def next_document_type(self) -> DocumentType:
+        """The next type in :data:`DOCUMENT_TYPES`, round to 居民身份证 again."""
+        codes = [t.code for t in DOCUMENT_TYPES]
+        return self.set_document_type(codes[(codes.index(self.document_type) + 1) % len(codes)])
 
     def clear(self) -> None:
         """Every field empty (people 1), no messages, scrolled to the top."""
+        if self.document_type != ID_CARD:
+            self.set_document_type(ID_CARD)  # the next visitor: the usual card again
         for name in TEXT_FIELDS:
             self.set_value(name, "")
         self.set_value("people", "1")
         for picker in self.query(Picker).results():
             picker.choose("")
-        for rep in self.query(RepresentativeInput).results():
-            rep.reset()
+        for row in self.query(RepresentativeRow).results():
+            row.reset()
         for name in FIELD_ORDER:
             self.show_error(name, "")
         self.scroll_home(animate=False)
@@ -149,7 +170,7 @@ class DeskForm(VerticalScroll):
     def focus_field(self, name: str) -> None:
         """Focus a field (the first visible representative for "representatives")."""
         target: Widget = self.query_one(f"#{name}") if name != "representatives" else next(
-            r for r in self.query(RepresentativeInput).results() if r.display)
+            r.first_empty for r in self.query(RepresentativeRow).results() if r.display)
         # At once, not through Widget.focus() (which waits its turn in the app's queue, behind keys
         # already typed): the next key must find the field the operator's sequence sends it to.
         self.screen.set_focus(target.input if isinstance(target, Picker) else target)
@@ -182,11 +203,11 @@ class DeskForm(VerticalScroll):
         message = f"第{event.field.position}位代表的{event.error}" if event.error else ""
         self.show_error("representatives", message)
 
-    @on(Input.Changed, "RepresentativeInput")
+    @on(Input.Changed, "RepresentativeRow Input")
     def _representative_typed(self) -> None:
         self._reveal_representatives()
 
     def _reveal_representatives(self) -> None:
-        reps = list(self.query(RepresentativeInput).results())
-        for before, rep in zip([None, *reps], reps, strict=False):
-            rep.display = before is None or bool(before.id_value) or bool(rep.id_value)
+        rows = list(self.query(RepresentativeRow).results())
+        for before, row in zip([None, *rows], rows, strict=False):
+            row.display = before is None or before.filled or row.filled

@@ -6,6 +6,7 @@ Every row owns two small labels, ``err-<field>`` (red, the validation message) a
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -80,3 +81,54 @@ class RepresentativeInput(Input):
         if self._full and self.value == mask_id_number(self._full):
             self.value = self._full
         super()._on_focus(event)
+
+
+class RepresentativeRow(Horizontal):
+    """One representative of a collective visit: ID number, name and phone on one line."""
+
+    DEFAULT_CSS = """
+    RepresentativeRow {
+        height: auto;
+        & > RepresentativeInput { width: 1fr; margin-bottom: 0; }
+        & > .rep-name { width: 10; margin-left: 1; }
+        & > .rep-phone { width: 14; margin-left: 1; }
+    }
+    """
+
+    def __init__(self, position: int) -> None:
+        super().__init__(id=f"reprow-{position}")
+        self.position = position
+
+    def compose(self) -> ComposeResult:
+        yield RepresentativeInput(self.position)
+        yield Input(placeholder="姓名", compact=True, max_length=32,
+                    id=f"rep-name-{self.position}", classes="rep-name")
+        yield Input(placeholder="电话", compact=True, max_length=20, restrict=r"[0-9\- ]*",
+                    id=f"rep-phone-{self.position}", classes="rep-phone")
+
+    @property
+    def id_input(self) -> RepresentativeInput:
+        return self.query_one(RepresentativeInput)
+
+    @property
+    def values(self) -> tuple[str, str, str]:
+        """(ID number, name, phone) as typed, the ID in full even while masked."""
+        return (self.id_input.id_value,
+                self.query_one(f"#rep-name-{self.position}", Input).value.strip(),
+                self.query_one(f"#rep-phone-{self.position}", Input).value.strip())
+
+    @property
+    def first_empty(self) -> Input:
+        """The first of its fields still empty (the ID field when none is): where to go on."""
+        return next((field for field, value in zip(self.query(Input).results(Input),
+                                                   self.values, strict=True) if not value),
+                    self.id_input)
+
+    @property
+    def filled(self) -> bool:
+        return any(self.values)
+
+    def reset(self) -> None:
+        self.id_input.reset()
+        for field in self.query(".rep-name, .rep-phone").results(Input):
+            field.value = ""

@@ -33,6 +33,7 @@ class DeskNotes(_Base):
         if file is None:
             banner.new(self._person, today)
             self.query_one(VisitHistory).new(self._person, today)
+            self.show_rename_note()
             return
         # The history panel lists every visit on wide screens; tall narrow ones list a few here.
         history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
@@ -52,6 +53,7 @@ class DeskNotes(_Base):
             if value and (not current or current == self._prefilled.get(name)):
                 self._set_value(name, value)
                 self._prefilled[name] = value
+        self.show_rename_note()  # a name typed before the file came
 
     def _forget_prefill(self) -> None:
         """Take back what a previous file filled in and nobody has edited since."""

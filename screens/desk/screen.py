@@ -20,7 +20,10 @@ Keys for a known visitor about the same matter: ID (read or typed), Enter, F5, E
 the ticket: three keys beyond the ID, since the last visit's category, district and matter are
 carried over (selected: typing replaces them). A new visitor adds name, phone, category and
 matter. Keys typed at any speed land in order (:mod:`screens.keys`). F2 clears the form, F10
-goes to the launcher. F7 opens reception-day booking and check-in (领导接待日,
+goes to the launcher. F3 changes the identity document (居民身份证 by default; 护照, 港澳/台湾
+通行证, 外国人永久居留身份证, 港澳台居民居住证); the next visitor starts with the ID card again.
+A second ticket today asks for a reason, another name for a confirmation
+(:mod:`screens.desk.confirm`). F7 opens reception-day booking and check-in (领导接待日,
 :mod:`screens.dialogs.booking`) for the ID in the form. The right-hand panel shows today's
 queue per department (polled, so other desks' tickets appear within a second).
 """
@@ -37,10 +40,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from hall.desk.registration import FormError, Registration
-from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
+from hall.desk.registration import FormError, NeedsConfirmation, Registration
+from hall.text.documents import ID_CARD, Document, parse_document
+from hall.text.idnumber import IdNumber, IdNumberError
 from hall.views import IssuedTicket, VisitorFile
 from screens.desk.banner import VisitHistory, VisitorBanner
+from screens.desk.confirm import DeskConfirm
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
 from screens.desk.queue import QueuePanel
@@ -58,21 +63,25 @@ the form moves on as for a new visitor, and the file fills in what nobody has ty
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(DeskNotes, HallWork, Screen[None]):
+class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"
     AUTO_FOCUS = "#id_number"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "issue", "出票", id="desk.issue", priority=True),
-        Binding("f2", "clear", "清空/下一位", id="desk.clear", priority=True),
+        Binding("f2", "clear", "下一位", id="desk.clear", priority=True),
         Binding("f7", "bookings", "预约签到", id="desk.bookings", priority=True),
+        Binding("f3", "document", "证件", id="desk.document", priority=True),
+        # Shown on the banner of a file that changed (no room left in the footer at 80 columns).
+        Binding("f8", "file_history", "档案变更", id="desk.file_history", show=False,
+                priority=True),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._person: IdNumber | None = None
+        self._person: IdNumber | Document | None = None
         self._file: VisitorFile | None = None
         self._prefilled: dict[str, str] = {}
         self._suggested: str | None = None
@@ -83,6 +92,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._focus_on_file = False  # Enter came before the file: move on when it is here
         self._slow_lookup: Timer | None = None
         self._offer_day: int | None = None  # a closed room's next day, offered to book (F7)
+        self._asked = Registration("", "", "", "")
 
     @property
     def hall_app(self) -> HallApp:
@@ -161,24 +171,29 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._focus_field(empty[0] if empty else "category")
         self.hall_app.release_keys()
 
-    def _id_entered(self, text: str, final: bool) -> IdNumber | None:
-        """Parse the ID as typed; look the file up when it is complete and valid."""
+    def action_document(self) -> None:
+        """F3: the next document type (护照, 港澳/台湾通行证, 永居证, 居住证, 居民身份证)."""
+        spec = self.form.next_document_type()
+        self.notify(f"证件类型：{spec.name}（F3 切换）", timeout=2)
+        self._forget_person()  # the same characters may be another person's number
+        self._id_entered(self._value("id_number"), final=False)
+        self._focus_field("id_number")
+
+    def _id_entered(self, text: str, final: bool) -> IdNumber | Document | None:
+        """Parse the number as typed; look the file up when it is complete and valid (an ID
+        card's at 18 characters, other documents' on Enter)."""
         digits = "".join(text.split())
-        person: IdNumber | None = None
+        kind = self.form.document_type
+        person: IdNumber | Document | None = None
         error = ""
-        if len(digits) >= 18 or (final and digits):
+        if (kind == ID_CARD and len(digits) >= 18) or (final and digits):
             try:
-                person = parse_id_number(digits, today=self.hall_app.hall.today())
+                person = parse_document(kind, digits, today=self.hall_app.hall.today())
             except IdNumberError as exc:
                 error = exc.message
         self._error("id_number", error)
         if person is None:
-            if self._person is not None:
-                self._person, self._file = None, None
-                self._forget_prefill()
-                self.query_one(VisitorBanner).idle()
-                self.query_one(VisitHistory).idle()
-                self._show_priority()
+            self._forget_person()
             return None
         if self._person is None or person.value != self._person.value:
             self._person, self._file = person, None
@@ -188,10 +203,21 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
             self._lookup(person.value)
         return person
 
+    def _forget_person(self) -> None:
+        """No valid number (any more): take back what the file filled in."""
+        if self._person is not None:
+            self._person, self._file = None, None
+            self._forget_prefill()
+            self.show_rename_note()
+            self.query_one(VisitorBanner).idle()
+            self.query_one(VisitHistory).idle()
+            self._show_priority()
+
     def _lookup(self, id_number: str) -> None:
         hall = self.hall_app.hall
+        kind = self.form.document_type
         self._looking = id_number
-        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number)),
+        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number, kind)),
                       exclusive=True)
 
     def lookup_failed(self, failure: Failed) -> None:
@@ -236,6 +262,8 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         name = self.form.field_of(event.input)
         if name and name != "id_number":
             self._error(name, "")
+        if name == "name":
+            self.show_rename_note()
 
     @on(Picker.Changed, "#priority")
     def _priority_changed(self) -> None:
@@ -267,6 +295,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._issue(self.registration(), app.staff)
 
     def _issue(self, form: Registration, actor: str) -> None:
+        self._asked = form  # what a confirmation dialog issues again
         self.run_call("issue", self.hall_app.hall.desk.issue, form, actor=actor)
 
     def issue_done(self, ticket: IssuedTicket) -> None:
@@ -276,9 +305,14 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self.query_one("#desk-hint", Static).update(HINT)
         self.clear_form()  # the visit is written: the form must not issue it twice
         self.query_one(QueuePanel).poll(force=True)
+        if ticket.people >= self.hall_app.hall.config.collective.threshold:
+            self.hall_app.collective_watch.poll()  # on this desk's own top bar at once
         self.app.push_screen(TicketScreen(ticket), lambda _: self._focus_field("id_number"))
 
     def issue_failed(self, failure: Failed) -> None:
+        if isinstance(failure.error, NeedsConfirmation):
+            self.ask_confirmation(failure.error, self._asked)
+            return
         if isinstance(failure.error, FormError):
             self._offer_day = getattr(failure.error, "day_id", None)  # leaders.ClosedToday
             self._rejected_form(failure.error.errors)
@@ -324,7 +358,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         if not self.hall_app.staff:
             self.hall_app.action_switch_staff()
             return
-        person = self._person.value if self._person is not None else ""
+        person = self._person.value if isinstance(self._person, IdNumber) else ""
         self.app.push_screen(BookingDialog(person, self._offer_day), self._booking_closed)
 
     def _booking_closed(self, ticket: IssuedTicket | None) -> None:
@@ -338,6 +372,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
         self._person, self._file, self._prefilled = None, None, {}
         self._override, self._suggested = False, None
         self.form.clear()
+        self.show_rename_note()
         self.query_one(VisitorBanner).idle()
         self.query_one(VisitHistory).idle()
         self._show_priority()

@@ -2,6 +2,7 @@
 
 - :class:`FormDialog`: the public form dialog (rows, errors under fields, Ctrl+S, Esc).
 - :class:`ReasonDialog`: ask why (a reason that must not be empty).
+- :class:`ConfirmDialog`: an explicit yes (F5) before a record changes.
 - :class:`NoticeDialog`: something to read and close.
 - :class:`BookingDialog`: a reception day's bookings, book and check in (desk and leaders).
 
@@ -11,8 +12,10 @@ All are styled by ``dialogs.tcss`` (:data:`DIALOG_CSS`). A role's own dialogs li
 from __future__ import annotations
 
 from screens.dialogs.booking import BookingDialog, day_text
+from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.form import DIALOG_CSS, FormDialog
 from screens.dialogs.notice import NoticeDialog
 from screens.dialogs.reason import ReasonDialog
 
-__all__ = ["DIALOG_CSS", "BookingDialog", "FormDialog", "NoticeDialog", "ReasonDialog", "day_text"]
+__all__ = ["DIALOG_CSS", "BookingDialog", "ConfirmDialog", "FormDialog", "NoticeDialog",
+           "ReasonDialog", "day_text"]

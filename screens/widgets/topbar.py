@@ -1,7 +1,11 @@
 """The one-line bar on top of every screen: hall, screen, business day, time and who works.
 
 Staff screens only (the public board has none), so it also carries the discreet alert of open
-incidents of high severity, from the app's :class:`screens.incidents.watch.IncidentWatch`.
+incidents of high severity, from the app's :class:`screens.incidents.watch.IncidentWatch`, and
+the alert of today's collective visits (集体访) not yet finished, from :class:`CollectiveWatch`:
+the halls' rule is to give a collective visit attention at once, so every staff screen shows it
+from the moment it is registered (the next poll of the ``tickets`` change counter, within
+:data:`screens.work.POLL_SECONDS`; the registering desk asks at once) until a window finishes it.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from screens.widgets.cells import cut
+from screens.work import Poller
 
 if TYPE_CHECKING:
+    from hall.desk.files import CollectiveAlert
     from screens.app import HallApp
 
 WEEKDAYS = "一二三四五六日"
@@ -40,6 +46,12 @@ class TopBar(Horizontal):
             text-overflow: ellipsis; display: none;
         }
         &.-alert > #topbar-alert { display: block; }
+        & > #topbar-collective {
+            width: auto; margin-right: 1; padding: 0 1;
+            background: $warning; color: $background; text-style: bold; text-wrap: nowrap;
+            text-overflow: ellipsis; display: none;
+        }
+        &.-collective > #topbar-collective { display: block; }
     }
     """
 
@@ -49,6 +61,7 @@ class TopBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(id="topbar-title")
+        yield Label(id="topbar-collective")
         yield Label(id="topbar-alert")
         yield Label(id="topbar-status")
 
@@ -78,9 +91,21 @@ class TopBar(Horizontal):
             if self.size.width < 120:  # the status must stay whole: just say there is one
                 text = f"⚠ 特殊情况 {len(alerts)} 起"
             self.query_one("#topbar-alert", Label).update(text)
-        # What is left for the title: the bar less its padding, the status and the alert
-        # (its padding and margin). The hall's name gives way first, never the screen's.
-        room = self.size.width - 2 - cell_len(status) - (cell_len(text) + 3 if text else 0)
+        taken = 0  # cells the collective-visit alert takes
+        collective = getattr(app, "collective_watch", None)
+        visits = collective.alerts if collective is not None else ()
+        self.set_class(bool(visits), "-collective")
+        if visits:
+            last = visits[-1]  # the newest
+            more = f" 等{len(visits)}起" if len(visits) > 1 else ""
+            told = f"集体访 {last.number} {last.people}人 {last.since}{more}"
+            if self.size.width < 120:
+                told = f"集体访 {len(visits)} 起"
+            self.query_one("#topbar-collective", Label).update(told)
+            taken += cell_len(told) + 3
+        # What is left for the title: the bar less its padding, the status and the alerts
+        # (their padding and margin). The hall's name gives way first, never the screen's.
+        room = self.size.width - 2 - cell_len(status) - (cell_len(text) + 3 if text else 0) - taken
         self.query_one("#topbar-title", Label).update(
             title_text(hall.config.hall.name, self.title, room))
 
@@ -93,3 +118,29 @@ def title_text(hall: str, screen: str, room: int) -> str:
     if cell_len(full) <= room:
         return full
     return f"{cut(hall, rest)} · {screen}" if rest >= 3 else screen
+
+
+class CollectiveWatch:
+    """Today's collective visits not yet finished, kept fresh by polling the change counter."""
+
+    def __init__(self, app: HallApp) -> None:
+        self.app = app
+        self.alerts: tuple[CollectiveAlert, ...] = ()
+        self.poller = Poller(app, lambda: tuple(app.hall.desk.collective_alerts()),
+                             topics=("tickets",), name="collective-watch")
+
+    def start(self) -> None:
+        self.poller.start()
+
+    def poll(self) -> None:
+        """Read now (the desk that just registered one does not wait for the next poll)."""
+        self.poller.poll(force=True)
+
+    def apply(self, alerts: tuple[CollectiveAlert, ...]) -> None:
+        """Fresh alerts: redraw the top bars when they changed."""
+        changed = alerts != self.alerts
+        self.alerts = alerts
+        if changed:
+            for screen in self.app.screen_stack:
+                for bar in screen.query(TopBar).results(TopBar):
+                    bar.refresh_status()

@@ -81,7 +81,8 @@ def test_issue_json(hall_cli: Cli) -> None:
     assert data["windows"] == ["7号窗口"]
     assert PERSON not in json.dumps(data)  # the ticket carries no personal data
 
-    again = hall_cli.json(*ISSUE, "--staff", "desk02", "--category", "arrears")
+    again = hall_cli.json(*ISSUE, "--staff", "desk02", "--category", "arrears",
+                          "--again-reason", "另有工程款事项")
     assert again["number"] == "Z001"
     assert again["repeat"] is True
     assert [v["number"] for v in again["visits"]] == ["Z001", "L001"]
@@ -93,7 +94,7 @@ def test_issue_plain_text(hall_cli: Cli) -> None:
     status, out, err = hall_cli(*ISSUE, "--staff", "desk01")
     assert status == 0, err
     assert "票号 L001" in out and "市人社局" in out and "前面还有 0 人" in out
-    status, out, _ = hall_cli(*ISSUE, "--staff", "desk01")
+    status, out, _ = hall_cli(*ISSUE, "--staff", "desk01", "--again-reason", "补登")
     assert "重复访，第 2 次来访" in out
 
 
@@ -103,7 +104,8 @@ def test_issue_with_every_option(hall_cli: Cli) -> None:
         "issue", "--name", "王五", "--id-number", make_id(seq=5), "--phone", "0571-87654321",
         "--address", "高新区三路3号", "--district", "gaoxin", "--category", "land_contract",
         "--matter", "土地承包纠纷", "--request", "恢复承包权", "--people", "6",
-        "--representative", reps[0], "--representative", reps[1], "--priority", "appointment",
+        "--representative", f"{reps[0]},赵一,13800000001",
+        "--representative", f"{reps[1]}，钱二，13800000002", "--priority", "appointment",
         "--staff", "desk01")
     assert (data["department"], data["number"]) == ("land", "T001")  # the gaoxin override
     assert (data["people"], data["priority"]) == (6, "appointment")
@@ -113,7 +115,7 @@ def test_issue_with_every_option(hall_cli: Cli) -> None:
 
 
 @pytest.mark.parametrize(("extra", "field", "problem"), [
-    (["--id-number", "110105194912310021"], "--id-number（身份证号）", "校验位错误"),
+    (["--id-number", "110105194912310021"], "--id-number（证件号码）", "校验位错误"),
     (["--name", "张3"], "--name（姓名）", "姓名不应包含数字"),
     (["--phone", "12345"], "--phone（联系电话）", "手机号"),
     (["--people", "many"], "--people（人数）", "整数"),
@@ -189,7 +191,7 @@ def test_global_options_before_and_after_the_command(tmp_path: Path, capsys) -> 
     assert status == 0
     assert json.loads(capsys.readouterr().out)["number"] == "L001"
     status = main.main([*ISSUE, "--json", "--staff", "desk01", "--db", first,
-                        "--config", str(main_config())])
+                        "--config", str(main_config()), "--again-reason", "补登"])
     assert status == 0
     assert json.loads(capsys.readouterr().out)["number"] == "L002"
     # The value after the command wins over the one before it.

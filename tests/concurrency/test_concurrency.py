@@ -106,7 +106,8 @@ def test_processes_registering_the_same_new_visitor_share_one_file(
     # The middle one with the race forced (every desk finds no file before any creates it, on
     # PostgreSQL); the others at full speed.
     raced = people[1]
-    results = run_workers(workers.issue_same_visitor, [(url, people, [raced])] * PROCESSES)
+    results = run_workers(workers.issue_same_visitor,
+                          [(url, people, [raced], "同来的亲属分别登记")] * PROCESSES)
     assert [e for r in results for e in r["errors"]] == []
     hall.db.connect(reuse_if_open=True)
     for person in people:
@@ -127,6 +128,32 @@ def test_processes_registering_the_same_new_visitor_share_one_file(
         # BEGIN IMMEDIATE: one desk at a time; the first opens the file, the others find it.
         assert (missed, retries) == (1, 0)
         assert all(r["integrity_retries"] == {} for r in results)
+
+
+def test_desks_racing_for_one_person_without_a_reason_issue_one_ticket(
+        fresh: tuple[str, Hall]) -> None:
+    """Issue 9 §3: a second ticket while one waits today needs a reason; desks issuing for the
+    same person at the same moment must not all pass the check (new files, the race forced on
+    one; and a known file, whose row lock makes the others wait and see the winner's ticket)."""
+    url, hall = fresh
+    known = make_id("19620101", seq=31)
+    hall.desk.issue(form(id_number=known, name="同一人"), actor="desk01")
+    hall.windows.call_next(7, actor="win07")
+    hall.windows.finish(7, "answered", actor="win07")  # on file, nothing open today
+    people = [make_id("19620101", seq=s) for s in (27, 29)] + [known]
+    results = run_workers(workers.issue_same_visitor, [(url, people, [people[0]], "")] * PROCESSES)
+    assert [e for r in results for e in r["errors"]] == []
+    hall.db.connect(reuse_if_open=True)
+    for person in people:
+        visitor = Visitor.get(Visitor.id_number == person)
+        tickets = list(Ticket.select().join(Visit).where(
+            (Visit.visitor == visitor) & (Ticket.status == "waiting")))
+        assert len(tickets) == 1, person
+    numbers = sorted(n for r in results for n in r["numbers"])
+    assert len(numbers) == len(people)
+    refusals = sorted(f for r in results for f in r["again"])
+    assert refusals == sorted(f"{n}（市人社局）" for n in numbers for _ in range(PROCESSES - 1))
+    assert Visitor.select().count() == len(people)
 
 
 # -- a desk dies mid-issue ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ def test_a_returning_visitors_new_details_update_only_their_file(hall: Hall,
     clock.advance(minutes=5)
     with only_changes(Visitor, returning.id) as diff:
         ticket = hall.desk.issue(form(id_number=distinct_id(3), phone="13900000000",
-                                      address="江北区新址1号"), "desk01")
+                                      address="江北区新址1号", again_reason="另一事项"), "desk01")
     assert set(diff.changed[returning.id]) == {"phone", "address", "updated_at"}
     assert Visit.get_by_id(ticket.visit_id).visitor_id == returning.id
     phones = dict(Visitor.select(Visitor.id_number, Visitor.phone).tuples())
@@ -31,4 +31,5 @@ def test_a_returning_visitor_with_nothing_new_changes_no_file(hall: Hall) -> Non
     with only_changes(Visitor), only_changes(Ticket), only_changes(Visit):
         hall.desk.ticket_status("L002")
     with only_changes(Visitor):
-        hall.desk.issue(form(id_number=distinct_id(2), phone=""), "desk01")
+        hall.desk.issue(form(id_number=distinct_id(2), phone="", again_reason="另一事项"),
+                        "desk01")

@@ -10,7 +10,7 @@ import pytest
 from config import HallConfig
 from hall.desk.registration import FormError, priority_for, route, validate
 from hall.text.idnumber import parse_id_number
-from tests.helpers import config_with, form, make_id
+from tests.helpers import config_with, form, make_id, named
 
 TODAY = date(2026, 11, 23)
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -126,7 +126,8 @@ def test_people_must_be_a_positive_integer(config: HallConfig, people: object) -
 def test_people_accepts_integers_and_digit_strings(config: HallConfig, people: object,
                                                     expected: int) -> None:
     reps = [make_id(seq=11)] if expected >= 5 else []
-    assert validate(form(people=people, representatives=reps), config, TODAY).people == expected
+    clean = validate(form(people=people, representatives=named(reps)), config, TODAY)
+    assert clean.people == expected
 
 
 def test_a_blank_department_follows_the_route(config: HallConfig) -> None:
@@ -239,48 +240,49 @@ REPS = [make_id("19700101", seq=i) for i in range(11, 18)]
 
 @pytest.mark.parametrize("count", [1, 2, 5])
 def test_collective_visit_with_1_to_max_representatives(config: HallConfig, count: int) -> None:
-    clean = validate(form(people=5, representatives=REPS[:count]), config, TODAY)
-    assert [r.value for r in clean.representatives] == REPS[:count]
-    assert validate(form(people=40, representatives=REPS[:count]), config, TODAY).people == 40
+    clean = validate(form(people=5, representatives=named(REPS[:count])), config, TODAY)
+    assert [r.id.value for r in clean.representatives] == REPS[:count]
+    clean = validate(form(people=40, representatives=named(REPS[:count])), config, TODAY)
+    assert clean.people == 40
 
 
 @pytest.mark.parametrize("count", [0, 6])
 def test_collective_visit_needs_1_to_5_representatives(config: HallConfig, count: int) -> None:
-    errors = errors_of(config, people=5, representatives=REPS[:count])
+    errors = errors_of(config, people=5, representatives=named(REPS[:count]))
     assert list(errors) == ["representatives"]
     assert errors["representatives"] == (
         f"5人来访属集体访（5人及以上），应推选1至5名代表，现有{count}名")
 
 
 def test_blank_representative_entries_are_ignored(config: HallConfig) -> None:
-    errors = errors_of(config, people=6, representatives=["", "   "])
+    errors = errors_of(config, people=6, representatives=named(["", "   "]))
     assert "现有0名" in errors["representatives"]
-    clean = validate(form(people=6, representatives=["", f" {REPS[0]} "]), config, TODAY)
-    assert [r.value for r in clean.representatives] == [REPS[0]]
+    clean = validate(form(people=6, representatives=named(["", f" {REPS[0]} "])), config, TODAY)
+    assert [r.id.value for r in clean.representatives] == [REPS[0]]
 
 
 def test_each_representative_needs_a_valid_id(config: HallConfig) -> None:
     bad = REPS[1][:-1] + ("0" if REPS[1][-1] != "0" else "1")
-    errors = errors_of(config, people=5, representatives=[REPS[0], bad])
+    errors = errors_of(config, people=5, representatives=named([REPS[0], bad]))
     assert errors["representatives"].startswith("第2位代表的身份证号校验位错误")
-    errors = errors_of(config, people=5, representatives=["12345"])
+    errors = errors_of(config, people=5, representatives=named(["12345"]))
     assert errors["representatives"].startswith("第1位代表的身份证号应为18位")
 
 
 def test_duplicate_representatives_are_refused(config: HallConfig) -> None:
     # The same person typed twice, once in the legacy 15-digit form.
-    errors = errors_of(config, people=5, representatives=[REPS[0], REPS[0]])
+    errors = errors_of(config, people=5, representatives=named([REPS[0], REPS[0]]))
     assert errors["representatives"] == f"代表身份证号重复：{REPS[0]}"
     errors = errors_of(config, people=5,
-                       representatives=["11010519491231002X", "110105491231002"])
+                       representatives=named(["11010519491231002X", "110105491231002"]))
     assert "重复" in errors["representatives"]
 
 
 def test_below_threshold_no_more_representatives_than_people(config: HallConfig) -> None:
     assert validate(form(people=4), config, TODAY).representatives == ()
-    clean = validate(form(people=2, representatives=REPS[:2]), config, TODAY)
+    clean = validate(form(people=2, representatives=named(REPS[:2])), config, TODAY)
     assert len(clean.representatives) == 2
-    errors = errors_of(config, people=2, representatives=REPS[:3])
+    errors = errors_of(config, people=2, representatives=named(REPS[:3]))
     assert errors["representatives"] == "代表人数（3）不能多于来访人数（2）"
 
 
@@ -290,7 +292,7 @@ def test_collective_rules_come_from_the_configuration() -> None:
                       ("max_representatives: 5", "max_representatives: 3"))
     assert validate(form(people=9), cfg, TODAY).people == 9
     with pytest.raises(FormError) as caught:
-        validate(form(people=10, representatives=REPS[:4]), cfg, TODAY)
+        validate(form(people=10, representatives=named(REPS[:4])), cfg, TODAY)
     assert "应推选1至3名代表，现有4名" in caught.value.errors["representatives"]
-    assert len(validate(form(people=10, representatives=REPS[:3]), cfg, TODAY)
+    assert len(validate(form(people=10, representatives=named(REPS[:3])), cfg, TODAY)
                .representatives) == 3

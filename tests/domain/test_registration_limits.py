@@ -10,7 +10,7 @@ import pytest
 
 from config import HallConfig
 from hall.desk.registration import FormError, validate
-from tests.helpers import form, make_id
+from tests.helpers import form, make_id, named
 
 TODAY = date(2026, 11, 23)
 REPS = [make_id(seq=n) for n in (11, 12)]
@@ -30,7 +30,7 @@ def test_a_birth_date_after_today_is_refused_for_visitor_and_representative(
         config: HallConfig, field: str) -> None:
     tomorrow = make_id(birth="20261124", seq=21)
     changes: dict[str, object] = ({"id_number": tomorrow} if field == "id_number" else
-                                  {"people": 5, "representatives": [REPS[0], tomorrow]})
+                                  {"people": 5, "representatives": named([REPS[0], tomorrow])})
     errors = errors_of(config, **changes)
     assert list(errors) == [field]
     assert "晚于今天（2026-11-23）" in errors[field]
@@ -40,8 +40,8 @@ def test_a_birth_date_after_today_is_refused_for_visitor_and_representative(
 
 def test_a_representative_born_today_is_accepted(config: HallConfig) -> None:
     born_today = make_id(birth="20261123", seq=22)
-    clean = validate(form(people=5, representatives=[born_today]), config, TODAY)
-    assert [r.value for r in clean.representatives] == [born_today]
+    clean = validate(form(people=5, representatives=named([born_today])), config, TODAY)
+    assert [r.id.value for r in clean.representatives] == [born_today]
 
 
 # -- free text ----------------------------------------------------------------------------------
@@ -68,10 +68,11 @@ def test_the_2000_character_limit_counts_the_collapsed_text(config: HallConfig,
 
 
 def test_the_people_count_upper_bound(config: HallConfig) -> None:
-    assert validate(form(people="9999", representatives=REPS[:1]), config, TODAY).people == 9999
-    assert validate(form(people=9999, representatives=REPS[:1]), config, TODAY).people == 9999
+    for most in ("9999", 9999):
+        clean = validate(form(people=most, representatives=named(REPS[:1])), config, TODAY)
+        assert clean.people == 9999
     for too_many in ("10000", 10000, "99999"):
-        errors = errors_of(config, people=too_many, representatives=REPS[:1])
+        errors = errors_of(config, people=too_many, representatives=named(REPS[:1]))
         assert errors == {"people": f"应为1到9999之间的整数，实际为“{too_many}”"}
 
 

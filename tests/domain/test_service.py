@@ -20,7 +20,7 @@ from hall.desk.registration import FormError
 from hall.errors import NotFound
 from models import AuditEvent, Ticket, TicketCounter, TicketEvent, Visit, Visitor
 from tests.conftest import CST
-from tests.helpers import distinct_id, form, make_id, row_counts
+from tests.helpers import distinct_id, form, make_id, named, row_counts
 
 DESK = "desk01"
 
@@ -57,7 +57,7 @@ def test_new_visitor_gets_a_file(hall: Hall) -> None:
 
 def test_legacy_15_digit_number_finds_the_same_file(hall: Hall) -> None:
     hall.desk.issue(form(id_number="11010519491231002X"), actor=DESK)
-    ticket = hall.desk.issue(form(id_number="110105491231002"), actor=DESK)
+    ticket = hall.desk.issue(form(id_number="110105491231002", again_reason="换窗口"), actor=DESK)
     assert ticket.repeat is True
     assert Visitor.select().count() == 1
 
@@ -110,7 +110,7 @@ def test_changed_details_update_the_file_and_the_audit_names_only_fields(hall: H
     person = make_id(seq=5)
     hall.desk.issue(form(id_number=person, name="赵六", phone="13812345678"), actor=DESK)
     hall.desk.issue(form(id_number=person, name="赵六", phone="13987654321",
-                    address="城东区二路2号"), actor="desk02")
+                    address="城东区二路2号", again_reason="另一事项"), actor="desk02")
     visitor = Visitor.get(Visitor.id_number == person)
     assert (visitor.phone, visitor.address) == ("13987654321", "城东区二路2号")
     updates = [a for a in audit_rows() if a.action == "visitor.update"]
@@ -289,8 +289,8 @@ def test_every_change_is_audited_and_bumps_the_change_version(hall: Hall) -> Non
     person = make_id(seq=7)
     hall.desk.issue(form(id_number=person), actor="desk01")
     assert hall.change_version() == start + 1
-    hall.desk.issue(form(id_number=person, phone="13812345678", people=5,
-                    representatives=[make_id(seq=9), make_id(seq=11)]), actor="desk02")
+    hall.desk.issue(form(id_number=person, phone="13812345678", people=5, again_reason="集体访",
+                    representatives=named([make_id(seq=9), make_id(seq=11)])), actor="desk02")
     assert hall.change_version() == start + 2
     rows = audit_rows()
     assert [(a.action, a.actor) for a in rows] == [

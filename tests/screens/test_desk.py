@@ -180,8 +180,8 @@ async def test_collective_visit_needs_representatives(app: HallApp, sqlite_hall:
         await retype(pilot, "#people", "6")
         await settle(pilot)
         assert app.screen.query_one("#row-representatives").display
-        assert app.screen.query_one("#rep-1").display
-        assert not app.screen.query_one("#rep-2").display
+        assert app.screen.query_one("#reprow-1").display
+        assert not app.screen.query_one("#reprow-2").display
         assert "集体访" in text_of(app, "#note-people")
 
         await pilot.press("f5")
@@ -198,14 +198,23 @@ async def test_collective_visit_needs_representatives(app: HallApp, sqlite_hall:
         assert "第1位代表的身份证号校验位错误" in text_of(app, "#err-representatives")
         await retype(pilot, "#rep-1", REP_ID)
         await settle(pilot)
-        assert app.screen.query_one("#rep-2").display  # room for the next one
+        assert app.screen.query_one("#reprow-2").display  # room for the next one
         await pilot.press("tab")  # leaving the field masks the number
         await settle(pilot)
         assert value_of(app, "#rep-1") == mask_id_number(REP_ID)
+        assert app.screen.focused is app.screen.query_one("#rep-name-1")
+        await pilot.press("f5")  # a representative is recorded with a name and a phone
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert "第1位代表的姓名必须填写" in text_of(app, "#err-representatives")
+        assert total_issued(sqlite_hall) == 0
+        await retype(pilot, "#rep-name-1", "周代表")
+        await retype(pilot, "#rep-phone-1", "13700001111")
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
-    assert [r.id_number for r in Representative.select()] == [REP_ID]
+    assert [(r.id_number, r.name, r.phone) for r in Representative.select()] == [
+        (REP_ID, "周代表", "13700001111")]
     assert Visit.get().people == 6
 
 

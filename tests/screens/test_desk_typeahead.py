@@ -11,6 +11,7 @@ models, not the screen.
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from textual import events
 from textual.pilot import Pilot
 
 from hall import Hall
+from hall.clock import FixedClock
 from hall.desk.registration import Registration
 from models import Ticket, Visit, Visitor, database
 from screens.app import HallApp
@@ -92,9 +94,7 @@ async def test_a_new_visitor_typed_in_one_burst(app: HallApp, sqlite_hall: Hall,
 
 @run_async
 async def test_a_known_visitor_typed_in_one_burst(app: HallApp, sqlite_hall: Hall) -> None:
-    sqlite_hall.desk.issue(Registration(
-        name="王秀兰", id_number=KNOWN_ID, phone="13900001111", address="江北区滨江路8号",
-        district="jiangbei", category="demolition", matter="拆迁补偿"), actor="desk02")
+    first_visit(sqlite_hall, matter="拆迁补偿")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # The category keys follow the ID's Enter before the file lookup can have answered.
@@ -125,10 +125,16 @@ async def test_the_next_id_right_after_closing_the_ticket(app: HallApp, sqlite_h
     assert stored(sqlite_hall, KNOWN_ID) == [("李四", "", "wages", "", "qianxin", "L002")], form
 
 
-def first_visit(hall: Hall) -> None:
+def first_visit(hall: Hall, matter: str = "拆迁补偿款未到位") -> None:
+    """The visitor came on an earlier day (a second ticket the same day needs a reason)."""
+    clock = hall.clock
+    assert isinstance(clock, FixedClock)
+    today = clock.now()
+    clock.set(today - timedelta(days=3))
     hall.desk.issue(Registration(
         name="王秀兰", id_number=KNOWN_ID, phone="13900001111", address="江北区滨江路8号",
-        district="jiangbei", category="demolition", matter="拆迁补偿款未到位"), actor="desk02")
+        district="jiangbei", category="demolition", matter=matter), actor="desk02")
+    clock.set(today)
 
 
 @run_async

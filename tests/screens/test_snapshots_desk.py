@@ -7,6 +7,7 @@ looking at the picture (convert the SVG with rsvg-convert and view it).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -28,9 +29,12 @@ def desk_app(tmp_path: Path, config: HallConfig, clock: FixedClock) -> HallApp:
     ensure_schema(db)
     Setting.insert(key="query_secret", value="00" * 32).execute()
     hall = Hall(db, config, clock)
+    today = clock.now()
+    clock.set(today - timedelta(days=3))  # an earlier day: one open ticket a day (issue 9 §3)
     hall.desk.issue(Registration(name="王秀兰", id_number=KNOWN_ID, phone="13900001111",
                             address="江北区滨江路8号", district="jiangbei",
                             category="demolition", matter="拆迁补偿款未到位"), actor="desk02")
+    clock.set(today)
     return HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
 
 

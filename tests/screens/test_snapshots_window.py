@@ -20,7 +20,7 @@ from main import make_app
 from models import Setting, ensure_schema, open_database
 from screens.window.screen import WindowScreen
 from tests.conftest import MORNING
-from tests.helpers import distinct_id, form
+from tests.helpers import distinct_id, form, named
 
 ELDER = "11010519491231002X"  # 李秀英, 76: the elderly go first
 
@@ -49,7 +49,7 @@ def window_hall(tmp_path: Path, config: HallConfig) -> Hall:
     others = [
         {"name": "欧阳明月", "category": "policy", "matter": "咨询退休政策"},
         {"name": "赵卫东", "category": "reform", "matter": "企业改制职工安置", "people": "6",
-         "representatives": [distinct_id(50), distinct_id(51)]},
+         "representatives": named([distinct_id(50), distinct_id(51)])},
         {"name": "孙桂英", "category": "other", "matter": "其他事项", "priority": "disabled"},
         {"name": "钱广才", "category": "emergency", "matter": "安全事故善后"},
         {"name": "周凤英", "category": "policy", "matter": "政策咨询"},
