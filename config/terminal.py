@@ -23,7 +23,8 @@ from config.types import ConfigModel, KeyPath, Problem
 BINDING_IDS: frozenset[str] = frozenset("""
 app.incident app.palette app.quit board.leave board.leave_escape
 booking.cancel booking.cancel_booking booking.move_booking call_number.cancel confirm.cancel
-desk.bookings desk.clear desk.issue desk.launcher
+desk.bookings desk.clear desk.document desk.file_history desk.issue desk.launcher
+confirm.no confirm.yes
 finish.cancel finish.pick1 finish.pick2 finish.pick3 finish.pick4 finish.pick5 finish.pick6
 finish.pick7 finish.pick8 finish.pick9 finish.submit grid.down grid.left grid.right grid.up
 incident_action.cancel incident_action.pick1 incident_action.pick2 incident_action.pick3

@@ -48,7 +48,7 @@ def build_v5_database(url: str) -> dict[str, int]:
                                start="09:00", end="11:00", room="领导接访室", capacity=3,
                                status="published", origin="manual:v5", created_at=at,
                                created_by="mgr01", published_at=at, published_by="mgr01")
-        visitor = Visitor.select().order_by(Visitor.id).first()
+        visitor = Visitor.select(Visitor.id).order_by(Visitor.id).first()  # v5 columns only
         LeaderBooking.create(day=day.id, visitor=visitor.id, seq=1, status="booked",
                              category="other", created_at=at, created_by="desk01",
                              updated_at=at)
@@ -67,7 +67,7 @@ def test_a_v5_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
     counts = build_v5_database(db_url)
     db = open_database(db_url)
     hall = Hall(db, config, clock)
-    assert current_version(db) == models.SCHEMA_VERSION == 6
+    assert current_version(db) == models.SCHEMA_VERSION >= 6
     for table, count in counts.items():
         if table != "schema_version":
             assert db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table
