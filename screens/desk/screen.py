@@ -35,7 +35,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from hall.desk.registration import FormError, Registration
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
@@ -44,6 +44,7 @@ from screens.desk.banner import VisitHistory, VisitorBanner
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
 from screens.desk.queue import QueuePanel
+from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork
@@ -104,7 +105,7 @@ class DeskScreen(DeskNotes, HallWork, Screen[None]):
             yield VisitHistory(id="history")
             yield QueuePanel(id="queue")
         yield Static(HINT, id="desk-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.clear_form()
