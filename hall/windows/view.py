@@ -65,12 +65,11 @@ def waiting(store: Store, departments: Sequence[str]) -> tuple[QueueEntry, ...]:
     """Today's waiting tickets of a window's departments in call order, names masked."""
     config = store.config
     now, tz, day = store.now(), store.tz, store.today()
-    stored_now = to_storage(now)
+    stored_now, offset = to_storage(now), now.astimezone(tz).utcoffset()
     # Today's tickets were issued between the day's start and now: when the zone's offset is the
     # same at both ends (every day but a daylight-saving change), one offset fits every row.
-    start = datetime.combine(day, time(config.hall.rollover_hour), tz)
-    offset = now.astimezone(tz).utcoffset() if start.utcoffset() == now.astimezone(
-        tz).utcoffset() else None
+    if datetime.combine(day, time(config.hall.rollover_hour), tz).utcoffset() != offset:
+        offset = None
     threshold = config.collective.threshold
     names = {code: department_name(config, code) for code in departments}
     groups: dict[str, str] = {}
