@@ -263,3 +263,23 @@ def queue_counts(db: pw.Database, *, day: date) -> tuple[dict[str, int], dict[st
     waiting = dict(_run(db, "board.waiting", _waiting_counts, (day, "waiting")).fetchall())
     issued = dict(_run(db, "board.issued", _issued_counts, (day,)).fetchall())
     return waiting, issued
+
+
+# -- a window's reads ------------------------------------------------------------------------------
+
+def waiting_rows(db: pw.Database, *, day: date,
+                 departments: Sequence[str]) -> list[tuple[Any, ...]]:
+    """A day's waiting tickets of ``departments`` in call order, as plain rows: (number,
+    department, issued_at, priority group, repeat visit, people, visitor's name); issued_at as the
+    driver returns it (text on SQLite). The queue index serves the search, as for the claim."""
+    count = len(departments)
+
+    def build(p: pw.Node) -> pw.Query:
+        return (Ticket.select(Ticket.number, Ticket.department, Ticket.issued_at, Visit.priority,
+                              Visit.is_repeat, Visit.people, Visitor.name)
+                .join(Visit).join(Visitor)
+                .where((Ticket.business_day == p) & Ticket.department.in_([p] * count)
+                       & (Ticket.status == p))
+                .order_by(Ticket.priority_rank, Ticket.issued_at, Ticket.id))
+
+    return _run(db, ("waiting", count), build, (day, *departments, "waiting")).fetchall()

@@ -66,6 +66,10 @@ class Board:
                 name_masked=freetext.shown(mask_name(t.visit.visitor.name))))
         return self._waits_for(out)
 
+    def waits_for(self, entries: list[QueueEntry]) -> list[QueueEntry]:
+        """``entries`` with whom each visitor of a reception room waits for (the leaders')."""
+        return self._waits_for(entries)
+
     def queue_lengths(self) -> list[QueueLength]:
         """Today's waiting and issued counts per department, in configured order."""
         waiting, issued = sql.queue_counts(self.store.db, day=self.store.today())

@@ -1,13 +1,19 @@
 """Query codes (查询码) and finding a ticket by code or by number.
 
     codes = QueryCodes(store)
-    codes.code(date(2026, 12, 3), "R001")     # 12 characters of an HMAC keyed by the hall's secret
+    codes.code(date(2026, 12, 3), "R001")     # the day in 3 characters, 9 of an HMAC (the secret)
     codes.find("R001")                        # today's R001, or NotFound
     codes.find("ABCDEFGHJKMN")                # by the code printed on the slip
     codes.find("https://x.gov.cn/cx?code=ABCDEFGHJKMN")   # by what the QR code carries
 
 The secret is made once per database (the ``setting`` table) and never leaves it: a code can only
 come from this hall, so guessing one is no way to read someone's ticket.
+
+A code begins with its day (3 characters, in an order that sorts by day), so the unique index on
+``ticket.query_code`` takes each new code at its end, next to the day's others: with random codes
+every issue wrote into a random page of an index that grows by a million entries every few years,
+and once it no longer stayed in memory an issue waited for the disk (``benchmarks/bench_scale.py``).
+Codes printed before (12 characters of the HMAC) still find their tickets.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from models import Setting, Ticket
 
 _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,6})")
 """A ticket number: prefix and 3 digits, more past 999 a day (R10000); never as long as a code."""
+_DAY_DIGITS = "234567ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""Base32's characters in sorting order: the day's 3 characters sort as the days do."""
+_EPOCH = date(2000, 1, 1)  # 32**3 days from here: until 2089
 _FIELDS = {"code": r"[A-Za-z0-9]+", "number": r"[A-Za-z]{1,2}\d{3,6}", "date": r".+?"}
 
 
@@ -39,10 +48,16 @@ class QueryCodes:
         self.secret = _query_secret(store)
 
     def code(self, day: date, number: str) -> str:
-        """The query code of a ticket: an HMAC only the hall's secret can make."""
+        """The query code of a ticket: its day, then an HMAC only the hall's secret can make."""
+        days = (day - _EPOCH).days
+        prefix = "".join(_DAY_DIGITS[days >> shift & 31] for shift in (10, 5, 0))
+        return prefix + self._mac(day, number)[:9]
+
+    def _mac(self, day: date, number: str) -> str:
+        """The HMAC of (hall, day, number) in base32; its first 12 characters were the code
+        printed before codes began with their day."""
         message = f"{self.config.hall.code}|{day.isoformat()}|{number}".encode()
-        digest = hmac.new(self.secret, message, hashlib.sha256).digest()
-        return b32encode(digest).decode()[:12]
+        return b32encode(hmac.new(self.secret, message, hashlib.sha256).digest()).decode()
 
     def qr(self, code: str, number: str, day: date) -> str:
         """What a ticket's QR code carries (the configured template)."""
@@ -66,8 +81,9 @@ class QueryCodes:
                 raise NotFound(f"{day.isoformat()} 没有票号 {text}")
             return ticket
         ticket = Ticket.get_or_none(Ticket.query_code == text)
-        if ticket is None or not hmac.compare_digest(
-                ticket.query_code, self.code(ticket.business_day, ticket.number)):
+        if ticket is None or not any(hmac.compare_digest(ticket.query_code, made) for made in (
+                self.code(ticket.business_day, ticket.number),
+                self._mac(ticket.business_day, ticket.number)[:12])):
             raise NotFound(f"查询码“{code_or_number.strip()}”无效：请核对票据上的查询码")
         return ticket
 

@@ -29,7 +29,7 @@ from hall.errors import NotFound, Refused
 from hall.store import TICKETS, Store
 from hall.text import freetext
 from hall.views import STATUS_LABELS, CallNotice, VisitSummary, WindowView, department_name
-from hall.windows.view import current_visit
+from hall.windows.view import current_visit, waiting
 from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
 from models import statements as sql
 
@@ -287,7 +287,7 @@ class Windows:
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),
             paused=bool(state and state.paused), current=current,
-            waiting=tuple(self.board.queue(list(spec.departments)))))
+            waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments))))))
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from hall.desk.registration import FormError, NeedsConfirmation, Registration
 from hall.text.documents import ID_CARD, Document, parse_document
@@ -49,6 +49,7 @@ from screens.desk.confirm import DeskConfirm
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
 from screens.desk.queue import QueuePanel
+from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork
@@ -115,7 +116,7 @@ class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
             yield VisitHistory(id="history")
             yield QueuePanel(id="queue")
         yield Static(HINT, id="desk-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.clear_form()

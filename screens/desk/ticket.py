@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from hall.printing import qr_text
 from hall.views import IssuedTicket
 from screens.widgets.bignumber import BigNumber, big_width
+from screens.widgets.footer import KeyFooter
 from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class TicketScreen(HallWork, ModalScreen[None]):
                 yield Label(f"[b]F6[/]/[b]S[/] 保存{fmt}　[b]Enter[/] 完成，下一位",
                             id="ticket-keys")
             yield Static(qr_text(t.qr), id="ticket-qr")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ticket-tags", Label).display = bool(self._tags)

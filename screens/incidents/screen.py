@@ -32,7 +32,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from hall.incidents.report import save_report_csv
 from hall.incidents.views import IncidentDetail, IncidentReport, IncidentSummary
@@ -45,6 +45,7 @@ from screens.incidents.dialogs import (
 )
 from screens.incidents.form import IncidentContext
 from screens.incidents.texts import detail_text, fill_table, list_cells
+from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
@@ -106,7 +107,7 @@ class IncidentsScreen(HallWork, Screen[None]):
                 yield DataTable(id="inc-list", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="inc-detail-box"):
                 yield Static(id="inc-detail")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

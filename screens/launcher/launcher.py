@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class LauncherScreen(Screen[None]):
             yield Label("请选择工作台（↑↓ 选择，Enter 打开，Ctrl+P 查找命令）",
                         id="launcher-prompt")
             yield OptionList(*(self._option(r) for r in ROLES), id="roles")
-        yield Footer()
+        yield KeyFooter()
 
     def _option(self, role: Role) -> Option:
         text = Text.assemble((f" {role.key} ", "bold reverse"), " ", (role.title, "bold"),

@@ -36,7 +36,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hall.leaders.schedule import day_note, month_bounds
@@ -47,6 +47,7 @@ from screens.leaders.month import MonthData, bookings_text, read_month
 from screens.leaders.monthgrid import UNCHECKED_MARK, MonthGrid
 from screens.leaders.roster import RosterDialog
 from screens.leaders.rules import RuleListDialog
+from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
 
@@ -99,7 +100,7 @@ class LeadersScreen(HallWork, Screen[None]):
                 yield Label(id="date-title")
                 yield OptionList(id="date-days")
                 yield Static(id="day-bookings")
-        yield Footer(compact=True)  # 80 columns keep ^q 退出 and f12 特殊情况
+        yield KeyFooter(compact=True)  # 80 columns keep ^q 退出 and f12 特殊情况
 
     def on_mount(self) -> None:
         today = self.hall_app.hall.today()

@@ -51,9 +51,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 
 from hall.views import WindowView
+from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
 from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
 from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
@@ -119,7 +120,7 @@ class WindowScreen(HallWork, Screen[None]):
                 header = Static(id="waiting-header")
                 yield header
                 yield WaitingList(header=header, id="waiting-list")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#waiting").border_title = "候谈"
@@ -182,6 +183,7 @@ class WindowScreen(HallWork, Screen[None]):
         if self._seen is not None and key[1] == self._seen[1] and key[0] < self._seen[0]:
             return  # an older read overtaken by a newer one
         self._seen = key
+        was_paused = self.view.paused if self.view is not None else None
         self.view = view
         self._show_state(view)
         scale = 2 if self.size.width >= 140 and self.size.height >= 40 else 1
@@ -190,7 +192,8 @@ class WindowScreen(HallWork, Screen[None]):
         waiting = self.query_one(WaitingList)
         waiting.show(view.waiting, several_departments=len(view.departments) > 1)
         self.query_one("#waiting").border_title = f"候谈 {len(view.waiting)} 人"
-        self.refresh_bindings()
+        if view.paused != was_paused:
+            self.refresh_bindings()  # F2 pauses or resumes (check_action): nothing else changes
 
     def _show_state(self, view: WindowView) -> None:
         head = self.query_one("#win-head")
