@@ -91,7 +91,8 @@ class Hall:
         """Reception days, 包案, the roster, planning, bookings."""
         from hall.leaders import Leaders
 
-        return Leaders(self.store, issue_locked=self.desk.issue_locked)
+        return Leaders(self.store, issue_locked=self.desk.issue_locked,
+                       file_locked=self.desk.save_file_locked)
 
     @_Context
     def incidents(self) -> Incidents:

@@ -24,7 +24,13 @@ from config.leaders import HHMM
 from hall.clock import to_storage
 from hall.desk.registration import CleanRegistration, FormError
 from hall.errors import Refused
-from hall.leaders.bookings import LEADER_TEXTS, Bookings, IssueLocked, typed_text
+from hall.leaders.bookings import (
+    LEADER_TEXTS,
+    Bookings,
+    FileLocked,
+    IssueLocked,
+    typed_text,
+)
 from hall.leaders.plan import Plan
 from hall.leaders.queue import waits_for
 from hall.leaders.roster import Roster
@@ -58,13 +64,13 @@ class Leaders:
     """Reception days, 包案 and the walk-in rule: ``hall.leaders``, with its ``roster``,
     ``plan`` and ``bookings`` over one shared state."""
 
-    def __init__(self, store: Store, issue_locked: IssueLocked) -> None:
+    def __init__(self, store: Store, issue_locked: IssueLocked, file_locked: FileLocked) -> None:
         self.state = LeaderState(store)  # shared by the parts; not for adapters
         self._store = store
         self._config = store.config
         self.roster = Roster(self.state)
         self.plan = Plan(self.state)
-        self.bookings = Bookings(self.state, issue_locked)
+        self.bookings = Bookings(self.state, issue_locked, file_locked)
 
     # -- days -----------------------------------------------------------------------------------
 
