@@ -115,6 +115,7 @@ class Hall:
         from hall.windows import Windows
 
         return Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
+                       check_transfer=lambda department: self.leaders.check_transfer(department),
                        incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
 
     def now(self) -> datetime:

@@ -19,7 +19,7 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import LeaderBooking, Visitor, open_database
-from tests.cli.test_window_cli import Cli
+from tests.cli.test_window_cli import Cli, snapshot
 from tests.conftest import MORNING
 from tests.helpers import form, make_id, row_counts
 
@@ -77,3 +77,25 @@ def test_book_needs_rename_for_another_name(setup: tuple[Cli, Hall, int]) -> Non
     visitor = Visitor.get(Visitor.id_number == NEW)
     assert visitor.name == "王秀英"
     assert [(c.old, c.new) for c in hall.desk.file_history(visitor.id)] == [("王秀兰", "王秀英")]
+
+
+def test_transfer_into_a_closed_seat_exits_2(setup: tuple[Cli, Hall, int]) -> None:
+    cli, _, _ = setup
+    err = cli.refused("transfer", "--window", "7", "--to", "lawyer", "--staff", "win07")
+    assert "律师咨询席" in err and "不能转入" in err and "11月25日（周三）" in err
+
+
+def test_issue_after_the_last_reception_ended_exits_2(setup: tuple[Cli, Hall, int]) -> None:
+    cli, hall, _ = setup
+    hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:00", 8, actor="mgr01",
+                         walk_ins=True)
+    hall.leaders.plan.month(2026, 12, actor="mgr01")
+    hall.leaders.plan.publish_due(actor="mgr01")
+    args = ("issue", "--name", "张三", "--id-number", make_id(seq=55), "--category", "wages",
+            "--matter", "求见领导", "--department", "leader", "--staff", "desk01")
+    cli.at(MORNING + timedelta(hours=2))  # 11:00
+    err = cli.refused(*args)
+    assert "已于 11:00 结束" in err and "12月1日（周二）09:00–11:30 张伟副市长" in err
+    cli.at(MORNING + timedelta(hours=1))  # 10:00: still open
+    assert cli.ok(*args).startswith("票号 D001")
+    assert snapshot()  # readable after both

@@ -20,7 +20,7 @@ from hall import Hall
 from hall.desk.registration import FormError, NeedsConfirmation
 from hall.errors import NotFound, Refused
 from hall.leaders import ClosedToday
-from models import AuditEvent, LeaderBooking, Ticket, Visitor
+from models import AuditEvent, LeaderBooking, Ticket, Visitor, WindowState
 from tests.conftest import CST
 from tests.helpers import form, make_id, only_changes, row_counts
 
@@ -114,3 +114,72 @@ def test_the_desk_saves_a_file_without_a_ticket(hall: Hall) -> None:
         hall.desk.save_file(form(name="赵明", id_number=NEW), actor="desk01")
     file = hall.desk.save_file(form(name="赵明", id_number=NEW, rename=True), actor="desk01")
     assert file.name == "赵明" and [(c.old, c.new) for c in file.history] == [("赵敏", "赵明")]
+
+
+# -- 2. no transfer into a closed room -----------------------------------------------------------
+
+def test_a_window_cannot_transfer_into_a_closed_lawyer_seat(hall: Hall) -> None:
+    duty_day(hall)
+    ticket = hall.desk.issue(form(category="wages"), actor="desk01")
+    hall.windows.call_next(7, actor="win07")
+    with only_changes(Ticket), only_changes(WindowState), \
+            pytest.raises(Refused) as caught:
+        hall.windows.transfer(7, "lawyer", actor="win07")
+    message = str(caught.value)
+    assert "今天没有值班律师，不能转入" in message
+    assert "下次值班：11月25日（周三）09:00–17:00 沈律师值班律师" in message
+    assert "登记台" in message and "F7" not in message  # the window has no F7
+    with pytest.raises(Refused, match="今天没有领导接待"):
+        hall.windows.transfer(7, "leader", actor="win07")
+    # On a duty day the seat takes the transfer, as it takes walk-ins.
+    hall.leaders.add_day("shenlv", TODAY, "09:00", "17:00", 20, actor="mgr01", walk_ins=True)
+    assert hall.windows.transfer(7, "lawyer", actor="win07") == ticket.number
+    assert hall.desk.ticket_status(ticket.number).department == "lawyer"
+
+
+# -- 3. walk-ins end with the day's last reception ----------------------------------------------
+
+def test_walk_ins_end_with_the_days_last_reception(hall: Hall) -> None:
+    hall.leaders.add_day("zhangwei", TODAY, "09:00", "11:30", 8, actor="mgr01", walk_ins=True)
+    hall.leaders.add_day("lihong", TODAY, "14:00", "16:00", 8, actor="mgr01", walk_ins=True)
+    later = hall.leaders.add_day("zhangwei", date(2026, 11, 30), "09:00", "11:30", 8,
+                                 actor="mgr01")
+    hall.leaders.plan.publish_due(actor="mgr01")
+    ids = iter(make_id(seq=n) for n in range(101, 110))
+    assert hall.desk.issue(form(department="leader", id_number=next(ids)),
+                           actor="desk01").number == "D001"
+    at(hall, "12:00")  # between the two: the afternoon's queue
+    assert hall.desk.issue(form(department="leader", id_number=next(ids)),
+                           actor="desk01").number == "D002"
+    at(hall, "16:00")
+    before = row_counts()
+    with pytest.raises(ClosedToday) as caught:
+        hall.desk.issue(form(department="leader", id_number=next(ids)), actor="desk01")
+    message = caught.value.errors["department"]
+    assert "今天的领导接待已于 16:00 结束，不能取号" in message
+    assert "下次接待：11月30日（周一）09:00–11:30 张伟副市长" in message
+    assert caught.value.day_id == later.id
+    assert row_counts() == before
+    # Another queue is not affected.
+    assert hall.desk.issue(form(id_number=next(ids)), actor="desk01").department == "hrss"
+
+
+def test_a_booking_checks_in_after_the_reception_ended(hall: Hall) -> None:
+    """The rule chosen: a booked visitor is the reception's own and checks in all the day of
+    the booking; only walk-ins end with the reception."""
+    day = hall.leaders.add_day("shenlv", TODAY, "09:00", "11:00", 8, actor="mgr01")
+    hall.leaders.plan.publish_due(actor="mgr01")
+    booked = hall.leaders.bookings.book_form(day.id, LAWYER, actor="desk01").booking
+    at(hall, "11:40")
+    with pytest.raises(ClosedToday, match="今天的律师值班已于 11:00 结束"):
+        hall.desk.issue(form(category="legal_advice"), actor="desk01")
+    assert hall.leaders.bookings.check_in(booked.id, actor="desk01").department == "lawyer"
+
+
+def test_a_transfer_after_the_reception_ended_is_refused(hall: Hall) -> None:
+    hall.leaders.add_day("shenlv", TODAY, "09:00", "11:00", 8, actor="mgr01", walk_ins=True)
+    hall.desk.issue(form(category="wages"), actor="desk01")
+    at(hall, "11:00")
+    hall.windows.call_next(7, actor="win07")
+    with only_changes(Ticket, *()), pytest.raises(Refused, match="已于 11:00 结束，不能转入"):
+        hall.windows.transfer(7, "lawyer", actor="win07")

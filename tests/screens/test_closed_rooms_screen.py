@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label, OptionList
 
+import main
 from hall import Hall
 from models import LeaderBooking, Ticket, Visit, Visitor
 from screens.app import HallApp
@@ -27,8 +28,10 @@ from screens.desk.screen import DeskScreen
 from screens.dialogs.booking import BookingDialog
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.picker import Picker
+from screens.window.forms import TransferDialog
 from tests.helpers import form, make_id, only_changes, row_counts, run_async
 from tests.screens.test_desk import retype, settle, text_of
+from tests.screens.test_window_screen import current, notes, opened, press
 
 NEW = make_id("19850512", seq=7)
 
@@ -123,3 +126,25 @@ async def test_a_new_name_is_confirmed_before_the_booking(app: HallApp, sqlite_h
     assert Visitor.get_by_id(file.visitor_id).name == "王秀英"
     history = sqlite_hall.desk.file_history(file.visitor_id)
     assert ("name", "王秀兰", "王秀英") in {(c.field, c.old, c.new) for c in history}
+
+
+@run_async
+async def test_a_window_cannot_transfer_into_the_closed_lawyer_seat(sqlite_hall: Hall,
+                                                                    duty: int) -> None:
+    sqlite_hall.desk.issue(form(category="wages"), actor="desk01")
+    app = main.make_app(sqlite_hall, "win07", start="window", window=7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(pilot)
+        await press(pilot, "f5")
+        number = current(app)
+        assert number is not None
+        with only_changes(Ticket), only_changes(Visit):
+            await press(pilot, "f9")
+            assert isinstance(app.screen, TransferDialog)
+            await pilot.press(*"lszxx")  # 律师咨询席 by pinyin initials
+            await settle(pilot)
+            assert app.screen.chosen is not None and app.screen.chosen.value == "lawyer"
+            await press(pilot, "enter", "enter", "enter")  # the note, the confirmation
+        text = notes(app)
+        assert "律师咨询席" in text and "不能转入" in text and "11月25日（周三）" in text
+        assert current(app) == number
