@@ -8,13 +8,18 @@
     hall leader-days publish [--json]                    planned days within the horizon
     hall leader-days export --month YYYY-MM (--csv FILE | --ics FILE)
     hall book --day ID --id-number ID [--matter TEXT] [--category CODE] [--json]
+              [--name NAME [--phone …] [--address …] [--district CODE] [--document-type TYPE]
+               [--rename]]                       opens or updates the file, as `hall issue` does
     hall book cancel BOOKING_ID [--reason TEXT] [--json]
     hall book reschedule BOOKING_ID --day ID [--json]
     hall checkin --booking BOOKING_ID [--json]           the ticket, as `hall issue` prints it
     hall case --id-number ID --leader CODE --matter TEXT [--json]     包案
 
-Every command but the list needs ``--staff``. Bad input exits 2 with a Chinese message and writes
-nothing; a refused day prints one line per field (``--end（结束时间）：…``).
+A visitor without a file is booked with ``--name`` (and the file's other fields): the file is
+opened in the booking's transaction; a name that differs from the file's needs ``--rename``, and
+the file's history keeps the old one. Every command but the list needs ``--staff``. Bad input
+exits 2 with a Chinese message and writes nothing; a refused day prints one line per field
+(``--end（结束时间）：…``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.context import Context, UsageError, print_form_errors, print_json
-from cli.desk import print_ticket
+from cli.desk import DOCUMENT_HELP, print_ticket
 
 DAY_LABELS = {"date": "日期", "start": "开始时间", "end": "结束时间", "capacity": "名额",
               "room": "地点", "topic": "主题"}
@@ -181,9 +186,29 @@ def cmd_book(ctx: Context) -> int:
     if args.day is None or args.id_number is None:
         raise UsageError("请用 --day 指定接待日编号、--id-number 指定来访人身份证号"
                          "（或 hall book cancel / reschedule）")
+    from hall.desk.registration import FIELD_LABELS, NeedsConfirmation, Registration
+    from hall.errors import NotFound
+
     hall, actor = ctx.acting()
-    result = hall.leaders.bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
-                       category=args.category or "")
+    bookings = hall.leaders.bookings
+    if args.name is None:
+        try:
+            result = bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
+                                   category=args.category or "")
+        except NotFound as exc:
+            raise UsageError(f"{exc}；或加 --name（及 --phone、--address、--district）"
+                             "在预约时建档") from None
+    else:
+        form = Registration(
+            name=args.name, id_number=args.id_number, category=args.category or "",
+            matter=args.matter or "", phone=args.phone or "", address=args.address or "",
+            district=args.district or "", document_type=args.document_type or "",
+            rename=args.rename)
+        try:
+            result = bookings.book_form(args.day, form, actor)
+        except NeedsConfirmation as exc:
+            return print_form_errors({"name": f"{exc.errors['name']}；确认改名请加 --rename"},
+                                     FIELD_LABELS)
     _booking_out(args, result, "已登记")
     return 0
 
@@ -269,6 +294,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--id-number")
     p.add_argument("--matter", help="预约反映的事项")
     p.add_argument("--category", help="诉求类别代码")
+    p.add_argument("--name", help="来访人姓名：按 --name 等建立或更新档案后预约")
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--district", help="属地代码")
+    p.add_argument("--document-type", help=DOCUMENT_HELP)
+    p.add_argument("--rename", action="store_true", help="确认与档案不同的姓名为同一人改名")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_book)
     actions = p.add_subparsers(dest="action", parser_class=type(p))

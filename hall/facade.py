@@ -91,7 +91,8 @@ class Hall:
         """Reception days, 包案, the roster, planning, bookings."""
         from hall.leaders import Leaders
 
-        return Leaders(self.store, issue_locked=self.desk.issue_locked)
+        return Leaders(self.store, issue_locked=self.desk.issue_locked,
+                       file_locked=self.desk.save_file_locked)
 
     @_Context
     def incidents(self) -> Incidents:
@@ -114,6 +115,7 @@ class Hall:
         from hall.windows import Windows
 
         return Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
+                       check_transfer=lambda department: self.leaders.check_transfer(department),
                        incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
 
     def now(self) -> datetime:

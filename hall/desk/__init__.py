@@ -4,6 +4,7 @@
                                           category="wages", matter="工地拖欠工资三个月"),
                              actor="desk01")
     hall.desk.visitor_file("11010519491231002X")   # 一人一档: visits, 包案, incidents
+    hall.desk.save_file(Registration(...), actor="desk01")  # the file alone, no ticket
     hall.desk.ticket_status("R001")                 # today's R001, or a query code (查询码)
 
 :mod:`hall.desk.registration` holds the form and its rules (validation, routing, priority),

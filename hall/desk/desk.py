@@ -25,6 +25,7 @@ from hall.desk.registration import (
     Registration,
     route,
     validate,
+    validate_file,
 )
 from hall.store import TICKETS, Store
 from hall.text import freetext
@@ -226,15 +227,44 @@ class Desk:
             status="waiting", rank=clean.priority_rank, stored=stored, priority=clean.priority,
             repeat=repeat, people=clean.people, code=code, visits=(this, *earlier))
 
+    def save_file(self, form: Registration, actor: str) -> VisitorFile:
+        """Open or update a visitor's file from the form's name, document, phone, address and
+        district, without a visit or a ticket (a first-time visitor booking a reception day).
+
+        The form's visit fields are not needed. The rules are the issue's: a name that differs
+        from the file's raises :class:`NeedsConfirmation` unless ``form.rename``; every replaced
+        value stays in the file's history. :class:`FormError` writes nothing.
+        """
+        clean = validate_file(form, self.config, self.store.today())
+        for attempt in range(_RETRIES):
+            try:
+                with self.store.transaction():
+                    self.save_file_locked(clean, actor)
+                break
+            except pw.IntegrityError:  # another desk opened the same file meanwhile: found now
+                if attempt == _RETRIES - 1:
+                    raise
+        file = self.visitor_file(clean.id.value, clean.document_type)
+        assert file is not None
+        return file
+
+    def save_file_locked(self, clean: CleanRegistration, actor: str, act: str = "保存档案") -> int:
+        """:meth:`save_file` inside the caller's write transaction (a booking's): the file's id.
+        ``act`` is what a refused rename says waits for the confirmation ("预约")."""
+        now = self.store.now()
+        day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
+        return self._save_visitor(clean, to_storage(now), actor, day, True, act=act)[0]
+
     # -- helpers --------------------------------------------------------------------------------
 
     def _save_visitor(self, clean: CleanRegistration, stored: datetime, actor: str, day: date,
-                      confirm: bool) -> tuple[int, list[VisitSummary], str]:
+                      confirm: bool, act: str = "") -> tuple[int, list[VisitSummary], str]:
         """Find the file by (document type, number), locked, or open a new one; typed details
         update the file and its history keeps the values they replace.
 
         Returns the visitor's id, earlier visits, newest first (none for a new file), and the
-        person's ticket still open today as "R001（市人社局）" ("" for none).
+        person's ticket still open today as "R001（市人社局）" ("" for none). With ``act`` (a file
+        saved without a ticket, e.g. "预约"), neither visits nor the open ticket are read.
         """
         row = locks.locked_visitor(self.db, clean.document_type, clean.id.value)
         if row is None:
@@ -250,13 +280,13 @@ class Desk:
             ("name", "phone", "address", "district"),
             (clean.name, clean.phone, clean.address, clean.district), known, strict=True)
             if value and old != value}
-        open_ticket = self.files.open_ticket(visitor_id, day)
+        open_ticket = None if act else self.files.open_ticket(visitor_id, day)
         first = ""
         if open_ticket is not None:
             number, department = open_ticket
             first = f"{number}（{department_name(self.config, department)}）"
         if confirm:
-            self._confirmed(clean, known[0], changes, first)
+            self._confirmed(clean, known[0], changes, first, act or "出票")
         if changes:
             Visitor.update(updated_at=stored, **{k: new for k, (_, new) in changes.items()}) \
                 .where(Visitor.id == visitor_id).execute()
@@ -264,15 +294,15 @@ class Desk:
             # The audit log names the fields; their old and new values are in the file's history.
             self.store.audit(actor, "visitor.update", "visitor", visitor_id, stored,
                              {"fields": sorted(changes)})
-        return visitor_id, self.visits_of(visitor_id), first
+        return visitor_id, [] if act else self.visits_of(visitor_id), first
 
     @staticmethod
     def _confirmed(clean: CleanRegistration, file_name: str, changes: dict[str, tuple[str, str]],
-                   first: str) -> None:
+                   first: str, act: str) -> None:
         """Raise :class:`NeedsConfirmation` for what the form did not confirm (nothing written)."""
         errors = {}
         if "name" in changes and not clean.rename:
-            errors["name"] = (f"与档案中的姓名“{file_name}”不同：确认为同一人改名后才能出票，"
+            errors["name"] = (f"与档案中的姓名“{file_name}”不同：确认为同一人改名后才能{act}，"
                               "否则请核对证件号码")
         if first and not clean.again_reason:
             errors["again_reason"] = (f"此人今天已有票号 {first}，尚未办结：确需再次取号，"

@@ -191,25 +191,9 @@ def _people(errors: dict[str, str], raw: int | str) -> int:
 def validate(form: Registration, config: HallConfig, today: date) -> CleanRegistration:
     """Check every field; return the clean registration or raise :class:`FormError`."""
     errors: dict[str, str] = {}
-    name = _text(errors, "name", form.name, _MAX_NAME, True)
-    if name and "name" not in errors and any(ch.isdigit() for ch in name):
-        errors["name"] = "姓名不应包含数字"
-    person: IdNumber | Document | None = None
-    kind = (form.document_type or "").strip() or ID_CARD
-    if document_type(kind) is None:
-        errors["document_type"] = f"未知的证件类型“{kind}”"
-    else:
-        try:
-            person = parse_document(kind, form.id_number, today=today)
-        except IdNumberError as exc:
-            errors["id_number"] = exc.message
-    phone = _phone(errors, "phone", form.phone)
-    address = _text(errors, "address", form.address, _MAX_ADDRESS, False)
+    name, person, kind, phone, address, district = _person(errors, form, config, today)
     matter = _text(errors, "matter", form.matter, _MAX_TEXT, True)
     request = _text(errors, "request", form.request, _MAX_TEXT, False)
-    district = (form.district or "").strip()
-    if district and config.district(district) is None:
-        errors["district"] = f"未知的属地“{district}”"
     category = (form.category or "").strip()
     suggested = route(config, category, district) if category else None
     if not category:
@@ -236,6 +220,45 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
         suggested_department=suggested or department, department=department,
         document_type=kind, rename=bool(form.rename), again_reason=again,
     )
+
+
+def validate_file(form: Registration, config: HallConfig, today: date) -> CleanRegistration:
+    """Check only what a visitor's file holds (name, document, phone, address, district) and
+    ``rename``: a file opened or updated without a visit (a booking). The visit's fields of the
+    result are empty, and it is never issued. Raises :class:`FormError`."""
+    errors: dict[str, str] = {}
+    name, person, kind, phone, address, district = _person(errors, form, config, today)
+    if errors or person is None:
+        raise FormError(errors)
+    return CleanRegistration(
+        name=name, id=person, category="", matter="", phone=phone, address=address,
+        district=district, request="", people=1, representatives=(), priority="",
+        priority_rank=0, suggested_department="", department="", document_type=kind,
+        rename=bool(form.rename))
+
+
+def _person(errors: dict[str, str], form: Registration, config: HallConfig,
+            today: date) -> tuple[str, IdNumber | Document | None, str, str, str, str]:
+    """The file's fields of a form: name, document (None when invalid), its type, phone,
+    address and district; what is wrong goes into ``errors``."""
+    name = _text(errors, "name", form.name, _MAX_NAME, True)
+    if name and "name" not in errors and any(ch.isdigit() for ch in name):
+        errors["name"] = "姓名不应包含数字"
+    person: IdNumber | Document | None = None
+    kind = (form.document_type or "").strip() or ID_CARD
+    if document_type(kind) is None:
+        errors["document_type"] = f"未知的证件类型“{kind}”"
+    else:
+        try:
+            person = parse_document(kind, form.id_number, today=today)
+        except IdNumberError as exc:
+            errors["id_number"] = exc.message
+    phone = _phone(errors, "phone", form.phone)
+    address = _text(errors, "address", form.address, _MAX_ADDRESS, False)
+    district = (form.district or "").strip()
+    if district and config.district(district) is None:
+        errors["district"] = f"未知的属地“{district}”"
+    return name, person, kind, phone, address, district
 
 
 def _phone(errors: dict[str, str], key: str, raw: str) -> str:

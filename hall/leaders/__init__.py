@@ -9,6 +9,7 @@ view):
     hall.leaders.plan.publish_due(actor="mgr01")                 # within the horizon → published
     day = hall.leaders.add_day("zhangwei", date(2026, 12, 3), "09:00", "11:30", 8, actor="mgr01")
     booked = hall.leaders.bookings.book(day.id, "11010519491231002X", actor="desk01")
+    hall.leaders.bookings.book_form(day.id, Registration(...), actor="desk01")  # opens the file
     ticket = hall.leaders.bookings.check_in(booked.booking.id, actor="desk01")  # on the day
 
 Modules: :mod:`~hall.leaders.days` (the context: days, 包案, the desk's walk-in rule, the board's

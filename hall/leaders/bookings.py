@@ -29,7 +29,13 @@ from typing import Any
 import peewee as pw
 
 from hall.clock import to_storage
-from hall.desk.registration import CleanRegistration, FormError, route
+from hall.desk.registration import (
+    CleanRegistration,
+    FormError,
+    Registration,
+    route,
+    validate_file,
+)
 from hall.errors import NotFound, Refused
 from hall.leaders.shared import (
     LEADERS,
@@ -85,16 +91,21 @@ def typed_text(key: str, value: str) -> str:
 
 IssueLocked = Callable[[CleanRegistration, str], IssuedTicket]
 """The desk's issue inside the caller's transaction: ``issue_locked(clean, actor)``."""
+FileLocked = Callable[[CleanRegistration, str, str], int]
+"""The desk's file saved inside the caller's transaction: ``file_locked(clean, actor, act)``,
+the visitor's id (:meth:`hall.desk.desk.Desk.save_file_locked`)."""
 
 
 class Bookings:
     """Booking acts and reads: ``hall.leaders.bookings``."""
 
-    def __init__(self, state: LeaderState, issue_locked: IssueLocked) -> None:
+    def __init__(self, state: LeaderState, issue_locked: IssueLocked,
+                 file_locked: FileLocked) -> None:
         self._state = state
         self._store = state.store
         self._config = state.config
         self._issue_locked = issue_locked
+        self._file_locked = file_locked
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -155,17 +166,45 @@ class Bookings:
         person = self._state.person(id_number)
         category, matter = self._booking_fields(category, matter)
         with self._store.transaction():
-            day = self._state.lock_day(day_id)
-            self._check_bookable(day)
-            visitor = self._state.visitor(person.value)
-            self._check_no_other(day.id, visitor.id, person.value)
-            at = to_storage(self._store.now())
-            booking_id, status = self._insert_booking(day, visitor.id, category or
-                                                      self._default_category(day), matter,
-                                                      None, at, actor)
-            self._store.audit(actor, f"booking.{status}", "booking", booking_id, at,
-                              {"day": day.id, "visitor": visitor.id})
-            self._store.bump(LEADERS)
+            day = self._locked_bookable(day_id)
+            visitor_id = self._state.visitor(person.value).id
+            return self._booked(day, visitor_id, category, matter, actor)
+
+    def book_form(self, day_id: int, form: Registration, actor: str) -> BookResult:
+        """Book from the desk's registration form (or ``hall book --name …``): the visitor's
+        file is opened, or updated, as issuing a ticket would (:meth:`Desk.save_file`: a new
+        name needs ``form.rename``, the file's history keeps what is replaced), and the day
+        booked with the form's category and matter, in one transaction: a refusal writes
+        nothing, neither the booking nor the file."""
+        clean = validate_file(form, self._config, self._store.today())
+        category, matter = self._booking_fields(form.category, form.matter)
+        for attempt in range(_RETRIES):
+            try:
+                with self._store.transaction():
+                    day = self._locked_bookable(day_id)
+                    visitor_id = self._file_locked(clean, actor, "预约")
+                    return self._booked(day, visitor_id, category, matter, actor)
+            except pw.IntegrityError:  # two desks opening one new file at once: found now
+                if attempt == _RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _locked_bookable(self, day_id: int) -> LeaderDay:
+        day = self._state.lock_day(day_id)
+        self._check_bookable(day)
+        return day
+
+    def _booked(self, day: LeaderDay, visitor_id: int, category: str, matter: str,
+                actor: str) -> BookResult:
+        """The booking written under the day's lock (inside the caller's transaction)."""
+        self._check_no_other(day.id, visitor_id)
+        at = to_storage(self._store.now())
+        booking_id, status = self._insert_booking(day, visitor_id, category or
+                                                  self._default_category(day), matter,
+                                                  None, at, actor)
+        self._store.audit(actor, f"booking.{status}", "booking", booking_id, at,
+                          {"day": day.id, "visitor": visitor_id})
+        self._store.bump(LEADERS)
         return BookResult(self.get(booking_id))
 
     def cancel(self, booking_id: int, actor: str, reason: str = "") -> BookResult:
@@ -202,7 +241,7 @@ class Bookings:
             if row.status not in ("booked", "waitlisted"):
                 raise Refused(f"预约 {booking_id} 当前为“{BOOKING_STATUS[row.status]}”，不能改约")
             self._check_bookable(new_day)
-            self._check_no_other(new_day.id, row.visitor_id, "")
+            self._check_no_other(new_day.id, row.visitor_id)
             at = to_storage(self._store.now())
             set_booking(row.id, "rescheduled", at, actor,
                               note=f"改约至 {new_day.date}（接待日 {new_day.id}）")
@@ -284,7 +323,7 @@ class Bookings:
         if day.date < self._store.today():
             raise Refused(f"接待日 {day.id}（{day.date}）已过，不能预约")
 
-    def _check_no_other(self, day_id: int, visitor_id: int, id_number: str) -> None:
+    def _check_no_other(self, day_id: int, visitor_id: int) -> None:
         other = LeaderBooking.get_or_none((LeaderBooking.day == day_id)
                                           & (LeaderBooking.visitor == visitor_id)
                                           & LeaderBooking.status.in_(ACTIVE_BOOKINGS))

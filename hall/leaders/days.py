@@ -24,7 +24,13 @@ from config.leaders import HHMM
 from hall.clock import to_storage
 from hall.desk.registration import CleanRegistration, FormError
 from hall.errors import Refused
-from hall.leaders.bookings import LEADER_TEXTS, Bookings, IssueLocked, typed_text
+from hall.leaders.bookings import (
+    LEADER_TEXTS,
+    Bookings,
+    FileLocked,
+    IssueLocked,
+    typed_text,
+)
 from hall.leaders.plan import Plan
 from hall.leaders.queue import waits_for
 from hall.leaders.roster import Roster
@@ -58,13 +64,13 @@ class Leaders:
     """Reception days, 包案 and the walk-in rule: ``hall.leaders``, with its ``roster``,
     ``plan`` and ``bookings`` over one shared state."""
 
-    def __init__(self, store: Store, issue_locked: IssueLocked) -> None:
+    def __init__(self, store: Store, issue_locked: IssueLocked, file_locked: FileLocked) -> None:
         self.state = LeaderState(store)  # shared by the parts; not for adapters
         self._store = store
         self._config = store.config
         self.roster = Roster(self.state)
         self.plan = Plan(self.state)
-        self.bookings = Bookings(self.state, issue_locked)
+        self.bookings = Bookings(self.state, issue_locked, file_locked)
 
     # -- days -----------------------------------------------------------------------------------
 
@@ -214,10 +220,7 @@ class Leaders:
         """What the board's leader line announces: today's open receptions by time, each marked
         ``ended`` once its end time has passed; and when every one of a kind (leader, lawyer)
         has ended, that kind's next published reception (its ``date`` a later day)."""
-        today = self._store.today()
-        local = self._store.now().astimezone(self._store.tz)
-        # After midnight, before the rollover hour, the business day is still yesterday's.
-        clock = "24:00" if local.date() > today else local.strftime("%H:%M")
+        today, clock = self._store.today(), self._clock()
         rows = list(LeaderDay.select().where((LeaderDay.date == today)
                                              & LeaderDay.status.in_(OPEN))
                     .order_by(LeaderDay.start, LeaderDay.id))
@@ -234,6 +237,12 @@ class Leaders:
                     out.append(line)
                     over.discard(line.kind)
         return out
+
+    def _clock(self) -> str:
+        """The hall's time of day, "HH:MM", to compare with a reception's start and end."""
+        local = self._store.now().astimezone(self._store.tz)
+        # After midnight, before the rollover hour, the business day is still yesterday's.
+        return "24:00" if local.date() > self._store.today() else local.strftime("%H:%M")
 
     def _line(self, d: LeaderDay, roster: dict[str, RosterEntry], ended: bool) -> ReceptionLine:
         entry = roster.get(d.leader)
@@ -286,23 +295,41 @@ class Leaders:
     def check_walk_in(self, clean: CleanRegistration) -> None:
         """Refuse a desk ticket to a reception department on a day it takes no walk-ins.
 
-        A department of ``leader_settings.closed_without_day`` with no reception today is closed:
-        :class:`ClosedToday` names its next day (and, when that day is bookable, its id, which
-        the desk's booking dialog opens on)."""
-        dept = clean.department
+        A department of ``leader_settings.closed_without_day`` with no reception today, or
+        whose last reception of today has ended, is closed: :class:`ClosedToday` names its next
+        day (and, when that day is bookable, its id, which the desk's booking dialog opens on).
+        A booked visitor's check-in is not a walk-in: it stays open all the day of the booking.
+        """
+        refusal = self._refusal(clean.department, transfer=False)
+        if refusal is not None:
+            raise refusal
+
+    def check_transfer(self, department: str) -> None:
+        """Refuse a window's transfer (转办) into a reception department that the desk would
+        refuse a walk-in now, with the desk's words (the next day): :class:`Refused`."""
+        refusal = self._refusal(department, transfer=True)
+        if refusal is not None:
+            raise Refused(refusal.errors["department"])
+
+    def _refusal(self, dept: str, transfer: bool) -> FormError | None:
         if dept not in {code for code, _ in self.roster.departments()}:
-            return  # every other queue: no reception rule, no extra query on the hot path
-        days = list(LeaderDay.select(LeaderDay.walk_ins).where(
+            return None  # every other queue: no reception rule, no extra query on the hot path
+        days = list(LeaderDay.select(LeaderDay.walk_ins, LeaderDay.end).where(
             (LeaderDay.date == self._store.today()) & (LeaderDay.department == dept)
             & LeaderDay.status.in_(OPEN)))
         name = self._config.department(dept).name  # type: ignore[union-attr]
+        clock = self._clock() if days else ""
+        ended = max((d.end for d in days), default="")
+        days = [d for d in days if d.end > clock]  # after the last one ends: as if none
         if not days:
             if dept in self._config.leader_settings.closed_without_day:
-                raise self._closed(dept, name)
-            return
+                return self._closed(dept, name, ended, transfer)
+            return None
         if not any(d.walk_ins for d in days):
-            raise FormError({"department": f"“{name}”今天只接待预约来访人：请用预约签到（F7）"
-                                           "为已预约的来访人签到"})
+            then = ("不能转入；已预约的来访人请到登记台签到" if transfer
+                    else "请用预约签到（F7）为已预约的来访人签到")
+            return FormError({"department": f"“{name}”今天只接待预约来访人：{then}"})
+        return None
 
     def next_day(self, department: str) -> LeaderDayView | None:
         """The department's next reception after today (planned or published), or None."""
@@ -312,11 +339,13 @@ class Leaders:
             .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id).first())
         return self.state.day_view(row.id) if row is not None else None
 
-    def _closed(self, dept: str, name: str) -> ClosedToday:
+    def _closed(self, dept: str, name: str, ended: str, transfer: bool) -> ClosedToday:
         lawyer = any(e.spec.kind == "lawyer" and e.spec.department == dept
                      for e in self.state.roster().values())
         what, next_what = ("值班律师", "值班") if lawyer else ("领导接待", "接待")
-        closed = f"“{name}”今天没有{what}，不能取号"
+        act = "不能转入" if transfer else "不能取号"
+        closed = (f"“{name}”今天的{'律师值班' if lawyer else '领导接待'}已于 {ended} 结束，{act}"
+                  if ended else f"“{name}”今天没有{what}，{act}")
         nxt = self.next_day(dept)
         if nxt is None:
             return ClosedToday(f"{closed}；近期尚未安排{next_what}日，请改选其他部门，"
@@ -326,8 +355,9 @@ class Leaders:
                 f"{nxt.start}–{nxt.end} {nxt.leader_label}{'，' + nxt.topic if nxt.topic else ''}")
         if nxt.status != "published":
             return ClosedToday(f"{closed}。下次{next_what}：{when}（尚未发布，发布后可预约）", None)
-        offer = (f"，余{nxt.free}个名额：按 F7 为来访人预约该日" if nxt.free
-                 else "，名额已满：按 F7 可排候补")
+        where = "请来访人到登记台" if transfer else "按 F7 为来访人"
+        offer = (f"，余{nxt.free}个名额：{where}预约该日" if nxt.free
+                 else f"，名额已满：{where}排候补")
         return ClosedToday(f"{closed}。下次{next_what}：{when}{offer}", nxt.id)
 
 

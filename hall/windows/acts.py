@@ -82,18 +82,21 @@ class Windows:
     """A window's acts on the queue, its own state, and what its terminal shows.
 
     ``board`` lists the window's waiting tickets and words its calls; ``visits_of`` (desk) and
-    ``incidents_of`` (incidents) fill the current visitor's history.
+    ``incidents_of`` (incidents) fill the current visitor's history; ``check_transfer``
+    (leaders) refuses a transfer into a reception room closed now.
     """
 
     def __init__(self, store: Store, *, board: Board,
                  visits_of: Callable[[int], Sequence[VisitSummary]],
-                 incidents_of: Callable[[int], Sequence[VisitorIncident]]) -> None:
+                 incidents_of: Callable[[int], Sequence[VisitorIncident]],
+                 check_transfer: Callable[[str], None]) -> None:
         self.store = store
         self.config = store.config
         self.db = store.db
         self.board = board
         self._visits_of = visits_of
         self._incidents_of = incidents_of
+        self._check_transfer = check_transfer
 
     # -- claims ---------------------------------------------------------------------------------
 
@@ -202,6 +205,7 @@ class Windows:
             at, state, ticket = self._current(window, ACTIVE, "转办")
             if ticket.department == to:
                 raise Refused(f"{ticket.number} 已在“{target.name}”，不能转办到同一部门")
+            self._check_transfer(to)  # a lawyer seat or leader room closed now: the next day
             # issued_at and priority stay: the visitor keeps the original place (一票到底).
             Ticket.update(department=to, status="waiting", window=None, called_at=None,
                           recalls=0).where(Ticket.id == ticket.id).execute()

@@ -24,8 +24,9 @@ goes to the launcher. F3 changes the identity document (居民身份证 by defau
 通行证, 外国人永久居留身份证, 港澳台居民居住证); the next visitor starts with the ID card again.
 A second ticket today asks for a reason, another name for a confirmation
 (:mod:`screens.desk.confirm`). F7 opens reception-day booking and check-in (领导接待日,
-:mod:`screens.dialogs.booking`) for the ID in the form. The right-hand panel shows today's
-queue per department (polled, so other desks' tickets appear within a second).
+:mod:`screens.desk.booking`) for the ID in the form, booking from the form's data. The
+right-hand panel shows today's queue per department (polled, so other desks' tickets appear
+within a second).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from hall.text.documents import ID_CARD, Document, parse_document
 from hall.text.idnumber import IdNumber, IdNumberError
 from hall.views import IssuedTicket, VisitorFile
 from screens.desk.banner import VisitHistory, VisitorBanner
+from screens.desk.booking import DeskBooking
 from screens.desk.confirm import DeskConfirm
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
@@ -64,7 +66,7 @@ the form moves on as for a new visitor, and the file fills in what nobody has ty
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
+class DeskScreen(DeskBooking, DeskConfirm, DeskNotes, HallWork, Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"
@@ -351,22 +353,6 @@ class DeskScreen(DeskConfirm, DeskNotes, HallWork, Screen[None]):
     def unsaved_work(self) -> str:
         """What quitting would lose (HallApp asks before Ctrl+Q): "" when the form is empty."""
         return "登记表中已填写的内容" if self.form.filled else ""
-
-    def action_bookings(self) -> None:
-        """Reception-day booking and check-in (领导接待日) for the ID in the form, if any."""
-        from screens.dialogs.booking import BookingDialog
-
-        if not self.hall_app.staff:
-            self.hall_app.action_switch_staff()
-            return
-        person = self._person.value if isinstance(self._person, IdNumber) else ""
-        self.app.push_screen(BookingDialog(person, self._offer_day), self._booking_closed)
-
-    def _booking_closed(self, ticket: IssuedTicket | None) -> None:
-        if ticket is None:
-            self._focus_field("id_number")
-            return
-        self.call_later(self.issue_done, ticket)  # a check-in issued a ticket: as after F5
 
     def clear_form(self) -> None:
         """Empty every field for the next visitor; the ID field gets the focus."""

@@ -8,11 +8,17 @@ queue (the desk then shows the ticket as after F5). Booking is F7, ↓ to the da
 the highlighted booking (the waiting list moves up); M then Enter on a day moves it there (改约,
 the old booking kept). Esc goes back to the desk form.
 
+From the desk the dialog also gets the registration form: a booking then opens the visitor's file
+from it, or updates it, as F5 would (a first-time visitor at a closed lawyer seat is booked
+straight away; a new name asks for the confirmation F5 asks for), with the form's category and
+matter. Nothing is written when the booking is refused.
+
 Returns the :class:`hall.views.IssuedTicket` of a check-in, or None.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -25,6 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from hall.desk.registration import NeedsConfirmation, Registration
 from hall.leaders.views import BookingView, DeskBookings, LeaderDayView
 from hall.views import IssuedTicket
 from screens.dialogs.form import DIALOG_CSS
@@ -51,10 +58,13 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         Binding("m", "move_booking", "改约", id="booking.move_booking"),
     ]
 
-    def __init__(self, id_number: str = "", day_id: int | None = None) -> None:
+    def __init__(self, id_number: str = "", day_id: int | None = None,
+                 form: Registration | None = None) -> None:
         super().__init__()
         self.id_number = id_number
         self.day_id = day_id  # the manager screen's selected day: highlighted when bookable
+        self.form = form  # the desk's form of that ID: a booking opens or updates the file
+        self._day: int | None = None  # the day being booked (again, after a confirmation)
         self.found: DeskBookings | None = None
         self._busy = False
         self._moving: int | None = None  # the booking being moved (改约): Enter on a day moves it
@@ -82,6 +92,8 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
 
     @on(Input.Submitted, "#booking-id")
     def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip().upper() != self.id_number:
+            self.form = None  # another person than the desk form's
         self._load(event.value)
 
     def _load(self, id_number: str, message: str = "") -> None:
@@ -106,14 +118,18 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         who = self.query_one("#booking-who", Label)
         options = self.query_one("#booking-list", OptionList)
         options.clear_options()
-        if not found.registered:
-            who.update(Text(f"{found.id_number_masked} 没有登记档案：请先在登记台登记（F5 出票"
-                            "时建档；要预约的接待室今天不开放时，改选其他部门出票即可建档）再预约",
-                            style="yellow"))
+        if not found.registered and self.form is None:
+            who.update(Text(f"{found.id_number_masked} 没有登记档案：请在登记分流台填写姓名和"
+                            "证件号码后按 F7 预约（预约时按登记表建档）", style="yellow"))
             options.display = False
             self.query_one(Input).focus()
             return
-        who.update(Text.assemble((found.name, "bold"), f"  {found.id_number_masked}"))
+        if found.registered:
+            who.update(Text.assemble((found.name, "bold"), f"  {found.id_number_masked}"))
+        else:
+            who.update(Text.assemble((self.form.name.strip() or "（未填姓名）", "bold"),
+                                     f"  {found.id_number_masked}  ",
+                                     ("新来访人：预约时按登记表建档", "yellow")))
         today = self.hall_app.hall.today().isoformat()
         booked_days = {b.day_id for b in found.bookings
                        if b.status in ("booked", "waitlisted", "checked_in")}
@@ -180,15 +196,41 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         self._done(text, True)
 
     def act_failed(self, failure: Failed) -> None:
+        if isinstance(failure.error, NeedsConfirmation) and self.form and self._day is not None:
+            self._ask_rename(failure.error, self._day)
+            return
         self._done(failure.text)
+
+    def _ask_rename(self, asked: NeedsConfirmation, day_id: int) -> None:
+        """A name that differs from the file's: F5 confirms it (the old one stays in the
+        file's history) and books; Esc books nothing."""
+        from screens.dialogs.confirm import ConfirmDialog
+
+        assert self.form is not None
+        form = self.form
+        text = (f"档案姓名：{asked.file_name}\n本次填写：{form.name.strip()}\n\n"
+                "确为同一人改名？原姓名将保留在档案历史中。证件号码输错的，请返回修改号码。")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self._done("未预约：姓名与档案不同，未确认改名")
+                return
+            self.form = replace(form, rename=True)
+            self._book(day_id)
+
+        self.app.push_screen(ConfirmDialog("姓名与档案不同", text, "F5 确认改名并预约　Esc 返回"),
+                             answered)
 
     def _book(self, day_id: int) -> None:
         assert self.found is not None
         hall, id_number, actor = self.hall_app.hall, self.query_one(Input).value, \
             self.hall_app.staff or ""
+        form, self._day = self.form, day_id
 
         def book() -> str:
-            b = hall.leaders.bookings.book(day_id, id_number, actor).booking
+            bookings = hall.leaders.bookings
+            b = (bookings.book_form(day_id, form, actor) if form is not None
+                 else bookings.book(day_id, id_number, actor)).booking
             return (f"已预约 {b.date} {b.start} {b.leader_label}（预约 {b.id}）"
                     if b.status == "booked"
                     else f"名额已满：已登记候补第 {b.waitlist_position} 位（预约 {b.id}），"
