@@ -11,10 +11,9 @@ conclusion; at the end of the day, the daily report and its CSV.
 * Enter opens the highlighted incident's detail: what happened (as last corrected), the type's
   chain with the steps done ticked, and every entry in order, corrections beside what they
   correct. Every opening is written to the audit log.
-* F5 records a step on the open incident: the dialog opens on the suggested one, so F5, Enter,
-  Enter records it (a digit picks another). F6 corrects an entry (a new entry; both shown), F7
-  closes with a conclusion, F8 reopens with a reason (a key that does not apply, F8 on an open
-  incident, says why). F3: the day's report (S saves its CSV). F12 logs a new one; F10 goes back.
+* F5 records a step (the dialog opens on the suggested one: F5, Enter, Enter; a digit picks
+  another). F6 corrects an entry (both shown), F7 closes with a conclusion, F8 reopens with a
+  reason; a key that does not apply says why. F3: the day's report (S saves its CSV); F12 logs.
 
 A :class:`screens.work.Poller` reads the ``incidents`` change counter and reloads the list when it
 moved; the open detail is reloaded (and audited) only when its own incident changed."""

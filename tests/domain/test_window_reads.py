@@ -18,7 +18,7 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import open_database
-from tests.helpers import config_with, distinct_id, form
+from tests.helpers import config_with, distinct_id, form, named
 
 
 def waiting_of(hall: Hall, window: int) -> tuple[object, ...]:
@@ -34,11 +34,11 @@ def test_the_window_lists_what_the_board_lists(hall: Hall) -> None:
           actor="desk01")  # 86 years old: 老年人 goes first
     clock.advance(minutes=3)
     issue(form(name="王五", id_number=distinct_id(3), category="reform", people=6,
-               representatives=[distinct_id(4), distinct_id(5)]), actor="desk01")  # 集6
+               representatives=named([distinct_id(4), distinct_id(5)])), actor="desk01")  # 集6
     clock.advance(minutes=2)
     issue(form(name="赵六", id_number=distinct_id(6), category="wages"), actor="desk01")  # hrss
-    issue(form(name="欧阳明月", id_number=distinct_id(1), category="other"),
-          actor="desk01")  # the same visitor again: 重
+    issue(form(name="欧阳明月", id_number=distinct_id(1), category="other",
+               again_reason="另一事项"), actor="desk01")  # the same visitor again: 重
     clock.advance(minutes=4)
     issue(form(name="孙七", id_number=distinct_id(7), category="reform"), actor="desk01")
     clock.advance(minutes=1)
