@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                 screens[kind] = data["screen"]
         med = {kind: {k: statistics.median(v) for k, v in out.items()}
                for kind, out in series.items()}
-        print(f"  {'':<44}{'first frame ms':>15}{'min':>6}{'max':>6}{'CPU':>6}{'settled':>8}"
+        print(f"  {'':<52}{'first frame ms':>15}{'min':>6}{'max':>6}{'CPU':>6}{'settled':>8}"
               f"{'ratio':>7}{'CPU':>6}")
         order = ["baseline", *SCREENS, "peewee", "status"]  # each 'before' beside its own
         shown = sorted(kinds, key=lambda k: (order.index(k.removeprefix(BEFORE)),
@@ -257,9 +257,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"{m['cpu'] / med[floor]['cpu']:>5.2f}x" if floor else "")
             settled = f"{m['settled']:>8.0f}" if "settled" in m else f"{'':>8}"
             if kind == "peewee":
-                print(f"  {'':<44}{'to exit ms':>15}")
+                print(f"  {'':<52}{'to exit ms':>15}")
             label = ("before: " if kind != own else "") + LABELS[own]
-            print(f"  {label + ' (' + screens[kind] + ')':<44}{m['paint']:>15.0f}"
+            print(f"  {label + ' (' + screens[kind] + ')':<52}{m['paint']:>15.0f}"
                   f"{min(paint):>6.0f}{max(paint):>6.0f}{m['cpu']:>6.0f}{settled}{ratios}")
         for kind in [k for k in shown if k.removeprefix(BEFORE) in (*SCREENS, "status")]:
             own = kind.removeprefix(BEFORE)
