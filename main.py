@@ -154,7 +154,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if name == "window":
             p.add_argument("window", type=int, nargs="?", help="窗口号（不填则在界面中选择）")
         p.set_defaults(func=cmd_tui)
-    register_all(sub, common)
+    register_all(sub, common, only)
     return parser
 
 
@@ -182,7 +182,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
-    from config import ConfigError
+    from config.problems import ConfigError
     from hall.desk.registration import FormError
     from hall.errors import NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError

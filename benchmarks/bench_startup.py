@@ -3,6 +3,7 @@ and of ``hall status CODE`` beside ``python -c "import peewee"``: all measured i
 
     .venv/bin/python benchmarks/bench_startup.py              # 10 fresh processes of each
     .venv/bin/python benchmarks/bench_startup.py --runs 20 --importtime
+    .venv/bin/python benchmarks/bench_startup.py --before /work/main   # beside another tree
 
 Each sample is a fresh ``python`` process; every round runs each kind once, in an order that turns
 round by round, so all see the same machine load. The parent notes the monotonic clock just before
@@ -24,6 +25,9 @@ Prints medians, the ratio of each to its baseline and whether it is within the t
 1.5x, ``hall status`` 2x), with the CPU time of the process (less sensitive to other load).
 Figures are printed, never asserted. ``--importtime`` adds the modules that the desk and
 ``hall status`` import beyond their baselines, by package (``python -X importtime``).
+``--before TREE`` also runs the screens and ``hall status`` from another checkout (its tree first
+on ``PYTHONPATH``, its own data directory for its compiled configuration), in the same rounds, so
+before and after are measured in one run under the same load.
 """
 
 from __future__ import annotations
@@ -121,8 +125,13 @@ def child(kind: str, db_url: str) -> None:
 
 # -- parent ---------------------------------------------------------------------------------------
 
+BEFORE = "before "
+"""The prefix of a kind run from the ``--before`` tree (``before desk``)."""
+
+
 def command(kind: str, db_url: str, code: str, extra: list[str] | None = None) -> list[str]:
-    """The process of one sample of ``kind``."""
+    """The process of one sample of ``kind`` (``before desk``: the same, from the other tree)."""
+    kind = kind.removeprefix(BEFORE)
     if kind == "peewee":
         return [sys.executable, *(extra or []), "-c", "import peewee"]
     if kind == "status":
@@ -146,7 +155,7 @@ def run_once(kind: str, db_url: str, code: str, env: dict[str, str],
     if result.returncode != 0:
         raise SystemExit(f"{kind} run failed:\n{result.stdout[-1000:]}{result.stderr[-3000:]}")
     data: dict[str, Any] = {"stderr": result.stderr, "ended": (ended - began) * 1000}
-    if kind in ("peewee", "status"):
+    if kind.removeprefix(BEFORE) in ("peewee", "status"):
         cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
         data.update(paint=data["ended"], cpu=cpu, screen="exit")
         return data
@@ -193,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10, help="processes of each kind (10)")
     parser.add_argument("--importtime", action="store_true",
                         help="also list what the desk and hall status import beyond baselines")
+    parser.add_argument("--before", metavar="TREE",
+                        help="also run the screens and hall status from this checkout")
     parser.add_argument("--child", choices=["baseline", *SCREENS], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -203,40 +214,56 @@ def main(argv: list[str] | None = None) -> int:
     import textual
 
     kinds = ["baseline", *SCREENS, "peewee", "status"]
+    if args.before:
+        kinds += [BEFORE + kind for kind in (*SCREENS, "status")]
     with tempfile.TemporaryDirectory(prefix="hall-startup-") as tmp:
         url, code = demo_database(Path(tmp))
         env = {k: v for k, v in os.environ.items()
                if k not in ("HALL_CONFIG", "HALL_STAFF", "HALL_NOW")}
         env.update(HALL_DB=url, HALL_DATA=tmp)
+        envs = {kind: env for kind in kinds}
+        if args.before:  # its own compiled configuration: the two trees' copies differ
+            (Path(tmp) / "before").mkdir()
+            other = {**env, "HALL_DATA": str(Path(tmp) / "before"),
+                     "PYTHONPATH": os.pathsep.join(
+                         [str(Path(args.before).resolve()), env.get("PYTHONPATH", "")])}
+            envs.update({kind: other for kind in kinds if kind.startswith(BEFORE)})
         print(f"cold start: Python {sys.version.split()[0]}, Textual {textual.__version__}, "
-              f"{args.runs} fresh processes of each, headless {SIZE[0]}x{SIZE[1]}", flush=True)
+              f"{args.runs} fresh processes of each, headless {SIZE[0]}x{SIZE[1]}"
+              + (f"; 'before': {args.before}" if args.before else ""), flush=True)
         series: dict[str, dict[str, list[float]]] = {kind: {} for kind in kinds}
         screens: dict[str, str] = {}
         for kind in kinds:  # warm the OS file cache (and the hall's own caches) once, untimed
-            run_once(kind, url, code, env)
+            run_once(kind, url, code, envs[kind])
         for i in range(args.runs):
             for kind in kinds[i % len(kinds):] + kinds[:i % len(kinds)]:
-                data = run_once(kind, url, code, env)
+                data = run_once(kind, url, code, envs[kind])
                 for key in ("paint", "cpu", "inner", "settled"):
                     if key in data:
                         series[kind].setdefault(key, []).append(data[key])
                 screens[kind] = data["screen"]
         med = {kind: {k: statistics.median(v) for k, v in out.items()}
                for kind, out in series.items()}
-        print(f"  {'':<44}{'first frame ms':>15}{'min':>6}{'max':>6}{'CPU':>6}{'settled':>8}"
+        print(f"  {'':<52}{'first frame ms':>15}{'min':>6}{'max':>6}{'CPU':>6}{'settled':>8}"
               f"{'ratio':>7}{'CPU':>6}")
-        for kind in kinds:
-            floor = "baseline" if kind in SCREENS else "peewee" if kind == "status" else None
+        order = ["baseline", *SCREENS, "peewee", "status"]  # each 'before' beside its own
+        shown = sorted(kinds, key=lambda k: (order.index(k.removeprefix(BEFORE)),
+                                             not k.startswith(BEFORE)))
+        for kind in shown:
+            own = kind.removeprefix(BEFORE)
+            floor = "baseline" if own in SCREENS else "peewee" if own == "status" else None
             paint, m = series[kind]["paint"], med[kind]
             ratios = (f"{m['paint'] / med[floor]['paint']:>6.2f}x"
                       f"{m['cpu'] / med[floor]['cpu']:>5.2f}x" if floor else "")
             settled = f"{m['settled']:>8.0f}" if "settled" in m else f"{'':>8}"
             if kind == "peewee":
-                print(f"  {'':<44}{'to exit ms':>15}")
-            print(f"  {LABELS[kind] + ' (' + screens[kind] + ')':<44}{m['paint']:>15.0f}"
+                print(f"  {'':<52}{'to exit ms':>15}")
+            label = ("before: " if kind != own else "") + LABELS[own]
+            print(f"  {label + ' (' + screens[kind] + ')':<52}{m['paint']:>15.0f}"
                   f"{min(paint):>6.0f}{max(paint):>6.0f}{m['cpu']:>6.0f}{settled}{ratios}")
-        for kind in (*SCREENS, "status"):
-            floor, target = ("peewee", CLI_TARGET) if kind == "status" else ("baseline", TARGET)
+        for kind in [k for k in shown if k.removeprefix(BEFORE) in (*SCREENS, "status")]:
+            own = kind.removeprefix(BEFORE)
+            floor, target = ("peewee", CLI_TARGET) if own == "status" else ("baseline", TARGET)
             ratio = med[kind]["paint"] / med[floor]["paint"]
             cpu = med[kind]["cpu"] / med[floor]["cpu"]
             print(f"  {kind}/{floor}: {ratio:.2f}x (CPU {cpu:.2f}x)"

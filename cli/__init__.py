@@ -13,7 +13,7 @@
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
-``main`` builds the root parser, registers every module of :data:`MODULES` and runs the command;
+``main`` builds the root parser, registers every module of :data:`COMMANDS` and runs the command;
 the terminal screens (``hall desk`` …) are main's, so nothing here imports Textual or screens,
 and nothing here imports main.
 """
@@ -21,17 +21,35 @@ and nothing here imports main.
 from __future__ import annotations
 
 import argparse
+import importlib
 from typing import Any
 
-from cli import admin, board, desk, incidents, leaders, roster, windows
+COMMANDS = {
+    "admin": ("check-config", "demo"),
+    "desk": ("issue", "visitor-history", "ticket", "status"),
+    "windows": ("call", "recall", "no-show", "start", "pause", "resume", "transfer", "finish",
+                "requeue"),
+    "board": ("queue",),
+    "leaders": ("leader-days", "book", "checkin", "case"),
+    "roster": ("leader",),
+    "incidents": ("incident",),
+}
+"""The command modules, in the order ``hall --help`` lists their commands, and the commands each
+registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``
+checks this list against what the modules register)."""
 
-MODULES = (admin, desk, windows, board, leaders, roster, incidents)
-"""The command modules, in the order ``hall --help`` lists their commands."""
-
-__all__ = ["MODULES", "register_all"]
+__all__ = ["COMMANDS", "modules", "register_all"]
 
 
-def register_all(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add every module's commands to ``hall``'s sub-command parser."""
-    for module in MODULES:
+def modules(only: str | None = None) -> list[Any]:
+    """The command modules (imported now); with ``only``, just the one registering that command
+    (none for a screen's command or a typo)."""
+    names = [m for m, commands in COMMANDS.items() if only is None or only in commands]
+    return [importlib.import_module(f"cli.{name}") for name in names]
+
+
+def register_all(sub: Any, common: argparse.ArgumentParser, only: str | None = None) -> None:
+    """Add every module's commands to ``hall``'s sub-command parser (``only``: just the
+    module's that registers that command)."""
+    for module in modules(only):
         module.register(sub, common)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from config.lookup import Lookup
     from config.schema import HallConfig
     from hall import Hall
 
@@ -121,13 +122,32 @@ class Context:
         """The configuration named by --config / HALL_CONFIG, or the shipped example hall
         (restored from its compiled copy in the data directory when it has not changed; a copy
         is kept once the command has succeeded, see :meth:`succeeded`)."""
-        from config import DEFAULT_CONFIG
         from config.loader import read_config
         from config.paths import cache_dir
 
-        path = self.args.config or os.environ.get("HALL_CONFIG") or DEFAULT_CONFIG
-        config, self._keep = read_config(path, cache_dir())
+        config, self._keep = read_config(self.config_path, cache_dir())
         return config
+
+    @property
+    def config_path(self) -> str | os.PathLike[str]:
+        """--config, else HALL_CONFIG, else the shipped example hall."""
+        from config import DEFAULT_CONFIG
+
+        return self.args.config or os.environ.get("HALL_CONFIG") or DEFAULT_CONFIG
+
+    def _hall_config(self) -> HallConfig | Lookup:
+        """What the hall is opened with: for a command that only looks a ticket up (its parser
+        sets ``lookup``), the few settings it needs straight from the compiled copy when that is
+        of the file as it is now (no pydantic: :mod:`config.lookup`); else, and whenever the
+        copy is stale or absent, the configuration loaded and validated (problems reported)."""
+        if getattr(self.args, "lookup", False) and "config" not in self.__dict__:
+            from config import lookup
+            from config.paths import cache_dir
+
+            settings = lookup.read(self.config_path, cache_dir())
+            if settings is not None:
+                return settings
+        return self.config
 
     def succeeded(self) -> None:
         """The command succeeded (or its screen is up): keep the compiled configuration for the
@@ -149,12 +169,13 @@ class Context:
         from hall import Hall
         from models import open_database
 
-        config = self.config
+        config = self._hall_config()
         url = self.database_url
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True,
                                                                           exist_ok=True)
-        return Hall(open_database(url), config, clock())
+        # A Lookup has what opening the hall and finding a ticket read.
+        return Hall(open_database(url), config, clock())  # type: ignore[arg-type]
 
     def staff(self, *, required: bool) -> str | None:
         """Who acts: --staff / HALL_STAFF, checked against the roster (None if not given and

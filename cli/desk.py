@@ -194,4 +194,4 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("code_or_number", help="查询码、票号，或扫码得到的二维码全文")
     p.add_argument("--date")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_status)
+    p.set_defaults(func=cmd_status, lookup=True)  # the settings it needs, without pydantic

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,50 +11,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from config import cache
+from config.problems import ConfigError, ConfigProblem, KeyPath
 from config.schema import HallConfig, cross_reference_problems
 
 if TYPE_CHECKING:
     import yaml
-
-KeyPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class ConfigProblem:
-    """One thing wrong with a configuration file."""
-
-    source: str
-    line: int
-    path: KeyPath
-    message: str
-    suggestion: str | None = None
-
-    @property
-    def dotted(self) -> str:
-        """The key path as written in messages: ``departments[2].prefix``."""
-        out = ""
-        for part in self.path:
-            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        return out or "(根)"
-
-    def __str__(self) -> str:
-        text = f"{self.source}:{self.line}: {self.dotted}: {self.message}"
-        if self.suggestion:
-            text += f"（是否想写“{self.suggestion}”？）"
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        """The problem as plain data (for ``--json``)."""
-        return {"file": self.source, "line": self.line, "path": self.dotted,
-                "message": self.message, "suggestion": self.suggestion}
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; ``problems`` says why, each with its place."""
-
-    def __init__(self, problems: list[ConfigProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(["配置文件有误：", *(f"  {p}" for p in problems)]))
 
 
 def load_config(path: str | os.PathLike[str],

@@ -16,15 +16,17 @@ import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from config.schema import HallConfig
 from hall.clock import Clock, business_day, from_storage
 from models import AuditEvent, ChangeCounter, write_transaction
 from models import statements as sql
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
 
 TICKETS = "tickets"
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from config.schema import HallConfig
 from hall.text import freetext
 from hall.text.documents import ID_CARD, Document, document_type, parse_document
 from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
 
 FIELD_LABELS = {
     "name": "姓名",

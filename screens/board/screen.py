@@ -51,6 +51,7 @@ from screens.board.widgets import (
     leader_line,
     template_parts,
 )
+from screens.resume import StyledWhileShown
 from screens.work import BOARD_POLL_SECONDS, Poller
 
 __all__ = ["BOARD_POLL_SECONDS", "BoardScreen", "SeenIds", "unannounced"]
@@ -106,7 +107,7 @@ def unannounced(calls: list[CallNotice], seen: SeenIds) -> list[CallNotice]:
 # -- the screen ---------------------------------------------------------------------------------
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(StyledWhileShown, Screen[None]):
     """The hall board: the call whose turn it is big, recent calls, waiting counts, clock."""
 
     CSS_PATH = "board.tcss"

@@ -51,6 +51,7 @@ from screens.desk.confirm import DeskConfirm
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
 from screens.desk.queue import QueuePanel
+from screens.resume import StyledWhileShown
 from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
@@ -66,7 +67,7 @@ the form moves on as for a new visitor, and the file fills in what nobody has ty
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(DeskBooking, DeskConfirm, DeskNotes, HallWork, Screen[None]):
+class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork, Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"

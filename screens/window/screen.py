@@ -54,6 +54,7 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
 from hall.views import WindowView
+from screens.resume import StyledWhileShown
 from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
 from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
@@ -70,7 +71,7 @@ Key = tuple[int, date, int]
 """What a loaded view depends on: change counter, business day, minute of the clock."""
 
 
-class WindowScreen(HallWork, Screen[None]):
+class WindowScreen(StyledWhileShown, HallWork, Screen[None]):
     """One service window: its current visitor and its waiting list."""
 
     CSS_PATH = "window.tcss"

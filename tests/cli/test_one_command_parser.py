@@ -73,3 +73,17 @@ def test_only_the_command_given_is_built() -> None:
     sub = next(a for a in main.build_parser(only="status")._actions
                if isinstance(a, argparse._SubParsersAction))
     assert list(sub.choices) == ["status"]
+
+
+def test_each_module_registers_the_commands_listed_for_it() -> None:
+    """``cli.COMMANDS`` (which module a command line imports) is what the modules register."""
+    import cli
+
+    for module in cli.modules():
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        module.register(sub, argparse.ArgumentParser(add_help=False))
+        assert tuple(sub.choices) == cli.COMMANDS[module.__name__.removeprefix("cli.")]
+    assert [m.__name__ for m in cli.modules("status")] == ["cli.desk"]
+    assert cli.modules("desk") == cli.modules("stauts") == []  # a screen; a typo (the whole
+    # parser answers it, test_a_refused_line_says_what_the_whole_parser_says)

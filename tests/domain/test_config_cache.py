@@ -95,7 +95,7 @@ def test_a_damaged_copy_is_validated_again_and_replaced(hall_yaml: Path, tmp_pat
     head = copy.read_bytes().split(b"\n", 1)[0]
     copy.write_bytes(head + b"\n" + b"not a pickle")
     assert load_config(hall_yaml, tmp_path / "cache") == good
-    assert pickle.loads(copy.read_bytes().split(b"\n", 1)[1]) == good
+    assert pickle.loads(copy.read_bytes().split(b"\n", 2)[2]) == good  # key, settings, pickle
 
 
 def test_a_copy_from_other_code_is_not_used(hall_yaml: Path, tmp_path: Path,

@@ -95,3 +95,77 @@ def test_a_crashed_screen_exits_non_zero(tmp_path: Path) -> None:
     done = hall_process(tmp_path, "--staff", "desk01", "desk", code=CRASH, press="")
     assert "planted fault" in done.stdout + done.stderr
     assert done.returncode == 1
+
+
+def _styles(screen: object) -> list[tuple[str, str]]:
+    """Every widget of ``screen`` with the CSS it has now."""
+    return [(repr(node), node.styles.css)  # type: ignore[attr-defined]
+            for node in screen.walk_children()]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("start", ["desk", "window", "board"])
+def test_a_screen_first_shown_is_not_restyled_again_and_has_the_styles_a_restyle_gives(
+        start: str, sqlite_hall: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shown for the first time, a screen skips Textual's restyle of every widget on resume
+    (screens.resume: its mount has just styled them); the oracle is that restyle, run after."""
+    from textual import events
+    from textual.screen import Screen
+
+    resumes: list[tuple[str, bool]] = []
+    textual_resume = Screen._on_screen_resume
+
+    def resume(screen: Screen[object], event: events.ScreenResume) -> None:
+        resumes.append((type(screen).__name__, event.refresh_styles))
+        textual_resume(screen, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", resume)
+    app = HallApp(sqlite_hall, staff=STAFF[start], start=start, data_dir=tmp_path,
+                  window=1 if start == "window" else None)
+    seen: dict[str, object] = {}
+
+    async def look(pilot: Pilot) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        first = _styles(screen)
+        screen.update_node_styles(animate=False)
+        seen.update(first=first, restyled=_styles(screen), widgets=len(first))
+        pilot.app.exit()
+
+    asyncio.run(app.run_async(headless=True, size=(120, 40), auto_pilot=look))
+    assert app.return_code in (None, 0)
+    assert seen["first"] == seen["restyled"]
+    assert isinstance(seen["widgets"], int) and seen["widgets"] > 10
+    mine = [refresh for name, refresh in resumes if name == SCREENS[start]]
+    assert mine and not any(mine), resumes
+
+
+def test_a_screen_shown_again_after_being_hidden_is_restyled(
+        sqlite_hall: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a suspend (here a trip to the launcher, F10), each resume restyles it as Textual
+    does: CSS or a theme may have changed while it was hidden."""
+    from textual import events
+    from textual.screen import Screen
+
+    resumes: list[tuple[str, bool]] = []
+    textual_resume = Screen._on_screen_resume
+
+    def resume(screen: Screen[object], event: events.ScreenResume) -> None:
+        resumes.append((type(screen).__name__, event.refresh_styles))
+        textual_resume(screen, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", resume)
+    app = HallApp(sqlite_hall, staff="desk01", start="desk", data_dir=tmp_path)
+
+    async def over_and_back(pilot: Pilot) -> None:
+        await pilot.pause()
+        resumes.append(("shown", False))
+        for _ in range(2):
+            await pilot.app.switch_mode("launcher")
+            await pilot.pause()
+            await pilot.app.switch_mode("desk")
+            await pilot.pause()
+        pilot.app.exit()
+
+    asyncio.run(app.run_async(headless=True, size=(120, 40), auto_pilot=over_and_back))
+    after = resumes[resumes.index(("shown", False)) + 1:]
+    assert [r for r in after if r[0] == "DeskScreen"] == [("DeskScreen", True)] * 2, resumes
