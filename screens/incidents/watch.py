@@ -26,7 +26,7 @@ from textual.screen import ModalScreen
 
 from hall.incidents.views import IncidentAlert, IncidentSummary
 from screens.incidents.form import IncidentContext, IncidentForm
-from screens.work import Poller
+from screens.widgets.topbar import AlertWatch
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -37,34 +37,14 @@ PUBLIC_MODES = ("board",)
 """Modes shown to the public: no incident key, no alert."""
 
 
-class IncidentWatch:
-    """The open high-severity incidents, kept fresh by polling the change counter."""
+class IncidentWatch(AlertWatch):
+    """The open high-severity incidents (read when the ``incidents`` counter moves)."""
+
+    alerts: tuple[IncidentAlert, ...]
 
     def __init__(self, app: HallApp) -> None:
-        self.app = app
-        self.alerts: tuple[IncidentAlert, ...] = ()
-        # The app receives the poller's messages and hands them to apply(); a database that is
-        # away keeps the last picture (the screens say so).
-        self.poller = Poller(app, lambda: tuple(app.hall.incidents.open_alerts()),
-                             topics=("incidents",), name="incident-watch")
-
-    def start(self) -> None:
-        """Poll now and then every :data:`screens.work.POLL_SECONDS`."""
-        self.poller.start()
-
-    def poll(self) -> None:
-        self.poller.poll()
-
-    def apply(self, alerts: tuple[IncidentAlert, ...]) -> None:
-        """Fresh alerts: redraw the top bars when they changed."""
-        from screens.widgets.topbar import TopBar
-
-        changed = alerts != self.alerts
-        self.alerts = alerts
-        if changed:
-            for screen in self.app.screen_stack:
-                for bar in screen.query(TopBar).results(TopBar):
-                    bar.refresh_status()
+        super().__init__(app, lambda: tuple(app.hall.incidents.open_alerts()), "incidents",
+                         "incident-watch")
 
 
 def incident_key_allowed(app: HallApp) -> bool:

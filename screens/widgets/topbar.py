@@ -10,7 +10,8 @@ from the moment it is registered (the next poll of the ``tickets`` change counte
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -120,23 +121,26 @@ def title_text(hall: str, screen: str, room: int) -> str:
     return f"{cut(hall, rest)} · {screen}" if rest >= 3 else screen
 
 
-class CollectiveWatch:
-    """Today's collective visits not yet finished, kept fresh by polling the change counter."""
+class AlertWatch:
+    """Alerts every staff screen's top bar shows, kept fresh by polling a change counter: the app
+    receives the poller's messages and hands them to :meth:`apply`; a database that is away keeps
+    the last picture (the screens say so)."""
 
-    def __init__(self, app: HallApp) -> None:
+    def __init__(self, app: HallApp, read: Callable[[], tuple[Any, ...]], topic: str,
+                 name: str) -> None:
         self.app = app
-        self.alerts: tuple[CollectiveAlert, ...] = ()
-        self.poller = Poller(app, lambda: tuple(app.hall.desk.collective_alerts()),
-                             topics=("tickets",), name="collective-watch")
+        self.alerts: tuple[Any, ...] = ()
+        self.poller = Poller(app, read, topics=(topic,), name=name)
 
     def start(self) -> None:
+        """Poll now and then every :data:`screens.work.POLL_SECONDS`."""
         self.poller.start()
 
     def poll(self) -> None:
-        """Read now (the desk that just registered one does not wait for the next poll)."""
+        """Read now (the terminal that just wrote one does not wait for the next poll)."""
         self.poller.poll(force=True)
 
-    def apply(self, alerts: tuple[CollectiveAlert, ...]) -> None:
+    def apply(self, alerts: tuple[Any, ...]) -> None:
         """Fresh alerts: redraw the top bars when they changed."""
         changed = alerts != self.alerts
         self.alerts = alerts
@@ -144,3 +148,13 @@ class CollectiveWatch:
             for screen in self.app.screen_stack:
                 for bar in screen.query(TopBar).results(TopBar):
                     bar.refresh_status()
+
+
+class CollectiveWatch(AlertWatch):
+    """Today's collective visits not yet finished (read when a ticket changes)."""
+
+    alerts: tuple[CollectiveAlert, ...]
+
+    def __init__(self, app: HallApp) -> None:
+        super().__init__(app, lambda: tuple(app.hall.desk.collective_alerts()), "tickets",
+                         "collective-watch")
