@@ -28,6 +28,7 @@ from screens.desk.screen import DeskScreen
 from screens.dialogs.booking import BookingDialog
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.picker import Picker
+from screens.window.dialogs import ConfirmDialog as WindowConfirm
 from screens.window.forms import TransferDialog
 from tests.helpers import form, make_id, only_changes, row_counts, run_async
 from tests.screens.test_desk import retype, settle, text_of
@@ -131,6 +132,8 @@ async def test_a_new_name_is_confirmed_before_the_booking(app: HallApp, sqlite_h
 @run_async
 async def test_a_window_cannot_transfer_into_the_closed_lawyer_seat(sqlite_hall: Hall,
                                                                     duty: int) -> None:
+    """The refusal shows in the dialog, under the department, as soon as the seat is picked; the
+    dialog stays open, and another department can be chosen at once."""
     sqlite_hall.desk.issue(form(category="wages"), actor="desk01")
     app = main.make_app(sqlite_hall, "win07", start="window", window=7)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -140,11 +143,32 @@ async def test_a_window_cannot_transfer_into_the_closed_lawyer_seat(sqlite_hall:
         assert number is not None
         with only_changes(Ticket), only_changes(Visit):
             await press(pilot, "f9")
-            assert isinstance(app.screen, TransferDialog)
+            dialog = app.screen
+            assert isinstance(dialog, TransferDialog)
             await pilot.press(*"lszxx")  # 律师咨询席 by pinyin initials
             await settle(pilot)
-            assert app.screen.chosen is not None and app.screen.chosen.value == "lawyer"
-            await press(pilot, "enter", "enter", "enter")  # the note, the confirmation
-        text = notes(app)
-        assert "律师咨询席" in text and "不能转入" in text and "11月25日（周三）" in text
+            assert dialog.chosen is not None and dialog.chosen.value == "lawyer"
+            await press(pilot, "enter")
+            await settle(pilot)
+            assert app.screen is dialog  # still open: the operator picks another department
+            error = text_of(app, "#err-department")
+            assert "律师咨询席" in error and "不能转入" in error and "11月25日（周三）" in error
+            assert app.focused is dialog.query_one("#transfer-search")
+            await press(pilot, "enter", "enter")  # the note's Enter: refused again, still open
+            await settle(pilot)
+            assert app.screen is dialog and "不能转入" in text_of(app, "#err-department")
         assert current(app) == number
+        # another department: the refusal goes, the transfer goes through
+        await pilot.press(*(["backspace"] * 5), *"xfj")
+        await settle(pilot)
+        assert dialog.chosen is not None and dialog.chosen.value == "xfj"
+        assert text_of(app, "#err-department") == ""
+        with only_changes(Ticket, Ticket.get(Ticket.number == number).id), \
+                only_changes(Visit, Ticket.get(Ticket.number == number).visit_id):
+            await press(pilot, "enter", "enter")  # the department, the note
+            await settle(pilot)
+            assert isinstance(app.screen, WindowConfirm)
+            await press(pilot, "enter")
+            await settle(pilot)
+        assert current(app) is None
+    assert Ticket.get(Ticket.number == number).department == "xfj"
