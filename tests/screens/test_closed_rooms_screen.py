@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 
 import main
 from hall import Hall
@@ -89,6 +89,16 @@ async def test_f7_books_a_first_time_visitor_from_the_form(app: HallApp, sqlite_
         await settle(pilot)
         message = str(dialog.query_one("#booking-message", Label).render())
         assert "已预约 2026-11-25 09:00" in message
+        # back at the desk: the booking is said, the refusal and the form are gone (the next
+        # visitor's turn, as after issuing)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert "已预约 2026-11-25 09:00" in notes(app)
+        assert text_of(app, "#err-department") == ""
+        assert "需要更正" not in str(app.screen.query_one("#desk-hint", Static).render())
+        assert app.screen.form.value("id_number") == app.screen.form.value("name") == ""
+        assert app.focused is app.screen.query_one("#id_number")
     (booking,) = sqlite_hall.leaders.bookings.of(NEW)
     assert (booking.day_id, booking.status, booking.category) == (duty, "booked", "legal_advice")
     visitor = Visitor.get(Visitor.id_number == NEW)
@@ -96,6 +106,57 @@ async def test_f7_books_a_first_time_visitor_from_the_form(app: HallApp, sqlite_
     after = row_counts()
     assert (after["visitor"], after["visit"], after["ticket"]) == (
         before["visitor"] + 1, before["visit"], before["ticket"])
+
+
+@run_async
+async def test_f7_books_a_passport_holder_by_the_form_s_document_type(
+        app: HallApp, sqlite_hall: Hall, duty: int) -> None:
+    """F3 to 护照: F7 looks the passport number up (not as an ID card), books the day, and a
+    registered passport holder is found by it afterwards."""
+    before = row_counts()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")  # 护照
+        await settle(pilot)
+        await pilot.press(*"e12345678", "enter")
+        await settle(pilot)
+        await retype(pilot, "#name", "John Smith")
+        await retype(pilot, "#phone", "13800001234")
+        pilot.app.screen.query_one("#category", Picker).choose("legal_advice")
+        await retype(pilot, "#matter", "咨询劳动仲裁的程序")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "今天没有值班律师" in text_of(app, "#err-department")
+        await pilot.press("f7")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BookingDialog)
+        who = str(dialog.query_one("#booking-who", Label).render())
+        assert "John Smith" in who and "新来访人" in who and "有误" not in who
+        with only_changes(Ticket), only_changes(Visit):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert "已预约 2026-11-25" in str(dialog.query_one("#booking-message", Label).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        # the file is found again by passport number: the dialog lists the booking
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"e12345678", "enter")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        who = str(app.screen.query_one("#booking-who", Label).render())
+        assert "John Smith" in who and "新来访人" not in who
+    visitor = Visitor.get(Visitor.id_number == "E12345678")
+    assert (visitor.doc_type, visitor.name) == ("passport", "John Smith")
+    (booking,) = sqlite_hall.leaders.bookings.of("E12345678", doc_type="passport")
+    assert (booking.day_id, booking.status) == (duty, "booked")
+    after = row_counts()
+    assert (after["visitor"], after["visit"], after["ticket"]) == (
+        before["visitor"] + 1, before["visit"], before["ticket"])
+    assert LeaderBooking.select().count() == 1
 
 
 @run_async
