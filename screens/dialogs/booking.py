@@ -2,7 +2,8 @@
 
 Who uses it: the desk operator, when a visitor says "I booked the leader's day" (check-in, on the
 day: the most frequent use) or "I want to see the leader" (booking). The ID number comes over from
-the desk form when it holds a valid one, so the usual check-in is F7, Enter: the visitor's booking
+the desk form when it holds a valid one (of the form's document type: a passport holder is looked
+up and booked by passport number), so the usual check-in is F7, Enter: the visitor's booking
 of today is listed first and highlighted, and Enter turns it into a ticket in the leader room's
 queue (the desk then shows the ticket as after F5). Booking is F7, ↓ to the day, Enter. C cancels
 the highlighted booking (the waiting list moves up); M then Enter on a day moves it there (改约,
