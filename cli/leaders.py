@@ -194,7 +194,8 @@ def cmd_book(ctx: Context) -> int:
     if args.name is None:
         try:
             result = bookings.book(args.day, args.id_number, actor, matter=args.matter or "",
-                                   category=args.category or "")
+                                   category=args.category or "",
+                                   doc_type=args.document_type or "")
         except NotFound as exc:
             raise UsageError(f"{exc}；或加 --name（及 --phone、--address、--district）"
                              "在预约时建档") from None

@@ -200,7 +200,7 @@ class CurrentVisit:
     matter: str
     request: str
     people: int
-    representatives: tuple[str, ...]  # masked ID numbers
+    representatives: tuple[str, ...]  # one line each: name, masked phone and ID number
     priority_name: str
     repeat: bool
     history: tuple[VisitSummary, ...]  # earlier visits, newest first

@@ -57,8 +57,8 @@ from hall.leaders.views import (
     DeskBookings,
 )
 from hall.text import freetext
+from hall.text.documents import ID_CARD, parse_document
 from hall.text.freetext import shown_in
-from hall.text.idnumber import parse_id_number
 from hall.text.masking import mask_id_number, mask_name
 from hall.views import IssuedTicket
 from models import BookingEvent, LeaderBooking, LeaderDay, Ticket, Visitor
@@ -121,18 +121,22 @@ class Bookings:
             raise NotFound(f"没有编号为 {booking_id} 的预约")
         return self._booking_views(rows)[0]
 
-    def of(self, id_number: str, since: date | None = None) -> list[BookingView]:
+    def of(self, id_number: str, since: date | None = None,
+           doc_type: str = ID_CARD) -> list[BookingView]:
         """A visitor's bookings of days from ``since`` (default today) on, by date."""
-        person = self._state.person(id_number)
+        person = self._state.person(id_number, doc_type)
         rows = self._booking_rows((Visitor.id_number == person.value)
+                                  & (Visitor.doc_type == (doc_type or ID_CARD))
                                   & (LeaderDay.date >= (since or self._store.today())))
         return self._booking_views(rows)
 
-    def for_desk(self, id_number: str) -> DeskBookings:
-        """For the desk: the visitor's coming bookings and the published days to book."""
-        person = self._state.person(id_number)
-        visitor = Visitor.get_or_none(Visitor.id_number == person.value)
-        bookings = self.of(person.value) if visitor is not None else []
+    def for_desk(self, id_number: str, doc_type: str = ID_CARD) -> DeskBookings:
+        """For the desk: the visitor's coming bookings and the published days to book; the
+        number is of ``doc_type`` (the desk form's document type)."""
+        person = self._state.person(id_number, doc_type)
+        visitor = Visitor.get_or_none((Visitor.doc_type == (doc_type or ID_CARD))
+                                      & (Visitor.id_number == person.value))
+        bookings = self.of(person.value, doc_type=doc_type) if visitor is not None else []
         days = self._state.day_views(list(LeaderDay.select().where(
             (LeaderDay.date >= self._store.today()) & LeaderDay.status.in_(("published", "held")))
             .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id)))
@@ -161,13 +165,13 @@ class Bookings:
     # -- acts -----------------------------------------------------------------------------------
 
     def book(self, day_id: int, id_number: str, actor: str, matter: str = "",
-             category: str = "") -> BookResult:
+             category: str = "", doc_type: str = ID_CARD) -> BookResult:
         """Book a registered visitor into a published day: a place, or the waiting list."""
-        person = self._state.person(id_number)
+        person = self._state.person(id_number, doc_type)
         category, matter = self._booking_fields(category, matter)
         with self._store.transaction():
             day = self._locked_bookable(day_id)
-            visitor_id = self._state.visitor(person.value).id
+            visitor_id = self._state.visitor(person.value, doc_type).id
             return self._booked(day, visitor_id, category, matter, actor)
 
     def book_form(self, day_id: int, form: Registration, actor: str) -> BookResult:
@@ -278,14 +282,14 @@ class Bookings:
         if day.date != today:
             raise Refused(f"预约的接待日是 {day.date}，今天是 {today}：只能在当天签到")
         visitor = Visitor.get_by_id(row.visitor_id)
-        person = parse_id_number(visitor.id_number, today=today)
+        person = parse_document(visitor.doc_type, visitor.id_number, today=today)
         group = self._config.priority_group("appointment")
         label = self._state.labels().get(day.leader, day.leader)
         clean = CleanRegistration(
             name=visitor.name, id=person, category=row.category,
             matter=row.matter or f"领导接待日预约（{label}）",
             phone=visitor.phone, address=visitor.address, district=visitor.district,
-            request="", people=1, representatives=(),
+            request="", people=1, representatives=(), document_type=visitor.doc_type,
             priority=group.code if group else "", priority_rank=booked_rank(day.start, row.seq),
             suggested_department=route(self._config, row.category, visitor.district)
             or day.department, department=day.department)

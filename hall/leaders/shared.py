@@ -16,8 +16,9 @@ import peewee as pw
 from config.leaders import Leader
 from hall.errors import NotFound, Refused
 from hall.leaders.views import DAY_STATUS, LeaderDayView, shown_status
+from hall.text.documents import ID_CARD, Document, document_type, parse_document
 from hall.text.freetext import shown_in
-from hall.text.idnumber import IdNumber, IdNumberError, parse_id_number
+from hall.text.idnumber import IdNumber, IdNumberError
 from hall.text.masking import mask_id_number
 from models import BookingEvent, LeaderBooking, LeaderDay, LeaderProfile, Ticket, Visitor
 from models.locks import lock_leader_days, locked_leader_day
@@ -191,18 +192,26 @@ class LeaderState:
 
     # -- visitors -------------------------------------------------------------------------------
 
-    def person(self, id_number: str) -> IdNumber:
+    def person(self, id_number: str, doc_type: str = ID_CARD) -> IdNumber | Document:
+        """The visitor's document number, validated as its type (the mainland ID card unless
+        told: a passport holder is looked up by passport number)."""
         try:
-            return parse_id_number(id_number, today=self.store.today())
+            return parse_document(doc_type, id_number, today=self.store.today())
         except IdNumberError as exc:
-            raise Refused(f"身份证号有误：{exc.message}") from None
+            raise Refused(f"{_doc_name(doc_type)}有误：{exc.message}") from None
 
-    def visitor(self, id_number: str) -> Visitor:
-        visitor = Visitor.get_or_none(Visitor.id_number == id_number)
+    def visitor(self, id_number: str, doc_type: str = ID_CARD) -> Visitor:
+        visitor = Visitor.get_or_none((Visitor.doc_type == (doc_type or ID_CARD))
+                                      & (Visitor.id_number == id_number))
         if visitor is None:
-            raise NotFound(f"身份证号 {mask_id_number(id_number)} 没有登记档案："
+            raise NotFound(f"{_doc_name(doc_type)} {mask_id_number(id_number)} 没有登记档案："
                            "请先在登记分流台登记后再预约")
         return visitor
+
+
+def _doc_name(doc_type: str) -> str:
+    spec = document_type(doc_type or ID_CARD)
+    return "身份证号" if spec is None or spec.code == ID_CARD else spec.short
 
 
 # -- places of a day (under the day's lock, inside the caller's transaction) ----------------------

@@ -68,6 +68,8 @@ ANNOUNCE_WINDOW = 32
 TURN_CHECK_SECONDS = 0.1
 """How often the board looks whether the current call's minimum time is over (no database)."""
 SEEN_CAPACITY = 512
+ANNOUNCED_KEPT = 16
+"""Calls kept in :attr:`BoardScreen.announced`: the last turns, never more however long it runs."""
 FLASH_TIMES = 6
 WEEKDAYS = "一二三四五六日"
 LEADER_LINE = "今日领导接待：请咨询登记分流台"
@@ -141,8 +143,8 @@ class BoardScreen(StyledWhileShown, Screen[None]):
         self._db_trouble = ""
         self.speech_trouble = ""
         """Why the last call was not spoken (the bottom line's mark), empty once one is."""
-        self.announced: list[CallNotice] = []
-        """Calls whose turn came since the screen opened (the last 100), in turn order."""
+        self.announced: deque[CallNotice] = deque(maxlen=ANNOUNCED_KEPT)
+        """The last calls whose turn came (at most :data:`ANNOUNCED_KEPT`), in turn order."""
         self.painted: tuple[int, float] | None = None
         """(event id of the call shown large, time.time() of the repaint that showed it)."""
 
@@ -260,7 +262,7 @@ class BoardScreen(StyledWhileShown, Screen[None]):
         self._flash()
         self._speaking = turn
         self._speaker.say(turn.words)
-        self.announced = [*self.announced[-99:], turn.notice]
+        self.announced.append(turn.notice)
 
     def shown_call(self) -> CallNotice | None:
         """The call the large display shows: the one whose turn it is, else the newest."""

@@ -3,14 +3,18 @@ for the ID in the form. A mixin of :class:`screens.desk.screen.DeskScreen`.
 
 The dialog gets the form as typed, so booking opens or updates the visitor's file from it (a
 first-time visitor at a closed lawyer seat or leader room is booked on the next duty day without a
-ticket anywhere); after a closed room's refusal it opens on the day the refusal named.
+ticket anywhere); after a closed room's refusal it opens on the day the refusal named. The
+dialog looks the number up as the form's document type (F3: a passport holder is booked by
+passport number). When the form's visitor was booked, the desk moves on to the next visitor as
+after issuing: the form (and the closed room's refusal under it) is cleared, and a notice says
+what was booked.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hall.text.idnumber import IdNumber
+from textual.widgets import Static
 
 if TYPE_CHECKING:
     from hall.views import IssuedTicket
@@ -31,11 +35,20 @@ class DeskBooking(_Base):
         if not self.hall_app.staff:
             self.hall_app.action_switch_staff()
             return
-        person = self._person.value if isinstance(self._person, IdNumber) else ""
+        person = self._person.value if self._person is not None else ""
         form = self.registration() if person else None
-        self.app.push_screen(BookingDialog(person, self._offer_day, form), self._booking_closed)
+        dialog = BookingDialog(person, self._offer_day, form, self.form.document_type)
+        self.app.push_screen(dialog, lambda ticket: self._booking_closed(ticket, dialog.booked))
 
-    def _booking_closed(self, ticket: IssuedTicket | None) -> None:
+    def _booking_closed(self, ticket: IssuedTicket | None, booked: str = "") -> None:
+        if ticket is None and booked:  # the form's visitor is booked: on to the next visitor
+            from screens.desk.screen import HINT
+
+            self._offer_day, self._rejected = None, False
+            self.clear_form()
+            self.query_one("#desk-hint", Static).update(HINT)
+            self.notify(f"{booked}。请接待下一位来访人", title="预约", markup=False)
+            return
         if ticket is None:
             self._focus_field("id_number")
             return

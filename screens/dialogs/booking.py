@@ -2,7 +2,8 @@
 
 Who uses it: the desk operator, when a visitor says "I booked the leader's day" (check-in, on the
 day: the most frequent use) or "I want to see the leader" (booking). The ID number comes over from
-the desk form when it holds a valid one, so the usual check-in is F7, Enter: the visitor's booking
+the desk form when it holds a valid one (of the form's document type: a passport holder is looked
+up and booked by passport number), so the usual check-in is F7, Enter: the visitor's booking
 of today is listed first and highlighted, and Enter turns it into a ticket in the leader room's
 queue (the desk then shows the ticket as after F5). Booking is F7, ↓ to the day, Enter. C cancels
 the highlighted booking (the waiting list moves up); M then Enter on a day moves it there (改约,
@@ -33,6 +34,7 @@ from textual.widgets.option_list import Option
 
 from hall.desk.registration import NeedsConfirmation, Registration
 from hall.leaders.views import BookingView, DeskBookings, LeaderDayView
+from hall.text.documents import ID_CARD, document_type
 from hall.views import IssuedTicket
 from screens.dialogs.form import DIALOG_CSS
 from screens.work import Failed, HallWork
@@ -59,15 +61,19 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
     ]
 
     def __init__(self, id_number: str = "", day_id: int | None = None,
-                 form: Registration | None = None) -> None:
+                 form: Registration | None = None, doc_type: str = ID_CARD) -> None:
         super().__init__()
         self.id_number = id_number
+        self.doc_type = (form.document_type if form is not None else doc_type) or ID_CARD
+        """The number's document type (the desk form's: F3 there picks a passport...)."""
         self.day_id = day_id  # the manager screen's selected day: highlighted when bookable
         self.form = form  # the desk's form of that ID: a booking opens or updates the file
         self._day: int | None = None  # the day being booked (again, after a confirmation)
         self.found: DeskBookings | None = None
         self._busy = False
         self._moving: int | None = None  # the booking being moved (改约): Enter on a day moves it
+        self.booked = ""
+        """What the last booking of the desk form's visitor said (「已预约 …」), else empty."""
 
     @property
     def hall_app(self) -> HallApp:
@@ -76,7 +82,9 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="booking", classes="dialog"):
             yield Label("领导接待日 · 预约与签到", classes="dialog-title")
-            yield Input(self.id_number, placeholder="来访人身份证号，Enter 查询", compact=True,
+            spec = document_type(self.doc_type)
+            kind = spec.short if spec is not None and spec.code != ID_CARD else "身份证号"
+            yield Input(self.id_number, placeholder=f"来访人{kind}，Enter 查询", compact=True,
                         id="booking-id")
             yield Label(id="booking-who")
             yield OptionList(id="booking-list")
@@ -97,8 +105,8 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         self._load(event.value)
 
     def _load(self, id_number: str, message: str = "") -> None:
-        hall = self.hall_app.hall
-        self.run_call("load", lambda: (hall.leaders.bookings.for_desk(id_number), message),
+        hall, kind = self.hall_app.hall, self.doc_type
+        self.run_call("load", lambda: (hall.leaders.bookings.for_desk(id_number, kind), message),
                       exclusive=True)
 
     def load_done(self, done: tuple[DeskBookings, str]) -> None:
@@ -195,6 +203,14 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
     def act_done(self, text: str) -> None:
         self._done(text, True)
 
+    def book_done(self, text: str) -> None:
+        if self.form is not None:  # the desk form's visitor is booked: the desk moves on
+            self.booked = text
+        self._done(text, True)
+
+    def book_failed(self, failure: Failed) -> None:
+        self.act_failed(failure)
+
     def act_failed(self, failure: Failed) -> None:
         if isinstance(failure.error, NeedsConfirmation) and self.form and self._day is not None:
             self._ask_rename(failure.error, self._day)
@@ -225,18 +241,18 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         assert self.found is not None
         hall, id_number, actor = self.hall_app.hall, self.query_one(Input).value, \
             self.hall_app.staff or ""
-        form, self._day = self.form, day_id
+        form, self._day, kind = self.form, day_id, self.doc_type
 
         def book() -> str:
             bookings = hall.leaders.bookings
             b = (bookings.book_form(day_id, form, actor) if form is not None
-                 else bookings.book(day_id, id_number, actor)).booking
+                 else bookings.book(day_id, id_number, actor, doc_type=kind)).booking
             return (f"已预约 {b.date} {b.start} {b.leader_label}（预约 {b.id}）"
                     if b.status == "booked"
                     else f"名额已满：已登记候补第 {b.waitlist_position} 位（预约 {b.id}），"
                          "有人取消时依次递补")
 
-        self.run_call("act", book, exclusive=True)
+        self.run_call("book", book, exclusive=True)
 
     def _highlighted_booking(self, key: str) -> int | None:
         options = self.query_one("#booking-list", OptionList)

@@ -9,15 +9,17 @@ is chosen beforehand (the outcome goes into the visitor's file); Enter on the li
 Ctrl+S from anywhere. A refusal (不予受理, 不再受理) also asks for the reason and the channel the
 visitor was told of (litigation, arbitration, administrative review...); both are checked here,
 in Chinese, before the facade checks them again. :class:`TransferDialog` finds the target
-department by Chinese, pinyin initials, code or ticket prefix. Both return a small frozen form,
-or None when cancelled.
+department by Chinese, pinyin initials, code or ticket prefix, and asks the hall whether the
+department takes a transfer now (a lawyer seat or leader room closed today names its next duty day)
+as soon as one is picked and again before it closes: a refusal shows under the department and the
+dialog stays open for another choice. Both return a small frozen form, or None when cancelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -33,9 +35,11 @@ from textual.widgets.option_list import Option
 from hall.windows.acts import act_text_errors
 from screens.widgets.picker import Choice, filter_choices
 from screens.window.waiting import fit
+from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
     from config.schema import Department, Outcome
+    from screens.app import HallApp
 
 CHANNELS = (
     "向人民法院提起诉讼",
@@ -215,8 +219,9 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
         self.dismiss(None)
 
 
-class TransferDialog(ModalScreen[TransferForm | None]):
-    """Pick the department to transfer the current visitor to, with a note."""
+class TransferDialog(HallWork, ModalScreen[TransferForm | None]):
+    """Pick the department to transfer the current visitor to, with a note; a department that
+    refuses a transfer now (closed today) says so here, and the dialog stays open."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -232,6 +237,7 @@ class TransferDialog(ModalScreen[TransferForm | None]):
                         for d in departments if d.code != current]
         self.number = number
         self._shown: list[Choice] = []
+        self._asking: tuple[str, bool] | None = None  # (department, submit when it may)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer", classes="dialog"):
@@ -271,14 +277,16 @@ class TransferDialog(ModalScreen[TransferForm | None]):
     def _search(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    @on(Input.Submitted, "#transfer-search")
-    def _searched(self) -> None:
-        if self._check():
-            self.query_one("#transfer-note", Input).focus()
+    @on(OptionList.OptionHighlighted, "#transfer-list")
+    def _moved(self) -> None:
+        _show_errors(self, ("department",), {})  # another department: the refusal was not its
 
+    @on(Input.Submitted, "#transfer-search")
     @on(OptionList.OptionSelected, "#transfer-list")
-    def _selected(self) -> None:
-        self.query_one("#transfer-note", Input).focus()
+    def _picked(self) -> None:
+        choice = self._check()
+        if choice is not None:
+            self._ask(choice.value, submit=False)
 
     @on(Input.Submitted, "#transfer-note")
     def _submit(self) -> None:
@@ -287,7 +295,35 @@ class TransferDialog(ModalScreen[TransferForm | None]):
         errors = act_text_errors(note=note)
         _show_errors(self, ("note",), errors)
         if choice is not None and not errors:
+            self._ask(choice.value, submit=True)
+
+    def _ask(self, department: str, submit: bool) -> None:
+        """Whether ``department`` takes a transfer now (the hall's own rule, read only); the
+        transfer itself checks again."""
+        self._asking = (department, submit)
+        check = self.hall_app.hall.leaders.check_transfer
+        self.run_call("may_transfer", check, department, exclusive=True)
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def may_transfer_done(self, _: None) -> None:
+        asked, self._asking = self._asking, None
+        choice = self.chosen
+        if asked is None or choice is None or choice.value != asked[0]:
+            return  # the operator moved on meanwhile
+        if asked[1]:
+            note = self.query_one("#transfer-note", Input).value.strip()
             self.dismiss(TransferForm(choice.value, note))
+        else:
+            self.query_one("#transfer-note", Input).focus()
+
+    def may_transfer_failed(self, failure: Failed) -> None:
+        self._asking = None
+        text = failure.text if failure.refused else f"无法确认能否转入：{failure.text}"
+        _show_errors(self, ("department",), {"department": text + "；请另选部门或按 Esc 取消"})
+        self.query_one("#transfer-search", Input).focus()
 
     def _check(self) -> Choice | None:
         choice = self.chosen

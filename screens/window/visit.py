@@ -7,9 +7,9 @@ The number is in block letters, beside it the state (已叫号 / 接谈中), whe
 many recalls, and whether a no-show (过号) may be marked yet. Below, what the window needs from
 the registration, one labelled line each, long texts wrapped under their label: name, sex and
 age, masked ID number, masked phone and address, district, category, matter, request, people and
-masked representatives' IDs, the visitor's special situations (特殊情况) if any, and the earlier
-visits with their outcomes. The details
-scroll when the terminal is small. With nobody current it says what to press next.
+the representatives (a collective visit: each on its line, name, masked phone and ID), the
+visitor's special situations (特殊情况) if any, and the earlier visits with their outcomes. The
+details scroll when the terminal is small. With nobody current it says what to press next.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _details(c: CurrentVisit, year: int | None = None) -> dict[str, Content | st
     if c.people > 1:
         people = f"{c.people} 人"
         if c.representatives:
-            people += "；代表 " + "、".join(c.representatives)
+            people += f"；代表 {len(c.representatives)} 名\n" + "\n".join(c.representatives)
     history: Content | str = ""
     if c.history:
         lines = [Content.styled(f"共 {len(c.history)} 次", "dim")]

@@ -21,7 +21,7 @@ from hall.clock import FixedClock
 from models import LeaderBooking, Visitor, open_database
 from tests.cli.test_window_cli import Cli, snapshot
 from tests.conftest import MORNING
-from tests.helpers import form, make_id, row_counts
+from tests.helpers import form, make_id, only_changes, row_counts
 
 NEW = make_id("19850512", seq=7)
 VISITOR = ("--id-number", NEW, "--category", "legal_advice", "--matter", "咨询劳动仲裁的程序")
@@ -99,3 +99,25 @@ def test_issue_after_the_last_reception_ended_exits_2(setup: tuple[Cli, Hall, in
     cli.at(MORNING + timedelta(hours=1))  # 10:00: still open
     assert cli.ok(*args).startswith("票号 D001")
     assert snapshot()  # readable after both
+
+
+def test_book_finds_a_passport_holder_s_file_by_document_type(
+        setup: tuple[Cli, Hall, int]) -> None:
+    """A registered passport holder is booked by ``--document-type passport`` without --name
+    (it was read as an ID card's number and refused); nothing but the booking is written."""
+    cli, hall, day = setup
+    passport = ("--id-number", "E12345678", "--document-type", "passport",
+                "--category", "legal_advice", "--matter", "咨询劳动仲裁的程序")
+    file = hall.desk.save_file(form(name="John Smith", id_number="E12345678",
+                                    document_type="passport"), actor="desk01")
+    err = cli.refused("book", "--day", str(day), *passport[:2], *passport[4:],
+                      "--staff", "desk01")
+    assert "身份证号有误" in err  # without the type: an ID card's number, refused
+    before = row_counts()
+    with only_changes(Visitor):
+        out = cli.ok("book", "--day", str(day), *passport, "--staff", "desk01")
+    assert out.startswith(f"预约 {LeaderBooking.get().id} 已登记：2026-11-25")
+    assert LeaderBooking.get().visitor_id == file.visitor_id
+    after = row_counts()
+    assert (after["visitor"], after["visit"], after["ticket"]) == (
+        before["visitor"], before["visit"], before["ticket"])

@@ -183,3 +183,34 @@ def test_a_transfer_after_the_reception_ended_is_refused(hall: Hall) -> None:
     hall.windows.call_next(7, actor="win07")
     with only_changes(Ticket, *()), pytest.raises(Refused, match="已于 11:00 结束，不能转入"):
         hall.windows.transfer(7, "lawyer", actor="win07")
+
+
+def test_a_passport_holder_is_looked_up_booked_and_checked_in_by_passport(hall: Hall) -> None:
+    """The desk's booking dialog asks with the form's document type: a passport number is not
+    read as an ID card's (which refused it), and an ID card holder with the same characters is
+    another file."""
+    day = hall.leaders.add_day("shenlv", TODAY, "09:00", "11:00", 8, actor="mgr01")
+    hall.leaders.plan.publish_due(actor="mgr01")
+    with pytest.raises(Refused, match="身份证号有误"):  # what the dialog asked before
+        hall.leaders.bookings.for_desk("E12345678")
+    found = hall.leaders.bookings.for_desk("E12345678", "passport")
+    assert not found.registered and [d.id for d in found.days] == [day.id]
+    file = hall.desk.save_file(form(name="John Smith", id_number="e12345678",
+                                    document_type="passport"), actor="desk01")
+    other = hall.desk.save_file(form(name="李秀英", id_number=NEW), actor="desk01")
+    found = hall.leaders.bookings.for_desk("E12345678", "passport")
+    assert (found.registered, found.name) == (True, "John Smith")
+    with only_changes(Visitor), only_changes(Ticket):
+        booked = hall.leaders.bookings.book(day.id, "E12345678", "desk01", doc_type="passport")
+    assert booked.booking.status == "booked"
+    assert [b.id for b in hall.leaders.bookings.of("E12345678", doc_type="passport")] == [
+        booked.booking.id]
+    assert hall.leaders.bookings.of(NEW) == []  # the other file has no booking
+    with pytest.raises(Refused, match="护照号有误"):
+        hall.leaders.bookings.for_desk("E1", "passport")
+    with only_changes(Visitor):  # the check-in reads the file as a passport's, changes no file
+        ticket = hall.leaders.bookings.check_in(booked.booking.id, actor="desk01")
+    assert ticket.department == "lawyer"
+    row = LeaderBooking.get_by_id(booked.booking.id)
+    assert (row.visitor_id, row.status) == (file.visitor_id, "checked_in")
+    assert Visitor.get_by_id(other.visitor_id).name == "李秀英"

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 
 import main
 from hall import Hall
@@ -28,6 +28,7 @@ from screens.desk.screen import DeskScreen
 from screens.dialogs.booking import BookingDialog
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.picker import Picker
+from screens.window.dialogs import ConfirmDialog as WindowConfirm
 from screens.window.forms import TransferDialog
 from tests.helpers import form, make_id, only_changes, row_counts, run_async
 from tests.screens.test_desk import retype, settle, text_of
@@ -88,6 +89,16 @@ async def test_f7_books_a_first_time_visitor_from_the_form(app: HallApp, sqlite_
         await settle(pilot)
         message = str(dialog.query_one("#booking-message", Label).render())
         assert "已预约 2026-11-25 09:00" in message
+        # back at the desk: the booking is said, the refusal and the form are gone (the next
+        # visitor's turn, as after issuing)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert "已预约 2026-11-25 09:00" in notes(app)
+        assert text_of(app, "#err-department") == ""
+        assert "需要更正" not in str(app.screen.query_one("#desk-hint", Static).render())
+        assert app.screen.form.value("id_number") == app.screen.form.value("name") == ""
+        assert app.focused is app.screen.query_one("#id_number")
     (booking,) = sqlite_hall.leaders.bookings.of(NEW)
     assert (booking.day_id, booking.status, booking.category) == (duty, "booked", "legal_advice")
     visitor = Visitor.get(Visitor.id_number == NEW)
@@ -95,6 +106,57 @@ async def test_f7_books_a_first_time_visitor_from_the_form(app: HallApp, sqlite_
     after = row_counts()
     assert (after["visitor"], after["visit"], after["ticket"]) == (
         before["visitor"] + 1, before["visit"], before["ticket"])
+
+
+@run_async
+async def test_f7_books_a_passport_holder_by_the_form_s_document_type(
+        app: HallApp, sqlite_hall: Hall, duty: int) -> None:
+    """F3 to 护照: F7 looks the passport number up (not as an ID card), books the day, and a
+    registered passport holder is found by it afterwards."""
+    before = row_counts()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")  # 护照
+        await settle(pilot)
+        await pilot.press(*"e12345678", "enter")
+        await settle(pilot)
+        await retype(pilot, "#name", "John Smith")
+        await retype(pilot, "#phone", "13800001234")
+        pilot.app.screen.query_one("#category", Picker).choose("legal_advice")
+        await retype(pilot, "#matter", "咨询劳动仲裁的程序")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "今天没有值班律师" in text_of(app, "#err-department")
+        await pilot.press("f7")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BookingDialog)
+        who = str(dialog.query_one("#booking-who", Label).render())
+        assert "John Smith" in who and "新来访人" in who and "有误" not in who
+        with only_changes(Ticket), only_changes(Visit):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert "已预约 2026-11-25" in str(dialog.query_one("#booking-message", Label).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        # the file is found again by passport number: the dialog lists the booking
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"e12345678", "enter")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        who = str(app.screen.query_one("#booking-who", Label).render())
+        assert "John Smith" in who and "新来访人" not in who
+    visitor = Visitor.get(Visitor.id_number == "E12345678")
+    assert (visitor.doc_type, visitor.name) == ("passport", "John Smith")
+    (booking,) = sqlite_hall.leaders.bookings.of("E12345678", doc_type="passport")
+    assert (booking.day_id, booking.status) == (duty, "booked")
+    after = row_counts()
+    assert (after["visitor"], after["visit"], after["ticket"]) == (
+        before["visitor"] + 1, before["visit"], before["ticket"])
+    assert LeaderBooking.select().count() == 1
 
 
 @run_async
@@ -131,6 +193,8 @@ async def test_a_new_name_is_confirmed_before_the_booking(app: HallApp, sqlite_h
 @run_async
 async def test_a_window_cannot_transfer_into_the_closed_lawyer_seat(sqlite_hall: Hall,
                                                                     duty: int) -> None:
+    """The refusal shows in the dialog, under the department, as soon as the seat is picked; the
+    dialog stays open, and another department can be chosen at once."""
     sqlite_hall.desk.issue(form(category="wages"), actor="desk01")
     app = main.make_app(sqlite_hall, "win07", start="window", window=7)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -140,11 +204,32 @@ async def test_a_window_cannot_transfer_into_the_closed_lawyer_seat(sqlite_hall:
         assert number is not None
         with only_changes(Ticket), only_changes(Visit):
             await press(pilot, "f9")
-            assert isinstance(app.screen, TransferDialog)
+            dialog = app.screen
+            assert isinstance(dialog, TransferDialog)
             await pilot.press(*"lszxx")  # 律师咨询席 by pinyin initials
             await settle(pilot)
-            assert app.screen.chosen is not None and app.screen.chosen.value == "lawyer"
-            await press(pilot, "enter", "enter", "enter")  # the note, the confirmation
-        text = notes(app)
-        assert "律师咨询席" in text and "不能转入" in text and "11月25日（周三）" in text
+            assert dialog.chosen is not None and dialog.chosen.value == "lawyer"
+            await press(pilot, "enter")
+            await settle(pilot)
+            assert app.screen is dialog  # still open: the operator picks another department
+            error = text_of(app, "#err-department")
+            assert "律师咨询席" in error and "不能转入" in error and "11月25日（周三）" in error
+            assert app.focused is dialog.query_one("#transfer-search")
+            await press(pilot, "enter", "enter")  # the note's Enter: refused again, still open
+            await settle(pilot)
+            assert app.screen is dialog and "不能转入" in text_of(app, "#err-department")
         assert current(app) == number
+        # another department: the refusal goes, the transfer goes through
+        await pilot.press(*(["backspace"] * 5), *"xfj")
+        await settle(pilot)
+        assert dialog.chosen is not None and dialog.chosen.value == "xfj"
+        assert text_of(app, "#err-department") == ""
+        with only_changes(Ticket, Ticket.get(Ticket.number == number).id), \
+                only_changes(Visit, Ticket.get(Ticket.number == number).visit_id):
+            await press(pilot, "enter", "enter")  # the department, the note
+            await settle(pilot)
+            assert isinstance(app.screen, WindowConfirm)
+            await press(pilot, "enter")
+            await settle(pilot)
+        assert current(app) is None
+    assert Ticket.get(Ticket.number == number).department == "xfj"
