@@ -16,6 +16,7 @@ import pytest
 
 from hall import Hall
 from hall.clock import FixedClock, to_storage
+from hall.desk.registration import NeedsConfirmation
 from models import Ticket, Visit, is_sqlite, open_database
 from models import statements as sql
 from tests.conftest import MORNING
@@ -130,3 +131,30 @@ def test_a_window_row_stays_locked_until_the_act_ends(hall: Hall, db_url: str) -
                     sql.lock_window(hall.db, window=1, at=at)
     finally:
         other.close()
+
+
+def test_a_second_ticket_names_the_first_open_one_by_issue_time(hall: Hall,
+                                                                clock: FixedClock) -> None:
+    """A ticket at a window (接谈中) is still open; of two open tickets, the one issued first
+    (by issue time, not row id) is the one the desk names."""
+    clock.advance(minutes=10)
+    issue(hall, 1)  # R001, 信访局, 09:10
+    hall.windows.call_next(1, "win01")
+    hall.windows.start_interview(1, "win01")
+    with pytest.raises(NeedsConfirmation) as caught:
+        issue(hall, 1)
+    assert caught.value.errors["again_reason"].startswith("此人今天已有票号 R001（信访局综合接待）")
+    clock.set(MORNING + timedelta(minutes=5))  # the desk's clock now reads earlier
+    issue(hall, 1, category="wages", again_reason="另一事项")  # L001, 市人社局, 09:05
+    with pytest.raises(NeedsConfirmation) as caught:
+        issue(hall, 1, category="medical")
+    assert caught.value.errors["again_reason"].startswith("此人今天已有票号 L001（市人社局）")
+
+
+def test_of_open_tickets_issued_the_same_instant_the_desk_names_the_first(hall: Hall) -> None:
+    issue(hall, 1)  # R001
+    issue(hall, 1, category="wages", again_reason="另一事项")  # L001, the same instant
+    issue(hall, 1, category="medical", again_reason="又一事项")  # H001
+    with pytest.raises(NeedsConfirmation) as caught:
+        issue(hall, 1, category="policy")
+    assert caught.value.errors["again_reason"].startswith("此人今天已有票号 R001（")

@@ -15,7 +15,8 @@ import pytest
 
 from hall import Hall
 from hall.clock import FixedClock, to_storage
-from hall.errors import Refused
+from hall.errors import NotFound, Refused
+from hall.windows.acts import act_text_errors
 from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState
 from models import statements as sql
 from tests.domain.test_windows import issue, unchanged
@@ -97,6 +98,19 @@ def test_call_by_number_lost_to_another_window_writes_nothing(
     monkeypatch.setattr(sql, "take", another_window_first)
     assert unchanged(hall, lambda: hall.windows.call_number(1, "r001", ACTOR), Refused) == (
         "R001 已被其他窗口叫号")
+
+
+def test_a_typed_number_with_a_control_character_is_not_found(hall: Hall) -> None:
+    issue(hall, 1)
+    message = unchanged(hall, lambda: hall.windows.call_number(1, "r0\x001", ACTOR), NotFound)
+    assert message == "今天没有票号 R0␀1"  # echoed with a visible stand-in, not the NUL
+
+
+def test_act_text_errors_name_the_field_and_pass_clean_texts() -> None:
+    """What the window's dialogs show beside their fields before they close."""
+    assert act_text_errors(note="已当场答复", reason="", channel="行政复议") == {}
+    errors = act_text_errors(note="正常", reason="理由\x1b[31m", channel="诉讼")
+    assert errors == {"reason": "含有终端控制序列（ESC），请删除后重新输入"}
 
 
 # -- what the acts write ------------------------------------------------------------------------
