@@ -19,6 +19,7 @@ from hall.clock import FixedClock, to_storage
 from hall.desk.registration import NeedsConfirmation
 from models import Ticket, Visit, is_sqlite, open_database
 from models import statements as sql
+from models.locks import locked_visitor
 from tests.conftest import MORNING
 from tests.domain.test_windows import issue
 
@@ -132,6 +133,22 @@ def test_a_window_row_stays_locked_until_the_act_ends(hall: Hall, db_url: str) -
     finally:
         other.close()
 
+
+
+def test_a_visitors_file_stays_locked_while_a_desk_issues(hall: Hall, db_url: str) -> None:
+    """Two desks issuing for the same person queue up on the file's row (models.locks)."""
+    issued = issue(hall, 1)
+    other = _other_session(hall, db_url)
+    number = Visit.get_by_id(issued.visit_id).visitor.id_number
+    try:
+        with other.atomic():  # one desk, mid-issue
+            assert locked_visitor(other, "id_card", number) is not None
+            with pytest.raises(peewee.OperationalError, match="lock"):
+                with hall.store.transaction():  # the other desk must wait
+                    hall.db.execute_sql("SET LOCAL lock_timeout = '50ms'")
+                    locked_visitor(hall.db, "id_card", number)
+    finally:
+        other.close()
 
 def test_a_second_ticket_names_the_first_open_one_by_issue_time(hall: Hall,
                                                                 clock: FixedClock) -> None:
