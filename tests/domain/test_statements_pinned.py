@@ -2,8 +2,9 @@
 
 models/statements.py builds each statement once per database; these tests pin what the text must
 say: a visitor's file keeps visits without a ticket and lists them newest first by registration
-time; the claim follows issue time, not row ids; PostgreSQL's claim passes a ticket another window
-is claiming and its window lock holds. The lock tests need two sessions and run on PostgreSQL only
+time; the claim and the desk's "first open ticket" follow issue time, not row ids; PostgreSQL's
+claim passes a ticket another window is claiming, and the window's and the visitor file's row
+locks hold against a second session. The lock tests need two sessions and run on PostgreSQL only
 (HALL_TEST_PG_URL): SQLite serialises writers with BEGIN IMMEDIATE and has no row locks.
 """
 
