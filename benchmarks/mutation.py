@@ -4,6 +4,14 @@
     .venv/bin/python benchmarks/mutation.py                       # every module in [tool.mutmut]
     .venv/bin/python benchmarks/mutation.py hall/windows/acts.py  # one module (a path or a glob)
     .venv/bin/python benchmarks/mutation.py --report              # the last run's results again
+    .venv/bin/python benchmarks/mutation.py --pg postgresql://postgres@127.0.0.1:5432/test
+
+Run it with HALL_TEST_PG_URL set (or ``--pg URL``): the tests then run on PostgreSQL too, and the
+PostgreSQL-only paths (``FOR UPDATE SKIP LOCKED``, ``RETURNING``, the window row lock) count.
+Without it, the survivors written down under ``[postgresql]`` in the equivalents file (each with
+the test that kills it on PostgreSQL) are reported as "pg-only", not as gaps; with it, they must
+be killed like any other. Results of a run on one set of backends are never mixed with another's:
+switching deletes ``mutants/`` first.
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) copies the code into ``mutants/``, changes
 one token at a time and reruns the tests that reach the changed function. A mutant the tests
@@ -19,14 +27,18 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT_FILE = Path(__file__).resolve().parent / "mutation_equivalent.toml"
+BACKENDS_FILE = ROOT / "mutants" / "hall-backends.txt"  # which backends mutants/ results come from
 
 # mutmut's exit codes, as its own stats module names them (mutmut.stats.status_by_exit_code):
 # read from it when installed so a new release's codes are not misread.
@@ -45,19 +57,47 @@ def dotted(path: str) -> str:
     return path.removesuffix(".py").replace("/", ".")
 
 
-def equivalents() -> dict[str, str]:
-    """Mutant name → why it cannot change behaviour (written down by a person, not guessed)."""
+def written_down(table: str) -> dict[str, str]:
+    """Mutant name → the reason written down in ``table`` of the equivalents file: "equivalent"
+    (why it cannot change behaviour) or "postgresql" (the PostgreSQL test that kills it)."""
     if not EQUIVALENT_FILE.exists():
         return {}
     data = tomllib.loads(EQUIVALENT_FILE.read_text(encoding="utf-8"))
-    return {name: reason for name, reason in data.get("equivalent", {}).items()}
+    return {name: reason for name, reason in data.get(table, {}).items()}
 
 
-def run_mutmut(modules: list[str]) -> int:
+def equivalents() -> dict[str, str]:
+    """Mutant name → why it cannot change behaviour (written down by a person, not guessed)."""
+    return written_down("equivalent")
+
+
+def backends(pg_url: str | None) -> str:
+    return "sqlite+postgresql" if pg_url else "sqlite"
+
+
+def last_backends() -> str | None:
+    return BACKENDS_FILE.read_text(encoding="utf-8").strip() if BACKENDS_FILE.exists() else None
+
+
+def run_mutmut(modules: list[str], pg_url: str | None) -> int:
+    """Run mutmut on ``modules``; the tests run on PostgreSQL too when ``pg_url`` is given."""
+    wanted = backends(pg_url)
+    if last_backends() not in (None, wanted) and (ROOT / "mutants").exists():
+        print(f"mutants/ holds results on {last_backends()}; removed for a run on {wanted}")
+        shutil.rmtree(ROOT / "mutants")
+    env = dict(os.environ)
+    env.pop("HALL_TEST_PG_URL", None)
+    if pg_url:
+        env["HALL_TEST_PG_URL"] = pg_url
     patterns = [dotted(m) + ".*" for m in modules]
     command = [sys.executable, "-m", "mutmut", "run", *patterns]
-    print("+", " ".join(command), flush=True)
-    return subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL).returncode
+    print("+", " ".join(command), f"  (tests on {wanted})", flush=True)
+    started = time.monotonic()
+    code = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL).returncode
+    BACKENDS_FILE.parent.mkdir(exist_ok=True)
+    BACKENDS_FILE.write_text(wanted + "\n", encoding="utf-8")
+    print(f"mutmut ran {(time.monotonic() - started) / 60:.1f} minutes", flush=True)
+    return code
 
 
 def results(module: str) -> dict[str, int | None]:
@@ -93,6 +133,9 @@ def line_number(module: str, name: str, text: str) -> int | None:
 
 def report(modules: list[str]) -> int:
     known = equivalents()
+    pg_only = written_down("postgresql")
+    ran_on = last_backends() or "sqlite"
+    with_pg = "postgresql" in ran_on
     unexplained = 0
     rows = []
     print()
@@ -104,25 +147,33 @@ def report(modules: list[str]) -> int:
         status = Counter(_STATUS[code] for code in codes.values())
         survivors = sorted(name for name, code in codes.items() if _STATUS[code] == "survived")
         explained = [name for name in survivors if name in known]
+        left_to_pg = [name for name in survivors
+                      if name in pg_only and name not in known and not with_pg]
         rows.append((module, len(codes), status["killed"], len(survivors), len(explained),
-                     status["timeout"], status["no tests"]))
+                     len(left_to_pg), status["timeout"], status["no tests"]))
         for name in survivors:
             old, new = change_of(name)
             where = line_number(module, name, old)
-            mark = "equivalent" if name in known else "SURVIVED"
+            mark = ("equivalent" if name in known else "pg-only" if name in left_to_pg
+                    else "SURVIVED")
             print(f"{mark:10} {module}:{where or '?'}  {name.rsplit('.', 1)[-1]}")
             print(f"           - {old}\n           + {new}")
             if name in known:
                 print(f"           ({known[name]})")
+            elif name in left_to_pg:
+                print(f"           (killed on PostgreSQL by {pg_only[name]})")
             else:
                 unexplained += 1
     print()
-    header = ("module", "tried", "killed", "survived", "equivalent", "timeout", "no tests")
+    print(f"tests ran on: {ran_on}"
+          + ("" if with_pg else " (set HALL_TEST_PG_URL so PostgreSQL-only paths count)"))
+    header = ("module", "tried", "killed", "survived", "equivalent", "pg-only", "timeout",
+              "no tests")
     width = max(len(r[0]) for r in rows) if rows else 10
     print(f"{header[0]:{width}}  " + "  ".join(f"{h:>10}" for h in header[1:]))
     for row in rows:
         print(f"{row[0]:{width}}  " + "  ".join(f"{v:>10}" for v in row[1:]))
-    total = [sum(r[i] for r in rows) for i in range(1, 7)]
+    total = [sum(r[i] for r in rows) for i in range(1, 8)]
     print(f"{'total':{width}}  " + "  ".join(f"{v:>10}" for v in total))
     print(f"\nunexplained survivors: {unexplained}")
     return 1 if unexplained else 0
@@ -133,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*",
                         help="paths or globs among [tool.mutmut] source_paths")
     parser.add_argument("--report", action="store_true", help="print the last run's results only")
+    parser.add_argument("--pg", metavar="URL", default=os.environ.get("HALL_TEST_PG_URL"),
+                        help="run the tests on PostgreSQL too (default: $HALL_TEST_PG_URL)")
     args = parser.parse_args(argv)
     if _STATUS is None:
         print("mutmut is not installed: .venv/bin/pip install -q -e '.[test,mutation]'")
@@ -144,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no configured module matches {args.modules}; configured: {configured}")
         return 2
     if not args.report:
-        run_mutmut(modules)
+        run_mutmut(modules, args.pg)
     return report(modules)
 
 
