@@ -47,18 +47,12 @@ class IncidentFormError(FormError):
 def text_errors(**texts: str) -> dict[str, str]:
     """What is wrong with an incident's texts (by the keys of :data:`INCIDENT_TEXTS`); empty
     when they can be stored. The dialogs show these beside their fields before they close."""
-    errors: dict[str, str] = {}
-    freetext.fields(errors, INCIDENT_TEXTS, texts)
-    return errors
+    return freetext.errors_of(INCIDENT_TEXTS, texts)
 
 
 def clean_texts(**texts: str) -> dict[str, str]:
     """The texts cleaned, or :class:`IncidentFormError` naming each field (nothing written)."""
-    errors: dict[str, str] = {}
-    cleaned = freetext.fields(errors, INCIDENT_TEXTS, texts)
-    if errors:
-        raise IncidentFormError(errors)
-    return cleaned
+    return freetext.cleaned_or_raise(INCIDENT_TEXTS, texts, IncidentFormError)
 
 
 @dataclass(frozen=True)

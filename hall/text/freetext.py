@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -131,6 +131,26 @@ def fields(errors: dict[str, str], limits: Mapping[str, tuple[int, bool]],
     for key, value in texts.items():
         limit, lines = limits[key]
         cleaned[key] = field(errors, key, value, limit, lines=lines)
+    return cleaned
+
+
+def errors_of(limits: Mapping[str, tuple[int, bool]], texts: Mapping[str, str | None]
+              ) -> dict[str, str]:
+    """What is wrong with ``texts`` (by key), empty when they can be stored: what a dialog shows
+    beside its fields before it closes."""
+    errors: dict[str, str] = {}
+    fields(errors, limits, texts)
+    return errors
+
+
+def cleaned_or_raise(limits: Mapping[str, tuple[int, bool]], texts: Mapping[str, str | None],
+                     refuse: Callable[[dict[str, str]], Exception]) -> dict[str, str]:
+    """The texts cleaned, or ``refuse(errors)`` raised (the context's form error, naming each
+    field; nothing is written)."""
+    errors: dict[str, str] = {}
+    cleaned = fields(errors, limits, texts)
+    if errors:
+        raise refuse(errors)
     return cleaned
 
 

@@ -47,18 +47,12 @@ _ACT_TEXTS = {"note": (freetext.NOTE, True), "reason": (freetext.REASON, True),
 def act_text_errors(**texts: str) -> dict[str, str]:
     """What is wrong with a window act's texts (note, reason, channel), by key; empty when
     they can be stored. The dialogs show these beside their fields before they close."""
-    errors: dict[str, str] = {}
-    freetext.fields(errors, _ACT_TEXTS, texts)
-    return errors
+    return freetext.errors_of(_ACT_TEXTS, texts)
 
 
 def _act_texts(**texts: str) -> dict[str, str]:
     """The texts cleaned, or :class:`FormError` naming each field (nothing is written)."""
-    errors: dict[str, str] = {}
-    cleaned = freetext.fields(errors, _ACT_TEXTS, texts)
-    if errors:
-        raise FormError(errors, ACT_LABELS)
-    return cleaned
+    return freetext.cleaned_or_raise(_ACT_TEXTS, texts, lambda e: FormError(e, ACT_LABELS))
 
 
 def _number(typed: str) -> str:
