@@ -28,6 +28,16 @@ def distinct_id(n: int, birth: str = "19800101") -> str:
     return make_id(birth, n % 1000, f"{110105 + n // 1000:06d}")
 
 
+def cli_env(monkeypatch: Any, tmp_path: Any, now: str, staff: str) -> None:
+    """The environment of a ``hall`` command in a test: no configuration or database from the
+    machine, data under ``tmp_path``, the hall's time ``now`` and the staff member signed in."""
+    for name in ("HALL_CONFIG", "HALL_DB"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("HALL_NOW", now)
+    monkeypatch.setenv("HALL_STAFF", staff)
+
+
 def named(ids: list[str]) -> list[str]:
     """Representatives as ``hall issue --representative`` takes them: "ID,姓名,电话"."""
     return [f"{n},代表{'甲乙丙丁戊己庚辛壬癸'[i % 10]},1380000{i:04d}" if n.strip() else n

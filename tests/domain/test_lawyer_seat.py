@@ -17,7 +17,7 @@ import pytest
 from hall import Hall
 from hall.leaders import ClosedToday
 from tests.cli.test_cli import NOW, Cli
-from tests.helpers import form, make_id, row_counts
+from tests.helpers import cli_env, form, make_id, row_counts
 
 TODAY = date(2026, 11, 23)
 LAWYER = form(category="legal_advice", matter="咨询劳动仲裁的程序")
@@ -69,11 +69,7 @@ def test_the_leaders_room_says_the_same_in_its_own_words(hall: Hall) -> None:
 
 def test_the_command_line_exits_2_naming_the_day_and_writes_nothing(
         db_url: str, capsys, monkeypatch, tmp_path: Path) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("HALL_NOW", NOW)
-    monkeypatch.setenv("HALL_STAFF", "mgr01")
+    cli_env(monkeypatch, tmp_path, NOW, "mgr01")
     cli = Cli(db_url, capsys)
     assert cli("leader-days", "plan", "--month", "2026-11")[0] == 0
     assert cli("leader-days", "publish")[0] == 0

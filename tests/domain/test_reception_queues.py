@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hall import Hall
 from tests.cli.test_cli import NOW, Cli
-from tests.helpers import distinct_id, form
+from tests.helpers import cli_env, distinct_id, form
 
 TODAY = date(2026, 11, 23)
 LIHONG = "李红 09:00–10:30"
@@ -61,11 +61,7 @@ def test_each_visitor_is_shown_with_the_reception_they_wait_for(hall: Hall) -> N
 
 def test_hall_queue_says_whom_each_waits_for(db_url: str, capsys, monkeypatch,
                                              tmp_path: Path) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("HALL_NOW", NOW)
-    monkeypatch.setenv("HALL_STAFF", "mgr01")
+    cli_env(monkeypatch, tmp_path, NOW, "mgr01")
     cli = Cli(db_url, capsys)
     add = ["leader-days", "add", "--date", "2026-11-23", "--capacity", "5", "--walk-ins"]
     assert cli(*add, "--leader", "lihong", "--start", "09:00", "--end", "10:30")[0] == 0

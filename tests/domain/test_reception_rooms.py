@@ -16,7 +16,7 @@ from hall import Hall
 from hall.desk.registration import FormError
 from models import AuditEvent, LeaderDay
 from tests.cli.test_cli import NOW, Cli
-from tests.helpers import only_changes
+from tests.helpers import cli_env, only_changes
 
 TODAY = date(2026, 11, 23)
 
@@ -84,11 +84,7 @@ def test_planning_leaves_out_a_rule_day_whose_room_is_taken(hall: Hall) -> None:
 
 def test_the_command_line_exits_2_and_writes_nothing(db_url: str, capsys, monkeypatch,
                                                      tmp_path: Path) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("HALL_NOW", NOW)
-    monkeypatch.setenv("HALL_STAFF", "mgr01")
+    cli_env(monkeypatch, tmp_path, NOW, "mgr01")
     cli = Cli(db_url, capsys)
     add = ["leader-days", "add", "--date", "2026-11-23", "--capacity", "5"]
     assert cli(*add, "--leader", "lihong", "--start", "09:00", "--end", "11:30")[0] == 0

@@ -24,6 +24,7 @@ from hall.leaders import schedule
 from hall.leaders.views import UNCHECKED
 from screens.leaders.monthgrid import cell_lines
 from tests.cli.test_cli import NOW, Cli
+from tests.helpers import cli_env
 
 # 第二条: 元旦，放假1天（1月1日）；劳动节，放假2天（5月1日、2日）；国庆节，放假3天（10月1日至3日）.
 LAW_FIXED = {"01-01", "05-01", "05-02", "10-01", "10-02", "10-03"}
@@ -112,11 +113,7 @@ def test_the_cell_and_the_exports_show_the_mark(hall: Hall) -> None:
 
 def test_leader_days_prints_and_returns_the_mark(db_url: str, capsys, monkeypatch,
                                                  tmp_path: Path) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("HALL_NOW", NOW)
-    monkeypatch.setenv("HALL_STAFF", "mgr01")
+    cli_env(monkeypatch, tmp_path, NOW, "mgr01")
     cli = Cli(db_url, capsys)
     status, _, err = cli("leader-days", "plan", "--month", "2027-01")
     assert status == 0 and "元旦" in err
