@@ -74,6 +74,10 @@ class Category(ConfigModel):
     """Per-district routing: district code -> department code, overriding ``department``."""
     description: str = ""
     """Examples of matters in this category; shown in the picker."""
+    confidential: bool = False
+    """A confidential matter (检举控告 and other reports against officials): its visits show
+    their details only to the department it routes to and to managers; everyone else sees
+    「保密事项」 and the date."""
 
 
 class PriorityGroup(ConfigModel):
@@ -106,10 +110,30 @@ class Staff(ConfigModel):
     """The login given to ``--staff``; the audit log records it."""
     name: Text
     """Full name."""
-    role: Literal["desk", "window", "manager", "admin"]
-    """What this person does: desk (登记分流), window (窗口), manager (管理), admin."""
+    role: Literal["admin", "manager", "desk", "window", "leader", "lawyer", "kiosk", "board"]
+    """What this person (or machine) does: admin (管理员: accounts, audit log), manager (中心领导:
+    everything), desk (登记员), window (窗口: their department's windows), leader and lawyer
+    (领导, 律师: their own reception room), kiosk (自助机: issue and status only), board (叫号屏:
+    the board only). The table of who may do what is in hall/accounts/permissions.py."""
     department: Code | None = None
     """The department this person belongs to, if any."""
+    departments: list[Code] = []
+    """Further departments this person serves (a window clerk covering two departments)."""
+
+    @property
+    def all_departments(self) -> list[str]:
+        """``department`` then ``departments``, without repeats."""
+        first = [self.department] if self.department else []
+        return list(dict.fromkeys([*first, *self.departments]))
+
+
+class AccountSettings(ConfigModel):
+    lock_after: int = Field(5, ge=1, le=100)
+    """Wrong passwords in a row that lock an account."""
+    lock_minutes: int = Field(15, ge=1, le=10080)
+    """How long a locked account stays locked (an administrator may unlock it sooner)."""
+    idle_lock_minutes: int = Field(10, ge=1, le=1440)
+    """A staff screen untouched this long locks and asks for the password again."""
 
 
 class TicketSettings(ConfigModel):
@@ -215,7 +239,10 @@ class HallConfig(ConfigModel):
     time_limits: TimeLimits = Field(default_factory=TimeLimits)
     """Statutory time limits, as data."""
     staff: list[Staff] = []
-    """The staff roster."""
+    """The staff roster: seeds the accounts the first time a database is used (from then on the
+    database holds them: ``hall staff``)."""
+    accounts: AccountSettings = Field(default_factory=AccountSettings)
+    """Signing in: how many wrong passwords lock an account, for how long, and the idle lock."""
     tickets: TicketSettings = Field(default_factory=TicketSettings)
     """Ticket images and the QR payload."""
     outcomes: list[Outcome] = Field(default_factory=standard_outcomes, min_length=1)

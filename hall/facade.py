@@ -10,6 +10,7 @@ The CLI, every screen, the tests and the benchmarks go through this object. :cla
 contexts (the desk at once, the others when first used, so a command imports only the contexts it
 uses), handing each what it needs from the others through its constructor:
 
+- ``hall.accounts`` (:mod:`hall.accounts`): staff accounts, signing in, passwords, tokens;
 - ``hall.desk`` (:mod:`hall.desk`): registration, tickets, visitor files, query codes;
 - ``hall.windows`` (:mod:`hall.windows`): claim, recall, no-show, transfer, finish, pause;
 - ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements;
@@ -81,6 +82,11 @@ class Hall:
         # booking's check-in issues through the desk), so they get late-bound callables: a
         # context sees the other's current method, whatever order they are built in (tests and
         # benchmarks replace some on the instance).
+        from hall.accounts.context import Accounts
+
+        self.accounts = Accounts(self.store)
+        if hasattr(config, "staff"):  # a status lookup's few settings hold no roster
+            self.accounts.seed()  # the first use of a database: the configured staff's accounts
         self.desk = Desk(self.store,
                          check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
                          cases_of=lambda visitor: self.leaders.cases_of(visitor),

@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from hall.clock import Clock, business_day, from_storage
+from hall.clock import Clock, business_day, from_storage, to_storage
 from models import AuditEvent, ChangeCounter, write_transaction
 from models import statements as sql
 
 if TYPE_CHECKING:
     from config.schema import HallConfig
+    from hall.accounts.actor import Actor
 
 TICKETS = "tickets"
 
@@ -76,6 +77,26 @@ class Store:
             "at": at, "actor": actor, "action": action, "entity": entity,
             "entity_id": str(entity_id),
             "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+
+    def permit(self, actor: str, act: str, department: str | None = None) -> Actor:
+        """The account ``actor`` as a signed-in :class:`~hall.accounts.actor.Actor` if it may
+        do ``act`` (for ``department``: a window's, a room's) per the permission table
+        (:mod:`hall.accounts.permissions`); else :class:`~hall.errors.NotAllowed`, and the
+        refusal is audited (in its own transaction: the act itself writes nothing).
+
+        Called by every act before its transaction opens; one indexed read of the account, so a
+        role changed or an account disabled elsewhere counts from the next act."""
+        from hall.accounts.actor import check, find_actor
+        from hall.errors import NotAllowed
+
+        found = find_actor(actor)
+        try:
+            return check(found, actor, act, department)
+        except NotAllowed as refused:
+            with self.transaction():
+                self.audit(actor, "denied", "act", act, to_storage(self.now()),
+                           {"department": department, "reason": str(refused)})
+            raise
 
     def bump(self, topic: str) -> None:
         """Advance ``topic``'s change counter (inside the caller's transaction)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from models import drivers as _drivers  # noqa: F401  first: peewee without its drivers
 
 # isort: split
+from models.account import AccessToken, Account, AccountEvent, Recusal
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import (
     DatabaseURLError,
@@ -32,6 +33,9 @@ from models.window import WindowState
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AccessToken",
+    "Account",
+    "AccountEvent",
     "AuditEvent",
     "BookingEvent",
     "ChangeCounter",
@@ -43,6 +47,7 @@ __all__ = [
     "LeaderDay",
     "LeaderProfile",
     "LeaderRule",
+    "Recusal",
     "Representative",
     "SchemaTooNewError",
     "Setting",

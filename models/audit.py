@@ -17,6 +17,9 @@ class AuditEvent(BaseModel):
     entity_id = pw.CharField(max_length=32)
     detail = pw.TextField(default="{}")  # JSON
 
+    class Meta:
+        indexes = ((("actor", "at"), False),)  # `hall audit --staff LOGIN` (schema v8)
+
 
 class ChangeCounter(BaseModel):
     """A version per topic, bumped inside every writing transaction.

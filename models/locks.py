@@ -17,6 +17,7 @@ from typing import Any
 import peewee as pw
 
 from models import statements
+from models.account import Account
 from models.base import is_sqlite
 from models.incident import Incident
 from models.leader import LeaderDay
@@ -66,3 +67,12 @@ def locked_incident(db: pw.Database, incident_id: int) -> Incident | None:
     if not is_sqlite(db):
         query = query.for_update()
     return query.first()
+
+
+def locked_account(db: pw.Database, account_id: int) -> Account:
+    """The account's row, locked for this transaction (two terminals counting wrong passwords
+    for one login at once count both)."""
+    query = Account.select().where(Account.id == account_id)
+    if not is_sqlite(db):
+        query = query.for_update()
+    return query.get()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
+from models.account import ACCOUNT_MODELS
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, unhurried, write_transaction
 from models.incident import Incident, IncidentEntry
@@ -30,12 +31,12 @@ from models.window import WindowState
 if TYPE_CHECKING:  # playhouse.migrate loads psycopg2: imported only to upgrade a database
     from playhouse.migrate import SchemaMigrator
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
     ChangeCounter, Setting, WindowState, *LEADER_MODELS, Incident, IncidentEntry,
-    LeaderProfile, VisitorChange,
+    LeaderProfile, VisitorChange, *ACCOUNT_MODELS,
 ]
 
 
@@ -115,6 +116,13 @@ def _v7_visitor_documents(db: pw.Database, migrator: SchemaMigrator) -> None:
     db.create_tables([VisitorChange])
 
 
+def _v8_accounts(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v8: staff accounts with password hashes and history, access tokens, recusals (回避); the
+    audit log read by who and by what (``hall audit``)."""
+    db.create_tables(ACCOUNT_MODELS)
+    AuditEvent._schema.create_indexes(safe=True)  # the new (actor, at); the others exist
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
     3: _v3_windows,
@@ -122,6 +130,7 @@ STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     5: _v5_incidents,
     6: _v6_leader_roster,
     7: _v7_visitor_documents,
+    8: _v8_accounts,
 }
 
 

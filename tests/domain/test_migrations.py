@@ -17,6 +17,7 @@ import main
 import models
 from config import HallConfig
 from hall import Hall
+from hall.accounts import Accounts
 from hall.clock import FixedClock
 from models import (
     AuditEvent,
@@ -78,10 +79,15 @@ def test_version_1_is_upgraded_in_place_without_loss(db_url: str, config: HallCo
     hall = Hall(db, config, clock)
     assert current_version(db) == models.SCHEMA_VERSION
 
-    # Every old row is still there, unchanged.
-    for model in (Visitor, Visit, Representative, Ticket, TicketCounter, AuditEvent,
-                  ChangeCounter):
+    # Every old row is still there, unchanged; the first use seeded the configured accounts
+    # (audited, their counter bumped) and added nothing else.
+    for model in (Visitor, Visit, Representative, Ticket, TicketCounter):
         assert model.select().count() == counts[model._meta.table_name], model
+    assert AuditEvent.select().where(AuditEvent.action != "account.seed").count() == \
+        counts[AuditEvent._meta.table_name]
+    assert ChangeCounter.select().where(ChangeCounter.topic != "accounts").count() == \
+        counts[ChangeCounter._meta.table_name]
+    assert models.Account.select().count() == len(config.staff)
     old = {v.id_number: v for v in Visitor.select()}
     for number, name, phone, address, district in legacy_v1.VISITORS:
         v = old[number]
@@ -236,6 +242,7 @@ def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, confi
     legacy_v1.build_v1_database(db_url)
     with monkeypatch.context() as patch:
         patch.setattr(schema, "SCHEMA_VERSION", 3)
+        patch.setattr(Accounts, "seed", lambda self: 0)  # the v3 program had no accounts
         db = open_database(db_url)
         v3 = Hall(db, config, clock)
         assert current_version(db) == 3
@@ -250,8 +257,10 @@ def test_the_desk_and_window_database_v3_gains_reception_days(db_url: str, confi
     db = open_database(db_url)
     hall = Hall(db, config, clock)
     assert current_version(db) == models.SCHEMA_VERSION
-    for model in (Visitor, Visit, Ticket, AuditEvent, WindowState):
+    for model in (Visitor, Visit, Ticket, WindowState):
         assert model.select().count() == counts[model._meta.table_name], model
+    assert AuditEvent.select().where(AuditEvent.action != "account.seed").count() == \
+        counts[AuditEvent._meta.table_name]
     assert hall.windows.view(7).current is not None  # the window's visitor survived
     assert LeaderDay.select().count() == 0
     day = hall.leaders.add_day("lihong", date(2026, 11, 23), "09:00", "11:30", 2, actor="mgr01")

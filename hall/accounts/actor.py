@@ -1,0 +1,70 @@
+"""Who acts: the signed-in staff member every change is recorded under, and the check of an act.
+
+An :class:`Actor` is what signing in (a password, a token) gives back; the facade's acts take the
+actor's login and :func:`permit` reads the account again inside the hall, so a role changed or an
+account disabled on another terminal counts from the next act on, not from the next sign-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hall.accounts.permissions import ACTS, ROLES, SCOPED, allowed
+from hall.errors import NotAllowed
+from models import Account
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in staff member (a frozen view of the account)."""
+
+    login: str
+    name: str
+    role: str
+    departments: frozenset[str]
+    must_change: bool = False  # signed in with a one-time password: change it first
+
+    @property
+    def role_name(self) -> str:
+        """「窗口」, 「中心领导」…"""
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def label(self) -> str:
+        """「王丽（desk01）」."""
+        return f"{self.name}（{self.login}）"
+
+    def may(self, act: str, department: str | None = None) -> bool:
+        """Whether this actor may do ``act`` (for ``department``, when the act has one)."""
+        if not allowed(self.role, act):
+            return False
+        return department is None or self.role not in SCOPED or department in self.departments
+
+
+def actor_of(row: Account) -> Actor:
+    """The actor an account row describes."""
+    return Actor(login=row.login, name=row.name, role=row.role,
+                 departments=frozenset(d for d in row.departments.split(",") if d),
+                 must_change=bool(row.must_change))
+
+
+def find_actor(login: str) -> Actor | None:
+    """The active account ``login`` as an actor, or None (unknown or disabled)."""
+    row = (Account.select(Account.login, Account.name, Account.role, Account.departments,
+                          Account.must_change)
+           .where((Account.login == login) & (Account.active == True))  # noqa: E712
+           .first())
+    return actor_of(row) if row is not None else None
+
+
+def check(actor: Actor | None, login: str, act: str, department: str | None = None) -> Actor:
+    """``actor`` if it may do ``act`` (for ``department``); else :class:`NotAllowed` saying why,
+    in Chinese."""
+    what = ACTS.get(act, act)
+    if actor is None:
+        raise NotAllowed(f"无权限{what}：账号“{login}”不存在或已停用，请重新登录")
+    if not allowed(actor.role, act):
+        raise NotAllowed(f"无权限{what}：{actor.role_name}（{actor.login}）不能{what}")
+    if not actor.may(act, department):
+        raise NotAllowed(f"无权限{what}：{actor.label}不属于该部门（{department}）")
+    return actor

@@ -1,0 +1,119 @@
+"""Who may do what: the roles, the acts, and the one table that joins them.
+
+    from hall.accounts.permissions import allowed, ROLES, ACTS
+    allowed("window", "window.call")          # True
+    allowed("kiosk", "window.call")           # False
+
+Every act of the facade names one entry of :data:`ACTS` and asks the Store
+(:meth:`hall.store.Store.permit`) before it writes; a refusal raises
+:class:`hall.errors.NotAllowed`, which the CLI turns into exit status 3 and the screens show in
+Chinese. The table is data, read by the README's table, the launcher (which screens a role may
+open) and the tests (every role against every act, generated from it).
+
+Scope: the roles in :data:`SCOPED` act only for their own department(s): a window clerk of 人社局
+calls, finishes and transfers only at windows serving 人社局; a leader or a duty lawyer only in
+their own room (the windows of the department ``leader`` or ``lawyer``). Managers act everywhere.
+"""
+
+from __future__ import annotations
+
+ROLES: dict[str, str] = {
+    "admin": "管理员",
+    "manager": "中心领导",
+    "desk": "登记员",
+    "window": "窗口",
+    "leader": "领导",
+    "lawyer": "律师",
+    "kiosk": "自助机",
+    "board": "叫号屏",
+}
+"""Role code → what the hall calls it."""
+
+ACTS: dict[str, str] = {
+    # the desk
+    "ticket.issue": "登记取号",
+    "visitor.save": "保存来访人档案",
+    "visitor.view": "查看来访人档案",
+    "visitor.reveal": "显示完整个人信息",
+    # the windows
+    "window.call": "叫号",
+    "window.recall": "重呼",
+    "window.start": "开始接谈",
+    "window.no_show": "过号",
+    "window.transfer": "转办",
+    "window.finish": "办结",
+    "window.pause": "暂停或恢复窗口",
+    "ticket.requeue": "过号重新排队",
+    # reception days
+    "leader.day": "增改或取消接待日",
+    "leader.plan": "排定与发布接待日",
+    "leader.roster": "维护领导名册",
+    "leader.case": "领导包案",
+    "booking.manage": "预约、改约、取消预约",
+    "booking.check_in": "预约签到",
+    # special situations
+    "incident.log": "登记特殊情况",
+    "incident.act": "记录处置经过",
+    "incident.correct": "更正处置记录",
+    "incident.close": "结束或重新打开特殊情况",
+    "incident.view": "查看特殊情况详情",
+    "incident.report": "特殊情况日报",
+    # the hall
+    "board.view": "查看叫号屏",
+    "recusal.declare": "申请回避",
+    # administration
+    "account.manage": "管理账号",
+    "token.manage": "管理访问令牌",
+    "audit.read": "查阅审计日志",
+    "config.check": "检查配置",
+}
+"""Act → what it is called in a refusal (「无权限：叫号」)."""
+
+_HUMAN = {"incident.log", "incident.act", "incident.correct", "board.view", "recusal.declare"}
+_WINDOW = {"window.call", "window.recall", "window.start", "window.no_show", "window.transfer",
+           "window.finish", "window.pause"}
+_LEADERS = {"leader.day", "leader.plan", "leader.roster", "leader.case", "booking.manage",
+            "booking.check_in"}
+_INCIDENTS = {"incident.close", "incident.view", "incident.report"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"account.manage", "token.manage", "audit.read", "config.check",
+                        "incident.log", "board.view"}),
+    "manager": frozenset(_HUMAN | _WINDOW | _LEADERS | _INCIDENTS
+                         | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
+                            "ticket.requeue", "audit.read", "config.check"}),
+    "desk": frozenset(_HUMAN | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
+                                "ticket.requeue", "booking.manage", "booking.check_in"}),
+    "window": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
+    "leader": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "leader.case"}),
+    "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal"}),
+    "kiosk": frozenset({"ticket.issue"}),
+    "board": frozenset({"board.view"}),
+}
+"""Role → the acts it may do. Checking a ticket's status by its query code needs no account (the
+QR code on the visitor's slip is the key), so it is not an act here."""
+
+SCOPED: frozenset[str] = frozenset({"window", "leader", "lawyer"})
+"""Roles that act only for their own department(s) (see the module's docstring)."""
+
+SEES_EVERYTHING: frozenset[str] = frozenset({"manager"})
+"""Roles that see every confidential matter, whatever department it routes to."""
+
+SCREENS: dict[str, frozenset[str]] = {
+    "desk": frozenset({"manager", "desk"}),
+    "window": frozenset({"manager", "window", "leader", "lawyer"}),
+    "board": frozenset({"manager", "admin", "desk", "window", "leader", "lawyer", "board"}),
+    "leaders": frozenset({"manager"}),
+    "incidents": frozenset({"manager"}),
+}
+"""Screen (the launcher's modes) → the roles that may open it."""
+
+
+def allowed(role: str, act: str) -> bool:
+    """Whether ``role`` may do ``act`` (an unknown role or act: no)."""
+    return act in PERMISSIONS.get(role, frozenset())
+
+
+def may_open(role: str, screen: str) -> bool:
+    """Whether ``role`` may open ``screen`` (a launcher mode)."""
+    return role in SCREENS.get(screen, frozenset())
