@@ -83,6 +83,7 @@ class VisitorFile:
     cases: tuple[CaseSummary, ...] = ()
     """包案: leaders in personal charge of this visitor's matters, newest first."""
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
+    recused: bool = False  # the staff member looking recused themselves from them (回避)
     history: tuple[FileChange, ...] = ()
     """Every earlier name, phone, address and district of the file, newest first."""
     doc_type: str = "id_card"
@@ -205,6 +206,7 @@ class CurrentVisit:
     repeat: bool
     history: tuple[VisitSummary, ...]  # earlier visits, newest first
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
+    recused: bool = False  # the staff member looking recused themselves from them (回避)
 
 
 @dataclass(frozen=True)

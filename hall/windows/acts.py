@@ -77,13 +77,15 @@ class Windows:
 
     ``board`` lists the window's waiting tickets and words its calls; ``visits_of`` (desk) and
     ``incidents_of`` (incidents) fill the current visitor's history; ``check_transfer``
-    (leaders) refuses a transfer into a reception room closed now.
+    (leaders) refuses a transfer into a reception room closed now; ``is_recused(login,
+    visitor_id)`` (recusals) refuses calling by number a visitor the caller recused from.
     """
 
     def __init__(self, store: Store, *, board: Board,
                  visits_of: Callable[[int], Sequence[VisitSummary]],
                  incidents_of: Callable[[int], Sequence[VisitorIncident]],
-                 check_transfer: Callable[[str], None]) -> None:
+                 check_transfer: Callable[[str], None],
+                 is_recused: Callable[[str, int], bool]) -> None:
         self.store = store
         self.config = store.config
         self.db = store.db
@@ -91,6 +93,7 @@ class Windows:
         self._visits_of = visits_of
         self._incidents_of = incidents_of
         self._check_transfer = check_transfer
+        self._is_recused = is_recused
 
     # -- claims ---------------------------------------------------------------------------------
 
@@ -103,8 +106,10 @@ class Windows:
                 at = to_storage(self.store.now())
                 state = self._lock_window(spec.number, at)
                 self._check_free(state)
-                # The hot path of every window: a prepared statement (models.statements).
-                row = sql.claim_next(self.db, day=self.store.today(), departments=departments)
+                # The hot path of every window: a prepared statement (models.statements); it
+                # passes over the visitors ``actor`` recused themselves from (回避).
+                row = sql.claim_next(self.db, day=self.store.today(), departments=departments,
+                                     actor=actor)
                 if row is None:
                     return None
                 notice = self._claim(row[0], row[1], row[2], state, at, actor)
@@ -132,6 +137,8 @@ class Windows:
                               f"不由{spec.title}接待")
             if ticket.status != "waiting":
                 raise Refused(f"{text} 当前为“{STATUS_LABELS[ticket.status]}”，不能叫号")
+            if self._is_recused(actor, ticket.visit.visitor_id):
+                raise Refused(f"您已申请回避 {text} 的来访人，不能叫号：请由其他窗口接待")
             notice = self._claim(ticket.id, ticket.number, ticket.department, state, at, actor)
             if notice is None:  # pragma: no cover - the row lock above prevents it
                 raise Refused(f"{text} 已被其他窗口叫号")
@@ -267,8 +274,9 @@ class Windows:
             raise NotFound(f"没有 {window} 号窗口（现有：{valid}）")
         return spec
 
-    def view(self, window: int) -> WindowView:
-        """The window's departments, pause state, current visitor and waiting list."""
+    def view(self, window: int, *, viewer: str | None = None) -> WindowView:
+        """The window's departments, pause state, current visitor and waiting list; the current
+        visitor is flagged 「已回避」 when ``viewer`` (a login) recused themselves from them."""
         spec = self.spec(window)
         state = WindowState.get_or_none(WindowState.number == spec.number)
         current = None
@@ -280,7 +288,8 @@ class Windows:
                 no_show=self.no_show_allowed(ticket.recalls, ticket.called_at,
                                              to_storage(self.store.now())),
                 history=[v for v in self._visits_of(visit.visitor_id) if v.visit_id != visit.id],
-                incidents=self._incidents_of(visit.visitor_id))
+                incidents=self._incidents_of(visit.visitor_id),
+                recused=bool(viewer) and self._is_recused(viewer or "", visit.visitor_id))
         return freetext.shown_in(WindowView(  # stored text made safe for a terminal
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),

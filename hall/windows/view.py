@@ -29,8 +29,9 @@ _MINUTE = timedelta(minutes=1)
 
 def current_visit(store: Store, ticket: Ticket, *, no_show: tuple[bool, str],
                   history: Sequence[VisitSummary],
-                  incidents: Sequence[VisitorIncident]) -> CurrentVisit:
-    """The window's current visitor; ``no_show`` says whether 过号 is allowed yet, and why not."""
+                  incidents: Sequence[VisitorIncident], recused: bool = False) -> CurrentVisit:
+    """The window's current visitor; ``no_show`` says whether 过号 is allowed yet, and why not;
+    ``recused``: the staff member looking has recused themselves from this visitor (回避)."""
     config = store.config
     visit: Any = ticket.visit
     person: Any = visit.visitor
@@ -60,7 +61,7 @@ def current_visit(store: Store, ticket: Ticket, *, no_show: tuple[bool, str],
         request=visit.request, people=visit.people,
         representatives=tuple(representative_line(r.name, r.phone, r.id_number) for r in reps),
         priority_name=group.name if group else "", repeat=visit.is_repeat,
-        history=tuple(history), incidents=tuple(incidents))
+        history=tuple(history), incidents=tuple(incidents), recused=recused)
 
 
 def representative_line(name: str, phone: str, id_number: str) -> str:
