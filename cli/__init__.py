@@ -9,6 +9,7 @@
     cli.leaders     hall leader-days … | book … | checkin | case
     cli.roster      hall leader list | add | edit | retire | reinstate
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
+    cli.recusal     hall recuse | recusals
     cli.admin       hall check-config | demo
 
 Each module has ``register(subparsers, common)``, which adds its commands with
@@ -33,6 +34,7 @@ COMMANDS = {
     "leaders": ("leader-days", "book", "checkin", "case"),
     "roster": ("leader",),
     "incidents": ("incident",),
+    "recusal": ("recuse", "recusals"),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``
