@@ -125,8 +125,7 @@ class Hall:
         return Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
                        check_transfer=lambda department: self.leaders.check_transfer(department),
                        incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
-                       is_recused=lambda login, visitor: self.recusals.is_recused(login,
-                                                                                  visitor))
+                       recused_from=lambda login: self.recusals.recused_from(login))
 
     @_Context
     def recusals(self) -> Recusals:

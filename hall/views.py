@@ -175,6 +175,7 @@ class QueueEntry:
     collective: bool
     name_masked: str
     waits_for: str = ""  # a reception room's queue: whom for, 「李红 09:00–11:30」; else ''
+    recused: bool = False  # the staff member looking recused themselves from the visitor (回避)
 
 
 @dataclass(frozen=True)

@@ -286,13 +286,14 @@ def queue_counts(db: pw.Database, *, day: date) -> tuple[dict[str, int], dict[st
 def waiting_rows(db: pw.Database, *, day: date,
                  departments: Sequence[str]) -> list[tuple[Any, ...]]:
     """A day's waiting tickets of ``departments`` in call order, as plain rows: (number,
-    department, issued_at, priority group, repeat visit, people, visitor's name); issued_at as the
-    driver returns it (text on SQLite). The queue index serves the search, as for the claim."""
+    department, issued_at, priority group, repeat visit, people, visitor's name, visitor's id);
+    issued_at as the driver returns it (text on SQLite). The queue index serves the search, as
+    for the claim."""
     count = len(departments)
 
     def build(p: pw.Node) -> pw.Query:
         return (Ticket.select(Ticket.number, Ticket.department, Ticket.issued_at, Visit.priority,
-                              Visit.is_repeat, Visit.people, Visitor.name)
+                              Visit.is_repeat, Visit.people, Visitor.name, Visitor.id)
                 .join(Visit).join(Visitor)
                 .where((Ticket.business_day == p) & Ticket.department.in_([p] * count)
                        & (Ticket.status == p))

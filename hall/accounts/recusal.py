@@ -3,6 +3,7 @@
     hall.recusals.declare("11010519491231002X", "", "来访人系本人亲属", actor="win07")
     hall.recusals.of_actor("win07")                   # recusals in force, newest first
     hall.recusals.is_recused("win07", visitor_id)     # one indexed read
+    hall.recusals.recused_from("win07")               # the visitors' ids, for a window's view
     hall.recusals.withdraw("11010519491231002X", "", actor="win07")
     hall.recusals.hand_back(7, "来访人系本人亲属", actor="win07")   # at the window: see below
 
@@ -13,7 +14,8 @@ document type and number (the mainland ID card by default), with a reason (requi
 - their window's call of the next ticket passes over that visitor's tickets, inside the one atomic
   claim (:func:`models.statements.claim_next`): another window of the same department calls them;
 - calling that visitor's ticket by its number is refused (:meth:`hall.windows.Windows.call_number`);
-- the window's view flags the current visitor as recused (「已回避」) when the viewer is.
+- the window's view (``hall.windows.view(n, viewer=login)``) flags the current visitor
+  (「已回避」) and marks them in the waiting list (回避) when the viewer is recused from them.
 
 :meth:`hand_back` is the window's key: the current visitor turns out to be someone the staff
 member must not handle. In one transaction it records the recusal (unless one is in force) and
@@ -176,6 +178,13 @@ class Recusals:
         if not withdrawn:
             query = query.where(Recusal.withdrawn_at.is_null())
         return freetext.shown_in(tuple(self._view(r, r.visitor) for r in query))
+
+    def recused_from(self, login: str) -> frozenset[int]:
+        """The ids of the visitors ``login`` has a recusal in force from (one indexed read; a
+        window's view marks them, calling one by number is refused)."""
+        return frozenset(r for (r,) in Recusal.select(Recusal.visitor).join(Account)
+                         .where((Account.login == login) & Recusal.withdrawn_at.is_null())
+                         .tuples())
 
     def is_recused(self, login: str, visitor_id: int) -> bool:
         """Whether ``login`` has a recusal in force from the visitor ``visitor_id``."""

@@ -77,15 +77,16 @@ class Windows:
 
     ``board`` lists the window's waiting tickets and words its calls; ``visits_of`` (desk) and
     ``incidents_of`` (incidents) fill the current visitor's history; ``check_transfer``
-    (leaders) refuses a transfer into a reception room closed now; ``is_recused(login,
-    visitor_id)`` (recusals) refuses calling by number a visitor the caller recused from.
+    (leaders) refuses a transfer into a reception room closed now; ``recused_from(login)``
+    (recusals: the ids of the visitors a login recused from) refuses calling such a visitor's
+    number and marks them in the view.
     """
 
     def __init__(self, store: Store, *, board: Board,
                  visits_of: Callable[[int], Sequence[VisitSummary]],
                  incidents_of: Callable[[int], Sequence[VisitorIncident]],
                  check_transfer: Callable[[str], None],
-                 is_recused: Callable[[str, int], bool]) -> None:
+                 recused_from: Callable[[str], frozenset[int]]) -> None:
         self.store = store
         self.config = store.config
         self.db = store.db
@@ -93,7 +94,7 @@ class Windows:
         self._visits_of = visits_of
         self._incidents_of = incidents_of
         self._check_transfer = check_transfer
-        self._is_recused = is_recused
+        self._recused_from = recused_from
 
     # -- claims ---------------------------------------------------------------------------------
 
@@ -137,7 +138,7 @@ class Windows:
                               f"不由{spec.title}接待")
             if ticket.status != "waiting":
                 raise Refused(f"{text} 当前为“{STATUS_LABELS[ticket.status]}”，不能叫号")
-            if self._is_recused(actor, ticket.visit.visitor_id):
+            if ticket.visit.visitor_id in self._recused_from(actor):
                 raise Refused(f"您已申请回避 {text} 的来访人，不能叫号：请由其他窗口接待")
             notice = self._claim(ticket.id, ticket.number, ticket.department, state, at, actor)
             if notice is None:  # pragma: no cover - the row lock above prevents it
@@ -275,9 +276,10 @@ class Windows:
         return spec
 
     def view(self, window: int, *, viewer: str | None = None) -> WindowView:
-        """The window's departments, pause state, current visitor and waiting list; the current
-        visitor is flagged 「已回避」 when ``viewer`` (a login) recused themselves from them."""
+        """The window's departments, pause state, current visitor and waiting list; visitors
+        ``viewer`` (a login) recused themselves from are flagged (「已回避」, 回避)."""
         spec = self.spec(window)
+        recused = self._recused_from(viewer) if viewer else frozenset()
         state = WindowState.get_or_none(WindowState.number == spec.number)
         current = None
         if state is not None and state.current_id is not None:
@@ -289,12 +291,13 @@ class Windows:
                                              to_storage(self.store.now())),
                 history=[v for v in self._visits_of(visit.visitor_id) if v.visit_id != visit.id],
                 incidents=self._incidents_of(visit.visitor_id),
-                recused=bool(viewer) and self._is_recused(viewer or "", visit.visitor_id))
+                recused=visit.visitor_id in recused)
         return freetext.shown_in(WindowView(  # stored text made safe for a terminal
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),
             paused=bool(state and state.paused), current=current,
-            waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments))))))
+            waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments,
+                                                            recused))))))
 
     # -- helpers --------------------------------------------------------------------------------
 

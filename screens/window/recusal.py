@@ -45,8 +45,8 @@ class RecusalKey:
             self._ask(ConfirmDialog("回避", message, "退回队列"),
                       lambda yes: self._recuse("") if yes else None)
             return
-        what = (f"{current.number} {mask_name(current.name)}：回避后该来访人退回队列"
-                "（保留原排队顺序）由其他窗口接待，您的窗口不再叫其号。")
+        what = (f"{current.number}　{mask_name(current.name)}\n"
+                "回避后退回队列、保留原排队顺序，由其他窗口接待。")
         self._ask(ReasonDialog(what, title="申请回避", empty=NEED_REASON,
                                placeholder="回避理由（如：来访人系本人亲属）",
                                hint="Enter 确认回避　Esc 返回"),

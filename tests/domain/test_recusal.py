@@ -195,13 +195,20 @@ def test_calling_the_recused_visitors_number_is_refused(hall: Hall) -> None:
     assert hall.windows.call_number(2, "r001", "win02").number == "R001"
 
 
-def test_the_view_flags_the_current_visitor_for_the_recused_viewer_only(hall: Hall) -> None:
-    issue(hall, 1)
-    hall.windows.call_next(1, "win02")  # called by a colleague before the shift changed
+def test_the_view_flags_the_recused_viewers_visitors_only(hall: Hall) -> None:
+    for n in (1, 2, 3):
+        issue(hall, n)
+    hall.windows.call_next(1, "win02")  # R001, by a colleague before the shift changed
     hall.recusals.declare(distinct_id(1), "", REASON, actor="win01")
-    assert hall.windows.view(1, viewer="win01").current.recused  # type: ignore[union-attr]
-    assert not hall.windows.view(1, viewer="win02").current.recused  # type: ignore[union-attr]
-    assert not hall.windows.view(1).current.recused  # type: ignore[union-attr]
+    hall.recusals.declare(distinct_id(3), "", REASON, actor="win01")
+    hall.recusals.declare(distinct_id(2), "", REASON, actor="win03")
+    assert hall.recusals.recused_from("win01") == {visitor_of(1), visitor_of(3)}
+    mine = hall.windows.view(1, viewer="win01")
+    assert mine.current.recused  # type: ignore[union-attr]
+    assert [(e.number, e.recused) for e in mine.waiting] == [("R002", False), ("R003", True)]
+    for other in (hall.windows.view(1, viewer="win02"), hall.windows.view(1)):
+        assert not other.current.recused  # type: ignore[union-attr]
+        assert [e.recused for e in other.waiting] == [False, False]
 
 
 # -- handing the current visitor back -----------------------------------------------------------

@@ -7,6 +7,8 @@ As in tests/screens/test_window_screen.py (whose helpers these use): four visito
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import Input, Label
 
@@ -65,6 +67,8 @@ async def test_f11_recuses_with_a_reason_and_sends_the_visitor_back(app: HallApp
         assert current(app) is None
         assert "已回避：R001 已退回队列，由其他窗口接待" in notes(app)
         assert waiting(app) == ["R001", "R002", "R003", "R004"]  # the original place
+        assert [e.recused for e in window(app).view.waiting] == [True, False, False, False]
+        assert re.search(r"R001 +0分 欧\*+ +回避", screen_text(app))  # the list's mark
         [row] = Recusal.select()
         assert (row.account.login, row.reason) == ("win01", "来访人系本人表兄")
         await press(pilot, "f5")  # this clerk's next call passes over R001
