@@ -9,10 +9,11 @@ One code path for a window terminal, the CLI and the tests:
 Calling is one atomic claim. Inside a write transaction the window's state row is locked (SQLite:
 ``BEGIN IMMEDIATE`` serialises writers; PostgreSQL: ``SELECT … FOR UPDATE``), the first waiting
 ticket of the window's departments in call order (priority, then original issue time) is taken
-with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and it is marked called *only if it is still
-waiting*. The ticket and the window's ``current`` are written in the same transaction, so a window
-process that dies mid-call leaves the ticket either waiting or called by that window, which sees
-it again when it comes back. The hot statements come from :mod:`models.statements`.
+with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, passing over the visitors the acting staff member
+recused themselves from (回避, :mod:`hall.accounts.recusal`), and it is marked called *only if it
+is still waiting*. The ticket and the window's ``current`` are written in the same transaction,
+so a window process that dies mid-call leaves the ticket either waiting or called by that window,
+which sees it again when it comes back. The hot statements come from :mod:`models.statements`.
 """
 
 from __future__ import annotations
