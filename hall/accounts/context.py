@@ -81,7 +81,6 @@ class Accounts(AccountAdmin, TokenAdmin):
         """The actor ``login`` if ``password`` is theirs; else :class:`NotAllowed` (one message
         for an unknown login and a wrong password, so neither can be probed). A wrong password
         counts towards the lock; the right one resets the count. Audited either way."""
-        settings = self.store.config.accounts
         at = self._at()
         row = Account.get_or_none(Account.login == login)
         if row is None:
@@ -92,38 +91,56 @@ class Accounts(AccountAdmin, TokenAdmin):
             raise NotAllowed(f"账号“{login}”已停用，请联系管理员")
         if row.locked_until is not None and row.locked_until > at:
             self._audit_refusal(login, "locked", at)
-            raise NotAllowed(f"账号“{login}”因连续输错密码已锁定，"
-                             f"请于 {self.store.local(row.locked_until):%H:%M} 后再试或联系管理员")
+            raise NotAllowed(self._locked_message(login, row.locked_until))
         if not row.password_hash:
             self._audit_refusal(login, "no password", at)
             raise NotAllowed(f"账号“{login}”尚未设置密码，"
                              f"请管理员用 hall staff passwd {login} 设置")
         if not passwords.verify(row.password_hash, password, self.hasher):
-            with self.store.transaction():
-                row = locked_account(self.store.db, row.id)
-                failures = row.failures + 1
-                lock = failures >= settings.lock_after
-                until = at + timedelta(minutes=settings.lock_minutes) if lock else None
-                (Account.update(failures=0 if lock else failures, locked_until=until,
-                                version=Account.version + 1)
-                 .where(Account.id == row.id).execute())
-                self.store.audit(login, "account.failed", "account", login, at,
-                                 {"failures": failures})
-                if lock:
-                    self._event(row, "locked", login, at, {"until": until})
-                    self.store.audit(login, "account.locked", "account", login, at,
-                                     {"until": until, "minutes": settings.lock_minutes})
-                    self.store.bump(ACCOUNTS)
-            if lock:
-                raise NotAllowed(f"连续 {settings.lock_after} 次密码错误，账号“{login}”已锁定 "
-                                 f"{settings.lock_minutes} 分钟")
-            raise NotAllowed(WRONG)
+            raise NotAllowed(self._wrong_password(row, at))
         with self.store.transaction():
             if row.failures or row.locked_until is not None:
                 (Account.update(failures=0, locked_until=None)
                  .where(Account.id == row.id).execute())
             self.store.audit(login, "account.sign_in", "account", login, at, {})
         return actor_of(row)
+
+    def _wrong_password(self, row: Account, at: datetime) -> str:
+        """Count a wrong password (audited); lock the account at the configured count. Returns
+        the refusal's message.
+
+        The count is read again under the row's lock: two terminals typing wrong passwords for
+        one login at once count both, and an attempt that raced a lock being taken neither
+        counts nor lifts it."""
+        settings = self.store.config.accounts
+        login = row.login
+        with self.store.transaction():
+            row = locked_account(self.store.db, row.id)
+            if row.locked_until is not None and row.locked_until > at:
+                self.store.audit(login, "account.refused", "account", login, at,
+                                 {"why": "locked"})
+                return self._locked_message(login, row.locked_until)
+            failures = row.failures + 1
+            lock = failures >= settings.lock_after
+            until = at + timedelta(minutes=settings.lock_minutes) if lock else None
+            (Account.update(failures=0 if lock else failures, locked_until=until,
+                            version=Account.version + 1)
+             .where(Account.id == row.id).execute())
+            self.store.audit(login, "account.failed", "account", login, at,
+                             {"failures": failures})
+            if lock:
+                self._event(row, "locked", login, at, {"until": until})
+                self.store.audit(login, "account.locked", "account", login, at,
+                                 {"until": until, "minutes": settings.lock_minutes})
+                self.store.bump(ACCOUNTS)
+        if lock:
+            return (f"连续 {settings.lock_after} 次密码错误，账号“{login}”已锁定 "
+                    f"{settings.lock_minutes} 分钟")
+        return WRONG
+
+    def _locked_message(self, login: str, until: datetime) -> str:
+        return (f"账号“{login}”因连续输错密码已锁定，"
+                f"请于 {self.store.local(until):%H:%M} 后再试或联系管理员")
 
     # -- the first start, one's own password, the demo -----------------------------------------
 
