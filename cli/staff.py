@@ -57,15 +57,16 @@ def _secret(secret: str, explanation: str) -> None:
     print(secret)
 
 
-def _form(run: Any) -> int:
-    """Run ``run()``; a refused form is printed field by field (exit 2)."""
+def _form(run: Any, **flags: str) -> int:
+    """Run ``run()``; a refused form is printed field by field (exit 2), each field under its
+    flag (:data:`FLAGS`, or as ``flags`` names it for this command)."""
     from hall.accounts.base import LABELS
     from hall.desk.registration import FormError
 
     try:
         return int(run() or 0)
     except FormError as exc:
-        return print_form_errors(exc.errors, LABELS, FLAGS)
+        return print_form_errors(exc.errors, LABELS, {**FLAGS, **flags})
 
 
 def _when(at: Any) -> str:
@@ -86,7 +87,7 @@ def cmd_staff_init(ctx: Context) -> int:
               "（hall staff add）或为他们设置一次性密码（hall staff passwd）")
         return 0
 
-    return _form(run)
+    return _form(run, login="--admin")
 
 
 def cmd_staff_list(ctx: Context) -> int:
