@@ -77,7 +77,7 @@ class _Demo:
         if not self.desks:
             raise DemoError("花名册中没有登记分流台工作人员（role: desk），"
                             "无法以其名义登记演示来访")
-        free = [s for s in config.staff if s.role == "window"]
+        free = [s for s in config.staff if s.role in ("window", "leader", "lawyer")]
         self.windows: list[tuple[int, str]] = []  # (window, staff login) of the staffed ones
         for window in config.windows:
             staff = next((s for s in free if s.department in window.departments), None)
