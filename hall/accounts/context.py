@@ -205,10 +205,8 @@ class Accounts(AccountAdmin, TokenAdmin):
         at = self._at()
         with self.store.transaction():
             rows = list(Account.select().where(Account.active == True))  # noqa: E712
-            for row in rows:
+            for row in rows:  # the history says "demo"; the audit log holds people's acts
                 self._store_password(row, digest, one_time=False)
                 self._event(row, "demo", "demo", at, {})
-            self.store.audit("demo", "account.demo", "account", len(rows), at,
-                             {"logins": [r.login for r in rows]})
             self.store.bump(ACCOUNTS)
         return len(rows)
