@@ -217,8 +217,9 @@ class HallApp(KeyOrder):
     # -- special situations ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "log_incident":
-            return incident_key_allowed(self)
+        if action == "log_incident":  # someone signed in who may (not a kiosk's account)
+            return (incident_key_allowed(self) and self.actor is not None
+                    and self.actor.may("incident.log"))
         if action == "command_palette" and self.idle_lock.locked:
             return False  # locked: no way around the password but F12 and quitting
         return True

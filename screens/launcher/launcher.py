@@ -112,6 +112,7 @@ class LauncherScreen(Screen[None]):
         roles.clear_options()
         roles.add_options([self._option(r) for r in offered])
         roles.display = bool(offered)
+        self.query_one("#launcher-prompt", Label).display = bool(offered)
         if offered:
             roles.highlighted = 0
         note = self.query_one("#launcher-none", Label)

@@ -140,7 +140,7 @@ class PasswordChangeDialog(_NewPassword):
         super().__init__(cancellable=True)
         self.actor = actor
         self._current = current
-        self.title_text = f"{actor.label}：首次登录，请设置新密码（一次性密码只能用一次）"
+        self.title_text = f"{actor.label} 首次登录：一次性密码须换成自己的新密码"
 
     def login(self) -> str:
         return self.actor.login

@@ -231,6 +231,9 @@ async def test_the_launcher_offers_only_what_the_role_may_open(
         assert note.display == (not roles)
         if not roles:
             assert "没有可打开的工作台" in str(note.render())
+        # F12 is offered to whoever may log a special situation: not a kiosk's or board's account
+        assert bool(app.check_action("log_incident", ())) == (login not in ("kiosk01",
+                                                                             "board01"))
 
 
 @run_async
