@@ -15,14 +15,18 @@ from textual.widgets import Input, Label, OptionList
 
 from hall import Hall
 from hall.accounts.actor import find_actor
+from hall.errors import NotAllowed
 from models import Account, AuditEvent, Visit
 from screens.app import HallApp
 from screens.desk.screen import DeskScreen
 from screens.desk.ticket import TicketScreen
+from screens.incidents.form import IncidentForm
 from screens.launcher.launcher import LauncherScreen
 from screens.launcher.login import LoginScreen
 from screens.launcher.password import MISMATCH, FirstAdminDialog, PasswordChangeDialog
+from screens.widgets.picker import Picker
 from screens.window.dialogs import ConfirmDialog
+from screens.work import Failed, failure_text
 from tests.helpers import TEST_PASSWORD, cheap_hasher, only_changes, run_async, with_passwords
 from tests.screens.test_desk import fill_new_visitor, settle
 
@@ -292,3 +296,32 @@ def test_the_trusted_in_process_path_finds_the_account(hall: Hall, tmp_path: Pat
     unknown = HallApp(hall, staff="win07", data_dir=tmp_path)
     assert unknown.actor is None and unknown.staff is None
     assert unknown.login_hint == "win07"
+
+
+def test_not_allowed_reads_like_a_refusal() -> None:
+    error = NotAllowed("无权限叫号：自助机（kiosk01）不能叫号")
+    assert failure_text(error) == "无权限叫号：自助机（kiosk01）不能叫号"
+    assert Failed("call", error).refused
+
+
+@run_async
+async def test_a_refused_act_is_said_in_chinese_on_the_screen(
+        hall: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NotAllowed("无权限登记特殊情况：账号“win07”不存在或已停用，请重新登录")
+
+    monkeypatch.setattr(hall.incidents, "log", refuse)
+    app = HallApp(hall, staff="win07", start="window", window=7, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, IncidentForm)
+        form.query_one("#incident-type", Picker).choose("mental")
+        form.query_one("#incident-note", Input).value = "情绪失控"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = " ".join(str(label.render()) for label in form.query(Label))
+        assert "无权限登记特殊情况：账号“win07”不存在或已停用" in shown
+        assert "NotAllowed" not in shown
