@@ -115,7 +115,7 @@ class HallApp(KeyOrder):
         self.idle_lock.start()
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.actor is None and (role is None or role.needs_staff):
-            # Nothing is shown (or read) before someone has signed in.
+            # No role screen is built (nor reads) before someone has signed in.
             self.push_screen(LoginScreen(cancellable=False, login=self.login_hint),
                              lambda actor: self.signed_in(actor, open_mode=self.start))
         else:
