@@ -11,6 +11,8 @@
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
     cli.recusal     hall recuse | recusals
     cli.admin       hall check-config | demo
+    cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
+                    | history; hall token create | revoke | list
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -35,6 +37,7 @@ COMMANDS = {
     "roster": ("leader",),
     "incidents": ("incident",),
     "recusal": ("recuse", "recusals"),
+    "staff": ("staff", "token"),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``
