@@ -10,6 +10,7 @@
     cli.roster      hall leader list | add | edit | retire | reinstate
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
     cli.admin       hall check-config | demo
+    cli.audit       hall audit
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -33,6 +34,7 @@ COMMANDS = {
     "leaders": ("leader-days", "book", "checkin", "case"),
     "roster": ("leader",),
     "incidents": ("incident",),
+    "audit": ("audit",),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``

@@ -58,7 +58,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
         if t.people > 1:
             tags.append(f"{t.people}人来访")
         if t.repeat:
-            tags.append(f"[$warning]重复访（第{len(t.visits)}次）[/]")
+            counted = sum(not v.masked for v in t.visits)  # 保密事项 never counts
+            tags.append(f"[$warning]重复访（第{counted}次）[/]")
         with Horizontal(id="ticket"):
             with Vertical(id="ticket-info"):
                 yield Label(app.hall.config.hall.name, id="ticket-hall")

@@ -169,7 +169,7 @@ class WindowScreen(StyledWhileShown, HallWork, Screen[None]):
     def _read(self, number: int) -> tuple[WindowView, Key]:
         """The window's view and what it depends on (call inside a connection context)."""
         key = self._key()  # read first: the view is at least this fresh
-        return self.hall_app.hall.windows.view(number), key
+        return self.hall_app.hall.windows.view(number, viewer=self.hall_app.staff or ""), key
 
     def on_poller_trouble(self, message: Poller.Trouble) -> None:
         """The database is away: keep the last picture, say so, keep trying."""

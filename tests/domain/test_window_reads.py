@@ -22,7 +22,7 @@ from tests.helpers import config_with, distinct_id, form, named
 
 
 def waiting_of(hall: Hall, window: int) -> tuple[object, ...]:
-    return hall.windows.view(window).waiting
+    return hall.windows.view(window, viewer="mgr01").waiting
 
 
 def test_the_window_lists_what_the_board_lists(hall: Hall) -> None:
