@@ -30,6 +30,7 @@ F4     指定叫号  call a given number (Enter on a line of the waiting list do
 F2     暂停      pause the window (it calls nobody); F2 again resumes (恢复)
 F10    工作台    back to the launcher (F10 does that on every screen, so pause is not on it)
 F12    特殊情况  log a special situation, prefilled with this window and the current visitor
+^R     显示完整  the masked ID number, phone and address in full, audited (screens.window.reveal)
 =====  ========  ==============================================================================
 
 Every act runs in a thread worker through the :class:`hall.facade.Hall` facade
@@ -50,7 +51,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
 from hall.views import WindowView
@@ -59,6 +59,7 @@ from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
 from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
 from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.reveal import RevealKey
 from screens.window.visit import CurrentVisitPanel
 from screens.window.waiting import WaitingList
 from screens.work import Failed, HallWork, Poller
@@ -71,7 +72,7 @@ Key = tuple[int, date, int]
 """What a loaded view depends on: change counter, business day, minute of the clock."""
 
 
-class WindowScreen(StyledWhileShown, HallWork, Screen[None]):
+class WindowScreen(StyledWhileShown, HallWork, RevealKey):
     """One service window: its current visitor and its waiting list."""
 
     CSS_PATH = "window.tcss"
