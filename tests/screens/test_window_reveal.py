@@ -1,5 +1,5 @@
-"""The 人社局 window's screen: the earlier report is 「保密事项」, and Ctrl+R shows the masked fields
-in full, audited (issue 11, section 4). Pilot over a SQLite file, the conftest's fixed clock."""
+"""The 人社局 window's screen: the earlier report is 「保密事项」, and Ctrl+R shows the masked
+fields in full, audited (issue 11, section 4). Pilot over a SQLite file, the fixed clock."""
 
 from __future__ import annotations
 
