@@ -78,6 +78,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if not self.query("#ticket-tags"):  # closed by an Enter typed ahead before it mounted
+            return
         self.query_one("#ticket-tags", Label).display = bool(self._tags)
         self.query_one("#ticket-saved", Label).display = False
         self._fit()
@@ -89,6 +91,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
         """Roomy terminals get a framed slip and double-width digits; 80x24 gets every cell."""
         roomy = self.size.width >= 110 and self.size.height >= 32
         self.set_class(roomy, "-roomy")
+        if not self.query(BigNumber):  # closed before it mounted (see on_mount)
+            return
         number = self.query_one(BigNumber)
         number.scale = 2 if roomy and big_width(number.text, 2) <= 46 else 1
 
