@@ -52,7 +52,8 @@ def test_new_visitor_gets_a_file(hall: Hall) -> None:
     assert file.last_visit is not None and file.last_visit.number == ticket.number
     assert Visitor.select().count() == 1
     actions = [(a.action, a.actor) for a in audit_rows()]
-    assert actions == [("visitor.create", DESK), ("ticket.issue", DESK)]
+    assert actions == [("visitor.create", DESK), ("ticket.issue", DESK),
+                       ("visitor.view", "mgr01")]  # reading the file is audited too
 
 
 def test_legacy_15_digit_number_finds_the_same_file(hall: Hall) -> None:
