@@ -266,3 +266,11 @@ def test_a_masked_field_is_revealed_only_where_the_role_allows_and_audited(
     with pytest.raises(NotAllowed):  # 住建局's clerk: not their department's visitor
         hall.windows.reveal(7, viewer="win08")
     assert events("visitor.reveal", "win08") == []
+
+
+def test_the_queue_shows_no_name_to_a_kiosk_the_board_or_nobody(hall: Hall,
+                                                                  visits: dict[str, int]) -> None:
+    for viewer in (None, "kiosk01", "board01"):
+        assert [(e.number, e.name_masked) for e in hall.board.queue(viewer=viewer)] == [
+            ("L001", "")]
+    assert [e.name_masked for e in hall.board.queue(viewer="win07")] == ["王*"]
