@@ -315,7 +315,8 @@ class Desk:
         first = ""
         if open_ticket is not None:
             number, department = open_ticket
-            first = f"{number}（{department_name(self.config, department)}）"
+            first = f"{number}（{department_name(self.config, department)}）" if department \
+                else number  # 保密事项: neither number nor department (VisitorFiles.open_ticket)
         if confirm:
             self._confirmed(clean, known[0], changes, first, act or "出票")
         if changes:

@@ -23,9 +23,10 @@ import pytest
 
 from hall import Hall
 from hall.clock import FixedClock
+from hall.desk.registration import NeedsConfirmation
 from hall.errors import NotAllowed
 from hall.views import VisitSummary
-from models import AuditEvent, Visit
+from models import AuditEvent, TicketEvent, Visit
 from tests.conftest import CST, MORNING
 from tests.helpers import form, make_id
 
@@ -274,3 +275,19 @@ def test_the_queue_shows_no_name_to_a_kiosk_the_board_or_nobody(hall: Hall,
         assert [(e.number, e.name_masked) for e in hall.board.queue(viewer=viewer)] == [
             ("L001", "")]
     assert [e.name_masked for e in hall.board.queue(viewer="win07")] == ["王*"]
+
+
+def test_a_second_ticket_today_does_not_name_the_open_report(hall: Hall) -> None:
+    hall.desk.issue(form(id_number=REPORTER, category="report", matter=REPORT_MATTER),
+                    actor="desk01")
+    with pytest.raises(NeedsConfirmation) as refused:
+        hall.desk.issue(form(id_number=REPORTER, category="wages", matter=WAGE_MATTER),
+                        actor="desk02")
+    said = refused.value.errors["again_reason"]
+    assert "此人今天已有票号 保密事项，尚未办结" in said
+    assert not any(s in said for s in ("W001", "纪委", "检举"))
+    again = hall.desk.issue(form(id_number=REPORTER, category="wages", matter=WAGE_MATTER,
+                                 again_reason="另有工资问题"), actor="desk02")
+    assert again.repeat is False and leaks(again) == []
+    note = TicketEvent.get(TicketEvent.ticket == again.ticket_id).note
+    assert note == "再次取号（今日已有 保密事项）：另有工资问题"
