@@ -291,3 +291,19 @@ def test_a_second_ticket_today_does_not_name_the_open_report(hall: Hall) -> None
     assert again.repeat is False and leaks(again) == []
     note = TicketEvent.get(TicketEvent.ticket == again.ticket_id).note
     assert note == "再次取号（今日已有 保密事项）：另有工资问题"
+
+
+def test_a_confidential_booking_shows_its_day_not_its_matter_to_the_desk(
+        hall: Hall, visits: dict[str, int]) -> None:
+    day = hall.leaders.add_day("shenlv", MORNING.date(), "09:00", "11:00", 8, actor="mgr01")
+    hall.leaders.plan.publish_due(actor="mgr01")
+    hall.leaders.bookings.book(day.id, REPORTER, "desk01", matter=REPORT_MATTER,
+                               category="report")
+    desk = hall.leaders.bookings.for_desk(REPORTER, viewer="desk01")
+    assert [(b.day_id, b.category, b.matter) for b in desk.bookings] == [
+        (day.id, "", "保密事项")]
+    assert leaks(desk) == []
+    manager = hall.leaders.bookings.for_desk(REPORTER, viewer="mgr01")
+    assert [(b.category, b.matter) for b in manager.bookings] == [("report", REPORT_MATTER)]
+    viewed = [(e.actor, json.loads(e.detail)) for e in events("visitor.view")]
+    assert viewed == [("desk01", {"via": "booking"}), ("mgr01", {"via": "booking"})]
