@@ -10,6 +10,8 @@
     cli.roster      hall leader list | add | edit | retire | reinstate
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
     cli.admin       hall check-config | demo
+    cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
+                    | history; hall token create | revoke | list
     cli.audit       hall audit
 
 Each module has ``register(subparsers, common)``, which adds its commands with
@@ -34,6 +36,7 @@ COMMANDS = {
     "leaders": ("leader-days", "book", "checkin", "case"),
     "roster": ("leader",),
     "incidents": ("incident",),
+    "staff": ("staff", "token"),
     "audit": ("audit",),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
