@@ -65,7 +65,11 @@ class VisitorBanner(Static):
                history: int) -> None:
         """Known visitor; ``history`` is how many earlier visits to list below the summary."""
         age = person.age_on(today)
-        text = Text.assemble((" 重复访 ", "bold reverse yellow"), " ", (file.name, "bold"), " ",
+        if not file.visit_count:  # only 保密事项 on file: no repeat visit for this desk
+            tag = (" 已建档 ", "bold reverse green")
+        else:
+            tag = (" 重复访 ", "bold reverse yellow")
+        text = Text.assemble(tag, " ", (file.name, "bold"), " ",
                              f"{person.sex_label} {age}岁" if age is not None else "",
                              ("　此前来访 ", ""), (str(file.visit_count), "bold"), " 次")
         last = file.last_visit
@@ -94,7 +98,7 @@ class VisitorBanner(Static):
         for visit in [v for v in file.visits if not v.masked][1:history]:
             text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
                         f"· {visit.outcome_label or '—'}", style="dim")
-        self._set("-repeat", text)
+        self._set("-repeat" if file.visit_count else "-new", text)
 
     def _set(self, kind: str, text: Text) -> None:
         self.set_class(kind == "-new", "-new")
