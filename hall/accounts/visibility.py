@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from hall.accounts.permissions import SEES_EVERYTHING
+from hall.accounts.permissions import SCOPED, SEES_EVERYTHING
 from hall.clock import to_storage
 from hall.views import VisitSummary
 from models import AuditEvent
@@ -122,11 +122,17 @@ def counts_for(visits: Iterable[VisitSummary], department: str) -> bool:
     return any(not v.confidential or v.department == department for v in visits)
 
 
-def viewer(store: Store, login: str, department: str | None = None) -> Actor:
+def viewer(store: Store, login: str, departments: Sequence[str] = (),
+           act: str = VIEW) -> Actor:
     """The account ``login`` as an :class:`~hall.accounts.actor.Actor` if it may read visitors'
-    files (for ``department`` when given: a window's current visitor); else
-    :class:`~hall.errors.NotAllowed`, the refusal audited (:meth:`hall.store.Store.permit`)."""
-    return store.permit(login, VIEW, department)
+    files (``act``), and, for a role acting only for its own departments (a window clerk), one
+    of ``departments`` when given (a window's: window 9 serves 自然资源局 and 农业农村局, its
+    clerk reads either's visitor); else :class:`~hall.errors.NotAllowed`, the refusal audited
+    (:meth:`hall.store.Store.permit`)."""
+    actor = store.permit(login, act)
+    if departments and actor.role in SCOPED and not actor.departments & set(departments):
+        store.permit(login, act, departments[0])  # refused, worded and audited as every act's
+    return actor
 
 
 def audit_view(store: Store, login: str, visitor_id: int, visits: Sequence[VisitSummary],

@@ -280,11 +280,9 @@ class Windows:
         spec = self.spec(window)
         state = WindowState.get_or_none(WindowState.number == spec.number)
         current = None
-        if state is None or state.current_id is None:
-            visibility.viewer(self.store, viewer)
-        else:
+        actor = visibility.viewer(self.store, viewer, spec.departments)
+        if state is not None and state.current_id is not None:
             ticket = Ticket.get_by_id(state.current_id)
-            actor = visibility.viewer(self.store, viewer, ticket.department)
             visitor = ticket.visit.visitor_id
             current = viewed_visit(
                 self.store, spec.number, ticket, actor,
@@ -300,9 +298,11 @@ class Windows:
     def reveal(self, window: int, *, viewer: str) -> Revealed:
         """The current visitor's masked fields in full for ``viewer``; audited
         (:func:`hall.windows.view.reveal`)."""
-        state = WindowState.get_or_none(WindowState.number == self.spec(window).number)
+        spec = self.spec(window)
+        actor = visibility.viewer(self.store, viewer, spec.departments, visibility.REVEAL)
+        state = WindowState.get_or_none(WindowState.number == spec.number)
         ticket = Ticket.get_by_id(state.current_id) if state and state.current_id else None
-        return reveal(self.store, window, ticket, viewer)
+        return reveal(self.store, window, ticket, actor)
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -105,14 +105,14 @@ class Revealed:
     representatives: tuple[str, ...]  # name, phone and ID number in full
 
 
-def reveal(store: Store, window: int, ticket: Ticket | None, login: str) -> Revealed:
+def reveal(store: Store, window: int, ticket: Ticket | None, actor: Actor) -> Revealed:
     """The ID number, phone, address and representatives of a window's current visitor in full,
-    for ``login`` if it may (``visitor.reveal`` for the ticket's department, a confidential
-    matter only for its own department and managers: else :class:`~hall.errors.NotAllowed`);
-    written to the audit log (``visitor.reveal``) before it is returned."""
+    for ``actor`` (permitted ``visitor.reveal`` at this window by
+    :meth:`hall.windows.Windows.reveal`; a confidential matter only for its own department and
+    managers: else :class:`~hall.errors.NotAllowed`); written to the audit log
+    (``visitor.reveal``) before it is returned."""
     if ticket is None:
         raise Refused(f"{window} 号窗口当前没有来访人")
-    actor = store.permit(login, visibility.REVEAL, ticket.department)
     visit: Any = ticket.visit
     if not visibility.sees_details(actor, visibility.is_confidential(store.config,
                                                                      visit.category),

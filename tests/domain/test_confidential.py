@@ -307,3 +307,16 @@ def test_a_confidential_booking_shows_its_day_not_its_matter_to_the_desk(
     assert [(b.category, b.matter) for b in manager.bookings] == [("report", REPORT_MATTER)]
     viewed = [(e.actor, json.loads(e.detail)) for e in events("visitor.view")]
     assert viewed == [("desk01", {"via": "booking"}), ("mgr01", {"via": "booking"})]
+
+
+def test_a_window_clerk_reads_the_visitors_of_the_window_s_departments_only(
+        hall: Hall, visits: dict[str, int]) -> None:
+    hall.windows.call_next(7, "win07")
+    with pytest.raises(NotAllowed):  # 住建局's clerk asking for 人社局's window
+        hall.windows.view(7, viewer="win08")
+    # Window 9 serves 自然资源局 and 农业农村局; its clerk (自然资源局) reads a rural visitor there.
+    hall.desk.issue(form(id_number=make_id("19600101", 21), category="land_contract",
+                         matter="承包地被占"), actor="desk01")
+    hall.windows.call_next(9, "win09")
+    current = hall.windows.view(9, viewer="win09").current
+    assert current is not None and current.department == "rural"
