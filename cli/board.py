@@ -18,7 +18,8 @@ def cmd_queue(ctx: Context) -> int:
     hall = ctx.hall
     if args.department and hall.config.department(args.department) is None:
         raise UsageError(f"未知的部门“{args.department}”")
-    entries = hall.board.queue([args.department] if args.department else None)
+    entries = hall.board.queue([args.department] if args.department else None,
+                               viewer=ctx.staff(required=False))  # names masked, or none
     if args.json:
         print_json([asdict(e) for e in entries])
         return 0

@@ -221,7 +221,9 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
         hall = self.hall_app.hall
         kind = self.form.document_type
         self._looking = id_number
-        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number, kind)),
+        viewer = self.hall_app.staff or ""  # the file as the signed-in clerk may see it
+        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number, kind,
+                                                                           viewer=viewer)),
                       exclusive=True)
 
     def lookup_failed(self, failure: Failed) -> None:

@@ -60,6 +60,7 @@ async def test_a_second_ticket_today_asks_for_a_reason(app: HallApp, sqlite_hall
         await paste(pilot, KNOWN_ID)
         await settle(pilot)
         assert "今日已有票号 Z001" in banner_text(app)  # said before F5
+        before = counts(sqlite_hall)  # the file's view is audited; from here nothing is written
         await pilot.press("enter", "f5")
         await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
@@ -93,6 +94,7 @@ async def test_another_name_asks_for_a_confirmation(app: HallApp, sqlite_hall: H
         await settle(pilot)
         await retype(pilot, "#name", "王秀英")
         await settle(pilot)
+        before = counts(sqlite_hall)  # the file's view is audited; from here nothing is written
         assert "与档案姓名“王秀兰”不同" in text_of(app, "#note-name")
         await pilot.press("f5")
         await settle(pilot)
