@@ -10,7 +10,8 @@ before it. Both were seen at the desk: 类别 typed into the ID field, 姓名 "�
 :class:`KeyOrder` (a mixin of the app) makes the app wait, before it hands out a key, until the
 focused widget and its parents up to the screen have handled everything they were given (their
 queues are drained, including the messages those keys posted, such as an Enter's ``Submitted`` that
-moves the focus, and the callbacks they left in the app's queue), and until the screen lets go of
+moves the focus, and what they left in the app's own queue: callbacks, and messages bubbling up to
+an app that handles them itself), and until the screen lets go of
 any hold it asked for with :meth:`KeyOrder.hold_keys` (the desk holds keys while a visitor's file,
 looked up on Enter, is still on its way, so the focus lands where the file says). Keys wait in the
 app's own queue, so their order never changes. Each wait is bounded: a widget that stays busy or a
@@ -32,7 +33,9 @@ import time
 
 from textual import events
 from textual.app import App
+from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 
 DRAIN_SECONDS = 2.0
 """At most this long for the focused widgets to handle what they were given before the next key."""
@@ -51,9 +54,13 @@ def _busy(node: MessagePump) -> bool:
 
 
 def _earlier(item: object) -> bool:
-    """An item of the app's queue that an earlier key left: the key itself back unhandled, or a
-    callback it scheduled."""
-    return (isinstance(item, events.Key) and item.is_forwarded) or isinstance(item, events.Callback)
+    """An item of the app's queue that an earlier key left: the key itself back unhandled, a
+    callback it scheduled, or a control's message bubbling up to the app (an Enter's ``Submitted``
+    when the app is the one that moves the focus). Keys as typed are never earlier work."""
+    if isinstance(item, events.Event):
+        return (isinstance(item, events.Key) and item.is_forwarded) or isinstance(
+            item, events.Callback)
+    return isinstance(item, Message) and item.bubble and isinstance(item.control, Widget)
 
 
 class KeyOrder(App):  # type: ignore[type-arg]
@@ -106,7 +113,8 @@ class KeyOrder(App):  # type: ignore[type-arg]
     async def _keys_settled(self) -> None:
         drain_until = time.monotonic() + DRAIN_SECONDS
         while True:
-            if not self._chain_busy():
+            if not self._chain_busy() and time.monotonic() < max(drain_until,
+                                                                  self._key_hold_until):
                 # A key the focused widget did not take (Enter: the field's binding submits it)
                 # comes back to the app behind the keys typed after it; its binding runs first.
                 earlier = self._take_earlier_work()

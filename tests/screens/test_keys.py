@@ -19,14 +19,17 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from textual import on
 from textual._context import active_message_pump
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from hall import Hall
 from screens.app import HallApp
+from screens.keys import KeyOrder
 from tests.helpers import run_async
 from tests.screens.test_desk import KNOWN_ID, NEW_ID, settle
 from tests.screens.test_desk_typeahead import chars, first_visit, key_event, stored, wait_for_ticket
@@ -82,6 +85,52 @@ class Typist:
                 self.stalls += 1
                 self.type_next()
             typed = self.typed
+
+
+class Form(Screen[None]):
+    """The smallest form: three fields, Enter moves to the next one (as the desk's do)."""
+
+    def compose(self) -> ComposeResult:
+        for name in ("one", "two", "three"):
+            yield Input(id=name)
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.focus_next()
+
+
+class Fields(KeyOrder):
+    """The form on its screen."""
+
+    def on_mount(self) -> None:
+        self.push_screen(Form())
+
+
+class AppFields(KeyOrder):
+    """The same form where the app itself moves the focus (the message bubbles up to it)."""
+
+    def compose(self) -> ComposeResult:
+        yield from Form.compose(self)  # type: ignore[arg-type]
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.screen.focus_next()
+
+
+@pytest.mark.parametrize("form", [Fields, AppFields], ids=["screen-moves", "app-moves"])
+@pytest.mark.parametrize("stage", STAGES)
+@run_async
+async def test_each_key_lands_in_the_field_its_enter_sends_it_to(
+        stage: str, form: type[KeyOrder]) -> None:
+    app = form()
+    typist = Typist(app, [*"abc", "enter", *"def", "enter", *"ghi"], stage)
+    async with app.run_test(message_hook=typist.hook) as pilot:
+        await pilot.pause()
+        await typist.type_all()
+        await pilot.pause()
+        values = [field.value for field in app.screen.query(Input).results(Input)]
+    assert values == ["abc", "def", "ghi"]
+    assert typist.stalls == 0
 
 
 @pytest.fixture
