@@ -91,10 +91,11 @@ class KeyOrder(App):  # type: ignore[type-arg]
             node = node._parent
         return False
 
-    def _take_earlier_work(self) -> events.Event | None:
+    def _take_earlier_work(self) -> Message | None:
         """What earlier keys left in the app's own queue, to run before the next key: a key that
-        came back unhandled (Enter: the field's or the screen's binding is still to run), or a
-        callback they scheduled (``Widget.focus()``, a dismissed dialog's result)."""
+        came back unhandled (Enter: the field's or the screen's binding is still to run), a
+        callback they scheduled (``Widget.focus()``, a dismissed dialog's result), or a control's
+        message on its way up to the app."""
         # The pump's next message may already be off its queue: taken to be looked at next while
         # the app handled the key now waiting here. A key that came back in that moment is there.
         pending = self._pending_message
