@@ -14,7 +14,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
-from hall.text.documents import Document, document_type
+from hall.text.documents import ID_CARD, Document, document_type
 from hall.text.idnumber import IdNumber
 from hall.views import VisitorFile, VisitSummary
 
@@ -48,9 +48,11 @@ class VisitorBanner(Static):
     }
     """
 
-    def idle(self) -> None:
-        """No valid ID yet."""
-        self._set("", Text("新来访：请读取或输入身份证号", style="dim"))
+    def idle(self, kind: str = ID_CARD) -> None:
+        """No valid number yet: asks for the number of the document type ``kind`` (F3)."""
+        spec = document_type(kind)
+        what = "身份证号" if spec is None or spec.code == ID_CARD else f"{spec.name}号码"
+        self._set("", Text(f"新来访：请读取或输入{what}", style="dim"))
 
     def looking(self, person: IdNumber | Document, today: date) -> None:
         """Valid ID, the file is being looked up."""
