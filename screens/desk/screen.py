@@ -325,12 +325,15 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
             self._offer_day = getattr(failure.error, "day_id", None)  # leaders.ClosedToday
             self._rejected_form(failure.error.errors)
             return
-        # The database: show it, keep the form for a retry.
+        # Not allowed (the role, the account), or the database: say so, keep the form for a retry.
         self._issuing = False
         self.query_one("#desk-hint", Static).update(HINT)
+        if failure.refused:
+            self.show_failure(failure, "未出票：")
+            return
         error = failure.error
         self.notify(f"出票失败，未写入：{type(error).__name__}: {error}", title="出票失败",
-                    severity="error", timeout=10)
+                    severity="error", timeout=10, markup=False)
 
     def _rejected_form(self, errors: dict[str, str]) -> None:
         """The form was invalid; nothing was written."""

@@ -111,6 +111,25 @@ async def test_desk_issue_with_the_database_away(sqlite_hall: Hall, outage: Outa
 
 
 @run_async
+async def test_desk_issue_by_a_disabled_account_is_refused_in_words(sqlite_hall: Hall,
+                                                                  tmp_path: Path) -> None:
+    """An account disabled at another terminal: the next F5 says why in Chinese (no error type
+    name, no traceback words) and keeps the form; nothing is issued."""
+    from models import Account, Ticket
+
+    app = HallApp(sqlite_hall, staff="desk01", start="desk", data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await fill_new_visitor(pilot)
+        Account.update(active=False).where(Account.login == "desk01").execute()
+        await pilot.press("f5")
+        await until(pilot, lambda: told(app, "未出票：", "已停用"))
+        assert not told(app, "NotAllowed") and not told(app, "出票失败")
+        assert isinstance(app.screen, DeskScreen)
+        assert Ticket.select().count() == 0
+
+
+@run_async
 async def test_window_call_with_the_database_away(sqlite_hall: Hall, outage: Outage) -> None:
     sqlite_hall.desk.issue(form(id_number=distinct_id(1), category="reform"), actor="desk01")
     app = main.make_app(sqlite_hall, "win01", start="window", window=1)
