@@ -85,8 +85,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "desk": frozenset(_HUMAN | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
                                 "ticket.requeue", "booking.manage", "booking.check_in"}),
     "window": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
-    "leader": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "leader.case"}),
-    "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal"}),
+    "leader": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue",
+                                            "leader.case"}),
+    "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
     "kiosk": frozenset({"ticket.issue"}),
     "board": frozenset({"board.view"}),
 }
