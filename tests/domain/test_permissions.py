@@ -16,13 +16,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from config import HallConfig
 from hall import Hall
-from hall.accounts.permissions import ACTS, PERMISSIONS, ROLES, allowed
+from hall.accounts.permissions import ACTS, PERMISSIONS, ROLES, allowed, markdown_table
 from hall.clock import FixedClock
 from hall.errors import NotAllowed
 from hall.incidents import NewIncident
@@ -203,6 +204,14 @@ def test_the_table_names_only_known_roles_and_acts() -> None:
     assert set(PERMISSIONS) == set(ROLES)
     assert set().union(*PERMISSIONS.values()) <= set(ACTS)
     assert set(LOGIN) == set(ROLES)
+
+
+def test_the_readme_shows_the_table() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## 谁可以做什么 / Roles and permissions", 1)[1].split("\n## ", 1)[0]
+    assert markdown_table() in section, "README out of date: paste markdown_table()'s text"
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    assert len(rows) == len(ACTS) + 1  # the header and one row per act, nothing else
 
 
 def test_key_rows_by_hand() -> None:
