@@ -91,7 +91,7 @@ class Store:
         from hall.accounts.actor import check, find_actor
         from hall.errors import NotAllowed
 
-        found = find_actor(actor)
+        found = find_actor(actor, self.db)
         departments = tuple(departments)
         try:
             return check(found, actor, act, department, departments=departments,

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import peewee as pw
+
 from hall.accounts.permissions import ACTS, ROLES, SCOPED, allowed
 from hall.errors import NotAllowed
 from models import Account
+from models import statements as sql
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,17 @@ def actor_of(row: Account) -> Actor:
                  must_change=bool(row.must_change))
 
 
-def find_actor(login: str) -> Actor | None:
-    """The active account ``login`` as an actor, or None (unknown or disabled)."""
-    row = (Account.select(Account.login, Account.name, Account.role, Account.departments,
-                          Account.must_change)
-           .where((Account.login == login) & (Account.active == True))  # noqa: E712
-           .first())
-    return actor_of(row) if row is not None else None
+def find_actor(login: str, db: pw.Database | None = None) -> Actor | None:
+    """The active account ``login`` as an actor, or None (unknown or disabled): one prepared
+    statement on the unique login index of ``db`` (default: the bound database); every act of
+    the facade makes this read."""
+    row = sql.active_account(db or Account._meta.database, login=login)
+    if row is None:
+        return None
+    login, name, role, departments, must_change = row
+    return Actor(login=login, name=name, role=role,
+                 departments=frozenset(d for d in departments.split(",") if d),
+                 must_change=must_change)
 
 
 def check(actor: Actor | None, login: str, act: str, department: str | None = None, *,
