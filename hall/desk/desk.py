@@ -5,7 +5,9 @@
 
 Issuing is one transaction: the visitor's file (found by ID number or opened), the visit, its
 representatives, the next number of (day, department), the ticket, its event, the audit rows and
-the change counter. The hot statements come from :mod:`models.statements`.
+the change counter. The hot statements come from :mod:`models.statements`. Issuing and saving a
+file first ask the permission table (``ticket.issue``, ``visitor.save``); ``issue_locked`` and
+``save_file_locked`` run inside an act that has asked for its own (a booking's check-in).
 """
 
 from __future__ import annotations

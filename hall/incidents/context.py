@@ -14,7 +14,9 @@ actions until it is reopened with a reason (corrections stay possible: the recor
 case may still be put right). Every write locks the incident's row (SQLite: ``BEGIN IMMEDIATE``;
 PostgreSQL: ``SELECT … FOR UPDATE``) before it takes the next entry number, so two terminals
 recording at the same instant are both kept, one after the other. Every view of an incident's
-detail (screen, ``hall incident show``, the daily report) is written to the audit log.
+detail (screen, ``hall incident show``, the daily report) is written to the audit log. Every
+act asks the permission table first: everyone signed in as a person logs an incident and records
+its steps; only managers close, reopen, read an incident's detail and the daily report.
 """
 
 from __future__ import annotations

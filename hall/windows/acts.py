@@ -13,6 +13,11 @@ with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and it is marked called *only if 
 waiting*. The ticket and the window's ``current`` are written in the same transaction, so a window
 process that dies mid-call leaves the ticket either waiting or called by that window, which sees
 it again when it comes back. The hot statements come from :mod:`models.statements`.
+
+Every act first asks the permission table (:meth:`hall.store.Store.permit`, before its
+transaction): a window clerk, a leader or a duty lawyer acts only at a window serving one of
+their departments (a transfer counts for the sending window, a requeue for the ticket's queue);
+a refusal raises :class:`~hall.errors.NotAllowed` and writes nothing but its audit.
 """
 
 from __future__ import annotations
