@@ -30,9 +30,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def audit_rows() -> list[AuditEvent]:
-    """The audit log after the accounts' seeding (a new database's first event)."""
-    return list(AuditEvent.select().where(AuditEvent.action != "account.seed")
-                .order_by(AuditEvent.id))
+    return list(AuditEvent.select().order_by(AuditEvent.id))
 
 
 # -- the visitor's file (一人一档) --------------------------------------------------------------
