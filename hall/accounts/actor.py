@@ -64,7 +64,10 @@ def find_actor(login: str, db: pw.Database | None = None) -> Actor | None:
     """The active account ``login`` as an actor, or None (unknown or disabled): one prepared
     statement on the unique login index of ``db`` (default: the bound database); every act of
     the facade makes this read."""
-    row = sql.active_account(db or Account._meta.database, login=login)
+    database = db or Account._meta.database
+    if isinstance(database, pw.DatabaseProxy):  # the bound database it stands for
+        database = database.obj
+    row = sql.active_account(database, login=login)
     if row is None:
         return None
     login, name, role, departments, must_change = row
