@@ -55,6 +55,7 @@ WAITING = 500
 QUEUE_INDEX = "ticket_business_day_department_status_priority_rank_issued_at"
 ISSUE_START = datetime.combine(BENCH_DAY, datetime.min.time(), CST) + timedelta(hours=8)
 CALL_START = ISSUE_START + timedelta(hours=2)
+CALLER = "mgr01"  # the one account that may call at every window (the permission table)
 
 
 def stamp(at: datetime) -> str:
@@ -201,8 +202,8 @@ def claim_plans(hall: Hall, con: sqlite3.Connection, windows: list[int]) -> list
     out = []
     for window in windows:
         with recording(hall.db) as seen:
-            hall.windows.call_next(window, "plan")
-        hall.windows.finish(window, "answered", "plan")
+            hall.windows.call_next(window, "mgr01")
+        hall.windows.finish(window, "answered", "mgr01")
         for sql, params in seen:
             if sql.lstrip().upper().startswith("SELECT") and 'FROM "ticket"' in sql:
                 plan = con.execute(f"EXPLAIN QUERY PLAN {sql}", params or ()).fetchall()
@@ -255,10 +256,10 @@ def run_sqlite(big: Path, config: HallConfig, calls: int,
         for side in ("facade", "bare") if i % 2 else ("bare", "facade"):
             if side == "facade":
                 facade_ms.start()
-                notice = hall.windows.call_next(window, "win")
+                notice = hall.windows.call_next(window, CALLER)
                 facade_ms.stop()
                 got[side] = (notice.number, notice.department) if notice else None
-                hall.windows.finish(window, "answered", "win")
+                hall.windows.finish(window, "answered", CALLER)
             else:
                 bare_ms.start()
                 got[side] = bare.call(window, at, "win")
@@ -377,10 +378,10 @@ def run_pg(url: str, config: HallConfig, calls: int,
             at = clock.advance(seconds=30)
             times.start()
             if side == "facade":
-                notice = hall.windows.call_next(window, "win")
+                notice = hall.windows.call_next(window, CALLER)
                 times.stop()
                 got = (notice.number, notice.department) if notice else None
-                hall.windows.finish(window, "answered", "win")
+                hall.windows.finish(window, "answered", CALLER)
             else:
                 got = bare.call(window, at, "win")
                 times.stop()

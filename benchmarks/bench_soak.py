@@ -121,8 +121,9 @@ def run_caller(db: str, t0: float, every: float) -> None:
     rng = random.Random(3)
     while True:
         window = rng.choice(windows)
-        if hall.windows.call_next(window, actor="win02") is not None:
-            hall.windows.finish(window, "answered", actor="win02")
+        # The manager: the one account that may call at every window (permission table).
+        if hall.windows.call_next(window, actor="mgr01") is not None:
+            hall.windows.finish(window, "answered", actor="mgr01")
         time.sleep(every)
 
 

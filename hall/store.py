@@ -13,7 +13,7 @@ needs through its constructor; none reads the clock or the environment directly.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -78,9 +78,11 @@ class Store:
             "entity_id": str(entity_id),
             "detail": json.dumps(detail, ensure_ascii=False, default=str)})
 
-    def permit(self, actor: str, act: str, department: str | None = None) -> Actor:
+    def permit(self, actor: str, act: str, department: str | None = None, *,
+               departments: Iterable[str] = ()) -> Actor:
         """The account ``actor`` as a signed-in :class:`~hall.accounts.actor.Actor` if it may
-        do ``act`` (for ``department``: a window's, a room's) per the permission table
+        do ``act`` (for ``department``: a room's, a ticket's; or for any one of
+        ``departments``: a window's) per the permission table
         (:mod:`hall.accounts.permissions`); else :class:`~hall.errors.NotAllowed`, and the
         refusal is audited (in its own transaction: the act itself writes nothing).
 
@@ -89,14 +91,22 @@ class Store:
         from hall.accounts.actor import check, find_actor
         from hall.errors import NotAllowed
 
-        found = find_actor(actor)
+        found = find_actor(actor, self.db)
+        departments = tuple(departments)
         try:
-            return check(found, actor, act, department)
+            return check(found, actor, act, department, departments=departments,
+                         name=self._department_name)
         except NotAllowed as refused:
             with self.transaction():
                 self.audit(actor, "denied", "act", act, to_storage(self.now()),
-                           {"department": department, "reason": str(refused)})
+                           {"department": department or ",".join(departments) or None,
+                            "reason": str(refused)})
             raise
+
+    def _department_name(self, code: str) -> str:
+        """What a department is called (「市人社局」), for a refusal; the code when unknown."""
+        found = self.config.department(code)
+        return found.name if found is not None else code
 
     def bump(self, topic: str) -> None:
         """Advance ``topic``'s change counter (inside the caller's transaction)."""

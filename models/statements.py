@@ -242,6 +242,24 @@ def lock_window(db: pw.Database, *, window: int, at: datetime) -> tuple[int, boo
     return number, bool(paused), current
 
 
+# -- the permission check (every act) -------------------------------------------------------------
+
+def _account(p: pw.Node) -> pw.Query:
+    return (Account.select(Account.login, Account.name, Account.role, Account.departments,
+                           Account.must_change)
+            .where((Account.login == p) & (Account.active == p)).limit(pw.SQL("1")))
+
+
+def active_account(db: pw.Database, *, login: str) -> tuple[str, str, str, str, bool] | None:
+    """The active account ``login`` as (login, name, role, departments, must_change), or None:
+    the read :meth:`hall.store.Store.permit` makes before every act (the unique login index)."""
+    rows = _run(db, "account.active", _account, (login, True)).fetchall()
+    if not rows:
+        return None
+    name, full, role, departments, must_change = rows[0]
+    return name, full, role, departments, bool(must_change)
+
+
 # -- the board -------------------------------------------------------------------------------------
 
 def _recent_calls(p: pw.Node) -> pw.Query:

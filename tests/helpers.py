@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import functools
 from collections.abc import Callable, Coroutine, Iterator
+from datetime import datetime
 from typing import Any
 
 from config import DEFAULT_CONFIG, HallConfig, load_config_text
@@ -59,6 +60,16 @@ def with_passwords(hall: Any, password: str = TEST_PASSWORD) -> Any:
     for login in [a.login for a in Account.select(Account.login)]:
         hall.accounts._set_password(login, password, "test", one_time=False)
     return hall
+
+
+def add_account(login: str, role: str, *departments: str, name: str = "") -> None:
+    """An active account of ``role`` for ``departments``, written straight into the test's
+    database (as an administrator's ``hall staff add`` would): a second manager, a clerk of a
+    department the shipped roster does not staff."""
+    from models import Account
+
+    Account.create(login=login, name=name or login, role=role,
+                   departments=",".join(departments), created_at=datetime(2026, 1, 1))
 
 
 def named(ids: list[str]) -> list[str]:

@@ -13,6 +13,29 @@ open) and the tests (every role against every act, generated from it).
 Scope: the roles in :data:`SCOPED` act only for their own department(s): a window clerk of 人社局
 calls, finishes and transfers only at windows serving 人社局; a leader or a duty lawyer only in
 their own room (the windows of the department ``leader`` or ``lawyer``). Managers act everywhere.
+A window serving several departments (3 号窗口: 信访局 and 生态环境局) takes a clerk of any of
+them. What an act is scoped by:
+
+- the window acts (call, recall, start, no-show, transfer, finish, pause): the window's
+  departments; a transfer by the sending window's, not the receiving department's;
+- ``ticket.requeue``: the ticket's department (a clerk puts back only their own queue's no-show);
+- ``leader.case`` (包案): the leader's room (a leader's account takes cases of its own room's).
+
+Decisions on the table, with the issue's words (issue 11 §3):
+
+- ``incident.close`` (close and reopen), ``incident.view`` (an incident's detail) and
+  ``incident.report`` are the managers' alone: "only managers close or reopen one"; managers
+  review the incidents. Everyone signed in as a person logs an incident and records its steps and
+  corrections (F12 on every staff screen); the kiosk and the board are machines, not people.
+- ``leader`` and ``lawyer`` may requeue (``ticket.requeue``) a no-show of their own room: they
+  call, recall and mark no-shows there like a window clerk ("their own reception room").
+- The kiosk issues tickets and nothing else (a ticket's status by its query code needs no
+  account); the board reads the board and nothing else; the administrator manages accounts,
+  tokens, the audit log and the configuration check but does not issue or call (whoever makes
+  the accounts does not also work the queue under them).
+
+The README's table (「谁可以做什么 / Roles and permissions」) is :func:`markdown_table`'s text; a
+test keeps the two equal.
 """
 
 from __future__ import annotations
@@ -85,8 +108,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "desk": frozenset(_HUMAN | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
                                 "ticket.requeue", "booking.manage", "booking.check_in"}),
     "window": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
-    "leader": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "leader.case"}),
-    "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal"}),
+    "leader": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue",
+                                            "leader.case"}),
+    "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
     "kiosk": frozenset({"ticket.issue"}),
     "board": frozenset({"board.view"}),
 }
@@ -117,3 +141,15 @@ def allowed(role: str, act: str) -> bool:
 def may_open(role: str, screen: str) -> bool:
     """Whether ``role`` may open ``screen`` (a launcher mode)."""
     return role in SCREENS.get(screen, frozenset())
+
+
+def markdown_table() -> str:
+    """The table as Markdown, one row per act, one column per role (✓: allowed; a role marked
+    * acts only for its own department(s)): the README's 「谁可以做什么」."""
+    head = ["操作", "代码", *(f"{name}{'*' if role in SCOPED else ''}<br>`{role}`"
+                              for role, name in ROLES.items())]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for act, name in ACTS.items():
+        cells = ["✓" if allowed(role, act) else "" for role in ROLES]
+        lines.append("| " + " | ".join([name, f"`{act}`", *cells]) + " |")
+    return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from hall.accounts.permissions import SCOPED, allowed
 from hall.clock import FixedClock
 from hall.demo.leaders import add_reception_days, closed_departments, plan_reception_days
 from hall.demo.people import FILL, PeopleMaker, Person
@@ -77,10 +78,13 @@ class _Demo:
         if not self.desks:
             raise DemoError("花名册中没有登记分流台工作人员（role: desk），"
                             "无法以其名义登记演示来访")
-        free = [s for s in config.staff if s.role in ("window", "leader", "lawyer")]
+        # Whoever may work a window of their own departments (window clerks, the duty lawyer,
+        # a leader's room staff): the facade refuses anyone else's call (permission table).
+        free = [s for s in config.staff if s.role in SCOPED and allowed(s.role, "window.call")]
         self.windows: list[tuple[int, str]] = []  # (window, staff login) of the staffed ones
         for window in config.windows:
-            staff = next((s for s in free if s.department in window.departments), None)
+            staff = next((s for s in free if set(s.all_departments) & set(window.departments)),
+                         None)
             if staff is not None:
                 free.remove(staff)
                 self.windows.append((window.number, staff.login))

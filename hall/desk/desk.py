@@ -5,7 +5,9 @@
 
 Issuing is one transaction: the visitor's file (found by ID number or opened), the visit, its
 representatives, the next number of (day, department), the ticket, its event, the audit rows and
-the change counter. The hot statements come from :mod:`models.statements`.
+the change counter. The hot statements come from :mod:`models.statements`. Issuing and saving a
+file first ask the permission table (``ticket.issue``, ``visitor.save``); ``issue_locked`` and
+``save_file_locked`` run inside an act that has asked for its own (a booking's check-in).
 """
 
 from __future__ import annotations
@@ -193,8 +195,10 @@ class Desk:
 
         :class:`NeedsConfirmation` (a FormError) when the name differs from the file's and
         ``form.rename`` is not set, or the person has a ticket waiting or called today and
-        ``form.again_reason`` is empty.
+        ``form.again_reason`` is empty. :class:`~hall.errors.NotAllowed` (nothing written but
+        the refusal's audit) for an actor whose role may not issue (``ticket.issue``).
         """
+        self.store.permit(actor, "ticket.issue")
         clean = validate(form, self.config, self.store.today())
         self._check_walk_in(clean)  # a reception room takes walk-ins only on days that say so
         for attempt in range(_RETRIES):
@@ -211,6 +215,7 @@ class Desk:
     def issue_locked(self, clean: CleanRegistration, actor: str,
                      confirm: bool = False) -> IssuedTicket:
         """Issue inside the caller's write transaction (the desk's, or a booking's check-in).
+        The caller has checked the actor's permission (its own act's: ``booking.check_in``).
 
         ``confirm``: refuse a rename or a second open ticket today the form did not confirm (the
         desk; a booking's check-in is the appointment itself and keeps the name on file).
@@ -264,8 +269,10 @@ class Desk:
 
         The form's visit fields are not needed. The rules are the issue's: a name that differs
         from the file's raises :class:`NeedsConfirmation` unless ``form.rename``; every replaced
-        value stays in the file's history. :class:`FormError` writes nothing.
+        value stays in the file's history. :class:`FormError` writes nothing; so does
+        :class:`~hall.errors.NotAllowed` (``visitor.save``) but for the refusal's audit.
         """
+        self.store.permit(actor, "visitor.save")
         clean = validate_file(form, self.config, self.store.today())
         for attempt in range(_RETRIES):
             try:
@@ -281,7 +288,8 @@ class Desk:
 
     def save_file_locked(self, clean: CleanRegistration, actor: str, act: str = "保存档案") -> int:
         """:meth:`save_file` inside the caller's write transaction (a booking's): the file's id.
-        ``act`` is what a refused rename says waits for the confirmation ("预约")."""
+        ``act`` is what a refused rename says waits for the confirmation ("预约"). The caller
+        has checked the actor's permission (its own act's: ``booking.manage``)."""
         now = self.store.now()
         day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
         return self._save_visitor(clean, to_storage(now), actor, day, True, act=act)[0]

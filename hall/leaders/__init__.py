@@ -19,6 +19,9 @@ line), :mod:`~hall.leaders.roster`, :mod:`~hall.leaders.plan`, :mod:`~hall.leade
 
 What it needs from the rest of the hall comes through its constructor: the Store, and the desk's
 ``issue_locked(clean, actor)`` that a check-in issues its ticket with, inside its own transaction.
+Every act asks the permission table first (:meth:`hall.store.Store.permit`): days, planning and
+the roster are the managers'; bookings and check-in the desk's and managers'; a 包案 the
+managers' and the leader's own room's.
 """
 
 from __future__ import annotations

@@ -99,6 +99,7 @@ class Leaders:
 
         Raises :class:`FormError` (field → 中文说明) or :class:`NotFound` (the leader).
         """
+        self._store.permit(actor, "leader.day")
         spec = self.state.active(leader)
         errors: dict[str, str] = {}
         today = self._store.today()
@@ -148,6 +149,7 @@ class Leaders:
 
         More places move the waiting list up; fewer than are booked is refused.
         """
+        self._store.permit(actor, "leader.day")
         with self._store.transaction():
             day = self.state.lock_day(day_id)
             past = day.date < self._store.today()
@@ -191,6 +193,7 @@ class Leaders:
     def cancel_day(self, day_id: int, reason: str, actor: str) -> CancelResult:
         """Cancel a coming day with a reason; its bookings end and the desk gets the people to
         notify (names and phones in full: the act is audited)."""
+        self._store.permit(actor, "leader.day")
         if not reason.strip():
             raise Refused("取消接待日须填写原因（将告知已预约的来访人）")
         reason = typed_text("reason", reason)
@@ -259,8 +262,11 @@ class Leaders:
 
     def take_case(self, id_number: str, leader: str, matter: str, actor: str,
                   on: date | None = None) -> CaseSummary:
-        """Record that a leader takes personal charge (包案) of a registered visitor's matter."""
+        """Record that a leader takes personal charge (包案) of a registered visitor's matter.
+
+        Permitted for the leader's room (a leader's account: the cases of its own room's)."""
         spec = self.state.active(leader)
+        self._store.permit(actor, "leader.case", spec.department)
         person = self.state.person(id_number)
         if not matter.strip():
             raise Refused("包案须写明所包的事项")

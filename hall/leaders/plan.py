@@ -58,6 +58,7 @@ class Plan:
     def add_rule(self, leader: str, rule: ScheduleRule, actor: str) -> RuleView:
         """Store a manager's rule (validated already by :class:`ScheduleRule`; its typed room and
         topic here, :class:`FormError` naming them)."""
+        self._store.permit(actor, "leader.plan")
         spec = self._state.active(leader)
         errors: dict[str, str] = {}
         texts = freetext.fields(errors, LEADER_TEXTS, {"room": rule.room, "topic": rule.topic})
@@ -79,6 +80,7 @@ class Plan:
 
     def retire_rule(self, rule_id: int, actor: str) -> None:
         """Stop a manager's rule planning new days (the days it planned stay)."""
+        self._store.permit(actor, "leader.plan")
         with self._store.transaction():
             row = LeaderRule.get_or_none(LeaderRule.id == rule_id)
             if row is None:
@@ -119,6 +121,7 @@ class Plan:
         again), as is a date the leader already receives on. A month past
         :func:`~hall.leaders.schedule.last_plannable` is refused.
         """
+        self._store.permit(actor, "leader.plan")
         limit = last_plannable(self._store.today())
         if date(year, month, 1) > limit:
             raise Refused(f"{year}-{month:02d} 过远：接待日最多排到 {limit:%Y-%m}"
@@ -177,6 +180,7 @@ class Plan:
 
     def publish_due(self, actor: str) -> list[LeaderDayView]:
         """Publish the planned days from today up to ``publish_days_ahead`` days ahead."""
+        self._store.permit(actor, "leader.plan")
         today = self._store.today()
         horizon = today + timedelta(days=self._config.leader_settings.publish_days_ahead)
         with self._store.transaction():
@@ -194,6 +198,7 @@ class Plan:
 
     def publish_day(self, day_id: int, actor: str) -> LeaderDayView:
         """Publish one planned day now, whatever its distance."""
+        self._store.permit(actor, "leader.plan")
         with self._store.transaction():
             day = self._state.lock_day(day_id)
             if day.status != "planned":

@@ -82,6 +82,7 @@ class Roster:
 
         Raises :class:`FormError` (field → 中文说明), e.g. a code already in use.
         """
+        self._store.permit(actor, "leader.roster")
         code = code.strip()
         fields = self._clean({"name": name, "title": title, "portfolio": portfolio,
                               "kind": kind, "department": department},
@@ -102,6 +103,7 @@ class Roster:
         ``expected_version`` (the version the editor read) refuses the edit when another terminal
         changed the leader meanwhile, rather than overwrite that change unseen.
         """
+        self._store.permit(actor, "leader.roster")
         unknown = set(changes) - {"name", "title", "portfolio", "kind", "department"}
         if unknown:
             raise TypeError(f"roster.edit: unknown fields {sorted(unknown)}")
@@ -122,6 +124,7 @@ class Roster:
 
         Refused while the leader has coming days (cancel them first: their visitors must be told).
         """
+        self._store.permit(actor, "leader.roster")
         errors: dict[str, str] = {}
         reason = freetext.field(errors, "reason", reason, freetext.REASON, lines=True)
         if errors:
@@ -147,6 +150,7 @@ class Roster:
 
     def reinstate(self, code: str, actor: str, expected_version: int | None = None) -> LeaderInfo:
         """Bring a retired leader back onto the roster."""
+        self._store.permit(actor, "leader.roster")
         with self._store.transaction():
             entry = self._current(code, expected_version)
             if not entry.retired:

@@ -14,6 +14,11 @@ recused themselves from (回避, :mod:`hall.accounts.recusal`), and it is marked
 is still waiting*. The ticket and the window's ``current`` are written in the same transaction,
 so a window process that dies mid-call leaves the ticket either waiting or called by that window,
 which sees it again when it comes back. The hot statements come from :mod:`models.statements`.
+
+Every act first asks the permission table (:meth:`hall.store.Store.permit`, before its
+transaction): a window clerk, a leader or a duty lawyer acts only at a window serving one of
+their departments (a transfer counts for the sending window, a requeue for the ticket's queue);
+a refusal raises :class:`~hall.errors.NotAllowed` and writes nothing but its audit.
 """
 
 from __future__ import annotations
@@ -102,7 +107,7 @@ class Windows:
 
     def call_next(self, window: int, actor: str) -> CallNotice | None:
         """Call the next visitor for ``window``; None when nobody waits in its departments."""
-        spec = self.spec(window)
+        spec = self._permit(window, "window.call", actor)
         departments = spec.departments
         for _ in range(_RETRIES):
             with self.store.transaction():
@@ -122,7 +127,7 @@ class Windows:
 
     def call_number(self, window: int, number: str, actor: str) -> CallNotice:
         """Call a specific waiting ticket of today, if the window serves its department."""
-        spec = self.spec(window)
+        spec = self._permit(window, "window.call", actor)
         text = _number(number)
         with self.store.transaction():
             at = to_storage(self.store.now())
@@ -159,6 +164,7 @@ class Windows:
 
     def recall(self, window: int, actor: str) -> CallNotice:
         """Call the current visitor again (重呼); the board shows and speaks it again."""
+        self._permit(window, "window.recall", actor)
         with self.store.transaction():
             at, state, ticket = self._current(window, ("called",), "重呼")
             Ticket.update(recalls=Ticket.recalls + 1).where(Ticket.id == ticket.id).execute()
@@ -169,6 +175,7 @@ class Windows:
 
     def start_interview(self, window: int, actor: str) -> None:
         """The visitor has arrived: the interview (接谈) begins."""
+        self._permit(window, "window.start", actor)
         with self.store.transaction():
             at, state, ticket = self._current(window, ("called",), "开始接谈")
             Ticket.update(status="serving").where(Ticket.id == ticket.id).execute()
@@ -177,6 +184,7 @@ class Windows:
 
     def no_show(self, window: int, actor: str) -> str:
         """Mark the called visitor as not come (过号), once the configured rule allows it."""
+        self._permit(window, "window.no_show", actor)
         with self.store.transaction():
             at, state, ticket = self._current(window, ("called",), "过号")
             allowed, hint = self.no_show_allowed(ticket.recalls, ticket.called_at, at)
@@ -200,7 +208,10 @@ class Windows:
                        f"已过 {int(minutes)} 分钟）")
 
     def transfer(self, window: int, to: str, actor: str, note: str = "") -> str:
-        """Send the current visitor to another department (转办), keeping number and place."""
+        """Send the current visitor to another department (转办), keeping number and place.
+
+        Permitted by the window's departments (the sender's), not the receiving one's."""
+        self._permit(window, "window.transfer", actor)
         target = self.config.department(to)
         if target is None:
             raise Refused(f"未知的部门“{to}”")
@@ -223,6 +234,7 @@ class Windows:
     def finish(self, window: int, outcome: str, actor: str, note: str = "", reason: str = "",
                channel: str = "") -> str:
         """Finish the current visit (办结) with its outcome (办理方式)."""
+        self._permit(window, "window.finish", actor)
         spec = self.config.outcome(outcome)
         if spec is None:
             valid = "、".join(f"{o.code}（{o.name}）" for o in self.config.outcomes)
@@ -253,12 +265,17 @@ class Windows:
         self._set_paused(window, False, actor)
 
     def requeue(self, number: str, actor: str) -> str:
-        """Put a no-show visitor of today back in the queue, at the original place."""
+        """Put a no-show visitor of today back in the queue, at the original place.
+
+        Permitted by the ticket's department (a window clerk requeues only their own queue's)."""
         text = _number(number)
+        today = self.store.today()
+        found = (Ticket.select(Ticket.department)
+                 .where((Ticket.business_day == today) & (Ticket.number == text)).first())
+        self.store.permit(actor, "ticket.requeue", found.department if found else None)
         with self.store.transaction():
             at = to_storage(self.store.now())
-            ticket = Ticket.get_or_none((Ticket.business_day == self.store.today())
-                                        & (Ticket.number == text))
+            ticket = Ticket.get_or_none((Ticket.business_day == today) & (Ticket.number == text))
             if ticket is None:
                 raise NotFound(f"今天没有票号 {text}")
             if ticket.status != "no_show":
@@ -320,7 +337,7 @@ class Windows:
     # -- helpers --------------------------------------------------------------------------------
 
     def _set_paused(self, window: int, paused: bool, actor: str) -> None:
-        spec = self.spec(window)
+        spec = self._permit(window, "window.pause", actor)
         with self.store.transaction():
             at = to_storage(self.store.now())
             state = self._lock_window(spec.number, at)
@@ -331,6 +348,14 @@ class Windows:
             self.store.audit(actor, "window.pause" if paused else "window.resume", "window",
                              spec.number, at, {})
             self.store.bump(TICKETS)
+
+    def _permit(self, window: int, act: str, actor: str) -> Window:
+        """The configured window, once the permission table lets ``actor`` do ``act`` there
+        (a scoped role: the window serves one of its departments); :class:`NotFound`,
+        :class:`~hall.errors.NotAllowed`. Every act calls it before its transaction."""
+        spec = self.spec(window)
+        self.store.permit(actor, act, departments=spec.departments)
+        return spec
 
     def _lock_window(self, number: int, at: datetime) -> _WindowRow:
         """The window's state row, created if new, locked for this transaction."""

@@ -74,6 +74,14 @@ def hall_config_text() -> str:
         if number in moved:
             new += f"  - {{number: {number + 10}, departments: [{moved[number]}]}}\n"
         text = text.replace(old, new)
+        # The window's clerk works the 信访局 queue there too (the facade lets a window clerk
+        # act only at windows serving one of the clerk's departments).
+        if number in moved:
+            staff = f"role: window, department: {moved[number]}}}"
+            line = next(x for x in text.splitlines() if f"login: win{number:02d}," in x)
+            assert staff in line, line
+            text = text.replace(line, line.replace(
+                staff, f"role: window, department: {moved[number]}, departments: [xfj]}}"))
     return text
 
 

@@ -20,7 +20,7 @@ from hall.errors import NotFound, Refused
 from models import AuditEvent, LeaderDay, LeaderProfile, ensure_schema, open_database
 from tests import workers
 from tests.cli.test_cli import Cli
-from tests.helpers import distinct_id, form
+from tests.helpers import add_account, distinct_id, form
 from tests.workers import run_workers
 
 CONFIGURED = ["zhangwei", "lihong", "wangshu", "shenlv"]
@@ -89,6 +89,7 @@ def test_an_edit_is_a_new_version_seen_by_every_reader(hall: Hall, clock) -> Non
     hall.leaders.bookings.book(day.id, distinct_id(2), actor="desk01")
     hall.leaders.take_case(distinct_id(2), "lihong", "欠薪", actor="mgr01")
 
+    add_account("mgr02", "manager", "xfj")  # a second manager, on another terminal
     first = hall.leaders.roster.edit("lihong", "mgr01", title="市信访局党组书记、局长")
     assert first.version == 1
     second = hall.leaders.roster.edit("lihong", "mgr02", expected_version=1, portfolio="信访工作")

@@ -149,14 +149,14 @@ def test_pause_and_resume_record_actor_and_time(hall: Hall, clock: FixedClock) -
     row = WindowState.get_by_id(2)
     assert (row.paused, row.actor, row.updated_at) == (True, "win02", paused_at)
     clock.advance(minutes=7)
-    hall.windows.resume(2, "clerk9")
+    hall.windows.resume(2, "win01")
     row = WindowState.get_by_id(2)
     resumed_at = to_storage(hall.store.now())
-    assert (row.paused, row.actor, row.updated_at) == (False, "clerk9", resumed_at)
+    assert (row.paused, row.actor, row.updated_at) == (False, "win01", resumed_at)
     audit = [(a.action, a.actor, a.entity, a.entity_id, a.at) for a in AuditEvent.select()
              .where(AuditEvent.entity == "window").order_by(AuditEvent.id)]
     assert audit[-2:] == [("window.pause", "win02", "window", "2", paused_at),
-                          ("window.resume", "clerk9", "window", "2", resumed_at)]
+                          ("window.resume", "win01", "window", "2", resumed_at)]
 
 
 def test_every_window_event_carries_its_window(hall: Hall, clock: FixedClock) -> None:

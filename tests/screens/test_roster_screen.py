@@ -16,7 +16,7 @@ from models import AuditEvent, LeaderProfile
 from screens.leaders.dialogs import DayFormDialog
 from screens.leaders.roster import LeaderFormDialog, RosterDialog
 from screens.leaders.screen import LeadersScreen
-from tests.helpers import run_async
+from tests.helpers import add_account, run_async
 from tests.screens.test_leaders_screen import manager, settle
 
 SIZES = [(80, 24), (120, 40)]
@@ -91,6 +91,7 @@ async def test_the_roster_from_the_manager_screen(sqlite_hall: Hall, tmp_path: P
         assert AuditEvent.select().where(AuditEvent.entity == "leader").count() == 4
 
         # Another terminal renames 沈律师 while the roster is open: it shows within a poll.
+        add_account("mgr02", "manager", "xfj")  # the other terminal's manager
         hall.leaders.roster.edit("shenlv", "mgr02", name="沈明")
         await pilot.pause(1.3)
         await settle(pilot)
@@ -122,6 +123,7 @@ async def test_an_edit_on_a_stale_profile_is_refused_in_the_form(sqlite_hall: Ha
         form = pilot.app.screen
         assert isinstance(form, LeaderFormDialog)
         # another terminal, meanwhile
+        add_account("mgr02", "manager", "xfj")
         hall.leaders.roster.edit("zhangwei", "mgr02", portfolio="城建")
         form.query_one("#title", Input).value = "常务副市长"
         await pilot.press("ctrl+s")

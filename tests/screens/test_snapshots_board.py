@@ -40,9 +40,9 @@ def board_hall(tmp_path: Path) -> Hall:
         hall.desk.issue(form(id_number=distinct_id(n), category=category), actor="desk01")
     for window in (1, 2, 7, 8, 4, 3):
         clock.advance(minutes=3)
-        hall.windows.call_next(window, "win01")
+        hall.windows.call_next(window, f"win{window:02d}")  # each window's own clerk
     clock.advance(minutes=1)
-    hall.windows.recall(2, "win01")
+    hall.windows.recall(2, "win02")
     clock.advance(minutes=1, seconds=17)
     hall.windows.finish(1, "answered", "win01")
     hall.windows.call_next(1, "win01")

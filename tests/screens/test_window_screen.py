@@ -378,11 +378,12 @@ async def test_the_current_visitor_survives_a_restart(hall: Hall, sqlite_url: st
         assert current(second) is None
 
 
-async def run_cli(hall: Hall, db_url: str, *args: str) -> str:
-    """The ``hall`` command of another terminal, acting at the test clock's time."""
+async def run_cli(hall: Hall, db_url: str, *args: str, staff: str = "win02") -> str:
+    """The ``hall`` command of another terminal (``staff`` signed in: the clerk of window 2, or
+    a desk operator to issue), acting at the test clock's time."""
     env = {**os.environ, "HALL_NOW": hall.now().isoformat()}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "main", "--db", db_url, "--staff", "win02", *args, cwd=ROOT,
+        sys.executable, "-m", "main", "--db", db_url, "--staff", staff, *args, cwd=ROOT,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
@@ -399,7 +400,7 @@ async def test_changes_by_other_terminals_appear_within_a_poll(app: HallApp, hal
         waited = await until(pilot, lambda: waiting(app) == ["R002", "R003", "R004"], 3)
         print(f"another terminal's call shown after {waited * 1000:.0f} ms")
         await run_cli(hall, sqlite_url, "issue", "--name", "王五", "--id-number", distinct_id(7),
-                      "--category", "policy", "--matter", "政策咨询")
+                      "--category", "policy", "--matter", "政策咨询", staff="desk01")
         await until(pilot, lambda: waiting(app) == ["R002", "R003", "R004", "R005"], 3)
         await run_cli(hall, sqlite_url, "pause", "--window", "1")  # paused from elsewhere, too
         await until(pilot, lambda: window(app).query_one("#win-head").has_class("-paused"), 3)
