@@ -40,11 +40,10 @@ HOME = {"window": 1, "lawyer": 13, "leader": 20}
 QUEUE = {1: {"category": "policy"}, 13: {"category": "legal_advice"},
          20: {"category": "policy", "department": "leader"}}
 """How the desk sends a visitor to each home window's queue."""
-PERMIT_ONLY = {"visitor.view", "visitor.reveal", "board.view", "recusal.declare",
-               "audit.read", "config.check"}
-"""Acts whose facade calls are not on this branch yet (the visitor's file and its reveal, the
-board, recusal, the audit log, the configuration check: other parts of issue 11): tried through
-Store.permit itself until they are."""
+PERMIT_ONLY = {"visitor.reveal", "board.view", "config.check"}
+"""Acts without a facade call of their own that takes any login: the reveal needs a window with
+its current visitor (tests/domain/test_confidential.py tries it), the board's view is public in
+the hall, the configuration check is a CLI command; tried through Store.permit itself."""
 
 Act = Callable[[str], Any]
 
@@ -74,7 +73,7 @@ class Scene:
     def ready(self) -> int:
         """The home window unpaused, free, and with a visitor waiting in its queue."""
         windows = self.hall.windows
-        view = windows.view(self.window)
+        view = windows.view(self.window, viewer="mgr01")
         if view.paused:
             windows.resume(self.window, "mgr01")
         if view.current is not None:
@@ -145,6 +144,11 @@ def _scenes(s: Scene) -> dict[str, Callable[[], Act]]:
         "token.manage": lambda: lambda who: h.accounts.create_token("kiosk01", who),
         "account.manage": lambda: (lambda login: lambda who: h.accounts.add(
             login, "新同事", "desk", ["xfj"], who))(f"new{next(s.codes)}"),
+        "visitor.view": lambda: (lambda p: lambda who: h.desk.visitor_file(p, viewer=who))(
+            s.visitor()),
+        "recusal.declare": lambda: (lambda p: lambda who: h.recusals.declare(
+            p, "", "与来访人系近亲属", who))(s.visitor()),
+        "audit.read": lambda: lambda who: h.audit.events(viewer=who),
         **{act: (lambda act=act: lambda who: h.store.permit(who, act)) for act in PERMIT_ONLY},
     }
 
