@@ -6,6 +6,9 @@
 ``check-config`` exits 2 with every problem of a broken configuration (file, line, key, the
 nearest valid value). ``demo`` builds ``demo.db`` in the data directory (:mod:`config.paths`)
 unless ``--db`` / HALL_DB names another, and prints the command that opens it.
+
+Neither signs in: ``check-config`` reads only the configuration file, and ``demo`` only builds a
+new database (it refuses one that holds data), so there is no account yet to sign in to.
 """
 
 from __future__ import annotations
