@@ -25,6 +25,7 @@ from tests.helpers import TEST_PASSWORD, accounts_ready, distinct_id, form, row_
 
 NOW = MORNING + timedelta(minutes=30)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+QUEUE = ("queue", "--staff", "win07")  # the line is internal detail: read signed in
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +136,7 @@ def test_call_text(cli: Cli) -> None:
 def test_call_a_number(cli: Cli) -> None:
     data = cli.json("call", "--window", "7", "--number", "l002", "--staff", "win07")
     assert data == {"number": "L002", "department": "hrss", "window": 7}
-    assert [e["number"] for e in cli.json("queue", "--staff", "win07", "--department", "hrss")] == ["L003", "L001"]
+    assert [e["number"] for e in cli.json(*QUEUE, "--department", "hrss")] == ["L003", "L001"]
 
 
 def test_recall_start_finish(cli: Cli) -> None:
@@ -174,9 +175,9 @@ def test_no_show_and_requeue(cli: Cli) -> None:
     cli.at(NOW + timedelta(minutes=5))
     assert cli.ok("no-show", "--window", "7", "--staff", "win07") == "L003 已过号\n"
     assert ticket("L003").status == "no_show"
-    assert [e["number"] for e in cli.json("queue", "--staff", "win07", "--department", "hrss")] == ["L001", "L002"]
+    assert [e["number"] for e in cli.json(*QUEUE, "--department", "hrss")] == ["L001", "L002"]
     assert cli.ok("requeue", "L003", "--staff", "desk01") == "L003 已重新排队（保留原顺序）\n"
-    assert [e["number"] for e in cli.json("queue", "--staff", "win07", "--department", "hrss")] == [
+    assert [e["number"] for e in cli.json(*QUEUE, "--department", "hrss")] == [
         "L003", "L001", "L002"]
 
 
@@ -187,7 +188,7 @@ def test_transfer(cli: Cli) -> None:
     assert out == "L003 已转办至 市住建局，保留原排队顺序\n"
     moved = ticket("L003")
     assert (moved.department, moved.status, moved.number) == ("housing", "waiting", "L003")
-    assert [e["number"] for e in cli.json("queue", "--staff", "win07", "--department", "housing")] == [
+    assert [e["number"] for e in cli.json(*QUEUE, "--department", "housing")] == [
         "L003", "Z001"]
     assert TicketEvent.get(TicketEvent.kind == "transferred").note == "属清欠"
     assert cli.json("call", "--window", "8", "--staff", "win08")["number"] == "L003"
@@ -203,16 +204,16 @@ def test_pause_and_resume(cli: Cli) -> None:
 
 
 def test_queue_json_in_call_order(cli: Cli) -> None:
-    entries = cli.json("queue", "--staff", "win07")
+    entries = cli.json(*QUEUE)
     # The appointment first, then by issue time, across departments.
     assert [(e["number"], e["department"]) for e in entries] == [
         ("L003", "hrss"), ("L001", "hrss"), ("L002", "hrss"), ("Z001", "housing")]
     assert entries[0]["priority_name"] == "预约"
     assert entries[1]["issued_at"] == "09:00" and entries[1]["waiting_minutes"] == 30
     assert all("张" not in e["name_masked"][1:] for e in entries)  # names masked
-    assert [e["number"] for e in cli.json("queue", "--staff", "win07", "--department", "housing")] == ["Z001"]
-    assert cli.json("queue", "--staff", "win07", "--department", "court") == []
-    text = cli.ok("queue", "--staff", "win07")
+    assert [e["number"] for e in cli.json(*QUEUE, "--department", "housing")] == ["Z001"]
+    assert cli.json(*QUEUE, "--department", "court") == []
+    text = cli.ok(*QUEUE)
     assert text.splitlines()[0].startswith("L003")
     assert "预约" in text.splitlines()[0]
 
