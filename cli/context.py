@@ -218,7 +218,9 @@ class Context:
 
     def expect_credentials(self) -> None:
         """Exit 3 now, before the database is opened, when no credentials are given at all (a
-        command that checks its input against the hall first calls this first)."""
+        command that checks its input against the hall first calls this first). A broken
+        configuration is bad input: reported (exit 2) before missing credentials are."""
+        self._hall_config()
         if not os.environ.get("HALL_TOKEN") and self.staff() is None:
             raise _not_allowed(NO_CREDENTIALS)
 
