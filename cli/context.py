@@ -237,7 +237,8 @@ class Context:
                 raise _not_allowed(f"访问令牌属于“{actor.login}”，与指定的登录名“{login}”不符："
                                    "请去掉 --staff / HALL_STAFF，或换用该账号的令牌")
             return actor
-        password = self._password(login or "")
+        login = login or ""  # given: expect_credentials saw to it
+        password = self._password(login)
         actor = self.hall.accounts.sign_in(login, password)
         if actor.must_change:
             raise _not_allowed(f"账号“{login}”正在使用一次性密码：请先运行 hall staff passwd "
