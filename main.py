@@ -43,8 +43,14 @@ from cli.context import (
     print_form_errors,
 )
 
+try:
+    from cli.context import EXIT_DENIED  # type: ignore[attr-defined]
+except ImportError:  # until the CLI's accounts land: the same number
+    EXIT_DENIED = 3  # not signed in or not allowed
+
 if TYPE_CHECKING:
     from hall import Hall
+    from hall.accounts import Actor
     from screens.app import HallApp
 
 TUI_COMMANDS = (("desk", "登记分流台"), ("board", "大厅叫号屏（大屏显示叫号并语音播报）"),
@@ -54,33 +60,68 @@ TUI_COMMANDS = (("desk", "登记分流台"), ("board", "大厅叫号屏（大屏
 
 
 def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
-             window: int | None = None) -> HallApp:
+             window: int | None = None, *, actor: Actor | None = None,
+             login: str | None = None) -> HallApp:
     """The Textual app over ``hall``; ``start`` is the first screen (launcher, desk, window...).
 
-    ``window`` is the number the window screen serves (None: it asks).
+    ``window`` is the number the window screen serves (None: it asks). Who works: ``actor``,
+    signed in already (:func:`tui_app` checked a token or a password); else ``staff``, trusted
+    (tests, in-process: that account, no password); else the login dialog, its login filled
+    with ``login``.
     """
     from config.paths import data_dir
     from screens.app import HallApp
 
-    return HallApp(hall, staff=staff, start=start, window=window, data_dir=data_dir())
+    return HallApp(hall, staff=staff, start=start, window=window, data_dir=data_dir(),
+                   actor=actor, login=login)
+
+
+def signed_in_actor(ctx: Context) -> tuple[Actor | None, str | None]:
+    """(the actor, the login to fill in) a terminal screen starts with.
+
+    A HALL_TOKEN signs in its account (the board and kiosks come back by themselves after a power
+    cut); so do ``--staff`` / HALL_STAFF with HALL_PASSWORD. A login without a password only fills
+    the login dialog, as does one whose one-time password must be changed first. A token or a
+    password that does not sign in raises :class:`hall.errors.NotAllowed` (exit 3).
+    """
+    token = os.environ.get("HALL_TOKEN")
+    if token:
+        return ctx.hall.accounts.by_token(token), None
+    login = ctx.args.staff or os.environ.get("HALL_STAFF") or None
+    password = os.environ.get("HALL_PASSWORD")
+    if login is None or not password:
+        return None, login
+    actor = ctx.hall.accounts.sign_in(login, password)
+    return (None, login) if actor.must_change else (actor, None)
 
 
 def tui_app(ctx: Context) -> HallApp:
-    """The app a screen's command (``hall desk`` …) opens, checked and built, not yet running."""
+    """The app a screen's command (``hall desk`` …) opens, checked and built, not yet running.
+
+    Raises :class:`hall.errors.NotAllowed` for a token or password that does not sign in, before
+    anything is shown."""
     args = ctx.args
-    staff = ctx.staff(required=False)
     window = getattr(args, "window", None)
     if window is not None and ctx.config.window(window) is None:
         valid = "、".join(str(w.number) for w in ctx.config.windows)
         raise UsageError(f"没有 {window} 号窗口（现有：{valid}）")
-    app = make_app(ctx.hall, staff, start=args.command or "launcher", window=window)
+    actor, login = signed_in_actor(ctx)
+    app = make_app(ctx.hall, start=args.command or "launcher", window=window, actor=actor,
+                   login=login)
     ctx.succeeded()  # checked and built: a terminal may run for days, keep what it compiled now
     return app
 
 
 def cmd_tui(ctx: Context) -> int:
-    """Open a terminal screen: the launcher, or the role the command names."""
-    app = tui_app(ctx)
+    """Open a terminal screen: the launcher, or the role the command names. A token or password
+    that does not sign in: its message in Chinese and exit 3, no screen."""
+    from hall.errors import NotAllowed
+
+    try:
+        app = tui_app(ctx)
+    except NotAllowed as exc:
+        print(f"hall: {exc}", file=sys.stderr)
+        return EXIT_DENIED
     app.run()
     # Textual sets 1 when the app crashed (it has printed the traceback): a supervisor restarts it.
     return app.return_code or 0

@@ -10,6 +10,8 @@
     cli.roster      hall leader list | add | edit | retire | reinstate
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
     cli.admin       hall check-config | demo
+    cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
+                    | history; hall token create | revoke | list
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -33,6 +35,7 @@ COMMANDS = {
     "leaders": ("leader-days", "book", "checkin", "case"),
     "roster": ("leader",),
     "incidents": ("incident",),
+    "staff": ("staff", "token"),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``

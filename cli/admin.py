@@ -5,7 +5,8 @@
 
 ``check-config`` exits 2 with every problem of a broken configuration (file, line, key, the
 nearest valid value). ``demo`` builds ``demo.db`` in the data directory (:mod:`config.paths`)
-unless ``--db`` / HALL_DB names another, and prints the command that opens it.
+unless ``--db`` / HALL_DB names another, and prints the command that opens it (signed in with the
+demo's password, which every account of a demo database shares: :data:`hall.demo.DEMO_PASSWORD`).
 
 Neither signs in: ``check-config`` reads only the configuration file, and ``demo`` only builds a
 new database (it refuses one that holds data), so there is no account yet to sign in to.
@@ -81,7 +82,7 @@ def cmd_check_config(ctx: Context) -> int:
 def cmd_demo(ctx: Context) -> int:
     """Build the demo hall and print the command that opens it at the demo's moment."""
     from config.paths import demo_database
-    from hall.demo import DemoError, build_demo, demo_end
+    from hall.demo import DEMO_PASSWORD, DemoError, build_demo, demo_end
 
     args = ctx.args
     db = args.db or os.environ.get("HALL_DB") or f"sqlite:///{demo_database()}"
@@ -96,7 +97,9 @@ def cmd_demo(ctx: Context) -> int:
     print(f"演示时间：{end:%Y-%m-%d} 周{'一二三四五六日'[end.weekday()]} {end:%H:%M}，大厅正忙、"
           "有人候谈；下面的命令以那一刻打开大厅（另开终端把 --staff desk01 换成 "
           "--staff win07 window 7 或 board，看叫号传到大屏）。")
-    print(f"打开演示大厅：HALL_NOW={end.isoformat(timespec='minutes')} "
+    # The demo's accounts share one password (printed in the summary): the line signs in with it.
+    password = f"HALL_PASSWORD={DEMO_PASSWORD} " if DEMO_PASSWORD in summary else ""
+    print(f"打开演示大厅：HALL_NOW={end.isoformat(timespec='minutes')} {password}"
           f"{shlex.quote(hall_command())} --db {shlex.quote(db)} --staff desk01")
     return 0
 

@@ -37,7 +37,7 @@ launcher.board launcher.desk launcher.incidents launcher.leaders launcher.open
 launcher.switch_staff launcher.window leader_form.cancel leader_form.save
 leaders.add_day leaders.book leaders.calendar leaders.cancel_day leaders.edit_day leaders.export
 leaders.launcher leaders.list leaders.next_month leaders.plan leaders.prev_month leaders.publish
-leaders.roster leaders.rules leaders.today login.cancel login.down login.up notice.close
+leaders.roster leaders.rules leaders.today lock.switch login.cancel notice.close password.cancel
 reason.cancel roster.add roster.close roster.edit roster.retire rules.add rules.close rules.retire
 ticket.close ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher

@@ -3,22 +3,35 @@
     app = HallApp(hall, staff="desk01", start="desk")   # built by main.make_app
     app.run()
 
-Without ``staff`` the app asks who is working (:class:`screens.launcher.LoginScreen`) before
-anything can change: the login is the actor of every change. Each role in
-:data:`screens.launcher.ROLES` is a Textual mode, so switching between the launcher and a role
-keeps that role's screen as it was.
+Who works is the signed-in :class:`hall.accounts.Actor` (:attr:`HallApp.actor`; its login is the
+reactive :attr:`HallApp.staff` the screens read): the actor of every change. Without one the app
+asks first (:class:`screens.launcher.LoginScreen`: login and password; on a new database the
+administrator's), and opens the start screen only once someone has signed in. ``main.make_app``
+gives it the actor a valid HALL_TOKEN or HALL_STAFF + HALL_PASSWORD stands for (the unattended
+board, a kiosk); ``staff=`` alone is the trusted in-process path of the tests (the account is
+looked up, no password asked). A screen the actor's role may not open
+(:func:`hall.accounts.permissions.may_open`) is refused in Chinese, with 换人 offered. F9 on the
+launcher (and any screen that needs someone) changes hands with the other person's password.
+After ``accounts.idle_lock_minutes`` without a key or mouse event a staff screen locks
+(:mod:`screens.dialogs.lock`). Each role in :data:`screens.launcher.ROLES` is a Textual mode, so
+switching between the launcher and a role keeps that role's screen as it was.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from config.paths import tickets_dir
+from hall.accounts.actor import find_actor
+from hall.accounts.permissions import may_open
 from screens.compositor import keep_wide_characters
+from screens.dialogs.lock import IdleLock
 from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
 from screens.keys import KeyOrder
 from screens.launcher.launcher import ROLES, LauncherScreen
@@ -35,6 +48,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from hall import Hall
+    from hall.accounts import Actor
 
 
 class HallApp(KeyOrder):
@@ -53,10 +67,18 @@ class HallApp(KeyOrder):
     ]
 
     staff: reactive[str | None] = reactive(None, init=False)
-    """Login of who is working; every change the app makes is recorded under it."""
+    """Login of who is working (:attr:`actor`'s); every change the app makes is recorded under
+    it."""
+
+    idle_clock = staticmethod(time.monotonic)
+    """The idle lock's clock (tests replace it)."""
 
     def __init__(self, hall: Hall, staff: str | None = None, start: str = "launcher",
-                 data_dir: Path | str | None = None, window: int | None = None) -> None:
+                 data_dir: Path | str | None = None, window: int | None = None, *,
+                 actor: Actor | None = None, login: str | None = None) -> None:
+        """``actor``: signed in already (a token, a password checked by ``main``); ``staff``: the
+        trusted in-process path (tests): that active account, looked up; ``login``: the login
+        the login dialog starts with."""
         if start != "launcher" and start not in {r.mode for r in ROLES}:
             raise ValueError(f"unknown start screen {start!r}")
         # The first screen is built by switch_mode() in on_mount, over Textual's empty default
@@ -69,7 +91,13 @@ class HallApp(KeyOrder):
         self.start = start
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.window = window  # the window screen's number (`hall window N`); None: it asks
-        self.set_reactive(HallApp.staff, staff)
+        if actor is None and staff:
+            actor = find_actor(staff)  # trusted (in-process): the account, no password
+        self.actor: Actor | None = actor
+        """Who is signed in (None: nobody yet)."""
+        self.set_reactive(HallApp.staff, actor.login if actor is not None else None)
+        self.login_hint = login or (staff if actor is None else None) or ""
+        self.idle_lock = IdleLock(self, hall.config.accounts.idle_lock_minutes, self.idle_clock)
         self.title = hall.config.hall.name
         # The configuration's look and keys (config/terminal.py validated both at load).
         self.theme = hall.config.terminal.theme
@@ -84,10 +112,19 @@ class HallApp(KeyOrder):
     def on_mount(self) -> None:
         self.incident_watch.start()
         self.collective_watch.start()
-        self.switch_mode(self.start)
+        self.idle_lock.start()
         role = next((r for r in ROLES if r.mode == self.start), None)
-        if self.staff is None and (role is None or role.needs_staff):
-            self.push_screen(LoginScreen(cancellable=False), self._logged_in)
+        if self.actor is None and (role is None or role.needs_staff):
+            # No role screen is built (nor reads) before someone has signed in.
+            self.push_screen(LoginScreen(cancellable=False, login=self.login_hint),
+                             lambda actor: self.signed_in(actor, open_mode=self.start))
+        else:
+            self.open_role(self.start)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseEvent | events.Paste):
+            self.idle_lock.touch()
+        await super().on_event(event)
 
     # -- quitting -------------------------------------------------------------------------------
 
@@ -128,25 +165,63 @@ class HallApp(KeyOrder):
     @property
     def staff_label(self) -> str:
         """「王丽（desk01）」, or 未登录."""
-        if not self.staff:
-            return "未登录"
-        member = self.hall.config.staff_member(self.staff)
-        return f"{member.name}（{self.staff}）" if member else self.staff
+        return self.actor.label if self.actor is not None else "未登录"
 
-    def action_switch_staff(self) -> None:
-        """Hand the terminal over to someone else (the next changes are theirs)."""
-        self.push_screen(LoginScreen(cancellable=True), self._logged_in)
+    def action_switch_staff(self, wanted: str | None = None) -> None:
+        """Hand the terminal over to someone else: their login and password (Esc keeps the
+        current person); the next changes are theirs. ``wanted``: the screen to open then."""
+        self.push_screen(LoginScreen(cancellable=True),
+                         lambda actor: self.signed_in(actor, open_mode=wanted))
 
-    def _logged_in(self, login: str | None) -> None:
-        if login:
-            self.staff = login
+    def signed_in(self, actor: Actor | None, open_mode: str | None = None) -> None:
+        """``actor`` works here from now on (None: nobody new, nothing changes); then open
+        ``open_mode``, or leave a screen the new person may not use for the launcher."""
+        if actor is None:
+            return
+        first = self.actor is None
+        self.actor = actor
+        self.staff = actor.login
+        self.idle_lock.touch()
+        if not first:
             self.notify(f"当前操作人员：{self.staff_label}", timeout=3)
+        if open_mode is not None:
+            self.open_role(open_mode)
+        elif not self.may_open(self.current_mode):
+            self.open_role(self.current_mode)
+
+    def may_open(self, mode: str) -> bool:
+        """Whether the signed-in person may open ``mode`` (the launcher: everyone)."""
+        role = next((r for r in ROLES if r.mode == mode), None)
+        if role is None:
+            return True
+        if self.actor is None:
+            return not role.needs_staff
+        return may_open(self.actor.role, mode)
+
+    def open_role(self, mode: str) -> None:
+        """Open ``mode`` when the signed-in person may; else the launcher, and a refusal in
+        Chinese offering 换人 (Enter), after which the screen opens for the new person."""
+        from screens.window.dialogs import ConfirmDialog
+
+        if self.may_open(mode):
+            self.switch_mode(mode)
+            return
+        title = next(r.title for r in ROLES if r.mode == mode)
+        if self.current_mode != "launcher":
+            self.switch_mode("launcher")
+        who = f"{self.actor.role_name} {self.actor.label}" if self.actor else "未登录人员"
+        self.push_screen(ConfirmDialog("无权打开", f"{who}无权打开{title}。\n"
+                                       "请换用有权限的账号登录。", "换人"),
+                         lambda yes: self.action_switch_staff(mode) if yes else None)
 
     # -- special situations ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "log_incident":
-            return incident_key_allowed(self)
+        if action == "log_incident":  # someone signed in who may (not a kiosk's account)
+            return (incident_key_allowed(self) and self.actor is not None
+                    and self.actor.may("incident.log"))
+        if action == "command_palette" and self.idle_lock.locked:
+            return False  # locked: no way around the password but F12 and quitting
         return True
 
     def on_poller_changed(self, message: Poller.Changed) -> None:

@@ -50,7 +50,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from hall.desk.registration import FormError
-from hall.errors import DatabaseFault, NotFound, Refused
+from hall.errors import DatabaseFault, NotAllowed, NotFound, Refused
 
 if TYPE_CHECKING:
     from screens.app import HallApp
@@ -72,8 +72,9 @@ two intervals are set here and nowhere else."""
 
 
 def failure_text(exc: BaseException) -> str:
-    """The Chinese words for a failed call: the domain's own for a refusal, else what broke."""
-    if isinstance(exc, (Refused, NotFound)):
+    """The Chinese words for a failed call: the domain's own for a refusal (a rule, a missing
+    record, an act the signed-in user may not do), else what broke."""
+    if isinstance(exc, (Refused, NotFound, NotAllowed)):
         return str(exc)
     if isinstance(exc, FormError):
         return "；".join(exc.errors.values()) or str(exc)
@@ -100,7 +101,8 @@ class Done(Message, bubble=False):
 class Failed(Message, bubble=False):
     """A call of :meth:`HallWork.run_call` raised ``error``; ``text`` says it in Chinese.
 
-    ``refused``: the hall said no (a rule, a missing record, a form error), not a breakdown.
+    ``refused``: the hall said no (a rule, a missing record, a form error, not allowed: the
+    signed-in user's role or department may not do it), not a breakdown.
     """
 
     def __init__(self, name: str, error: BaseException) -> None:
@@ -108,7 +110,7 @@ class Failed(Message, bubble=False):
         self.name = name
         self.error = error
         self.text = failure_text(error)
-        self.refused = isinstance(error, (Refused, NotFound, FormError))
+        self.refused = isinstance(error, (Refused, NotFound, NotAllowed, FormError))
 
 
 class HallWork(_Node):

@@ -28,10 +28,14 @@ demo reproducible. The demo's day is today, or the next working day when today i
 runs from 08:30 to 10:30 whatever the hour it is built at (ahead of the clock in the early
 morning), so there are always two hours of visitors and people still waiting: :func:`demo_end`
 is that moment, which ``hall demo`` prints as the ``HALL_NOW`` to open the hall with.
+
+Accounts. Every account of the demo database gets one password, :data:`DEMO_PASSWORD`, which the
+summary prints, so a newcomer can sign in to every screen (``HALL_PASSWORD`` in the printed
+command line). Only a new database gets it (no visitor, no password yet): never a real hall.
 """
 
 from __future__ import annotations
 
-from hall.demo.build import DemoError, build_demo, demo_day, demo_end
+from hall.demo.build import DEMO_PASSWORD, DemoError, build_demo, demo_day, demo_end
 
-__all__ = ["DemoError", "build_demo", "demo_day", "demo_end"]
+__all__ = ["DEMO_PASSWORD", "DemoError", "build_demo", "demo_day", "demo_end"]

@@ -21,6 +21,7 @@ from hall.clock import FixedClock
 from hall.demo.leaders import add_reception_days, closed_departments, plan_reception_days
 from hall.demo.people import FILL, PeopleMaker, Person
 from hall.desk.registration import Registration
+from hall.errors import Refused
 from hall.leaders.schedule import next_working_day
 from hall.text.masking import mask_name
 from hall.views import IssuedTicket
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from hall import Hall
 
 SEED = 20261123
+DEMO_PASSWORD = "demo-hall-2026"
+"""Every account's password in a demo database (and only there: a real hall's accounts get
+theirs from ``hall staff init`` and the administrator's one-time passwords)."""
 OPENS, CLOSES, MIN_END, LAST_ARRIVAL = time(8, 30), time(17, 0), time(10, 30), time(16, 30)
 HISTORY = (21, 8, 3, 2, 1)  # earlier days: this many working days before today
 # 办理方式 as windows choose them: code -> (weight, note, reason, channel); reason and channel
@@ -73,7 +77,7 @@ class _Demo:
         if not self.desks:
             raise DemoError("花名册中没有登记分流台工作人员（role: desk），"
                             "无法以其名义登记演示来访")
-        free = [s for s in config.staff if s.role == "window"]
+        free = [s for s in config.staff if s.role in ("window", "leader", "lawyer")]
         self.windows: list[tuple[int, str]] = []  # (window, staff login) of the staffed ones
         for window in config.windows:
             staff = next((s for s in free if s.department in window.departments), None)
@@ -330,10 +334,23 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         if Visitor.select().exists():
             raise DemoError("数据库中已有来访人档案：演示数据只能生成到空数据库，"
                             "请用 --db 指定一个新的数据库文件")
+        accounts = _demo_passwords(hall)
         planned = plan_reception_days(demo.hall)
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
     # After the morning: its repeat visitors book (on the demo's day, which may be tomorrow).
     receptions = add_reception_days(demo.hall, morning)
-    return "\n".join([demo.summary(today, end, earlier, morning), *planned, *receptions])
+    return "\n".join([demo.summary(today, end, earlier, morning), *accounts, *planned,
+                      *receptions])
+
+
+def _demo_passwords(hall: Hall) -> list[str]:
+    """Every account gets :data:`DEMO_PASSWORD`, so a newcomer can sign in to every screen;
+    summary lines (none when the accounts already had passwords: theirs stand)."""
+    try:
+        count = hall.accounts.demo_passwords(DEMO_PASSWORD)
+    except Refused:
+        return ["  账号已有密码，未设置演示密码"]
+    return [f"  演示账号 {count} 个（desk01、win07、mgr01、admin …），密码均为 {DEMO_PASSWORD}"
+            "（仅限本演示数据库，正式大厅请用 hall staff init 设置管理员）"]

@@ -183,6 +183,8 @@ class IncidentForm(HallWork, ModalScreen[IncidentSummary | None]):
         error = failure.error
         if isinstance(error, IncidentFormError):
             self._rejected(error.errors)
+        elif failure.refused:  # the hall said no (not allowed...): its own words
+            self._rejected({"note": f"保存失败，未写入：{failure.text}"})
         else:  # the database: keep the form for a retry
             self._rejected({"note": f"保存失败，未写入：{type(error).__name__}: {error}"})
 

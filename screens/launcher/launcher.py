@@ -1,5 +1,14 @@
 """The launcher (`hall`): the hall, the business day, who works, and the roles to open.
 
+Who uses it, what they do most, and how many keys it takes: every member of staff at the start
+of a shift (after signing in) and whoever moves between screens (F10 on a role screen comes back
+here). Most often: open the one screen their role works in, **Enter** (it is highlighted first)
+or its digit; a manager, who may open them all, picks by digit (one key). Only the screens the
+signed-in person's role may open are listed (:func:`hall.accounts.permissions.may_open`: a window
+clerk sees no desk, a kiosk account nothing); a digit of another screen says, in Chinese, that it
+is not theirs and offers 换人. **F9** hands the terminal over (login and password of the other
+person); the list follows whoever is signed in.
+
 A role is one line in :data:`ROLES`: its mode name, title, one-line description and where its
 screen class lives (imported only when opened, so start-up stays quick). A new role screen is
 added by appending one :class:`Role`; the launcher and :class:`screens.app.HallApp` pick it up.
@@ -80,7 +89,8 @@ class LauncherScreen(Screen[None]):
             yield Label(id="launcher-who")
             yield Label("请选择工作台（↑↓ 选择，Enter 打开，Ctrl+P 查找命令）",
                         id="launcher-prompt")
-            yield OptionList(*(self._option(r) for r in ROLES), id="roles")
+            yield OptionList(id="roles")
+            yield Label(id="launcher-none")
         yield KeyFooter()
 
     def _option(self, role: Role) -> Option:
@@ -91,13 +101,33 @@ class LauncherScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_who()
         self.watch(self.app, "staff", lambda _: self._show_who(), init=False)
-        self.query_one("#roles", OptionList).highlighted = 0
 
     def _show_who(self) -> None:
         app = cast("HallApp", self.app)
         day = app.hall.today()
         self.query_one("#launcher-who", Label).update(
             f"营业日 {day.isoformat()}　当前人员 {app.staff_label}（F9 换人）")
+        offered = [r for r in ROLES if app.may_open(r.mode)]
+        roles = self.query_one("#roles", OptionList)
+        roles.clear_options()
+        roles.add_options([self._option(r) for r in offered])
+        roles.display = bool(offered)
+        self.query_one("#launcher-prompt", Label).display = bool(offered)
+        if offered:
+            roles.highlighted = 0
+        note = self.query_one("#launcher-none", Label)
+        text = self._note(bool(offered))
+        note.update(text)
+        note.display = bool(text)
+
+    def _note(self, offered: bool) -> str:
+        """Why nothing is offered and what to do; the administrator's tools."""
+        actor = cast("HallApp", self.app).actor
+        if actor is None:
+            return "" if offered else "尚未登录：请按 F9 登录"
+        if actor.role == "admin":
+            return "账号管理请用命令行：hall staff list / add / passwd"
+        return "" if offered else f"{actor.role_name}账号没有可打开的工作台，请按 F9 换人"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -111,4 +141,4 @@ class LauncherScreen(Screen[None]):
                 self.action_open_role(option.id)
 
     def action_open_role(self, mode: str) -> None:
-        self.app.switch_mode(mode)
+        cast("HallApp", self.app).open_role(mode)

@@ -12,7 +12,7 @@ import main
 from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
-from hall.demo import DemoError, build_demo, demo_end
+from hall.demo import DEMO_PASSWORD, DemoError, build_demo, demo_end
 from hall.text.idnumber import parse_id_number
 from models import (
     AuditEvent,
@@ -237,7 +237,26 @@ def test_the_cli_prints_the_demo_s_moment_the_full_path_and_the_hall_db(
     assert "不在办公时间" not in out
     command = out.split("打开演示大厅：", 1)[1].split()
     assert command[0] == "HALL_NOW=2026-11-23T10:30+08:00"
-    executable = Path(command[1])
+    assert command[1] == f"HALL_PASSWORD={DEMO_PASSWORD}"  # every demo account's, printed
+    executable = Path(command[2])
     assert executable.is_absolute() and executable.name == "hall" and executable.is_file()
-    assert command[2:] == ["--db", url, "--staff", "desk01"]  # not "--db None"
+    assert command[3:] == ["--db", url, "--staff", "desk01"]  # not "--db None"
     assert (tmp_path / "from-env.db").exists() and not (tmp_path / "demo.db").exists()
+
+
+def test_every_demo_account_signs_in_with_the_printed_password(demo) -> None:
+    hall, summary = demo
+    assert DEMO_PASSWORD in summary and "仅限本演示数据库" in summary
+    for login in ("admin", "desk01", "win07", "mgr01", "kiosk01", "board01"):
+        actor = hall.accounts.sign_in(login, DEMO_PASSWORD)
+        assert actor.login == login and not actor.must_change
+    assert not hall.accounts.needs_admin()
+
+
+def test_a_database_with_passwords_keeps_them(hall: Hall) -> None:
+    from tests.helpers import TEST_PASSWORD, with_passwords
+
+    with_passwords(hall)
+    summary = build_demo(hall)
+    assert DEMO_PASSWORD not in summary and "未设置演示密码" in summary
+    assert hall.accounts.sign_in("desk01", TEST_PASSWORD).login == "desk01"

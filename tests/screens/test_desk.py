@@ -28,7 +28,7 @@ from screens.launcher.launcher import LauncherScreen
 from screens.launcher.login import LoginScreen
 from screens.widgets.bignumber import BigNumber
 from screens.widgets.picker import Picker
-from tests.helpers import run_async
+from tests.helpers import TEST_PASSWORD, run_async, with_passwords
 
 
 def make_id(first17: str) -> str:
@@ -343,11 +343,13 @@ async def test_saving_the_ticket_writes_an_image(app: HallApp, tmp_path: Path) -
 @run_async
 async def test_login_asks_who_works_and_becomes_the_actor(sqlite_hall: Hall,
                                                           tmp_path: Path) -> None:
-    app = HallApp(sqlite_hall, start="desk", data_dir=tmp_path)
+    app = HallApp(with_passwords(sqlite_hall), start="desk", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
-        await type_text(pilot, "cxf")  # 陈晓峰 by pinyin initials
+        await type_text(pilot, "desk02")  # 陈晓峰
+        await pilot.press("enter")
+        await type_text(pilot, TEST_PASSWORD)
         await pilot.press("enter")
         await settle(pilot)
         assert app.staff == "desk02"

@@ -338,7 +338,7 @@ async def test_f12_during_a_dialog_save_waits_for_it_and_loses_nothing(
 @run_async
 async def test_f12_is_not_offered_before_anyone_logged_in(hall: Hall, tmp_path: Path) -> None:
     """The login dialog asks who works: an incident logged there would have nobody's name."""
-    app = HallApp(hall, staff=None, start="desk", data_dir=tmp_path)
+    app = HallApp(with_passwords(hall), staff=None, start="desk", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
@@ -440,8 +440,8 @@ def alert_text(app: HallApp) -> str | None:
 @run_async
 async def test_an_open_high_incident_alerts_other_terminals(hall: Hall, sqlite_url: str,
                                                            start: str) -> None:
-    app = main.make_app(hall, "mgr01" if start == "incidents" else "win01", start=start,
-                        window=1)
+    staff = {"incidents": "mgr01", "desk": "desk01"}.get(start, "win01")  # who may open it
+    app = main.make_app(hall, staff, start=start, window=1)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.pause(1.2)

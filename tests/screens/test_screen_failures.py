@@ -281,5 +281,6 @@ def test_screens_keep_to_the_facade(path: Path) -> None:
     assert not re.search(r"^\s*(from|import) models\b", source, re.M)
     assert "hall.db" not in source and ".db." not in source
     assert "call_from_thread" not in source
-    clocks = ("work.py", "board/screen.py", "widgets/topbar.py")  # the poller; clocks, a flash
+    clocks = ("work.py", "board/screen.py", "widgets/topbar.py",  # the poller; clocks, a flash
+              "dialogs/lock.py")  # the idle lock
     assert "set_interval(" not in source or path.relative_to(SCREENS).as_posix() in clocks

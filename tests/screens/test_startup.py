@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 from hall import Hall
 from screens.app import HallApp
 from screens.launcher.launcher import ROLES
+from tests.helpers import TEST_PASSWORD, with_passwords
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = {"desk": "desk01", "window": "win01", "board": None, "leaders": "mgr01",
@@ -64,11 +65,27 @@ def test_a_crash_keeps_its_exit_status_when_a_quit_follows(sqlite_hall: Hall, tm
     assert app.return_code == 1
 
 
+def signed_in(tmp_path: Path) -> dict[str, str]:
+    """The environment that signs a process in: the database of ``hall_process`` made now, every
+    account with TEST_PASSWORD (hashed cheaply; checking it costs the same little)."""
+    from config import DEFAULT_CONFIG, load_config
+    from hall.clock import SystemClock
+    from models import open_database
+
+    db = open_database(str(tmp_path / "hall.sqlite"))
+    with_passwords(Hall(db, load_config(DEFAULT_CONFIG), SystemClock()))
+    db.close()
+    return {"HALL_PASSWORD": TEST_PASSWORD}
+
+
 def hall_process(tmp_path: Path, *argv: str, code: str = "", press: str = "ctrl+q",
-                 ) -> subprocess.CompletedProcess[str]:
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``hall ARGV`` as a real process; ``code`` runs first in it (to plant a fault)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("HALL_CONFIG", "HALL_STAFF")}
+    extra = env or {}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HALL_CONFIG", "HALL_STAFF", "HALL_PASSWORD", "HALL_TOKEN")}
     env.update(HALL_DB=str(tmp_path / "hall.sqlite"), TEXTUAL_PRESS=press, PYTHONPATH=str(ROOT))
+    env.update(extra)
     script = f"{code}\nimport runpy\nrunpy.run_module('main', run_name='__main__')"
     return subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
@@ -78,7 +95,7 @@ def hall_process(tmp_path: Path, *argv: str, code: str = "", press: str = "ctrl+
                                   ("--staff", "mgr01", "incidents")], ids=["desk", "incidents"])
 def test_hall_desk_and_incidents_start_and_quit_cleanly(argv: tuple[str, ...],
                                                         tmp_path: Path) -> None:
-    done = hall_process(tmp_path, *argv)
+    done = hall_process(tmp_path, *argv, env=signed_in(tmp_path))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Error" not in done.stdout + done.stderr
 
@@ -92,9 +109,23 @@ DeskScreen.on_mount = crash
 
 
 def test_a_crashed_screen_exits_non_zero(tmp_path: Path) -> None:
-    done = hall_process(tmp_path, "--staff", "desk01", "desk", code=CRASH, press="")
+    done = hall_process(tmp_path, "--staff", "desk01", "desk", code=CRASH, press="",
+                        env=signed_in(tmp_path))
     assert "planted fault" in done.stdout + done.stderr
     assert done.returncode == 1
+
+
+@pytest.mark.parametrize("env", [{"HALL_TOKEN": "hall_not-a-token"},
+                                 {"HALL_STAFF": "desk01", "HALL_PASSWORD": "wrong-password"}],
+                         ids=["token", "password"])
+def test_credentials_that_do_not_sign_in_exit_3_before_the_screen_opens(
+        env: dict[str, str], tmp_path: Path) -> None:
+    signed_in(tmp_path)
+    done = hall_process(tmp_path, "desk", env=env, press="")
+    assert done.returncode == 3, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stderr.strip() in ("hall: 访问令牌无效，请向管理员申请新的令牌",
+                                   "hall: 登录名或密码错误")
+    assert done.stdout == ""
 
 
 def _styles(screen: object) -> list[tuple[str, str]]:
