@@ -240,10 +240,16 @@ class Context:
         login = login or ""  # given: expect_credentials saw to it
         password = self._password(login)
         actor = self.hall.accounts.sign_in(login, password)
-        if actor.must_change:
+        if actor.must_change and not self._sets_own_password(login):
             raise _not_allowed(f"账号“{login}”正在使用一次性密码：请先运行 hall staff passwd "
                                f"{login} 设置自己的密码，再执行此操作")
         return actor
+
+    def _sets_own_password(self, login: str) -> bool:
+        """The command sets ``login``'s own password (``hall staff passwd LOGIN``, whose parser
+        sets ``own_password``): the one thing an account on a one-time password may do."""
+        return bool(getattr(self.args, "own_password", False)) and \
+            getattr(self.args, "login", None) == login
 
     @staticmethod
     def _password(login: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -22,7 +23,8 @@ from tests.conftest import MORNING
 from tests.helpers import distinct_id, form, with_passwords
 
 NOW = (MORNING + timedelta(minutes=30)).isoformat()  # 09:30; the hall was built from 09:00
-SIGNING_IN = ("desk01", "win01", "win07", "win08", "win09", "mgr01", "board01", "kiosk01")
+SIGNING_IN = ("desk01", "win01", "win07", "win08", "win09", "mgr01", "admin", "board01",
+              "kiosk01")
 """The accounts the built hall gives tokens to (every sample's staff member, and two others)."""
 
 
@@ -65,6 +67,11 @@ def _build(hall: Hall, clock: FixedClock) -> dict[str, Any]:
     closed = hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "win01").id
     hall.incidents.close(closed, "已送医", "mgr01")
     with_passwords(hall)
+    hall.accounts.disable("win12", actor="admin")  # to enable
+    clock.advance(minutes=25)  # 09:25: still locked at the commands' 09:30
+    for _ in range(hall.config.accounts.lock_after):  # win10 locked, to unlock
+        with contextlib.suppress(NotAllowed):
+            hall.accounts.sign_in("win10", "not-the-Pass-1")
     tokens: dict[str, dict[str, str]] = {}
     for login in SIGNING_IN:
         valid = hall.accounts.create_token(login, actor="admin", days=30)

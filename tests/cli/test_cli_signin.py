@@ -9,6 +9,7 @@ reused here.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -75,6 +76,24 @@ def test_a_one_time_password_must_be_changed_first(hall_cmd: Any) -> None:
     Account.update(must_change=True).where(Account.login == "desk01").execute()
     err = refused(hall_cmd, ISSUE, signed_in=True, HALL_STAFF="desk01", HALL_PASSWORD=TEST_PASSWORD)
     assert "一次性密码" in err and "hall staff passwd desk01" in err
+
+
+def test_a_one_time_password_may_set_its_own_and_nothing_else(hall_cmd: Any,
+                                                             monkeypatch) -> None:
+    status, out, err = hall_cmd(["staff", "passwd", "desk01"], HALL_STAFF="admin",
+                                HALL_PASSWORD=TEST_PASSWORD)
+    assert status == 0, err
+    one_time = out.strip()
+    monkeypatch.setenv("HALL_STAFF", "desk01")
+    err = refused(hall_cmd, ISSUE, (one_time,), signed_in=True, HALL_PASSWORD=one_time)
+    assert "hall staff passwd desk01" in err
+    assert "hall staff passwd desk01" in refused(hall_cmd, ["staff", "passwd", "win07"],
+                                                 (one_time,), signed_in=True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("my-Own-pass-5\n"))
+    status, out, err = hall_cmd(["staff", "passwd", "desk01"])
+    assert status == 0 and "已修改" in out, err
+    assert hall_cmd(ISSUE, HALL_PASSWORD="my-Own-pass-5")[0] == 0
+    assert one_time not in audit_text() and "my-Own-pass-5" not in audit_text()
 
 
 def test_a_token_of_another_login_exits_3(hall_cmd: Any) -> None:
