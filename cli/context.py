@@ -208,13 +208,10 @@ class Context:
         # A Lookup has what opening the hall and finding a ticket read.
         return Hall(open_database(url), config, clock())  # type: ignore[arg-type]
 
-    def staff(self, *, required: bool = False) -> str | None:
-        """The login named by --staff / HALL_STAFF (None if neither; with ``required``, that is
-        exit 3). Only a name: who acts is proven by :attr:`actor`."""
-        login = self.args.staff or os.environ.get("HALL_STAFF") or None
-        if login is None and required:
-            raise _not_allowed(NO_CREDENTIALS)
-        return login
+    def staff(self) -> str | None:
+        """The login named by --staff / HALL_STAFF, or None. Only a name: who acts is proven by
+        :attr:`signed_in`."""
+        return self.args.staff or os.environ.get("HALL_STAFF") or None
 
     def expect_credentials(self) -> None:
         """Exit 3 now, before the database is opened, when no credentials are given at all (a
