@@ -9,6 +9,7 @@
     cli.leaders     hall leader-days … | book … | checkin | case
     cli.roster      hall leader list | add | edit | retire | reinstate
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
+    cli.recusal     hall recuse | recusals
     cli.admin       hall check-config | demo
     cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
                     | history; hall token create | revoke | list
@@ -35,6 +36,7 @@ COMMANDS = {
     "leaders": ("leader-days", "book", "checkin", "case"),
     "roster": ("leader",),
     "incidents": ("incident",),
+    "recusal": ("recuse", "recusals"),
     "staff": ("staff", "token"),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each

@@ -28,6 +28,8 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from config.paths import private_dir
+
 if TYPE_CHECKING:
     from config.schema import HallConfig
 
@@ -132,7 +134,7 @@ def write(cache_dir: str | os.PathLike[str], source: str, raw: bytes, cfg: HallC
 
     target = cache_file(cache_dir, source)
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(target.parent)  # 0700, and the data directory above it when made here
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".config-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -11,6 +11,7 @@ contexts (the desk at once, the others when first used, so a command imports onl
 uses), handing each what it needs from the others through its constructor:
 
 - ``hall.accounts`` (:mod:`hall.accounts`): staff accounts, signing in, passwords, tokens;
+- ``hall.recusals`` (:mod:`hall.accounts.recusal`): 回避, staff who must not handle a visitor;
 - ``hall.desk`` (:mod:`hall.desk`): registration, tickets, visitor files, query codes;
 - ``hall.windows`` (:mod:`hall.windows`): claim, recall, no-show, transfer, finish, pause;
 - ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements;
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     import peewee as pw
 
     from config.schema import HallConfig
+    from hall.accounts.recusal import Recusals
     from hall.board import Board
     from hall.incidents import Incidents
     from hall.leaders import Leaders
@@ -122,7 +124,15 @@ class Hall:
 
         return Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
                        check_transfer=lambda department: self.leaders.check_transfer(department),
-                       incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
+                       incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
+                       recused_from=lambda login: self.recusals.recused_from(login))
+
+    @_Context
+    def recusals(self) -> Recusals:
+        """回避: declare, withdraw, list; a window hands a recused visitor back."""
+        from hall.accounts.recusal import Recusals
+
+        return Recusals(self.store)
 
     def now(self) -> datetime:
         """The current instant (aware), from the injected clock."""

@@ -83,6 +83,7 @@ class VisitorFile:
     cases: tuple[CaseSummary, ...] = ()
     """包案: leaders in personal charge of this visitor's matters, newest first."""
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
+    recused: bool = False  # the staff member looking recused themselves from them (回避)
     history: tuple[FileChange, ...] = ()
     """Every earlier name, phone, address and district of the file, newest first."""
     doc_type: str = "id_card"
@@ -174,6 +175,7 @@ class QueueEntry:
     collective: bool
     name_masked: str
     waits_for: str = ""  # a reception room's queue: whom for, 「李红 09:00–11:30」; else ''
+    recused: bool = False  # the staff member looking recused themselves from the visitor (回避)
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ class CurrentVisit:
     repeat: bool
     history: tuple[VisitSummary, ...]  # earlier visits, newest first
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
+    recused: bool = False  # the staff member looking recused themselves from them (回避)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,10 @@
     db = open_database("sqlite:///var/hall.db")      # or a plain path, or postgresql://user@host/db
 
 SQLite runs in WAL mode with ``synchronous=normal``, foreign keys on and a busy timeout, so many
-terminals on one host share one file. PostgreSQL is for terminals on several machines.
+terminals on one host share one file. The file, its ``-wal`` and ``-shm`` companions and the data
+directory holding it are readable by their owner only: a new file is created 0600 and looser
+existing ones are tightened when it is opened (:func:`config.paths.private_database`).
+PostgreSQL is for terminals on several machines.
 
 PostgreSQL connections come from a pool (a terminal's polls reuse one server session; a pooled
 session is checked with a round trip before use) and never wait forever: the URL's query takes,
@@ -31,6 +34,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
+from config.paths import private_database
 from models.drivers import load_postgres_driver
 from models.faults import FaultsMixin, ServerTimeout, SqliteCursor, wait_with_timeout
 
@@ -192,6 +196,7 @@ class _HallSqlite(FaultsMixin, peewee.SqliteDatabase):
 
 
 def _sqlite(path: str) -> peewee.SqliteDatabase:
+    private_database(path)  # before SQLite creates the file or its -wal and -shm
     db = _HallSqlite(path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS,
                      autoconnect=True)
     db.fault_where = path if path == ":memory:" else str(Path(path).expanduser().resolve())

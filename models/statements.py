@@ -23,6 +23,7 @@ from typing import Any
 
 import peewee as pw
 
+from models.account import Account, Recusal
 from models.audit import ChangeCounter
 from models.base import is_sqlite
 from models.ticket import Ticket, TicketCounter, TicketEvent
@@ -159,25 +160,40 @@ def bump(db: pw.Database, *, topic: str) -> None:
 
 # -- calling ---------------------------------------------------------------------------------------
 
-def claim_next(db: pw.Database, *, day: date,
-               departments: Sequence[str]) -> tuple[int, str, str] | None:
-    """The first waiting ticket of a day's departments in call order: (id, number, department).
+def _recused(p: pw.Node) -> pw.Query:
+    """The actor (by login) has a recusal in force from the visitor of the outer query's ticket:
+    correlated on ``ticket.visit_id``; visit by primary key, then the recusal(visitor, account)
+    index, then the account by primary key."""
+    return (Recusal.select(pw.SQL("1"))
+            .join(Visit, on=(Visit.visitor == Recusal.visitor))
+            .join(Account, on=(Account.id == Recusal.account))
+            .where((Visit.id == Ticket.visit) & (Account.login == p)
+                   & Recusal.withdrawn_at.is_null()))
+
+
+def claim_next(db: pw.Database, *, day: date, departments: Sequence[str],
+               actor: str) -> tuple[int, str, str] | None:
+    """The first waiting ticket of a day's departments in call order that ``actor`` (a login)
+    may call: (id, number, department).
 
     The queue index (business_day, department, status, priority_rank, issued_at) serves it;
     PostgreSQL locks the row and skips rows another window is claiming this instant instead of
-    waiting for them. Mark it with :func:`take` in the same transaction.
+    waiting for them. A ticket whose visitor the actor has recused themselves from (回避, a
+    :class:`~models.account.Recusal` not withdrawn) is passed over inside the same statement, so
+    the claim stays one atomic step and another window calls that visitor. Mark it with
+    :func:`take` in the same transaction.
     """
     count = len(departments)
 
     def build(p: pw.Node) -> pw.Query:
         query = (Ticket.select(Ticket.id, Ticket.number, Ticket.department)
                  .where((Ticket.business_day == p) & Ticket.department.in_([p] * count)
-                        & (Ticket.status == p))
+                        & (Ticket.status == p) & ~pw.fn.EXISTS(_recused(p)))
                  .order_by(Ticket.priority_rank, Ticket.issued_at, Ticket.id)
                  .limit(pw.SQL("1")))
         return query if is_sqlite(db) else query.for_update("FOR UPDATE SKIP LOCKED")
 
-    return _run(db, ("claim", count), build, (day, *departments, "waiting")).fetchone()
+    return _run(db, ("claim", count), build, (day, *departments, "waiting", actor)).fetchone()
 
 
 def _take(p: pw.Node) -> pw.Query:
@@ -270,13 +286,14 @@ def queue_counts(db: pw.Database, *, day: date) -> tuple[dict[str, int], dict[st
 def waiting_rows(db: pw.Database, *, day: date,
                  departments: Sequence[str]) -> list[tuple[Any, ...]]:
     """A day's waiting tickets of ``departments`` in call order, as plain rows: (number,
-    department, issued_at, priority group, repeat visit, people, visitor's name); issued_at as the
-    driver returns it (text on SQLite). The queue index serves the search, as for the claim."""
+    department, issued_at, priority group, repeat visit, people, visitor's name, visitor's id);
+    issued_at as the driver returns it (text on SQLite). The queue index serves the search, as
+    for the claim."""
     count = len(departments)
 
     def build(p: pw.Node) -> pw.Query:
         return (Ticket.select(Ticket.number, Ticket.department, Ticket.issued_at, Visit.priority,
-                              Visit.is_repeat, Visit.people, Visitor.name)
+                              Visit.is_repeat, Visit.people, Visitor.name, Visitor.id)
                 .join(Visit).join(Visitor)
                 .where((Ticket.business_day == p) & Ticket.department.in_([p] * count)
                        & (Ticket.status == p))

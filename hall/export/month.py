@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from config.paths import private_dir
 from hall.export.ical import schedule_ics
 from hall.export.spreadsheet import schedule_csv
 from hall.leaders.schedule import month_bounds
@@ -34,7 +35,7 @@ def save_month(hall: Hall, year: int, month: int, folder: Path) -> tuple[int, Pa
     how many days and the files' common stem (raises OSError when the folder is not writable)."""
     days, csv_text, ics_text = month_schedule(hall, year, month)
     stem = folder / f"接待日-{year}-{month:02d}"
-    stem.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(stem.parent)  # owner only, like every folder of the hall's data
     stem.with_suffix(".csv").write_text(csv_text, encoding="utf-8", newline="")
     stem.with_suffix(".ics").write_text(ics_text, encoding="utf-8", newline="")
     return len(days), stem

@@ -9,10 +9,11 @@ One code path for a window terminal, the CLI and the tests:
 Calling is one atomic claim. Inside a write transaction the window's state row is locked (SQLite:
 ``BEGIN IMMEDIATE`` serialises writers; PostgreSQL: ``SELECT … FOR UPDATE``), the first waiting
 ticket of the window's departments in call order (priority, then original issue time) is taken
-with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and it is marked called *only if it is still
-waiting*. The ticket and the window's ``current`` are written in the same transaction, so a window
-process that dies mid-call leaves the ticket either waiting or called by that window, which sees
-it again when it comes back. The hot statements come from :mod:`models.statements`.
+with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, passing over the visitors the acting staff member
+recused themselves from (回避, :mod:`hall.accounts.recusal`), and it is marked called *only if it
+is still waiting*. The ticket and the window's ``current`` are written in the same transaction,
+so a window process that dies mid-call leaves the ticket either waiting or called by that window,
+which sees it again when it comes back. The hot statements come from :mod:`models.statements`.
 """
 
 from __future__ import annotations
@@ -77,13 +78,16 @@ class Windows:
 
     ``board`` lists the window's waiting tickets and words its calls; ``visits_of`` (desk) and
     ``incidents_of`` (incidents) fill the current visitor's history; ``check_transfer``
-    (leaders) refuses a transfer into a reception room closed now.
+    (leaders) refuses a transfer into a reception room closed now; ``recused_from(login)``
+    (recusals: the ids of the visitors a login recused from) refuses calling such a visitor's
+    number and marks them in the view.
     """
 
     def __init__(self, store: Store, *, board: Board,
                  visits_of: Callable[[int], Sequence[VisitSummary]],
                  incidents_of: Callable[[int], Sequence[VisitorIncident]],
-                 check_transfer: Callable[[str], None]) -> None:
+                 check_transfer: Callable[[str], None],
+                 recused_from: Callable[[str], frozenset[int]]) -> None:
         self.store = store
         self.config = store.config
         self.db = store.db
@@ -91,6 +95,7 @@ class Windows:
         self._visits_of = visits_of
         self._incidents_of = incidents_of
         self._check_transfer = check_transfer
+        self._recused_from = recused_from
 
     # -- claims ---------------------------------------------------------------------------------
 
@@ -103,8 +108,10 @@ class Windows:
                 at = to_storage(self.store.now())
                 state = self._lock_window(spec.number, at)
                 self._check_free(state)
-                # The hot path of every window: a prepared statement (models.statements).
-                row = sql.claim_next(self.db, day=self.store.today(), departments=departments)
+                # The hot path of every window: a prepared statement (models.statements); it
+                # passes over the visitors ``actor`` recused themselves from (回避).
+                row = sql.claim_next(self.db, day=self.store.today(), departments=departments,
+                                     actor=actor)
                 if row is None:
                     return None
                 notice = self._claim(row[0], row[1], row[2], state, at, actor)
@@ -132,6 +139,8 @@ class Windows:
                               f"不由{spec.title}接待")
             if ticket.status != "waiting":
                 raise Refused(f"{text} 当前为“{STATUS_LABELS[ticket.status]}”，不能叫号")
+            if ticket.visit.visitor_id in self._recused_from(actor):
+                raise Refused(f"您已申请回避 {text} 的来访人，不能叫号：请由其他窗口接待")
             notice = self._claim(ticket.id, ticket.number, ticket.department, state, at, actor)
             if notice is None:  # pragma: no cover - the row lock above prevents it
                 raise Refused(f"{text} 已被其他窗口叫号")
@@ -267,9 +276,11 @@ class Windows:
             raise NotFound(f"没有 {window} 号窗口（现有：{valid}）")
         return spec
 
-    def view(self, window: int) -> WindowView:
-        """The window's departments, pause state, current visitor and waiting list."""
+    def view(self, window: int, *, viewer: str | None = None) -> WindowView:
+        """The window's departments, pause state, current visitor and waiting list; visitors
+        ``viewer`` (a login) recused themselves from are flagged (「已回避」, 回避)."""
         spec = self.spec(window)
+        recused = self._recused_from(viewer) if viewer else frozenset()
         state = WindowState.get_or_none(WindowState.number == spec.number)
         current = None
         if state is not None and state.current_id is not None:
@@ -280,12 +291,14 @@ class Windows:
                 no_show=self.no_show_allowed(ticket.recalls, ticket.called_at,
                                              to_storage(self.store.now())),
                 history=[v for v in self._visits_of(visit.visitor_id) if v.visit_id != visit.id],
-                incidents=self._incidents_of(visit.visitor_id))
+                incidents=self._incidents_of(visit.visitor_id),
+                recused=visit.visitor_id in recused)
         return freetext.shown_in(WindowView(  # stored text made safe for a terminal
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),
             paused=bool(state and state.paused), current=current,
-            waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments))))))
+            waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments,
+                                                            recused))))))
 
     # -- helpers --------------------------------------------------------------------------------
 

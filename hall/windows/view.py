@@ -29,8 +29,9 @@ _MINUTE = timedelta(minutes=1)
 
 def current_visit(store: Store, ticket: Ticket, *, no_show: tuple[bool, str],
                   history: Sequence[VisitSummary],
-                  incidents: Sequence[VisitorIncident]) -> CurrentVisit:
-    """The window's current visitor; ``no_show`` says whether 过号 is allowed yet, and why not."""
+                  incidents: Sequence[VisitorIncident], recused: bool = False) -> CurrentVisit:
+    """The window's current visitor; ``no_show`` says whether 过号 is allowed yet, and why not;
+    ``recused``: the staff member looking has recused themselves from this visitor (回避)."""
     config = store.config
     visit: Any = ticket.visit
     person: Any = visit.visitor
@@ -60,7 +61,7 @@ def current_visit(store: Store, ticket: Ticket, *, no_show: tuple[bool, str],
         request=visit.request, people=visit.people,
         representatives=tuple(representative_line(r.name, r.phone, r.id_number) for r in reps),
         priority_name=group.name if group else "", repeat=visit.is_repeat,
-        history=tuple(history), incidents=tuple(incidents))
+        history=tuple(history), incidents=tuple(incidents), recused=recused)
 
 
 def representative_line(name: str, phone: str, id_number: str) -> str:
@@ -71,8 +72,10 @@ def representative_line(name: str, phone: str, id_number: str) -> str:
     return " ".join(x for x in (name.strip(), mask_phone(phone), mask_id_number(id_number)) if x)
 
 
-def waiting(store: Store, departments: Sequence[str]) -> tuple[QueueEntry, ...]:
-    """Today's waiting tickets of a window's departments in call order, names masked."""
+def waiting(store: Store, departments: Sequence[str],
+            recused: frozenset[int] = frozenset()) -> tuple[QueueEntry, ...]:
+    """Today's waiting tickets of a window's departments in call order, names masked; those of
+    the visitors in ``recused`` (ids: the viewer's 回避) are marked."""
     config = store.config
     now, tz, day = store.now(), store.tz, store.today()
     stored_now, offset = to_storage(now), now.astimezone(tz).utcoffset()
@@ -84,7 +87,7 @@ def waiting(store: Store, departments: Sequence[str]) -> tuple[QueueEntry, ...]:
     names = {code: department_name(config, code) for code in departments}
     groups: dict[str, str] = {}
     out = []
-    for number, department, issued, priority, repeat, people, name in sql.waiting_rows(
+    for number, department, issued, priority, repeat, people, name, visitor in sql.waiting_rows(
             store.db, day=day, departments=departments):
         if not isinstance(issued, datetime):  # SQLite hands times back as text
             issued = datetime.fromisoformat(issued)
@@ -99,5 +102,6 @@ def waiting(store: Store, departments: Sequence[str]) -> tuple[QueueEntry, ...]:
             issued_at=f"{local.hour:02d}:{local.minute:02d}",
             waiting_minutes=max(0, (stored_now - issued) // _MINUTE),
             priority_name=group, repeat=bool(repeat), people=people,
-            collective=people >= threshold, name_masked=mask_name(name)))
+            collective=people >= threshold, name_masked=mask_name(name),
+            recused=visitor in recused))
     return tuple(out)

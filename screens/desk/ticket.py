@@ -107,10 +107,10 @@ class TicketScreen(HallWork, ModalScreen[None]):
         fmt = app.hall.config.tickets.image_format
 
         def save() -> Path:
+            from config.paths import private_dir
             from hall.printing import save_ticket
 
-            folder = app.tickets_dir()
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = private_dir(app.tickets_dir())  # slips hold names: owner only
             target = folder / f"{t.business_day}-{t.number}.{fmt}"
             return save_ticket(app.hall.desk.print_view(t), target, fmt)
 

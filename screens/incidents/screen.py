@@ -385,12 +385,12 @@ class IncidentsScreen(HallWork, Screen[None]):
 
     def save_report(self, report: IncidentReport) -> Path | None:
         """Write the report as CSV (UTF-8 with BOM) under the data directory's reports/."""
-        from config.paths import reports_dir
+        from config.paths import private_dir, reports_dir
 
         folder = reports_dir(self.hall_app.data_dir)
         path = folder / f"incidents-{report.date}.csv"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dir(folder)
             save_report_csv(report, path)
         except OSError as exc:
             self.notify(f"无法写入 {path}：{exc.strerror or exc}", severity="error",

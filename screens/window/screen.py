@@ -2,9 +2,8 @@
 
 Who uses it: the staff of one service window (窗口), all day, with visitors in front of them and
 the hall board calling out their numbers. The most frequent action, by far, is calling the next
-ticket, dozens of times a day: it is one key, F5, and it needs nothing else. Then the visitor
-arrives (F7), is heard, and the visit is finished with its outcome (F8, a digit, Enter) or sent
-to the department it belongs to (F9).
+ticket, dozens of times a day: one key, F5, nothing else. Then the visitor arrives (F7), is
+heard, and the visit is finished with its outcome (F8, a digit, Enter) or transferred (F9).
 
 What it shows: on top the window, its departments and whether it serves or is paused (the bar
 turns red when paused). Left, the current visitor: the number large with its state, call time
@@ -15,8 +14,8 @@ small terminal. Right, the waiting list in call order (number, minutes waited, m
 priority / 集N / 重 marks; from 120 columns also the issue time and, for a window serving
 several departments, the department).
 
-Keys (bindings with ids; all but F2 and F12 in the footer, F2 in the state bar beside the state
-it changes, F12 beside it, so the footer fits 80 columns):
+Keys (bindings with ids; all but F2, F11, F12 in the footer, F2 in the state bar beside the
+state it changes, F12 beside it, F11 beside a recused visitor, so the footer fits 80 columns):
 
 =====  ========  ==============================================================================
 F5     叫号      call the next ticket (priority, then issue time) of the window's departments
@@ -28,16 +27,16 @@ F9     转办      transfer to another department (search by name or pinyin init
 F3     过号      no-show, confirmed; only once the configured rule allows it, else says when
 F4     指定叫号  call a given number (Enter on a line of the waiting list does the same)
 F2     暂停      pause the window (it calls nobody); F2 again resumes (恢复)
+F11    回避      recuse from the current visitor, with a reason: back to the queue, original place
 F10    工作台    back to the launcher (F10 does that on every screen, so pause is not on it)
 F12    特殊情况  log a special situation, prefilled with this window and the current visitor
 =====  ========  ==============================================================================
 
-Every act runs in a thread worker through the :class:`hall.facade.Hall` facade
-(:meth:`screens.work.HallWork.run_call`); a refusal (nothing current, window paused, rule not
-met...) or a database failure appears as a notification in Chinese. A
-:class:`screens.work.Poller` reads the change counter and reloads the window's view only when it
-moved (or the minute turned, for waiting times), so calls made by other windows show within a
-second. The current visitor lives in the database: a restarted terminal finds it again.
+Every act runs in a thread worker through the facade (:meth:`screens.work.HallWork.run_call`);
+a refusal (nothing current, window paused, rule not met...) or a database failure appears as a
+notification in Chinese. A :class:`Poller` reloads the view only when the change counter moved
+(or the minute turned), so other windows' calls show within a second. The current visitor lives
+in the database: a restarted terminal finds it again. F11 (回避) is :mod:`screens.window.recusal`.
 """
 
 from __future__ import annotations
@@ -59,6 +58,7 @@ from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
 from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
 from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.recusal import RecusalKey
 from screens.window.visit import CurrentVisitPanel
 from screens.window.waiting import WaitingList
 from screens.work import Failed, HallWork, Poller
@@ -71,7 +71,7 @@ Key = tuple[int, date, int]
 """What a loaded view depends on: change counter, business day, minute of the clock."""
 
 
-class WindowScreen(StyledWhileShown, HallWork, Screen[None]):
+class WindowScreen(RecusalKey, StyledWhileShown, HallWork, Screen[None]):
     """One service window: its current visitor and its waiting list."""
 
     CSS_PATH = "window.tcss"
@@ -89,6 +89,7 @@ class WindowScreen(StyledWhileShown, HallWork, Screen[None]):
         Binding("f8", "finish", "办结", id="window.finish"),
         Binding("f9", "transfer", "转办", id="window.transfer"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="window.launcher"),
+        Binding("f11", "recuse", "回避", id="window.recuse", show=False),  # beside the visitor
         # The app's special-situation key, shown in the state bar: the footer is full at 80.
         Binding("f12", "app.log_incident", "特殊情况", id="window.incident", show=False,
                 priority=True),
@@ -169,7 +170,7 @@ class WindowScreen(StyledWhileShown, HallWork, Screen[None]):
     def _read(self, number: int) -> tuple[WindowView, Key]:
         """The window's view and what it depends on (call inside a connection context)."""
         key = self._key()  # read first: the view is at least this fresh
-        return self.hall_app.hall.windows.view(number), key
+        return self.hall_app.hall.windows.view(number, viewer=self.hall_app.staff), key
 
     def on_poller_trouble(self, message: Poller.Trouble) -> None:
         """The database is away: keep the last picture, say so, keep trying."""

@@ -9,7 +9,9 @@ the registration, one labelled line each, long texts wrapped under their label: 
 age, masked ID number, masked phone and address, district, category, matter, request, people and
 the representatives (a collective visit: each on its line, name, masked phone and ID), the
 visitor's special situations (特殊情况) if any, and the earlier visits with their outcomes. The
-details scroll when the terminal is small. With nobody current it says what to press next.
+details scroll when the terminal is small. With nobody current it says what to press next. A
+visitor the staff member recused themselves from (回避) is marked 「已回避」 beside the name, in
+the state lines (with F11 to send them back) and in the panel's title.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ HISTORY_LINES = 8
 def _details(c: CurrentVisit, year: int | None = None) -> dict[str, Content | str]:
     """The value of each detail row ("" hides the row); dates of ``year`` drop the year."""
     tags: list[tuple[str, str]] = []
+    if c.recused:
+        tags.append((" 已回避 ", "bold reverse $text-error"))
     if c.priority_name:
         tags.append((f" {c.priority_name} ", "bold reverse $text-warning"))
     if c.repeat:
@@ -84,6 +88,8 @@ def status_text(c: CurrentVisit) -> Content:
     """The lines beside the big number: state, call time, recalls, department, no-show rule."""
     style = "bold $text-success" if c.status == "serving" else "bold $text-warning"
     lines = [Content.styled(c.status_label, style)]
+    if c.recused:
+        lines.append(Content.styled("已回避 F11退回", "bold $text-error"))
     if c.called_at:
         lines.append(Content(f"{c.called_at} 叫号"))
     if c.recalls:
@@ -161,4 +167,5 @@ class CurrentVisitPanel(Vertical):
             self.query_one(f"#visit-{name}", Static).update(
                 value if isinstance(value, Content) else Content(value))
             self.query_one(f"#visit-row-{name}").display = bool(value)
-        self.border_title = f"当前来访 {current.number} · {current.status_label}"
+        recused = " · 已回避" if current.recused else ""
+        self.border_title = f"当前来访 {current.number} · {current.status_label}{recused}"

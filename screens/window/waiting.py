@@ -3,11 +3,12 @@
     waiting = WaitingList(id="waiting-list")
     waiting.show(view.waiting, several_departments=False)
 
-Columns fit the width: number, minutes waited, masked name, then the marks (priority group,
-重 for a repeat visit, 集N for a collective visit of N people), which are cut with … when the
-panel is narrow. From 56 cells on it also shows the time the ticket was issued, and the
-department when the window serves several. The highlighted line survives reloads (it follows the
-ticket number), so Enter on it can call that number.
+Columns fit the width: number, minutes waited, masked name, then the marks (回避 for a visitor the
+staff member recused from, whom another window calls; priority group, 重 for a repeat visit,
+集N for a collective visit of N people), which are cut with … when the panel is narrow. From 56
+cells on it also shows the time the ticket was issued, and the department when the window serves
+several. The highlighted line survives reloads (it follows the ticket number), so Enter on it
+can call that number.
 
 It lists the first :data:`SHOWN` in call order and then says how many more wait (F4 calls any
 number): Textual's OptionList measures every line it holds on every change, and a window reloads
@@ -45,6 +46,8 @@ def fit(text: str, width: int, right: bool = False) -> str:
 def marks(entry: QueueEntry) -> list[tuple[str, str]]:
     """The marks of a waiting ticket as (text, style) pairs."""
     out = []
+    if entry.recused:  # this clerk's F5 passes over them: another window calls them (回避)
+        out.append(("回避", "bold reverse $text-error"))
     if entry.waits_for:  # a reception room: whom the visitor waits for, first (「候李红 09:00」)
         out.append((f"候{entry.waits_for.split('–')[0]}", "$text-accent"))
     if entry.priority_name:

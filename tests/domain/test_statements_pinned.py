@@ -112,9 +112,9 @@ def test_a_claim_passes_the_ticket_another_window_is_claiming(hall: Hall, db_url
     day = hall.store.today()
     try:
         with other.atomic():  # another window, mid-claim: R001's row is locked
-            assert sql.claim_next(other, day=day, departments=["xfj"])[1] == "R001"
+            assert sql.claim_next(other, day=day, departments=["xfj"], actor="win02")[1] == "R001"
             with hall.store.transaction():  # SKIP LOCKED: no wait, the next ticket
-                mine = sql.claim_next(hall.db, day=day, departments=["xfj"])
+                mine = sql.claim_next(hall.db, day=day, departments=["xfj"], actor="win01")
                 assert mine is not None and mine[1] == "R002"
     finally:
         other.close()

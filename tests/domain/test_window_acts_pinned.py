@@ -79,7 +79,7 @@ def test_retries_exhausted_when_every_claim_is_lost(hall: Hall,
     hall.windows.call_next(2, "win02")  # R001 is called by window 2
     taken = Ticket.get(Ticket.number == "R001")
     monkeypatch.setattr(sql, "claim_next",
-                        lambda db, *, day, departments: (taken.id, "R001", "xfj"))
+                        lambda db, *, day, departments, actor: (taken.id, "R001", "xfj"))
     assert unchanged(hall, lambda: hall.windows.call_next(1, ACTOR), Refused) == (
         "叫号冲突过多，请重试")
 
