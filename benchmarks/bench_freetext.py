@@ -61,10 +61,10 @@ def main() -> None:
             hall.desk.issue(Registration(name="张三", id_number=distinct_id(n + 1),
                                          category="reform", matter="改制安置"), "desk01")
         hall.windows.call_next(1, "win01")
-        view = hall.windows.view(1)
+        view = hall.windows.view(1, viewer="win01")
         assert view.current is not None and len(view.waiting) == 200
         dirty = replace(view, current=replace(view.current, name="王\x1b[2J\x1b[H五"))
-        read, walk, copy = interleave(lambda: hall.windows.view(1),
+        read, walk, copy = interleave(lambda: hall.windows.view(1, viewer="win01"),
                                       lambda: freetext.shown_in(view),
                                       lambda: freetext.shown_in(dirty))
         print(f"(a) window view, 200 waiting: read {read:8.1f} µs (shown_in included)")

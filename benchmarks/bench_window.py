@@ -88,7 +88,7 @@ def measure(hall: Hall, floor: Callable[[], list[Any]], reads: int) -> dict[str,
     def reload() -> None:
         hall.change_version()
         hall.today()
-        hall.windows.view(WINDOW)
+        hall.windows.view(WINDOW, viewer="win03")
 
     runs = {"reload (window view)": reload,
             "board.queue (model objects)": lambda: hall.board.queue(departments),
@@ -157,7 +157,7 @@ def run(url: str, config: HallConfig, sizes: list[int], reads: int, screen: bool
             cur.execute(sql, (BENCH_DAY, *departments))
             return cur.fetchall()
 
-        waiting = len(hall.windows.view(WINDOW).waiting)
+        waiting = len(hall.windows.view(WINDOW, viewer="win03").waiting)
         assert waiting == size == len(floor()), (waiting, size)
         print(f"{size:,} waiting for window {WINDOW} (issued in {built:.0f} s):")
         figures = measure(hall, floor, reads)

@@ -13,6 +13,7 @@
     cli.admin       hall check-config | demo
     cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
                     | history; hall token create | revoke | list
+    cli.audit       hall audit
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -38,6 +39,7 @@ COMMANDS = {
     "incidents": ("incident",),
     "recusal": ("recuse", "recusals"),
     "staff": ("staff", "token"),
+    "audit": ("audit",),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``

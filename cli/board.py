@@ -4,8 +4,8 @@
 
 Needs a signed-in account that may read the board (:mod:`cli.context`; exit 3 without): the line
 holds internal detail (priority groups, repeat and collective visits, whom a room's visitors wait
-for). The masked names (``name_masked``, 李**) are printed only to staff who may see visitors'
-files; the board's account and the like get the line without them.
+for). The masked names (``name_masked``, 李**) are given only to staff who may see visitors'
+files; the board's account and the like get "" (:meth:`hall.board.Board.queue`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ def cmd_queue(ctx: Context) -> int:
     hall = ctx.hall
     if args.department and hall.config.department(args.department) is None:
         raise UsageError(f"未知的部门“{args.department}”")
-    hall, _ = ctx.acting("board.view")
-    entries = hall.board.queue([args.department] if args.department else None)
+    hall, actor = ctx.acting("board.view")
+    entries = hall.board.queue([args.department] if args.department else None,
+                               viewer=actor)  # names masked, or none
     if args.json:
-        names = ctx.signed_in.may("visitor.view")
-        print_json([{k: v for k, v in asdict(e).items() if names or k != "name_masked"}
-                    for e in entries])
+        print_json([asdict(e) for e in entries])
         return 0
     if not entries:
         print("当前没有候谈的来访")

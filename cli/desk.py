@@ -24,7 +24,9 @@ QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` f
 (:mod:`cli.context`; exit 3 without); ``status`` is open to kiosks and the public: it shows a
 ticket's number, department, state, how many are ahead and the window, no personal data. A refused
 form prints one line per field (``--name（姓名）：…``), exits 2 and writes nothing, not even a
-ticket number; the form is checked before the password is.
+ticket number; the form is checked before the password is. ``visitor-history`` shows the file as
+the signed-in staff member may see it (a confidential matter outside their department: 「保密事项」
+and its date, not counted as a visit) and the view is written to the audit log.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ def print_ticket(ticket: Any, as_json: bool) -> None:
         print_json(asdict(ticket))
         return
     print(f"票号 {ticket.number}  {ticket.department_name}  {'、'.join(ticket.windows)}")
-    repeat = f"  （重复访，第 {len(ticket.visits)} 次来访）" if ticket.repeat else ""
+    counted = sum(not v.masked for v in ticket.visits)  # 保密事项 never counts
+    repeat = f"  （重复访，第 {counted} 次来访）" if ticket.repeat else ""
     print(f"前面还有 {ticket.ahead} 人{repeat}")
     print(f"查询码 {ticket.query_code}")
 
@@ -147,11 +150,11 @@ def cmd_visitor_history(ctx: Context) -> int:
         number = parse_document(kind, args.number, today=hall.today()).value
     except IdNumberError as exc:
         raise UsageError(f"NUMBER：{exc.message}") from None
-    hall, _ = ctx.acting("visitor.view")  # the number checked first: a typo costs no password
-    file = hall.desk.visitor_file(number, kind)
+    hall, actor = ctx.acting()  # the number checked first: a typo costs no password
+    file = hall.desk.visitor_file(number, kind, viewer=actor)  # refuses a kiosk or the board
     if file is None:
         raise UsageError(f"没有证件号为 {number} 的档案：请核对号码和 --document-type")
-    history = hall.desk.file_history(file.visitor_id)
+    history = hall.desk.file_history(file.visitor_id, viewer=actor)
     if args.json:
         print_json({"name": file.name, "phone": file.phone, "address": file.address,
                     "district": file.district, "visits": file.visit_count,

@@ -49,7 +49,8 @@ def cmd_window_act(ctx: Context) -> int:
     act = args.command
     if act == "recall":
         notice = hall.windows.recall(args.window, actor)
-        print(f"重呼 {notice.number}（第 {hall.windows.view(args.window).current.recalls} 次）")
+        recalls = hall.windows.view(args.window, viewer=actor).current.recalls
+        print(f"重呼 {notice.number}（第 {recalls} 次）")
     elif act == "no-show":
         print(f"{hall.windows.no_show(args.window, actor)} 已过号")
     elif act == "transfer":

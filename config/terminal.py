@@ -41,7 +41,7 @@ leaders.roster leaders.rules leaders.today lock.switch login.cancel notice.close
 reason.cancel roster.add roster.close roster.edit roster.retire rules.add rules.close rules.retire
 ticket.close ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher
-window.no_show window.pause window.recall window.recuse window.resume window.start
+window.no_show window.pause window.recall window.recuse window.resume window.reveal window.start
 window.transfer
 window_pick.cancel
 """.split())

@@ -12,6 +12,7 @@ uses), handing each what it needs from the others through its constructor:
 
 - ``hall.accounts`` (:mod:`hall.accounts`): staff accounts, signing in, passwords, tokens;
 - ``hall.recusals`` (:mod:`hall.accounts.recusal`): 回避, staff who must not handle a visitor;
+- ``hall.audit`` (:mod:`hall.accounts.audit`): the audit log read back (``hall audit``);
 - ``hall.desk`` (:mod:`hall.desk`): registration, tickets, visitor files, query codes;
 - ``hall.windows`` (:mod:`hall.windows`): claim, recall, no-show, transfer, finish, pause;
 - ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements;
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     import peewee as pw
 
     from config.schema import HallConfig
+    from hall.accounts.audit import AuditLog
     from hall.accounts.recusal import Recusals
     from hall.board import Board
     from hall.incidents import Incidents
@@ -95,6 +97,13 @@ class Hall:
                          incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
 
     @_Context
+    def audit(self) -> AuditLog:
+        """The audit log, read by administrators and managers (``hall audit``)."""
+        from hall.accounts.audit import AuditLog
+
+        return AuditLog(self.store)
+
+    @_Context
     def leaders(self) -> Leaders:
         """Reception days, 包案, the roster, planning, bookings."""
         from hall.leaders import Leaders
@@ -122,7 +131,7 @@ class Hall:
         """Claim, recall, no-show, transfer, finish, pause."""
         from hall.windows import Windows
 
-        return Windows(self.store, board=self.board, visits_of=self.desk.visits_of,
+        return Windows(self.store, board=self.board, visits_of=self.desk.recorded_visits,
                        check_transfer=lambda department: self.leaders.check_transfer(department),
                        incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
                        recused_from=lambda login: self.recusals.recused_from(login))

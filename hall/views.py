@@ -40,6 +40,10 @@ class VisitSummary:
     outcome_label: str  # what to show: the outcome's name, or the ticket status
     district: str = ""  # the visit's 属地 code ('' when not given)
     matter: str = ""  # the visit's 事由, as registered
+    confidential: bool = False  # a confidential category's visit (检举控告: 保密事项)
+    masked: bool = False
+    """Withheld from this viewer: only the date and 「保密事项」 (or nothing) are left, and it does
+    not count as an earlier visit (:mod:`hall.accounts.visibility`)."""
 
 
 @dataclass(frozen=True)
@@ -90,13 +94,19 @@ class VisitorFile:
 
     @property
     def visit_count(self) -> int:
-        """How many visits the file holds."""
-        return len(self.visits)
+        """How many visits the file holds that count for this viewer: a visit withheld from
+        them (「保密事项」) is listed but never counts towards a repeat visit."""
+        return sum(not v.masked for v in self.visits)
+
+    @property
+    def withheld_count(self) -> int:
+        """How many visits are listed as 「保密事项」 (or withheld) for this viewer."""
+        return sum(v.masked for v in self.visits)
 
     @property
     def last_visit(self) -> VisitSummary | None:
-        """The most recent visit, if any."""
-        return self.visits[0] if self.visits else None
+        """The most recent visit this viewer may see, if any."""
+        return next((v for v in self.visits if not v.masked), None)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ same name supersedes an older one, whose result is dropped.
 
 Polling (every screen that shows what other terminals change)::
 
-    self.poller = Poller(self, read=lambda: hall.windows.view(n), topics=("tickets",))
+    self.poller = Poller(self, read=lambda: hall.windows.view(n, viewer=staff),
+                         topics=("tickets",))
     self.poller.start()                       # in on_mount
     def on_poller_changed(self, message: Poller.Changed) -> None: ...   # message.data
     def on_poller_trouble(self, message: Poller.Trouble) -> None: ...   # message.text ("" = ok)

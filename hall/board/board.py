@@ -4,7 +4,8 @@
     hall.board.view()                  # what the hall board shows now
 
 Everything returned is a plain value from :mod:`hall.views`; the board's values never carry a name
-or an ID number (the window's queue shows names masked).
+or an ID number (the window's queue shows names masked; :meth:`Board.queue` too, to a viewer whose
+role reads files, and no name to anyone else: ``hall queue`` on a kiosk).
 """
 
 from __future__ import annotations
@@ -41,8 +42,16 @@ class Board:
         self._titles = {w.number: w.title for w in self.config.windows}
         self._receptions_read: tuple[object, tuple[ReceptionLine, ...]] | None = None
 
-    def queue(self, departments: list[str] | None = None) -> list[QueueEntry]:
-        """Today's waiting tickets in call order (priority, then issue time), all or some queues."""
+    def queue(self, departments: list[str] | None = None,
+              viewer: str | None = None) -> list[QueueEntry]:
+        """Today's waiting tickets in call order (priority, then issue time), all or some queues.
+
+        The masked names only for a ``viewer`` (login) whose role reads visitors' files; for
+        nobody signed in, a kiosk or the board, no name at all (``name_masked`` is "")."""
+        from hall.accounts.actor import find_actor
+
+        actor = find_actor(viewer) if viewer else None
+        names = actor is not None and actor.may("visitor.view")
         query = (Ticket.select(Ticket, Visit, Visitor.name)
                  .join(Visit).join(Visitor)
                  .where((Ticket.business_day == self.store.today())
@@ -63,7 +72,7 @@ class Board:
                 waiting_minutes=max(0, int((now - issued).total_seconds() // 60)),
                 priority_name=group.name if group else "", repeat=t.visit.is_repeat,
                 people=t.visit.people, collective=t.visit.people >= threshold,
-                name_masked=freetext.shown(mask_name(t.visit.visitor.name))))
+                name_masked=freetext.shown(mask_name(t.visit.visitor.name)) if names else ""))
         return self._waits_for(out)
 
     def waits_for(self, entries: list[QueueEntry]) -> list[QueueEntry]:

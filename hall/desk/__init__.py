@@ -3,7 +3,7 @@
     ticket = hall.desk.issue(Registration(name="张三", id_number="11010519491231002X",
                                           category="wages", matter="工地拖欠工资三个月"),
                              actor="desk01")
-    hall.desk.visitor_file("11010519491231002X")   # 一人一档: visits, 包案, incidents
+    hall.desk.visitor_file("11010519491231002X", viewer="desk01")  # 一人一档, audited
     hall.desk.save_file(Registration(...), actor="desk01")  # the file alone, no ticket
     hall.desk.ticket_status("R001")                 # today's R001, or a query code (查询码)
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
+from hall.accounts import visibility
+from hall.accounts.actor import find_actor
 from hall.clock import business_day, to_storage
 from hall.desk.codes import QueryCodes
 from hall.desk.files import CollectiveAlert, FileChange, VisitorFiles
@@ -70,25 +72,40 @@ class Desk:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def visitor_file(self, id_number: str, doc_type: str = ID_CARD) -> VisitorFile | None:
-        """The file of the visitor with that (normalised) document number, or None."""
+    def visitor_file(self, id_number: str, doc_type: str = ID_CARD, *,
+                     viewer: str) -> VisitorFile | None:
+        """The file of the visitor with that (normalised) document number as ``viewer`` (a
+        login) may see it, or None; written to the audit log (``visitor.view``).
+
+        A confidential matter outside the viewer's department is 「保密事项」 and its date
+        (:mod:`hall.accounts.visibility`); a role that reads no files (kiosk, board) gets
+        :class:`~hall.errors.NotAllowed`."""
+        actor = visibility.viewer(self.store, viewer)
         visitor = Visitor.get_or_none((Visitor.doc_type == (doc_type or ID_CARD))
                                       & (Visitor.id_number == id_number))
         if visitor is None:
             return None
-        return freetext.shown_in(VisitorFile(  # stored text made safe for a terminal
+        visits = visibility.visits_for(actor, self.recorded_visits(visitor.id))
+        file = freetext.shown_in(VisitorFile(  # stored text made safe for a terminal
             visitor_id=visitor.id, id_number=visitor.id_number, name=visitor.name,
             sex=visitor.sex, birth_date=str(visitor.birth_date or ""), phone=visitor.phone,
-            address=visitor.address, district=visitor.district,
-            visits=tuple(self.visits_of(visitor.id)),
+            address=visitor.address, district=visitor.district, visits=tuple(visits),
             cases=tuple(self._cases_of(visitor.id)),
             incidents=tuple(self._incidents_of(visitor.id)),
             history=tuple(self.files.history(visitor.id)), doc_type=visitor.doc_type,
         ))
+        visibility.audit_view(self.store, actor.login, visitor.id, visits, via="file")
+        return file
 
-    def file_history(self, visitor_id: int) -> list[FileChange]:
-        """Every earlier name, phone, address and district of a file, newest first."""
-        return self.files.history(visitor_id)
+    def file_history(self, visitor_id: int, *, viewer: str) -> list[FileChange]:
+        """Every earlier name, phone, address and district of a file, newest first, for
+        ``viewer`` (a login; kiosk and board: :class:`~hall.errors.NotAllowed`); audited
+        (``visitor.history``)."""
+        actor = visibility.viewer(self.store, viewer)
+        changes = self.files.history(visitor_id)
+        visibility.audit_view(self.store, actor.login, visitor_id, (),
+                              action="visitor.history", via="history")
+        return changes
 
     def collective_alerts(self) -> list[CollectiveAlert]:
         """Today's collective visits not yet finished (every staff screen's top bar)."""
@@ -119,7 +136,8 @@ class Desk:
             day=ticket.business_day, department=ticket.department, status=ticket.status,
             rank=ticket.priority_rank, stored=ticket.issued_at, priority=visit.priority,
             repeat=visit.is_repeat, people=visit.people, code=ticket.query_code,
-            visits=tuple(self.visits_of(visit.visitor_id)))
+            # Read back without a viewer (a slip to print): the visits' dates, nothing else.
+            visits=tuple(visibility.visits_for(None, self.recorded_visits(visit.visitor_id))))
 
     def print_view(self, ticket: IssuedTicket) -> TicketPrint:
         """What goes on the paper slip (and its PNG/SVG image) for an issued ticket."""
@@ -142,8 +160,19 @@ class Desk:
         """The ticket row by query code, or by number on ``day`` (default today); NotFound."""
         return self.codes.find(code_or_number, day)
 
-    def visits_of(self, visitor_id: int) -> list[VisitSummary]:
-        """A visitor's visits, newest first, with their tickets' numbers and states."""
+    def visits_of(self, visitor_id: int, *, viewer: str) -> list[VisitSummary]:
+        """A visitor's visits, newest first, with their tickets' numbers and states, as
+        ``viewer`` (a login) may see them (:mod:`hall.accounts.visibility`); audited."""
+        actor = visibility.viewer(self.store, viewer)
+        visits = visibility.visits_for(actor, self.recorded_visits(visitor_id))
+        visibility.audit_view(self.store, actor.login, visitor_id, visits, via="visits")
+        return visits
+
+    def recorded_visits(self, visitor_id: int) -> list[VisitSummary]:
+        """A visitor's visits as recorded, newest first, confidential ones too: for the
+        domain's own rules and for reads that filter them for their viewer
+        (:func:`hall.accounts.visibility.visits_for`); never hand them to an adapter as they
+        are."""
         out = []
         today = self.store.today()
         as_date = Visit.business_day.python_value  # SQLite hands dates back as text
@@ -190,8 +219,9 @@ class Desk:
         stored = to_storage(now)
         day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
         visitor_id, earlier, first = self._save_visitor(clean, stored, actor, day, confirm)
-        repeat = bool(earlier)
         dept = clean.department
+        # A confidential matter (a report to 纪委监委) makes no repeat visit for another department.
+        repeat = visibility.counts_for(earlier, dept)
         visit_id = sql.insert_row(self.db, Visit, {
             "visitor": visitor_id, "business_day": day, "registered_at": stored,
             "registered_by": actor, "district": clean.district, "category": clean.category,
@@ -225,7 +255,8 @@ class Desk:
         return self._issued(
             ticket_id=ticket_id, visit_id=visit_id, number=number, day=day, department=dept,
             status="waiting", rank=clean.priority_rank, stored=stored, priority=clean.priority,
-            repeat=repeat, people=clean.people, code=code, visits=(this, *earlier))
+            repeat=repeat, people=clean.people, code=code,
+            visits=(this, *(visibility.visits_for(find_actor(actor), earlier) if earlier else ())))
 
     def save_file(self, form: Registration, actor: str) -> VisitorFile:
         """Open or update a visitor's file from the form's name, document, phone, address and
@@ -244,7 +275,7 @@ class Desk:
             except pw.IntegrityError:  # another desk opened the same file meanwhile: found now
                 if attempt == _RETRIES - 1:
                     raise
-        file = self.visitor_file(clean.id.value, clean.document_type)
+        file = self.visitor_file(clean.id.value, clean.document_type, viewer=actor)
         assert file is not None
         return file
 
@@ -284,7 +315,8 @@ class Desk:
         first = ""
         if open_ticket is not None:
             number, department = open_ticket
-            first = f"{number}（{department_name(self.config, department)}）"
+            first = f"{number}（{department_name(self.config, department)}）" if department \
+                else number  # 保密事项: neither number nor department (VisitorFiles.open_ticket)
         if confirm:
             self._confirmed(clean, known[0], changes, first, act or "出票")
         if changes:
@@ -294,7 +326,7 @@ class Desk:
             # The audit log names the fields; their old and new values are in the file's history.
             self.store.audit(actor, "visitor.update", "visitor", visitor_id, stored,
                              {"fields": sorted(changes)})
-        return visitor_id, [] if act else self.visits_of(visitor_id), first
+        return visitor_id, [] if act else self.recorded_visits(visitor_id), first
 
     @staticmethod
     def _confirmed(clean: CleanRegistration, file_name: str, changes: dict[str, tuple[str, str]],
@@ -343,4 +375,5 @@ class Desk:
             category_name=cat.name if cat else category, department=department,
             department_name=department_name(self.config, department), status=status,
             outcome=outcome, outcome_label=(spec.name if spec else outcome) or label,
-            district=district or "", matter=matter or "")
+            district=district or "", matter=matter or "",
+            confidential=bool(cat and cat.confidential))

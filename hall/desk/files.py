@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 import peewee as pw
 
+from hall.accounts.visibility import CONFIDENTIAL_LABEL, is_confidential
 from hall.store import Store
 from hall.views import department_name
 from models import Representative, Ticket, Visit, VisitorChange
@@ -76,8 +77,19 @@ class VisitorFiles:
             for name, (old, new) in sorted(changes.items())]).execute()
 
     def open_ticket(self, visitor_id: int, day: date) -> tuple[str, str] | None:
-        """(number, department) of the person's first ticket of ``day`` still open, or None."""
-        return sql.open_ticket(self.store.db, visitor=visitor_id, day=day)
+        """(number, department) of the person's first ticket of ``day`` still open, or None;
+        ("保密事项", "") when it is a confidential matter's: the desk that asks for a reason for a
+        second ticket learns that one is open, not that the person reported an official (the
+        number's prefix would say 纪委监委)."""
+        found = sql.open_ticket(self.store.db, visitor=visitor_id, day=day)
+        if found is None:
+            return None
+        category = (Visit.select(Visit.category).join(Ticket, on=(Ticket.visit == Visit.id))
+                    .where((Visit.visitor == visitor_id) & (Ticket.business_day == day)
+                           & (Ticket.number == found[0])).scalar())
+        if is_confidential(self.store.config, category or ""):
+            return CONFIDENTIAL_LABEL, ""
+        return found
 
     def collective_alerts(self) -> list[CollectiveAlert]:
         """Today's collective visits (people ≥ the configured threshold) not yet finished, the

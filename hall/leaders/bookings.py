@@ -28,6 +28,7 @@ from typing import Any
 
 import peewee as pw
 
+from hall.accounts import visibility
 from hall.clock import to_storage
 from hall.desk.registration import (
     CleanRegistration,
@@ -130,13 +131,14 @@ class Bookings:
                                   & (LeaderDay.date >= (since or self._store.today())))
         return self._booking_views(rows)
 
-    def for_desk(self, id_number: str, doc_type: str = ID_CARD) -> DeskBookings:
-        """For the desk: the visitor's coming bookings and the published days to book; the
-        number is of ``doc_type`` (the desk form's document type)."""
+    def for_desk(self, id_number: str, doc_type: str = ID_CARD, *, viewer: str) -> DeskBookings:
+        """For the desk, as ``viewer`` may see it (audited: :mod:`hall.accounts.visibility`): the
+        visitor's coming bookings and the published days to book; the number is of ``doc_type``."""
         person = self._state.person(id_number, doc_type)
         visitor = Visitor.get_or_none((Visitor.doc_type == (doc_type or ID_CARD))
                                       & (Visitor.id_number == person.value))
-        bookings = self.of(person.value, doc_type=doc_type) if visitor is not None else []
+        bookings = visibility.bookings_for(self._store, viewer, visitor and visitor.id, lambda: (
+            self.of(person.value, doc_type=doc_type)))
         days = self._state.day_views(list(LeaderDay.select().where(
             (LeaderDay.date >= self._store.today()) & LeaderDay.status.in_(("published", "held")))
             .order_by(LeaderDay.date, LeaderDay.start, LeaderDay.id)))

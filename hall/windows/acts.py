@@ -4,7 +4,7 @@ One code path for a window terminal, the CLI and the tests:
 
     called = hall.windows.call_next(5, actor="win05")     # None when nobody waits
     hall.windows.finish(5, "answered", actor="win05", note="已当场答复")
-    hall.windows.view(5)                                    # what the window's terminal shows
+    hall.windows.view(5, viewer="win05")                    # what the window's terminal shows
 
 Calling is one atomic claim. Inside a write transaction the window's state row is locked (SQLite:
 ``BEGIN IMMEDIATE`` serialises writers; PostgreSQL: ``SELECT … FOR UPDATE``), the first waiting
@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from config.schema import Window
+from hall.accounts import visibility
 from hall.board import Board
 from hall.clock import to_storage
 from hall.desk.registration import FormError
@@ -30,7 +31,7 @@ from hall.errors import NotFound, Refused
 from hall.store import TICKETS, Store
 from hall.text import freetext
 from hall.views import STATUS_LABELS, CallNotice, VisitSummary, WindowView, department_name
-from hall.windows.view import current_visit, waiting
+from hall.windows.view import Revealed, reveal, viewed_visit, waiting
 from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
 from models import statements as sql
 
@@ -276,29 +277,45 @@ class Windows:
             raise NotFound(f"没有 {window} 号窗口（现有：{valid}）")
         return spec
 
-    def view(self, window: int, *, viewer: str | None = None) -> WindowView:
-        """The window's departments, pause state, current visitor and waiting list; visitors
-        ``viewer`` (a login) recused themselves from are flagged (「已回避」, 回避)."""
+    def view(self, window: int, *, viewer: str) -> WindowView:
+        """The window's departments, pause state, current visitor and waiting list, as
+        ``viewer`` (the signed-in login) may see them.
+
+        The current visitor is shown only to those who may read files for its department (the
+        window's staff, managers: else :class:`~hall.errors.NotAllowed`, audited) and its view
+        is audited once per call (``visitor.view``); earlier visits of a confidential matter
+        outside the viewer's department are 「保密事项」 and their date
+        (:mod:`hall.accounts.visibility`). The kiosk and the board read no window. Visitors
+        ``viewer`` recused themselves from are flagged (「已回避」, 回避)."""
         spec = self.spec(window)
         recused = self._recused_from(viewer) if viewer else frozenset()
         state = WindowState.get_or_none(WindowState.number == spec.number)
         current = None
+        actor = visibility.viewer(self.store, viewer, spec.departments)
         if state is not None and state.current_id is not None:
             ticket = Ticket.get_by_id(state.current_id)
-            visit = ticket.visit
-            current = current_visit(
-                self.store, ticket,
+            visitor = ticket.visit.visitor_id
+            current = viewed_visit(
+                self.store, spec.number, ticket, actor,
                 no_show=self.no_show_allowed(ticket.recalls, ticket.called_at,
                                              to_storage(self.store.now())),
-                history=[v for v in self._visits_of(visit.visitor_id) if v.visit_id != visit.id],
-                incidents=self._incidents_of(visit.visitor_id),
-                recused=visit.visitor_id in recused)
+                visits=self._visits_of(visitor), incidents=self._incidents_of(visitor),
+                recused=visitor in recused)
         return freetext.shown_in(WindowView(  # stored text made safe for a terminal
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),
             paused=bool(state and state.paused), current=current,
             waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments,
                                                             recused))))))
+
+    def reveal(self, window: int, *, viewer: str) -> Revealed:
+        """The current visitor's masked fields in full for ``viewer``; audited
+        (:func:`hall.windows.view.reveal`)."""
+        spec = self.spec(window)
+        actor = visibility.viewer(self.store, viewer, spec.departments, visibility.REVEAL)
+        state = WindowState.get_or_none(WindowState.number == spec.number)
+        ticket = Ticket.get_by_id(state.current_id) if state and state.current_id else None
+        return reveal(self.store, window, ticket, actor)
 
     # -- helpers --------------------------------------------------------------------------------
 

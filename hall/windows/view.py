@@ -1,6 +1,8 @@
 """What a window's terminal shows: the visitor it serves (:class:`CurrentVisit`) and its queue.
 
-Built by :meth:`hall.windows.Windows.view`. The current visitor comes from the ticket row; the ID
+Built by :meth:`hall.windows.Windows.view` for its viewer (:func:`viewed_visit`: confidential
+earlier visits as 「保密事项」, the view audited once per call). The current visitor comes from
+the ticket row; the ID
 numbers of the visitor and the representatives are masked, the representatives' phones too (each
 is one line, :func:`representative_line`), the rest is what the window needs from the
 registration. The waiting list (:func:`waiting`) is read as plain rows by one prepared
@@ -11,10 +13,13 @@ building a thousand peewee rows cost about 100 ms a reload.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from hall.accounts import visibility
 from hall.clock import from_storage, to_storage
+from hall.errors import NotAllowed, Refused
 from hall.store import Store
 from hall.text.masking import mask_id_number, mask_name, mask_phone
 from hall.views import STATUS_LABELS, CurrentVisit, QueueEntry, VisitSummary, department_name
@@ -22,6 +27,7 @@ from models import Representative, Ticket
 from models import statements as sql
 
 if TYPE_CHECKING:
+    from hall.accounts.actor import Actor
     from hall.incidents.views import VisitorIncident
 
 _MINUTE = timedelta(minutes=1)
@@ -62,6 +68,68 @@ def current_visit(store: Store, ticket: Ticket, *, no_show: tuple[bool, str],
         representatives=tuple(representative_line(r.name, r.phone, r.id_number) for r in reps),
         priority_name=group.name if group else "", repeat=visit.is_repeat,
         history=tuple(history), incidents=tuple(incidents), recused=recused)
+
+
+def viewed_visit(store: Store, window: int, ticket: Ticket, actor: Actor, *,
+                 no_show: tuple[bool, str], visits: Sequence[VisitSummary],
+                 incidents: Sequence[VisitorIncident], recused: bool = False) -> CurrentVisit:
+    """:func:`current_visit` as ``actor`` sees it, its view audited once per call (``recused``:
+    the actor recused themselves from this visitor).
+
+    ``visits`` are the visitor's recorded visits (unfiltered); the current one is left out and a
+    confidential one outside the actor's department becomes 「保密事项」 and its date, which never
+    makes the current visit a repeat visit. A confidential current visit shown to someone outside
+    its department (a desk clerk asking for window 11): :class:`~hall.errors.NotAllowed`."""
+    visit: Any = ticket.visit
+    if not visibility.sees_details(actor, visibility.is_confidential(store.config,
+                                                                     visit.category),
+                                   visit.department):
+        raise NotAllowed(f"无权限查看：{ticket.number} 为保密事项，仅承办部门和中心领导可查看")
+    history = visibility.visits_for(actor, [v for v in visits if v.visit_id != visit.id])
+    current = current_visit(store, ticket, no_show=no_show, history=history,
+                            incidents=incidents, recused=recused)
+    if current.repeat and not any(not v.masked for v in history):
+        current = replace(current, repeat=False)  # stored before the rule: only 保密事项 earlier
+    visibility.audit_view(store, actor.login, visit.visitor_id, history, since=ticket.called_at,
+                          via="window", window=window, ticket=ticket.number)
+    return current
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """The current visitor's masked fields in full (:func:`reveal`): what the window's 「显示完整」
+    key shows for a moment."""
+
+    number: str
+    id_number: str
+    phone: str
+    address: str
+    representatives: tuple[str, ...]  # name, phone and ID number in full
+
+
+def reveal(store: Store, window: int, ticket: Ticket | None, actor: Actor) -> Revealed:
+    """The ID number, phone, address and representatives of a window's current visitor in full,
+    for ``actor`` (permitted ``visitor.reveal`` at this window by
+    :meth:`hall.windows.Windows.reveal`; a confidential matter only for its own department and
+    managers: else :class:`~hall.errors.NotAllowed`); written to the audit log
+    (``visitor.reveal``) before it is returned."""
+    if ticket is None:
+        raise Refused(f"{window} 号窗口当前没有来访人")
+    visit: Any = ticket.visit
+    if not visibility.sees_details(actor, visibility.is_confidential(store.config,
+                                                                     visit.category),
+                                   visit.department):
+        raise NotAllowed(f"无权限查看：{ticket.number} 为保密事项，仅承办部门和中心领导可查看")
+    person: Any = visit.visitor
+    reps = (Representative.select(Representative.id_number, Representative.name,
+                                  Representative.phone)
+            .where(Representative.visit == visit.id).order_by(Representative.position))
+    with store.transaction():
+        store.audit(actor.login, visibility.REVEAL, "visitor", person.id, to_storage(store.now()),
+                    {"window": window, "ticket": ticket.number})
+    return Revealed(ticket.number, person.id_number, person.phone, person.address,
+                    tuple(" ".join(x for x in (r.name, r.phone, r.id_number) if x)
+                          for r in reps))
 
 
 def representative_line(name: str, phone: str, id_number: str) -> str:

@@ -3,7 +3,8 @@
 A valid new ID shows 新访 with the sex, birth date and age read from the number; a known one
 shows 重复访 with the name on file, how many earlier visits, and the date, department and
 outcome of the last, and a leader's 包案 of this visitor's matter if there is one. When the
-screen is tall enough, the earlier visits are listed below.
+screen is tall enough, the earlier visits are listed below. A confidential matter the clerk may
+not see (检举控告 handled by 纪委监委) is 「保密事项」 with its date: listed, never counted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
-from hall.text.documents import Document, document_type
+from hall.text.documents import ID_CARD, Document, document_type
 from hall.text.idnumber import IdNumber
 from hall.views import VisitorFile, VisitSummary
 
@@ -47,9 +48,11 @@ class VisitorBanner(Static):
     }
     """
 
-    def idle(self) -> None:
-        """No valid ID yet."""
-        self._set("", Text("新来访：请读取或输入身份证号", style="dim"))
+    def idle(self, kind: str = ID_CARD) -> None:
+        """No valid number yet: asks for the number of the document type ``kind`` (F3)."""
+        spec = document_type(kind)
+        what = "身份证号" if spec is None or spec.code == ID_CARD else f"{spec.name}号码"
+        self._set("", Text(f"新来访：请读取或输入{what}", style="dim"))
 
     def looking(self, person: IdNumber | Document, today: date) -> None:
         """Valid ID, the file is being looked up."""
@@ -64,7 +67,11 @@ class VisitorBanner(Static):
                history: int) -> None:
         """Known visitor; ``history`` is how many earlier visits to list below the summary."""
         age = person.age_on(today)
-        text = Text.assemble((" 重复访 ", "bold reverse yellow"), " ", (file.name, "bold"), " ",
+        if not file.visit_count:  # only 保密事项 on file: no repeat visit for this desk
+            tag = (" 已建档 ", "bold reverse green")
+        else:
+            tag = (" 重复访 ", "bold reverse yellow")
+        text = Text.assemble(tag, " ", (file.name, "bold"), " ",
                              f"{person.sex_label} {age}岁" if age is not None else "",
                              ("　此前来访 ", ""), (str(file.visit_count), "bold"), " 次")
         last = file.last_visit
@@ -88,10 +95,12 @@ class VisitorBanner(Static):
             latest = file.incidents[0]
             text.append(f"\n特殊情况 {len(file.incidents)} 起：最近 {latest.date} "
                         f"{latest.type_name}（{latest.status_label}）", style="bold red")
-        for visit in file.visits[1:history]:
+        if file.withheld_count:  # a confidential matter elsewhere: its date, nothing else
+            text.append(f"\n另有保密事项 {file.withheld_count} 件（不计入来访次数）", style="dim")
+        for visit in [v for v in file.visits if not v.masked][1:history]:
             text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
                         f"· {visit.outcome_label or '—'}", style="dim")
-        self._set("-repeat", text)
+        self._set("-repeat" if file.visit_count else "-new", text)
 
     def _set(self, kind: str, text: Text) -> None:
         self.set_class(kind == "-new", "-new")
@@ -144,6 +153,10 @@ class VisitHistory(Static):
                 text.append(f"{incident.date} {incident.type_name} {incident.status_label}\n")
         text.append(f"\n历次来访（{file.visit_count} 次，新的在前）\n", style="bold")
         for visit in file.visits:
+            if visit.masked:  # 保密事项: the date and nothing else
+                text.append(f"{visit.date} ", style="dim")
+                text.append(f"{visit.category_name or '—'}\n", style="bold")
+                continue
             text.append(f"{visit.date} ", style="dim")
             text.append(f"{visit.number or '—':<5}", style="bold")
             text.append(f"{visit.outcome_label or '—'}\n", style="yellow")

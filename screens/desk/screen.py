@@ -21,7 +21,8 @@ the ticket: three keys beyond the ID, since the last visit's category, district 
 carried over (selected: typing replaces them). A new visitor adds name, phone, category and
 matter. Keys typed at any speed land in order (:mod:`screens.keys`). F2 clears the form, F10
 goes to the launcher. F3 changes the identity document (居民身份证 by default; 护照, 港澳/台湾
-通行证, 外国人永久居留身份证, 港澳台居民居住证); the next visitor starts with the ID card again.
+通行证, 外国人永久居留身份证, 港澳台居民居住证; the banner asks for that number); the next visitor
+starts with the ID card again.
 A second ticket today asks for a reason, another name for a confirmation
 (:mod:`screens.desk.confirm`). F7 opens reception-day booking and check-in (领导接待日,
 :mod:`screens.desk.booking`) for the ID in the form, booking from the form's data. The
@@ -180,7 +181,8 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
         spec = self.form.next_document_type()
         self.notify(f"证件类型：{spec.name}（F3 切换）", timeout=2)
         self._forget_person()  # the same characters may be another person's number
-        self._id_entered(self._value("id_number"), final=False)
+        if self._id_entered(self._value("id_number"), final=False) is None:
+            self.query_one(VisitorBanner).idle(spec.code)
         self._focus_field("id_number")
 
     def _id_entered(self, text: str, final: bool) -> IdNumber | Document | None:
@@ -213,7 +215,7 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
             self._person, self._file = None, None
             self._forget_prefill()
             self.show_rename_note()
-            self.query_one(VisitorBanner).idle()
+            self.query_one(VisitorBanner).idle(self.form.document_type)
             self.query_one(VisitHistory).idle()
             self._show_priority()
 
@@ -221,7 +223,9 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
         hall = self.hall_app.hall
         kind = self.form.document_type
         self._looking = id_number
-        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number, kind)),
+        viewer = self.hall_app.staff or ""  # the file as the signed-in clerk may see it
+        self.run_call("lookup", lambda: (id_number, hall.desk.visitor_file(id_number, kind,
+                                                                           viewer=viewer)),
                       exclusive=True)
 
     def lookup_failed(self, failure: Failed) -> None:

@@ -58,7 +58,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
         if t.people > 1:
             tags.append(f"{t.people}人来访")
         if t.repeat:
-            tags.append(f"[$warning]重复访（第{len(t.visits)}次）[/]")
+            counted = sum(not v.masked for v in t.visits)  # 保密事项 never counts
+            tags.append(f"[$warning]重复访（第{counted}次）[/]")
         with Horizontal(id="ticket"):
             with Vertical(id="ticket-info"):
                 yield Label(app.hall.config.hall.name, id="ticket-hall")
@@ -77,6 +78,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if not self.query("#ticket-tags"):  # closed by an Enter typed ahead before it mounted
+            return
         self.query_one("#ticket-tags", Label).display = bool(self._tags)
         self.query_one("#ticket-saved", Label).display = False
         self._fit()
@@ -88,6 +91,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
         """Roomy terminals get a framed slip and double-width digits; 80x24 gets every cell."""
         roomy = self.size.width >= 110 and self.size.height >= 32
         self.set_class(roomy, "-roomy")
+        if not self.query(BigNumber):  # closed before it mounted (see on_mount)
+            return
         number = self.query_one(BigNumber)
         number.scale = 2 if roomy and big_width(number.text, 2) <= 46 else 1
 

@@ -105,8 +105,9 @@ class BookingDialog(HallWork, ModalScreen[IssuedTicket | None]):
         self._load(event.value)
 
     def _load(self, id_number: str, message: str = "") -> None:
-        hall, kind = self.hall_app.hall, self.doc_type
-        self.run_call("load", lambda: (hall.leaders.bookings.for_desk(id_number, kind), message),
+        hall, kind, viewer = self.hall_app.hall, self.doc_type, self.hall_app.staff or ""
+        self.run_call("load", lambda: (hall.leaders.bookings.for_desk(id_number, kind,
+                                                                      viewer=viewer), message),
                       exclusive=True)
 
     def load_done(self, done: tuple[DeskBookings, str]) -> None:

@@ -30,13 +30,13 @@ F2     暂停      pause the window (it calls nobody); F2 again resumes (恢复)
 F11    回避      recuse from the current visitor, with a reason: back to the queue, original place
 F10    工作台    back to the launcher (F10 does that on every screen, so pause is not on it)
 F12    特殊情况  log a special situation, prefilled with this window and the current visitor
+^R     显示完整  the masked ID number, phone and address in full, audited (screens.window.reveal)
 =====  ========  ==============================================================================
 
 Every act runs in a thread worker through the facade (:meth:`screens.work.HallWork.run_call`);
-a refusal (nothing current, window paused, rule not met...) or a database failure appears as a
-notification in Chinese. A :class:`Poller` reloads the view only when the change counter moved
-(or the minute turned), so other windows' calls show within a second. The current visitor lives
-in the database: a restarted terminal finds it again. F11 (回避) is :mod:`screens.window.recusal`.
+a refusal or a database failure appears as a notification in Chinese. A :class:`Poller` reloads
+the view only when the change counter moved (or the minute turned). The current visitor lives in
+the database: a restarted terminal finds it again. F11: screens.window.recusal, ^R: .reveal.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
 from hall.views import WindowView
@@ -59,6 +58,7 @@ from screens.widgets.topbar import TopBar
 from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
 from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
 from screens.window.recusal import RecusalKey
+from screens.window.reveal import RevealKey
 from screens.window.visit import CurrentVisitPanel
 from screens.window.waiting import WaitingList
 from screens.work import Failed, HallWork, Poller
@@ -71,7 +71,7 @@ Key = tuple[int, date, int]
 """What a loaded view depends on: change counter, business day, minute of the clock."""
 
 
-class WindowScreen(RecusalKey, StyledWhileShown, HallWork, Screen[None]):
+class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
     """One service window: its current visitor and its waiting list."""
 
     CSS_PATH = "window.tcss"
@@ -170,7 +170,7 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, Screen[None]):
     def _read(self, number: int) -> tuple[WindowView, Key]:
         """The window's view and what it depends on (call inside a connection context)."""
         key = self._key()  # read first: the view is at least this fresh
-        return self.hall_app.hall.windows.view(number, viewer=self.hall_app.staff), key
+        return self.hall_app.hall.windows.view(number, viewer=self.hall_app.staff or ""), key
 
     def on_poller_trouble(self, message: Poller.Trouble) -> None:
         """The database is away: keep the last picture, say so, keep trying."""

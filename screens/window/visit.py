@@ -56,9 +56,13 @@ def _details(c: CurrentVisit, year: int | None = None) -> dict[str, Content | st
             people += f"；代表 {len(c.representatives)} 名\n" + "\n".join(c.representatives)
     history: Content | str = ""
     if c.history:
-        lines = [Content.styled(f"共 {len(c.history)} 次", "dim")]
+        counted = sum(not v.masked for v in c.history)  # 保密事项 is never counted
+        lines = [Content.styled(f"共 {counted} 次", "dim")]
         for v in c.history[:HISTORY_LINES]:
             day = v.date[5:] if year and v.date.startswith(f"{year}-") else v.date
+            if v.masked:  # a confidential matter of another department: its date, nothing else
+                lines.append(Content.assemble(f"{day} ", (v.category_name or "—", "bold")))
+                continue
             where = "、".join(x for x in (
                 v.department_name if v.department != c.department else "",
                 v.category_name if v.category_name != c.category_name else "") if x)

@@ -92,6 +92,7 @@ SAMPLES: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("incident", "report"): ("mgr01", ["incident", "report"]),
     ("recuse",): ("win07", ["recuse", "--id-number", KNOWN, "--reason", "亲属关系"]),
     ("recusals",): ("win07", ["recusals"]),
+    ("audit",): ("mgr01", ["audit"]),
     ("staff", "list"): ("admin", ["staff", "list"]),
     ("staff", "add"): ("admin", ["staff", "add", "win21", "--name", "李娜", "--role", "window",
                                  "--department", "hrss"]),
@@ -108,13 +109,14 @@ SAMPLES: dict[tuple[str, ...], tuple[str, list[str]]] = {
 }
 """Command → (the staff member whose role does it, a line that succeeds on the built hall)."""
 
-CLI_CHECKED = {("ticket",), ("visitor-history",), ("queue",), ("incident", "list"),
-               ("recusals",)}
+CLI_CHECKED = {("ticket",), ("queue",), ("incident", "list"), ("recusals",)}
 """Reads whose facade method takes no actor: the CLI checks the role itself."""
 
-CHECKED_NOW = CLI_CHECKED | {c for c in SAMPLES if c[0] in ("staff", "token", "recuse")}
+CHECKED_NOW = CLI_CHECKED | {c for c in SAMPLES if c[0] in (
+    "staff", "token", "recuse", "audit", "visitor-history")}
 """Commands whose role check is in place whether or not the facade's acts check theirs yet (the
-accounts context checks its own, recusals included)."""
+accounts context checks its own, recusals and the audit log included; a visitor's file checks its
+viewer)."""
 
 REFUSALS = {"account.refused", "account.failed", "account.locked", "denied"}
 """The audit events a refused command may leave."""

@@ -155,8 +155,9 @@ def test_recall_start_finish(cli: Cli) -> None:
     actions = [a.action for a in AuditEvent.select().where(
         (AuditEvent.actor == "win07") & ~AuditEvent.action.startswith("account."))
         .order_by(AuditEvent.id)]
-    assert actions == ["ticket.called", "ticket.recalled", "ticket.recalled", "ticket.serving",
-                       "ticket.finished"]
+    # `hall recall` reads the window's view for the count: the visitor's file seen, once a call
+    assert actions == ["ticket.called", "ticket.recalled", "visitor.view", "ticket.recalled",
+                       "ticket.serving", "ticket.finished"]
 
 
 def test_finish_a_refusal_with_reason_and_channel(cli: Cli) -> None:

@@ -186,7 +186,8 @@ def window_process(url: str, config_path: str, window: int, ready: Any, start: A
         actor = f"win{window:02d}"
         ready.set()
         start.wait()
-        if hall.windows.view(window).current is not None:  # a visitor left by a killed process
+        # a visitor left by a killed process
+        if hall.windows.view(window, viewer="mgr01").current is not None:
             hall.windows.finish(window, "answered", actor)
             progress.value += 1
         while not stop.is_set():
@@ -451,7 +452,7 @@ def test_window_killed_mid_call_loses_nothing(
             # A new Hall (a fresh connection, as after a restart) checks what the kill left.
             fresh = Hall(open_database(db_url), stress_config, FixedClock(CALL_TIME))
             check_nothing_lost(fresh.db, total)
-            current = fresh.windows.view(victim).current
+            current = fresh.windows.view(victim, viewer="mgr01").current
             owned = Ticket.get_or_none((Ticket.window == victim)
                                        & Ticket.status.in_(("called", "serving")))
             assert (current.number if current else None) == (owned.number if owned else None)
@@ -462,7 +463,7 @@ def test_window_killed_mid_call_loses_nothing(
                 left_behind = ""
             if current is not None and round_no % 2 == 0:
                 assert fresh.windows.finish(victim, "answered", "win05") == current.number
-                assert fresh.windows.view(victim).current is None
+                assert fresh.windows.view(victim, viewer="mgr01").current is None
             elif current is not None:
                 left_behind = current.number  # for the window's next process to find
         assert companion.proc.is_alive() and companion.progress.value > 0
@@ -474,7 +475,7 @@ def test_window_killed_mid_call_loses_nothing(
 
     # The window comes back once more and serves everyone still waiting.
     final = Hall(open_database(db_url), stress_config, FixedClock(CALL_TIME))
-    if final.windows.view(victim).current is not None:
+    if final.windows.view(victim, viewer="mgr01").current is not None:
         final.windows.finish(victim, "answered", "win05")
     while final.windows.call_next(victim, "win05") is not None:
         final.windows.finish(victim, "answered", "win05")

@@ -98,7 +98,7 @@ def test_a_v3_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
             assert db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == \
                 count + seeded, table
     # The v3 state is intact: window 7 still has its visitor, the refusal keeps its reason.
-    view = hall.windows.view(7)
+    view = hall.windows.view(7, viewer="mgr01")
     assert view.current is not None and view.current.number == "L001"
     assert view.current.recalls == 1 and view.current.incidents == ()
     refused = Visit.get(Visit.outcome == "rejected")
@@ -107,13 +107,15 @@ def test_a_v3_database_is_upgraded_with_its_data(db_url: str, config: HallConfig
     new = hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
     hall.incidents.act(new.id, "medical", "win07")
     assert new.ticket == "L001"
-    assert [i.type_name for i in hall.windows.view(7).current.incidents] == ["来访人突发疾病"]
-    file = hall.desk.visitor_file("11010519491231002X")
+    current = hall.windows.view(7, viewer="mgr01").current
+    assert [i.type_name for i in current.incidents] == ["来访人突发疾病"]
+    file = hall.desk.visitor_file("11010519491231002X", viewer="mgr01")
     assert file is not None and file.name == "李秀英" and len(file.incidents) == 1
     assert Incident.select().count() == 1 and IncidentEntry.select().count() == 2
     assert Visitor.select().count() == counts["visitor"]
     assert WindowState.select().count() == counts["window_state"]
-    assert AuditEvent.select().count() == counts["audit_event"] + 2
+    # the incident's two entries, and two views (the window's, once per call, and the file)
+    assert AuditEvent.select().count() == counts["audit_event"] + 2 + 2
     assert hall.desk.issue(form(
         id_number="440524188001010014", name="陈阿四"), actor="desk01").number == "L002"
     db.close()

@@ -112,7 +112,7 @@ def test_logging_links_the_ticket_and_its_visitor(hall: Hall) -> None:
     assert new.next_action == hall.config.incidents.type_of("dangerous").chain[0]  # type: ignore
     assert hall.change_version("incidents") == before + 1
     row = Incident.get_by_id(new.id)
-    assert row.visitor_id == hall.desk.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
+    assert row.visitor_id == hall.desk.visitor_file(make_id(), viewer="mgr01").visitor_id  # type: ignore[union-attr]
     assert row.ticket_id == ticket.ticket_id
     detail = hall.incidents.detail(new.id, actor="mgr01")
     assert detail.note == "携带水果刀一把"
@@ -129,7 +129,7 @@ def test_logging_by_query_code_and_by_visitor_alone(hall: Hall) -> None:
     by_code = hall.incidents.log(NewIncident("illness", "候谈区", "晕倒",
                                              ticket=ticket.query_code), actor="desk01")
     assert by_code.ticket == ticket.number
-    visitor_id = hall.desk.visitor_file(make_id()).visitor_id  # type: ignore[union-attr]
+    visitor_id = hall.desk.visitor_file(make_id(), viewer="mgr01").visitor_id  # type: ignore[union-attr]
     desk = hall.incidents.log(NewIncident("lingering", "登记分流台", "拒不离开",
                                           visitor_id=visitor_id), actor="desk01")
     assert desk.ticket == ""
@@ -314,12 +314,12 @@ def test_the_visitor_file_shows_their_incidents(hall: Hall) -> None:
     hall.incidents.log(NewIncident("lingering", "候谈区", "滞留", ticket="L001"), "win07")
     hall.incidents.log(NewIncident("illness", "7号窗口", "晕倒", ticket="L001"), "win07")
     hall.incidents.log(NewIncident("mental", "候谈区", "x", ticket=other.number), "win07")
-    file = hall.desk.visitor_file(make_id())
+    file = hall.desk.visitor_file(make_id(), viewer="mgr01")
     assert file is not None
     assert [(i.type_name, i.status_label) for i in file.incidents] == [
         ("来访人突发疾病", "处置中"), ("在接待场所滞留、滋事", "处置中")]
     hall.windows.call_next(7, "win07")
-    current = hall.windows.view(7).current
+    current = hall.windows.view(7, viewer="mgr01").current
     assert current is not None and [i.type_name for i in current.incidents] == [
         "来访人突发疾病", "在接待场所滞留、滋事"]
 

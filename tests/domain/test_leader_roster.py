@@ -100,7 +100,7 @@ def test_an_edit_is_a_new_version_seen_by_every_reader(hall: Hall, clock) -> Non
     assert hall.leaders.day(day.id).leader_label == label
     assert hall.leaders.bookings.day_detail(day.id).bookings[0].leader_label == label
     assert [r.leader_label for r in hall.leaders.todays_receptions()] == [label]
-    file = hall.desk.visitor_file(distinct_id(2))
+    file = hall.desk.visitor_file(distinct_id(2), viewer="mgr01")
     assert file is not None and file.cases[0].leader_label == label
     assert {r.leader_label for r in hall.leaders.plan.rules() if r.leader == "lihong"} == {label}
     assert hall.leaders.roster.spec("lihong").rules  # the configured rules stay with the leader

@@ -321,7 +321,7 @@ def test_a_leaders_case_shows_in_the_visitors_file(hall: Hall) -> None:
     ids = visitors(hall, 1)
     case = hall.leaders.take_case(ids[0], "zhangwei", "安置房久拖未交付", actor="mgr01")
     assert (case.leader_label, case.date) == ("张伟副市长", "2026-11-23")
-    file = hall.desk.visitor_file(ids[0])
+    file = hall.desk.visitor_file(ids[0], viewer="mgr01")
     assert file is not None and file.cases == (case,)
     with pytest.raises(NotFound, match="没有登记档案"):
         hall.leaders.take_case(make_id(seq=999), "zhangwei", "x", actor="mgr01")

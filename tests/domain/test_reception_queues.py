@@ -53,7 +53,7 @@ def test_each_visitor_is_shown_with_the_reception_they_wait_for(hall: Hall) -> N
     # booking, checked in first, waits for its own reception; the lawyer's visitor is not here.
     room = [e.number for e in hall.board.queue(["leader"])]
     assert [came[n] for n in room] == [LIHONG, LIHONG, ZHANG, LIHONG]
-    window = hall.windows.view(20)
+    window = hall.windows.view(20, viewer="mgr01")
     assert [e.waits_for for e in window.waiting] == [came[n] for n in room]
     called = hall.windows.call_next(13, actor="win13")
     assert called is not None and came[called.number] == LAWYER

@@ -206,7 +206,7 @@ def test_the_view_flags_the_recused_viewers_visitors_only(hall: Hall) -> None:
     mine = hall.windows.view(1, viewer="win01")
     assert mine.current.recused  # type: ignore[union-attr]
     assert [(e.number, e.recused) for e in mine.waiting] == [("R002", False), ("R003", True)]
-    for other in (hall.windows.view(1, viewer="win02"), hall.windows.view(1)):
+    for other in (hall.windows.view(1, viewer="win02"), hall.windows.view(1, viewer="mgr01")):
         assert not other.current.recused  # type: ignore[union-attr]
         assert [e.recused for e in other.waiting] == [False, False]
 

@@ -38,12 +38,12 @@ def audit_rows() -> list[AuditEvent]:
 
 def test_new_visitor_gets_a_file(hall: Hall) -> None:
     number = "11010519491231002X"
-    assert hall.desk.visitor_file(number) is None
+    assert hall.desk.visitor_file(number, viewer="mgr01") is None
     ticket = hall.desk.issue(form(name="李秀英", id_number=number.lower(), phone="13812345678",
                              address="江北区滨江路1号", district="jiangbei"), actor=DESK)
     assert ticket.repeat is False
     assert [v.visit_id for v in ticket.visits] == [ticket.visit_id]
-    file = hall.desk.visitor_file(number)
+    file = hall.desk.visitor_file(number, viewer="mgr01")
     assert file is not None
     assert (file.name, file.sex, file.birth_date) == ("李秀英", "F", "1949-12-31")
     assert (file.phone, file.address, file.district) == ("13812345678", "江北区滨江路1号",
@@ -52,7 +52,8 @@ def test_new_visitor_gets_a_file(hall: Hall) -> None:
     assert file.last_visit is not None and file.last_visit.number == ticket.number
     assert Visitor.select().count() == 1
     actions = [(a.action, a.actor) for a in audit_rows()]
-    assert actions == [("visitor.create", DESK), ("ticket.issue", DESK)]
+    assert actions == [("visitor.create", DESK), ("ticket.issue", DESK),
+                       ("visitor.view", "mgr01")]  # reading the file is audited too
 
 
 def test_legacy_15_digit_number_finds_the_same_file(hall: Hall) -> None:
@@ -78,7 +79,7 @@ def test_known_visitor_is_found_and_the_visit_marked_repeat(hall: Hall,
     clock.set(at(23, 9, 30))
 
     # The desk looks the ID up before issuing: the file prefills the form.
-    file = hall.desk.visitor_file(person)
+    file = hall.desk.visitor_file(person, viewer="mgr01")
     assert file is not None
     assert (file.name, file.phone, file.address) == ("王五", "13812345678", "江南区一路1号")
     assert file.visit_count == 2

@@ -96,7 +96,7 @@ def test_another_name_needs_a_confirmation_and_the_history_keeps_every_value(
     hall.windows.call_next(7, actor="win07")
     hall.windows.finish(7, "answered", actor="win07")
     hall.desk.issue(form(id_number=PERSON, name="张叁", address="江南区二路2号"), actor="desk01")
-    history = hall.desk.file_history(visitor.id)
+    history = hall.desk.file_history(visitor.id, viewer="mgr01")
     assert [(c.field, c.old, c.new, c.actor) for c in history] == [
         ("address", "江北区一路1号", "江南区二路2号", "desk01"),
         ("name", "张三", "张叁", "desk02"),
@@ -140,8 +140,8 @@ def test_other_documents_open_their_own_files(hall: Hall) -> None:
     assert files == [("hk_macao", "H12345678", "", None), ("passport", "E12345678", "", None),
                      ("taiwan", "12345678", "", None)]
     # The same number under another type is another person's file; under its own, the same one.
-    assert hall.desk.visitor_file("12345678", "passport") is None
-    file = hall.desk.visitor_file("12345678", "taiwan")
+    assert hall.desk.visitor_file("12345678", "passport", viewer="mgr01") is None
+    file = hall.desk.visitor_file("12345678", "taiwan", viewer="mgr01")
     assert file is not None and file.name == "陈美玲"
     renewed = hall.desk.issue(form(document_type="hk_macao", id_number="H1234567802",
                                    name="黄大文", again_reason="换证"), actor="desk01")

@@ -192,16 +192,16 @@ def test_the_view_allows_a_no_show_once_the_call_is_old_enough(hall: Hall,
     issue(hall, 1)
     hall.windows.call_next(1, ACTOR)
     clock.advance(minutes=4, seconds=59)
-    current = hall.windows.view(1).current
+    current = hall.windows.view(1, viewer="mgr01").current
     assert current is not None and current.no_show_allowed is False
     assert "已过 4 分钟" in current.no_show_hint
     clock.advance(seconds=1)
-    current = hall.windows.view(1).current
+    current = hall.windows.view(1, viewer="mgr01").current
     assert current is not None and (current.no_show_allowed, current.no_show_hint) == (True, "")
 
 
 def test_the_view_names_the_window_and_its_departments(hall: Hall) -> None:
-    view = hall.windows.view(3)
+    view = hall.windows.view(3, viewer="mgr01")
     assert (view.number, view.title, view.departments, view.department_names) == (
         3, "3号窗口", ("xfj", "environment"), ("信访局综合接待", "市生态环境局"))
 
@@ -214,7 +214,7 @@ def test_the_view_shows_the_visitors_other_visits_only(hall: Hall, clock: FixedC
     clock.advance(days=1)
     today = issue(hall, 1)
     hall.windows.call_number(1, today.number, ACTOR)
-    current = hall.windows.view(1).current
+    current = hall.windows.view(1, viewer="mgr01").current
     assert current is not None
     assert [(v.visit_id, v.number, v.date, v.outcome) for v in current.history] == [
         (earlier.visit_id, "R001", "2026-11-23", "answered")]

@@ -22,7 +22,7 @@ from tests.helpers import config_with, distinct_id, form, named
 
 
 def waiting_of(hall: Hall, window: int) -> tuple[object, ...]:
-    return hall.windows.view(window).waiting
+    return hall.windows.view(window, viewer="mgr01").waiting
 
 
 def test_the_window_lists_what_the_board_lists(hall: Hall) -> None:
@@ -49,7 +49,7 @@ def test_the_window_lists_what_the_board_lists(hall: Hall) -> None:
     clock.advance(minutes=13, seconds=30)
 
     listed = waiting_of(hall, 3)
-    assert listed == tuple(hall.board.queue(["xfj", "environment"]))
+    assert listed == tuple(hall.board.queue(["xfj", "environment"], viewer="win03"))
     assert [(e.name_masked, e.priority_name, e.people, e.collective, e.repeat,
              e.waiting_minutes, e.issued_at) for e in listed] == [
         ("李*", "老年人", 1, False, False, 24, "09:07"),
@@ -59,7 +59,7 @@ def test_the_window_lists_what_the_board_lists(hall: Hall) -> None:
         ("孙*", "", 1, False, False, 15, "09:16"),
     ]
     assert {e.department for e in listed} == {"xfj", "environment"}
-    assert waiting_of(hall, 1) == tuple(hall.board.queue(["xfj"]))
+    assert waiting_of(hall, 1) == tuple(hall.board.queue(["xfj"], viewer="win01"))
     assert waiting_of(hall, 7) == ()
 
 
@@ -90,4 +90,4 @@ def test_every_waiting_ticket_once(hall: Hall, count: int) -> None:
         hall.desk.issue(form(id_number=distinct_id(100 + n), category="reform"), actor="desk01")
     listed = waiting_of(hall, 2)
     assert len(listed) == count == len({e.number for e in listed})
-    assert listed == tuple(hall.board.queue(["xfj"]))
+    assert listed == tuple(hall.board.queue(["xfj"], viewer="win01"))

@@ -124,7 +124,7 @@ def test_a_requeued_no_show_starts_again_from_no_recall(hall: Hall, clock: Fixed
     hall.windows.finish(1, "answered", "win01")
     hall.windows.finish(2, "answered", "win02")
     assert hall.windows.call_next(1, "win01").number == "R003"  # type: ignore[union-attr]
-    assert hall.windows.view(1).current.recalls == 0  # type: ignore[union-attr]
+    assert hall.windows.view(1, viewer="mgr01").current.recalls == 0  # type: ignore[union-attr]
 
 
 def test_a_transfer_clears_the_call(hall: Hall, clock: FixedClock) -> None:
@@ -139,7 +139,7 @@ def test_a_transfer_clears_the_call(hall: Hall, clock: FixedClock) -> None:
     hall.windows.call_number(8, "L001", "win08")
     called = Ticket.get_by_id(ticket.id).called_at
     assert called == to_storage(hall.store.now())
-    assert hall.windows.view(8).current.no_show_allowed is False  # type: ignore[union-attr]
+    assert hall.windows.view(8, viewer="mgr01").current.no_show_allowed is False  # type: ignore[union-attr]
 
 
 def test_pause_and_resume_record_actor_and_time(hall: Hall, clock: FixedClock) -> None:

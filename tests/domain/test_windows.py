@@ -114,7 +114,7 @@ def test_window_serving_several_departments_merges_their_queues(hall: Hall,
     issue(hall, 5, category="wages")  # hrss: not window 3's
     assert (r1.number, e1.number) == ("R001", "E001")
     expected = [e2.number, r2.number, r1.number, e1.number]
-    assert [e.number for e in hall.windows.view(3).waiting] == expected
+    assert [e.number for e in hall.windows.view(3, viewer="mgr01").waiting] == expected
     called = []
     while (notice := hall.windows.call_next(3, "win03")) is not None:
         called.append((notice.number, notice.department, notice.window))
@@ -130,7 +130,7 @@ def test_call_next_returns_none_when_nothing_waits(hall: Hall) -> None:
     before = state(hall)
     assert hall.windows.call_next(1, ACTOR) is None
     assert state(hall)[:3] == before[:3]  # no event, no audit, no version bump
-    assert hall.windows.view(1).current is None
+    assert hall.windows.view(1, viewer="mgr01").current is None
 
 
 def test_call_next_notice_and_window_view(hall: Hall) -> None:
@@ -141,7 +141,7 @@ def test_call_next_notice_and_window_view(hall: Hall) -> None:
         issued.number, "hrss", 7, "called")
     assert notice.window_title == "7号窗口"
     assert notice.at == "09:00:00"
-    view = hall.windows.view(7)
+    view = hall.windows.view(7, viewer="mgr01")
     assert view.current is not None
     assert (view.current.number, view.current.status, view.current.recalls) == (
         issued.number, "called", 0)
@@ -188,7 +188,7 @@ def test_recall_counts_and_is_shown_again(hall: Hall, clock: FixedClock) -> None
     third = hall.windows.recall(1, ACTOR)
     assert (again.kind, again.number, again.window) == ("recalled", "R001", 1)
     assert first is not None and first.event_id < again.event_id < third.event_id
-    assert hall.windows.view(1).current.recalls == 2  # type: ignore[union-attr]
+    assert hall.windows.view(1, viewer="mgr01").current.recalls == 2  # type: ignore[union-attr]
     assert Ticket.get(Ticket.number == "R001").recalls == 2
     assert [(c.kind, c.at) for c in hall.board.recent_calls()] == [
         ("recalled", "09:01:00"), ("recalled", "09:00:30"), ("called", "09:00:00")]
@@ -209,7 +209,7 @@ def test_start_interview(hall: Hall) -> None:
     hall.windows.call_next(1, ACTOR)
     hall.windows.start_interview(1, ACTOR)
     assert status_of("R001") == "serving"
-    view = hall.windows.view(1)
+    view = hall.windows.view(1, viewer="mgr01")
     assert view.current is not None and view.current.status_label == "接谈中"
     unchanged(hall, lambda: hall.windows.start_interview(1, ACTOR), Refused, "接谈中")
     kinds = [e.kind for e in TicketEvent.select().order_by(TicketEvent.id)]
@@ -224,16 +224,16 @@ def test_no_show_waits_for_the_recall_rule(hall: Hall, clock: FixedClock) -> Non
     for _ in range(rules.no_show_after_recalls - 1):
         hall.windows.recall(1, ACTOR)
     clock.advance(minutes=rules.no_show_after_minutes, seconds=-1)
-    current = hall.windows.view(1).current
+    current = hall.windows.view(1, viewer="mgr01").current
     assert current is not None and not current.no_show_allowed
     assert "尚不能过号" in current.no_show_hint
     message = unchanged(hall, lambda: hall.windows.no_show(1, ACTOR), Refused, "尚不能过号")
     assert f"已重呼 {rules.no_show_after_recalls - 1} 次" in message
     hall.windows.recall(1, ACTOR)
-    assert hall.windows.view(1).current.no_show_allowed  # type: ignore[union-attr]
+    assert hall.windows.view(1, viewer="mgr01").current.no_show_allowed  # type: ignore[union-attr]
     assert hall.windows.no_show(1, ACTOR) == "R001"
     assert status_of("R001") == "no_show"
-    assert hall.windows.view(1).current is None
+    assert hall.windows.view(1, viewer="mgr01").current is None
 
 
 def test_no_show_waits_for_the_minutes_rule(hall: Hall, clock: FixedClock) -> None:
@@ -303,7 +303,7 @@ def test_transfer_keeps_number_priority_and_original_place(hall: Hall,
         "housing", "hrss", "waiting", None)
     assert (l1.priority, ticket.priority_rank) == ("appointment", 3)
     assert Visit.get_by_id(l1.visit_id).department == "housing"
-    assert hall.windows.view(7).current is None
+    assert hall.windows.view(7, viewer="mgr01").current is None
     # The appointment keeps its priority and its 09:01 place: before Z003 (09:03).
     assert [e.number for e in hall.board.queue(["housing"])] == ["L001", "Z003", "Z001", "Z002"]
     assert hall.board.queue(["hrss"]) == []
@@ -358,8 +358,8 @@ def test_finish_records_the_outcome_on_the_visit_and_in_the_file(hall: Hall,
         "phone", "已电话联系施工单位", "win07")
     assert visit.finished_at == datetime(2026, 11, 23, 1, 12)  # stored as naive UTC
     assert status_of(issued.number) == "done"
-    assert hall.windows.view(7).current is None
-    file = hall.desk.visitor_file(distinct_id(1))
+    assert hall.windows.view(7, viewer="mgr01").current is None
+    file = hall.desk.visitor_file(distinct_id(1), viewer="mgr01")
     assert file is not None and file.last_visit is not None
     assert (file.last_visit.outcome, file.last_visit.outcome_label) == ("phone", "电话联系")
     # The outcome shows on the desk's repeat-visit banner of the next visit.
@@ -390,7 +390,7 @@ def test_refusals_need_reason_and_channel(hall: Hall, outcome: str) -> None:
     assert (visit.outcome, visit.outcome_reason, visit.outcome_channel) == (
         outcome, "已经法院终审", "向上级法院申请再审")
     name = hall.config.outcome(outcome).name  # type: ignore[union-attr]
-    assert hall.desk.visitor_file(distinct_id(1)).visits[0].outcome_label == name  # type: ignore
+    assert hall.desk.visitor_file(distinct_id(1), viewer="mgr01").visits[0].outcome_label == name  # type: ignore
 
 
 def test_finish_refusals_change_nothing(hall: Hall) -> None:
@@ -415,7 +415,7 @@ def test_finish_refusals_change_nothing(hall: Hall) -> None:
     lambda h: h.windows.no_show(99, ACTOR),
     lambda h: h.windows.pause(99, ACTOR),
     lambda h: h.windows.resume(99, ACTOR),
-    lambda h: h.windows.view(99),
+    lambda h: h.windows.view(99, viewer="mgr01"),
 ], ids=["call", "call_number", "recall", "start", "no_show", "pause", "resume", "view"])
 def test_unknown_window_is_not_found(hall: Hall, act: Callable[[Hall], object]) -> None:
     issue(hall, 1)
@@ -426,7 +426,7 @@ def test_unknown_window_is_not_found(hall: Hall, act: Callable[[Hall], object]) 
 def test_pause_blocks_calls_until_resumed(hall: Hall) -> None:
     issue(hall, 1)
     hall.windows.pause(1, ACTOR)
-    view = hall.windows.view(1)
+    view = hall.windows.view(1, viewer="mgr01")
     assert view.paused and [e.number for e in view.waiting] == ["R001"]
     unchanged(hall, lambda: hall.windows.call_next(1, ACTOR), Refused, "暂停")
     unchanged(hall, lambda: hall.windows.call_number(1, "R001", ACTOR), Refused, "暂停")
@@ -436,7 +436,7 @@ def test_pause_blocks_calls_until_resumed(hall: Hall) -> None:
     hall.windows.finish(2, "answered", "win02")
     issue(hall, 2)
     hall.windows.resume(1, ACTOR)
-    assert not hall.windows.view(1).paused
+    assert not hall.windows.view(1, viewer="mgr01").paused
     unchanged(hall, lambda: hall.windows.resume(1, ACTOR), Refused, "服务中")
     assert hall.windows.call_next(1, ACTOR).number == "R002"  # type: ignore[union-attr]
 
@@ -445,7 +445,7 @@ def test_pause_with_a_visitor_keeps_the_visitor(hall: Hall) -> None:
     issue(hall, 1)
     hall.windows.call_next(1, ACTOR)
     hall.windows.pause(1, ACTOR)
-    assert hall.windows.view(1).current.number == "R001"  # type: ignore[union-attr]
+    assert hall.windows.view(1, viewer="mgr01").current.number == "R001"  # type: ignore[union-attr]
     hall.windows.finish(1, "answered", ACTOR)
     assert status_of("R001") == "done"
 
@@ -551,7 +551,8 @@ def test_yesterdays_waiting_tickets_are_never_called_today(hall: Hall,
     assert (status_of("R001"), status_of("R002")) == ("no_show", "waiting")
     hall.windows.finish(1, "answered", ACTOR)
     assert hall.windows.call_next(1, ACTOR) is None
-    assert hall.desk.visitor_file(distinct_id(2)).visits[0].outcome_label == "未接谈"  # type: ignore
+    file = hall.desk.visitor_file(distinct_id(2), viewer="mgr01")
+    assert file.visits[0].outcome_label == "未接谈"  # type: ignore[union-attr]
 
 
 def test_a_visitor_called_before_rollover_can_still_be_finished(hall: Hall,
@@ -560,7 +561,7 @@ def test_a_visitor_called_before_rollover_can_still_be_finished(hall: Hall,
     hall.windows.call_next(1, ACTOR)
     clock.set(MORNING + timedelta(days=1))
     issue(hall, 2)
-    assert hall.windows.view(1).current.number == "R001"  # type: ignore[union-attr]
+    assert hall.windows.view(1, viewer="mgr01").current.number == "R001"  # type: ignore[union-attr]
     unchanged(hall, lambda: hall.windows.call_next(1, ACTOR), Refused, "R001")
     hall.windows.finish(1, "answered", ACTOR)
     assert hall.windows.call_next(1, ACTOR).number == "R001"  # type: ignore[union-attr]

@@ -186,7 +186,7 @@ async def test_a_new_name_is_confirmed_before_the_booking(app: HallApp, sqlite_h
         assert isinstance(app.screen, BookingDialog)
     assert [b.day_id for b in sqlite_hall.leaders.bookings.of(NEW)] == [duty]
     assert Visitor.get_by_id(file.visitor_id).name == "王秀英"
-    history = sqlite_hall.desk.file_history(file.visitor_id)
+    history = sqlite_hall.desk.file_history(file.visitor_id, viewer="mgr01")
     assert ("name", "王秀兰", "王秀英") in {(c.field, c.old, c.new) for c in history}
 
 

@@ -138,7 +138,7 @@ async def test_new_visitor_registered_end_to_end(app: HallApp, sqlite_hall: Hall
         assert app.screen.focused is app.screen.query_one("#id_number")
     stored = sqlite_hall.desk.ticket("L001")
     assert stored.department == "hrss" and stored.status == "waiting"
-    assert sqlite_hall.desk.visitor_file(NEW_ID).name == "张建国"  # type: ignore[union-attr]
+    assert sqlite_hall.desk.visitor_file(NEW_ID, viewer="mgr01").name == "张建国"  # type: ignore[union-attr]
     assert Visit.get().registered_by == "desk01"
 
 

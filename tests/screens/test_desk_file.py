@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from hall import Hall
 from hall.clock import FixedClock
 from hall.desk.registration import Registration
+from hall.text.documents import DOCUMENT_TYPES
 from models import TicketEvent, Visitor, VisitorChange, database
 from screens.app import HallApp
 from screens.desk.banner import VisitHistory, VisitorBanner
@@ -60,6 +61,7 @@ async def test_a_second_ticket_today_asks_for_a_reason(app: HallApp, sqlite_hall
         await paste(pilot, KNOWN_ID)
         await settle(pilot)
         assert "今日已有票号 Z001" in banner_text(app)  # said before F5
+        before = counts(sqlite_hall)  # the file's view is audited; from here nothing is written
         await pilot.press("enter", "f5")
         await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
@@ -93,6 +95,7 @@ async def test_another_name_asks_for_a_confirmation(app: HallApp, sqlite_hall: H
         await settle(pilot)
         await retype(pilot, "#name", "王秀英")
         await settle(pilot)
+        before = counts(sqlite_hall)  # the file's view is audited; from here nothing is written
         assert "与档案姓名“王秀兰”不同" in text_of(app, "#note-name")
         await pilot.press("f5")
         await settle(pilot)
@@ -190,3 +193,27 @@ async def test_f3_registers_a_passport_and_the_next_visitor_is_back_on_the_id_ca
     database.initialize(sqlite_hall.db)
     assert [(v.doc_type, v.id_number, v.name) for v in Visitor.select()] == [
         ("passport", "E12345678", "John Smith")]
+
+
+@run_async
+async def test_the_banner_asks_for_the_number_of_the_chosen_document(app: HallApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "请读取或输入身份证号" in banner_text(app)
+        for spec in DOCUMENT_TYPES[1:]:  # F3: 护照, 港澳, 台湾, 永居证, 居住证
+            await pilot.press("f3")
+            await settle(pilot)
+            assert f"新来访：请读取或输入{spec.name}号码" in banner_text(app), spec.code
+        await pilot.press("f3", "f3")  # round to the ID card, then 护照 again
+        await settle(pilot)
+        await pilot.press(*"e12345678", "enter")
+        await settle(pilot)
+        assert "护照 E12345678" in banner_text(app)
+        app.screen.query_one("#id_number", Input).focus()
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 9)  # the number taken back: the passport is asked for
+        await settle(pilot)
+        assert "新来访：请读取或输入护照号码" in banner_text(app)
+        await pilot.press("f2")  # the next visitor: the ID card again
+        await settle(pilot)
+        assert "新来访：请读取或输入身份证号" in banner_text(app)

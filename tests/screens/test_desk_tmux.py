@@ -3,7 +3,8 @@
 Thirty registrations in a row, each typed straight through with no pause for the screen (ID, Enter,
 name, Enter, phone, Enter, Enter, Enter, category initials, Enter, 事由, F5), the ticket closed with
 Enter once it shows, then every stored visit is compared with what was typed. (The next card read at
-once after that Enter is tested without a clock in test_desk_typeahead.py.) This is what failed in
+once after that Enter is tested without a clock in test_desk_typeahead.py, a key arriving while the
+one before is on its way back in test_keys.py.) This is what failed in
 the hall's trial (4 runs in 33 went wrong at 80 ms per key; at 10 ms the phone landed in the name
 every time). Skipped where tmux is not installed.
 """
@@ -31,9 +32,10 @@ TICKET_SHOWN = "完成，下一位"  # the ticket screen's key line
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-    # Opt-in: on a loaded machine (the whole suite beside it) about one key in a thousand still
-    # lands in the field before the one it was typed for (issue 9 §1 stays open for it); a
-    # real-time test that fails by chance would turn CI red for everybody.
+    # Opt-in: it types in real time for one to two minutes, and a real-time test is at the
+    # mercy of the machine. It failed about one run in three while the app's look-ahead could
+    # hide a returning Enter (screens/keys.py); since, 30 runs in a row passed at load 3-11 on
+    # 2 cores (2026-12-06). The same moment is met without a clock in test_keys.py.
     pytest.mark.skipif(not os.environ.get("HALL_TEST_TMUX"),
                        reason="set HALL_TEST_TMUX=1 to type 30 registrations in tmux"),
 ]
