@@ -18,10 +18,12 @@
     hall incident log|act|correct|close|reopen|list|show|report      (cli.incidents)
 
 Global options (before or after the command): ``--config`` / HALL_CONFIG, ``--db`` / HALL_DB,
-``--staff`` / HALL_STAFF. Exit status 2 means bad input or a broken configuration; nothing was
-written. Exit status 1: the database could not be opened or reached. This module keeps the root
-parser, the terminal screens' commands and ``make_app``, which builds the Textual app for the CLI,
-the tests and textual-serve alike; the other commands live in :mod:`cli`. Nothing imports main.
+``--staff`` / HALL_STAFF (with HALL_PASSWORD, or HALL_TOKEN instead: :mod:`cli.context`). Exit
+status 2 means bad input or a broken configuration; nothing was written. Exit status 3: not
+signed in, or not allowed to do this. Exit status 1: the database could not be opened or
+reached. This module keeps the root parser, the terminal screens' commands and ``make_app``, which
+builds the Textual app for the CLI, the tests and textual-serve alike; the other commands live in
+:mod:`cli`. Nothing imports main.
 """
 
 from __future__ import annotations
@@ -32,7 +34,14 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cli import register_all
-from cli.context import EXIT_DATABASE, EXIT_USAGE, Context, UsageError, print_form_errors
+from cli.context import (
+    EXIT_DATABASE,
+    EXIT_DENIED,
+    EXIT_USAGE,
+    Context,
+    UsageError,
+    print_form_errors,
+)
 
 try:
     from cli.context import EXIT_DENIED  # type: ignore[attr-defined]
@@ -225,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``hall`` command; returns the exit status."""
     from config.problems import ConfigError
     from hall.desk.registration import FormError
-    from hall.errors import NotFound, Refused
+    from hall.errors import NotAllowed, NotFound, Refused
     from models import DatabaseURLError, SchemaTooNewError
     from models.drivers import peewee  # after models: peewee without drivers (models.drivers)
 
@@ -242,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+    except NotAllowed as exc:  # not signed in, or may not do this: the audit holds the refusal
+        print(f"hall: {exc}", file=sys.stderr)
+        return EXIT_DENIED
     except FormError as exc:  # a refused text or field the command did not print itself
         return print_form_errors(exc.errors, exc.labels)
     except (UsageError, DatabaseURLError, SchemaTooNewError, NotFound, Refused) as exc:

@@ -7,6 +7,9 @@
 nearest valid value). ``demo`` builds ``demo.db`` in the data directory (:mod:`config.paths`)
 unless ``--db`` / HALL_DB names another, and prints the command that opens it (signed in with the
 demo's password, which every account of a demo database shares: :data:`hall.demo.DEMO_PASSWORD`).
+
+Neither signs in: ``check-config`` reads only the configuration file, and ``demo`` only builds a
+new database (it refuses one that holds data), so there is no account yet to sign in to.
 """
 
 from __future__ import annotations

@@ -1,6 +1,11 @@
 """``hall queue``: the waiting line in call order, as the board and the windows see it.
 
     hall queue [--department CODE] [--json]
+
+Needs a signed-in account that may read the board (:mod:`cli.context`; exit 3 without): the line
+holds internal detail (priority groups, repeat and collective visits, whom a room's visitors wait
+for). The masked names (``name_masked``, 李**) are given only to staff who may see visitors'
+files; the board's account and the like get "" (:meth:`hall.board.Board.queue`).
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ def cmd_queue(ctx: Context) -> int:
     hall = ctx.hall
     if args.department and hall.config.department(args.department) is None:
         raise UsageError(f"未知的部门“{args.department}”")
+    hall, actor = ctx.acting("board.view")
     entries = hall.board.queue([args.department] if args.department else None,
-                               viewer=ctx.staff(required=False))  # names masked, or none
+                               viewer=actor)  # names masked, or none
     if args.json:
         print_json([asdict(e) for e in entries])
         return 0

@@ -6,19 +6,36 @@
         return 0
 
 ``Context(args)`` loads the configuration named by ``--config`` / HALL_CONFIG (or the shipped
-example hall) once, finds the actor (``--staff`` / HALL_STAFF, checked against the roster), opens
-the database named by ``--db`` / HALL_DB (or the default in :func:`config.paths.database_url`) as a
-:class:`hall.Hall`, parses dates and months, and prints JSON. The clock is the system's, or a fixed
-one from HALL_NOW (ISO time with a zone; for tests and rehearsals).
+example hall) once, opens the database named by ``--db`` / HALL_DB (or the default in
+:func:`config.paths.database_url`) as a :class:`hall.Hall`, signs the actor in, parses dates and
+months, and prints JSON. The clock is the system's, or a fixed one from HALL_NOW (ISO time with a
+zone; for tests and rehearsals).
+
+Signing in (issue 11): a command that changes or reveals data calls :meth:`Context.acting` (or
+reads :attr:`Context.actor`). The credentials are, in this order:
+
+- ``HALL_TOKEN``: an access token an administrator created (``hall token create``) for a kiosk or
+  an integration; checked by :meth:`hall.accounts.Accounts.by_token` (one hash lookup);
+- the login from ``--staff`` / HALL_STAFF and its password from ``HALL_PASSWORD`` or, when
+  standard input is a terminal, a prompt that does not echo. A password is never an argument:
+  arguments are visible to every user of the machine (``ps``) and kept in shell histories.
+
+Missing credentials, a wrong password, a locked or disabled account, a revoked or expired token,
+a one-time password not yet changed, or a role that may not do the act (:class:`NotAllowed`,
+raised by the facade) exit 3 (:data:`EXIT_DENIED`) with a message saying what to do; nothing is
+written but the audit of the refusal (missing credentials are refused before the database is
+opened, so not even that).
 
 Bad input raises :class:`UsageError`; ``main`` prints it and exits 2 (:data:`EXIT_USAGE`). A form
 the domain refused (a ``FormError``'s ``errors``) is printed by :func:`print_form_errors`, one line
 per field in one shape, ``--flag（label）：message``, and the command returns :data:`EXIT_USAGE`.
+Commands check what they can of their input before signing in, so a typo costs no password.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -32,12 +49,19 @@ if TYPE_CHECKING:
     from config.lookup import Lookup
     from config.schema import HallConfig
     from hall import Hall
+    from hall.accounts import Actor
 
 EXIT_USAGE = 2  # bad input or a broken configuration: nothing was written
 EXIT_DATABASE = 1  # the database could not be opened or reached
+EXIT_DENIED = 3  # not signed in, or signed in as someone who may not do this
+
+NO_CREDENTIALS = ("此操作需要登录：请用 --staff 或环境变量 HALL_STAFF 指定登录名，并用环境变量 "
+                  "HALL_PASSWORD 提供密码（或在终端中运行，按提示输入）；自助机和对接程序请用 "
+                  "HALL_TOKEN 提供管理员发放的访问令牌")
 
 __all__ = [
     "EXIT_DATABASE",
+    "EXIT_DENIED",
     "EXIT_USAGE",
     "Context",
     "UsageError",
@@ -49,6 +73,13 @@ __all__ = [
 
 class UsageError(Exception):
     """Bad input from the command line: printed, exit status 2."""
+
+
+def _not_allowed(message: str) -> Exception:
+    """:class:`hall.errors.NotAllowed` (exit 3), imported when a command is refused."""
+    from hall.errors import NotAllowed
+
+    return NotAllowed(message)
 
 
 def print_json(data: Any) -> None:
@@ -111,7 +142,7 @@ def clock() -> Any:
 
 class Context:
     """One command's run: its arguments, the configuration, the actor and the hall, each loaded
-    when first asked for (a command that only reads never needs an actor)."""
+    when first asked for (a command that reads nothing personal never needs an actor)."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -177,29 +208,76 @@ class Context:
         # A Lookup has what opening the hall and finding a ticket read.
         return Hall(open_database(url), config, clock())  # type: ignore[arg-type]
 
-    def staff(self, *, required: bool) -> str | None:
-        """Who acts: --staff / HALL_STAFF, checked against the roster (None if not given and
-        not ``required``)."""
-        login = self.args.staff or os.environ.get("HALL_STAFF") or None
-        if login is None:
-            if required:
-                raise UsageError(
-                    "请用 --staff 或环境变量 HALL_STAFF 指定操作人员（审计日志记录每次操作）")
-            return None
-        if self.config.staff_member(login) is None:
-            known = "、".join(s.login for s in self.config.staff)
-            raise UsageError(f"未知的工作人员“{login}”：应为花名册中的登录名（{known}）")
-        return login
+    def staff(self) -> str | None:
+        """The login named by --staff / HALL_STAFF, or None. Only a name: who acts is proven by
+        :attr:`signed_in`."""
+        return self.args.staff or os.environ.get("HALL_STAFF") or None
+
+    def expect_credentials(self) -> None:
+        """Exit 3 now, before the database is opened, when no credentials are given at all (a
+        command that checks its input against the hall first calls this first). A broken
+        configuration is bad input: reported (exit 2) before missing credentials are."""
+        self._hall_config()
+        if not os.environ.get("HALL_TOKEN") and self.staff() is None:
+            raise _not_allowed(NO_CREDENTIALS)
+
+    @cached_property
+    def signed_in(self) -> Actor:
+        """The staff member the credentials prove (see the module's docstring); exit 3 without
+        valid ones. The credentials are read before the database is opened."""
+        self.expect_credentials()
+        token = os.environ.get("HALL_TOKEN") or None
+        login = self.staff()
+        if token is not None:
+            actor = self.hall.accounts.by_token(token)
+            if login is not None and login != actor.login:
+                raise _not_allowed(f"访问令牌属于“{actor.login}”，与指定的登录名“{login}”不符："
+                                   "请去掉 --staff / HALL_STAFF，或换用该账号的令牌")
+            return actor
+        login = login or ""  # given: expect_credentials saw to it
+        password = self._password(login)
+        actor = self.hall.accounts.sign_in(login, password)
+        if actor.must_change and not self._sets_own_password(login):
+            raise _not_allowed(f"账号“{login}”正在使用一次性密码：请先运行 hall staff passwd "
+                               f"{login} 设置自己的密码，再执行此操作")
+        return actor
+
+    def _sets_own_password(self, login: str) -> bool:
+        """The command sets ``login``'s own password (``hall staff passwd LOGIN``, whose parser
+        sets ``own_password``): the one thing an account on a one-time password may do."""
+        return bool(getattr(self.args, "own_password", False)) and \
+            getattr(self.args, "login", None) == login
+
+    @staticmethod
+    def _password(login: str) -> str:
+        """HALL_PASSWORD, else asked on the terminal (never an argument: see the module)."""
+        password = os.environ.get("HALL_PASSWORD")
+        if password:
+            return password
+        if sys.stdin is not None and sys.stdin.isatty():
+            try:
+                password = getpass.getpass(f"{login} 的密码：")
+            except (EOFError, KeyboardInterrupt):
+                password = ""
+            if password:
+                return password
+        raise _not_allowed(f"缺少“{login}”的密码：请设置环境变量 HALL_PASSWORD，或在终端中运行"
+                           "以按提示输入（密码不能写在命令行参数里）")
 
     @cached_property
     def actor(self) -> str:
-        """The staff member every change is recorded under; asking without one is exit 2."""
-        return self.staff(required=True) or ""
+        """The login every change is recorded under, once signed in (see :attr:`signed_in`)."""
+        return self.signed_in.login
 
-    def acting(self) -> tuple[Hall, str]:
-        """(the hall, the actor) for a command that changes something; the actor is checked
-        before the database is opened."""
+    def acting(self, act: str | None = None) -> tuple[Hall, str]:
+        """(the hall, the signed-in actor's login) for a command that changes or reveals data.
+
+        ``act``: a read whose facade method takes no actor checks the permission table here
+        (:meth:`hall.store.Store.permit`, which audits a refusal); the facade's acts check
+        themselves."""
         actor = self.actor
+        if act is not None:
+            self.hall.store.permit(actor, act)
         return self.hall, actor
 
     def date(self, text: str | None, flag: str = "--date") -> date | None:

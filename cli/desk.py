@@ -20,10 +20,13 @@ file and every earlier name, phone, address and district it held.
 CODE_OR_NUMBER (and ``ticket``'s NUMBER) is a query code, a ticket number (R007, R10000), or the
 QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` filled in).
 
-``issue`` and ``visitor-history`` need ``--staff``; a refused form prints one line per field
-(``--name（姓名）：…``), exits 2 and writes nothing, not even a ticket number. ``visitor-history``
-shows the file as that staff member may see it (a confidential matter outside their department:
-「保密事项」 and its date, not counted as a visit) and the view is written to the audit log.
+``issue``, ``ticket`` and ``visitor-history`` need a signed-in staff member or a token
+(:mod:`cli.context`; exit 3 without); ``status`` is open to kiosks and the public: it shows a
+ticket's number, department, state, how many are ahead and the window, no personal data. A refused
+form prints one line per field (``--name（姓名）：…``), exits 2 and writes nothing, not even a
+ticket number; the form is checked before the password is. ``visitor-history`` shows the file as
+the signed-in staff member may see it (a confidential matter outside their department: 「保密事项」
+and its date, not counted as a visit) and the view is written to the audit log.
 """
 
 from __future__ import annotations
@@ -45,10 +48,11 @@ def cmd_issue(ctx: Context) -> int:
         FormError,
         NeedsConfirmation,
         Registration,
+        validate,
     )
 
     args = ctx.args
-    hall, actor = ctx.acting()
+    ctx.expect_credentials()
     form = Registration(
         name=args.name, id_number=args.id_number, category=args.category, matter=args.matter,
         phone=args.phone or "", address=args.address or "", district=args.district or "",
@@ -56,7 +60,10 @@ def cmd_issue(ctx: Context) -> int:
         priority=args.priority or "", department=args.department or "",
         document_type=args.document_type or "", rename=args.rename,
         again_reason=args.again_reason or "")
+    hall = ctx.hall
     try:
+        validate(form, hall.config, hall.today())  # a typo costs no password (the desk checks too)
+        hall, actor = ctx.acting()
         ticket = hall.desk.issue(form, actor=actor)
     except NeedsConfirmation as exc:
         errors = dict(exc.errors)
@@ -88,7 +95,7 @@ def cmd_ticket(ctx: Context) -> int:
 
     args = ctx.args
     on = ctx.date(args.date)
-    hall = ctx.hall
+    hall, _ = ctx.acting("ticket.issue")  # the slip carries the query code: the desk's reprint
     try:
         ticket = hall.desk.ticket(args.number, on)
     except NotFound as exc:
@@ -103,7 +110,12 @@ def cmd_ticket(ctx: Context) -> int:
 
 
 def cmd_status(ctx: Context) -> int:
-    """Where a ticket stands, by query code or today's number."""
+    """Where a ticket stands, by query code or today's number.
+
+    Open without signing in, for kiosks and the visitor's phone: a
+    :class:`hall.views.TicketStatus` holds the number, business day, department, state, how many
+    are ahead and the window, the same as the hall board shows to everyone; no name, ID number,
+    phone, matter or category (``tests/cli/test_cli_auth.py`` checks the fields)."""
     from hall.errors import NotFound
 
     args = ctx.args
@@ -138,10 +150,11 @@ def cmd_visitor_history(ctx: Context) -> int:
         number = parse_document(kind, args.number, today=hall.today()).value
     except IdNumberError as exc:
         raise UsageError(f"NUMBER：{exc.message}") from None
-    file = hall.desk.visitor_file(number, kind, viewer=ctx.actor)
+    hall, actor = ctx.acting()  # the number checked first: a typo costs no password
+    file = hall.desk.visitor_file(number, kind, viewer=actor)  # refuses a kiosk or the board
     if file is None:
         raise UsageError(f"没有证件号为 {number} 的档案：请核对号码和 --document-type")
-    history = hall.desk.file_history(file.visitor_id, viewer=ctx.actor)
+    history = hall.desk.file_history(file.visitor_id, viewer=actor)
     if args.json:
         print_json({"name": file.name, "phone": file.phone, "address": file.address,
                     "district": file.district, "visits": file.visit_count,

@@ -9,11 +9,12 @@
     hall incident show ID [--json]
     hall incident report [--date YYYY-MM-DD] [--csv FILE] [--json]
 
-Every command but ``list`` needs ``--staff`` (``show`` and ``report`` too: every view of an
-incident is written to the audit log, the report through the same facade method as the screen's
-F3). ENTRY is the entry's number within the incident, as ``show`` lists it. An
-unknown type or action, acting on a closed incident, an empty note: exit 2 with a message, and
-nothing is written. There is no delete. The manager's screen (``hall incidents``) is main's.
+Every command needs a signed-in staff member whose role may do it (:mod:`cli.context`; exit 3
+without): ``list``, ``show`` and ``report`` too, an incident names people and places (every view of
+one is written to the audit log, the report through the same facade method as the screen's F3).
+ENTRY is the entry's number within the incident, as ``show`` lists it. An unknown type or action,
+acting on a closed incident, an empty note: exit 2 with a message, and nothing is written. There
+is no delete. The manager's screen (``hall incidents``) is main's.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def cmd_reopen(ctx: Context) -> int:
 def cmd_list(ctx: Context) -> int:
     args = ctx.args
     on = ctx.date(args.date)
-    hall = ctx.hall
+    hall, _ = ctx.acting("incident.view")
     day = on or hall.today()
     rows = hall.incidents.list(day=day, status=args.status)
     if args.json:

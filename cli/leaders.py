@@ -17,9 +17,11 @@
 
 A visitor without a file is booked with ``--name`` (and the file's other fields): the file is
 opened in the booking's transaction; a name that differs from the file's needs ``--rename``, and
-the file's history keeps the old one. Every command but the list needs ``--staff``. Bad input
-exits 2 with a Chinese message and writes nothing; a refused day prints one line per field
-(``--end（结束时间）：…``).
+the file's history keeps the old one. Every command but the list and the export needs a
+signed-in staff member whose role may do it (:mod:`cli.context`; exit 3 without); the list and the
+export show what the hall publishes (days, leaders, rooms, how many places are taken), no
+visitor's name. Bad input exits 2 with a Chinese message and writes nothing; a refused day prints
+one line per field (``--end（结束时间）：…``).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def _day_json(d: Any) -> dict[str, Any]:
 
 
 def cmd_leader_days(ctx: Context) -> int:
-    """List the days of a month (default: this month)."""
+    """List the days of a month (default: this month). Open without signing in: a day shows its
+    leader, room, times and how many places are taken, never who booked them."""
     from hall.leaders.schedule import NO_DATA, month_bounds
 
     month = ctx.month(ctx.args.month)
@@ -148,7 +151,8 @@ def cmd_day_publish(ctx: Context) -> int:
 
 
 def cmd_day_export(ctx: Context) -> int:
-    """Write a month's published schedule as CSV or iCalendar."""
+    """Write a month's published schedule as CSV or iCalendar. Open without signing in: what
+    the hall publishes anyway, no visitor's name."""
     from hall.export import month_schedule
 
     args = ctx.args

@@ -41,8 +41,9 @@ def cmd_recuse(ctx: Context) -> int:
 
 
 def cmd_recusals(ctx: Context) -> int:
-    """List the signed-in staff member's recusals, newest first."""
-    hall, actor = ctx.acting()
+    """List the signed-in staff member's recusals, newest first (an account that may not
+    declare one has none to list: refused, exit 3)."""
+    hall, actor = ctx.acting("recusal.declare")
     rows = hall.recusals.of_actor(actor, withdrawn=ctx.args.all)
     if ctx.args.json:
         print_json([asdict(r) for r in rows])

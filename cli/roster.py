@@ -9,8 +9,10 @@
     hall leader reinstate CODE [--json]
 
 The configuration's ``leaders`` are the initial roster; these commands store edits in the database
-(:mod:`hall.roster`). Every command but ``list`` needs ``--staff``. Bad input exits 2 with one
-line per field (``--name（姓名）：…``, ``CODE（代码）：…``) and writes nothing.
+(:mod:`hall.roster`). Every command but ``list`` (the leaders the hall publishes, no visitor's
+data) needs a signed-in staff member whose role may keep the roster (:mod:`cli.context`; exit 3
+without). Bad input exits 2 with one line per field (``--name（姓名）：…``, ``CODE（代码）：…``)
+and writes nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def _json(x: Any) -> dict[str, Any]:
 
 
 def cmd_leader_list(ctx: Context) -> int:
-    """The roster: configured leaders (as edited), then the added ones."""
+    """The roster: configured leaders (as edited), then the added ones. Open without signing
+    in: the leaders and duty lawyers the hall publishes, no visitor's data."""
     leaders = ctx.hall.leaders.roster.list(include_retired=ctx.args.all)
     if ctx.args.json:
         print_json({"leaders": [_json(x) for x in leaders]})

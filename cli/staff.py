@@ -250,7 +250,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a = actions.add_parser("passwd", parents=[common],
                            help="他人账号：重置为一次性密码；自己的账号：从标准输入读取新密码")
     a.add_argument("login", metavar="LOGIN")
-    a.set_defaults(func=cmd_staff_passwd)
+    a.set_defaults(func=cmd_staff_passwd, own_password=True)  # a one-time password may do this
     for name, act, done, text in (("disable", "disable", "已停用", "停用账号（保留历史）"),
                                   ("enable", "enable", "已启用", "启用已停用的账号"),
                                   ("unlock", "unlock", "已解除锁定", "解除输错密码造成的锁定")):

@@ -6,8 +6,9 @@
     hall finish --window N --outcome CODE [--note TEXT] [--reason TEXT] [--channel TEXT]
     hall requeue NUMBER                                  a no-show back in its place
 
-Every command needs ``--staff``. A refused act (nothing called, a window that serves nobody)
-exits 2 with the reason and changes nothing.
+Every command needs a signed-in staff member (:mod:`cli.context`) whose role may act at that
+window (a window clerk at their own department's windows): else exit 3. A refused act (nothing
+called, a window that serves nobody) exits 2 with the reason and changes nothing.
 """
 
 from __future__ import annotations

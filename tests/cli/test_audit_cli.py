@@ -39,6 +39,12 @@ def audit(cli: Cli, *argv: str, reader: str = "mgr01") -> list[dict]:
     return json.loads(out)
 
 
+def acts(events: list[dict]) -> list[tuple[str, str]]:
+    """(actor, action) of the events but the accounts' setup and the commands' sign-ins."""
+    return [(e["actor"], e["action"]) for e in events
+            if e["actor"] not in ("config", "test") and not e["action"].startswith("account.")]
+
+
 def stored(cli: Cli) -> list[tuple[str, str]]:
     db = open_database(cli.url)
     try:
@@ -49,7 +55,7 @@ def stored(cli: Cli) -> list[tuple[str, str]]:
 
 def test_a_manager_reads_the_whole_log_oldest_first(hall_cli: Cli) -> None:
     events = audit(hall_cli)
-    mine = [(e["actor"], e["action"]) for e in events if e["actor"] != "config"]
+    mine = acts(events)
     assert mine == [("desk01", "visitor.create"), ("desk01", "ticket.issue"),
                     ("desk01", "ticket.issue"), ("win07", "visitor.view"),
                     ("win07", "visitor.history")]
@@ -62,14 +68,14 @@ def test_a_manager_reads_the_whole_log_oldest_first(hall_cli: Cli) -> None:
 
 def test_filters_by_dates_in_the_hall_time_zone_staff_and_action(hall_cli: Cli) -> None:
     on_20th = audit(hall_cli, "--from", "2026-11-20", "--to", "2026-11-20")
-    assert [(e["actor"], e["action"]) for e in on_20th if e["actor"] != "config"] == [
+    assert acts(on_20th) == [
         ("desk01", "visitor.create"), ("desk01", "ticket.issue")]
     assert audit(hall_cli, "--to", "2026-11-19") == []  # 00:30 on the 20th is the 19th in UTC
     since_21st = audit(hall_cli, "--from", "2026-11-21")
-    assert [(e["actor"], e["action"]) for e in since_21st] == [
+    assert acts(since_21st) == [
         ("desk01", "ticket.issue"), ("win07", "visitor.view"), ("win07", "visitor.history"),
         ("mgr01", "audit.read"), ("mgr01", "audit.read")]  # the two readings above
-    assert [e["action"] for e in audit(hall_cli, "--staff", "win07")] == [
+    assert [a for _, a in acts(audit(hall_cli, "--staff", "win07"))] == [
         "visitor.view", "visitor.history"]
     views = audit(hall_cli, "--action", "visitor.view", "--from", "2026-11-23")
     assert [(e["actor"], e["entity"]) for e in views] == [("win07", "visitor")]
@@ -90,7 +96,8 @@ def test_anyone_but_admin_and_manager_gets_exit_3(hall_cli: Cli, reader: str) ->
     status, out, err = hall_cli("--staff", reader, "audit")
     assert (status, out) == (3, "")
     assert "无权限查阅审计日志" in err and "Traceback" not in err
-    assert stored(hall_cli) == [*before, (reader, "denied")]  # only the refusal is written
+    # only the sign-in and the refusal are written
+    assert stored(hall_cli) == [*before, (reader, "account.sign_in"), (reader, "denied")]
 
 
 def test_a_bad_date_is_exit_2(hall_cli: Cli) -> None:

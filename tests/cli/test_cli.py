@@ -14,7 +14,7 @@ import pytest
 
 import main
 from models import AuditEvent, Ticket, TicketCounter, Visit, Visitor, open_database
-from tests.helpers import make_id
+from tests.helpers import TEST_PASSWORD, accounts_ready, make_id, not_sign_ins
 
 NOW = "2026-11-23T09:30:00+08:00"
 PERSON = "11010519491231002X"
@@ -24,17 +24,19 @@ ISSUE = ["issue", "--name", "李秀英", "--id-number", PERSON, "--category", "w
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch, tmp_path: Path) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF"):
+    for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF", "HALL_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_NOW", NOW)
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
 
 
 class Cli:
-    """Runs ``hall`` in-process on one database and returns (status, stdout, stderr)."""
+    """Runs ``hall`` in-process on one database (its accounts given TEST_PASSWORD) and returns
+    (status, stdout, stderr)."""
 
     def __init__(self, url: str, capsys: Any) -> None:
-        self.url = url
+        self.url = accounts_ready(url)
         self.capsys = capsys
 
     def __call__(self, *argv: str, db: bool = True) -> tuple[int, str, str]:
@@ -52,8 +54,9 @@ class Cli:
     def counts(self) -> dict[str, int]:
         db = open_database(self.url)
         try:
-            return {m._meta.table_name: m.select().count()
-                    for m in (Visitor, Visit, Ticket, AuditEvent, TicketCounter)}
+            counts = {m._meta.table_name: m.select().count()
+                      for m in (Visitor, Visit, Ticket, TicketCounter)}
+            return {**counts, AuditEvent._meta.table_name: not_sign_ins()}
         finally:
             db.close()
 
@@ -149,27 +152,31 @@ def test_representative_flag_maps_to_its_field(hall_cli: Cli) -> None:
     assert "--representatives（代表）：第1位代表的身份证号应为18位" in err
 
 
-def test_missing_staff_exits_2_before_touching_the_database(hall_cli: Cli,
+def test_missing_staff_exits_3_before_touching_the_database(hall_cli: Cli,
                                                             tmp_path: Path) -> None:
     status, out, err = hall_cli(*ISSUE, db=False)
-    assert status == 2
+    assert status == 3
     assert out == ""
-    assert "--staff" in err and "HALL_STAFF" in err
+    assert "--staff" in err and "HALL_STAFF" in err and "HALL_PASSWORD" in err
     assert not (tmp_path / "data").exists()
 
 
-def test_unknown_staff_exits_2(hall_cli: Cli, tmp_path: Path) -> None:
-    status, _, err = hall_cli(*ISSUE, "--staff", "intruder", db=False)
-    assert status == 2
-    assert "未知的工作人员“intruder”" in err and "desk01" in err
-    assert not (tmp_path / "data").exists()
+def test_unknown_staff_exits_3(hall_cli: Cli) -> None:
+    before = hall_cli.counts()
+    status, out, err = hall_cli(*ISSUE, "--staff", "intruder")
+    assert (status, out) == (3, "")
+    assert "登录名或密码错误" in err
+    after = hall_cli.counts()
+    assert after.pop("audit_event") == before.pop("audit_event") + 1  # the refusal, audited
+    assert after == before
 
 
 def test_staff_from_hall_staff_is_recorded(hall_cli: Cli, monkeypatch) -> None:
     monkeypatch.setenv("HALL_STAFF", "desk02")
     assert hall_cli(*ISSUE)[0] == 0
     db = open_database(hall_cli.url)
-    assert {a.actor for a in AuditEvent.select()} == {"desk02"}
+    acts = AuditEvent.select().where(~AuditEvent.action.startswith("account."))
+    assert {a.actor for a in acts} == {"desk02"}
     assert Visit.get().registered_by == "desk02"
     db.close()
 
@@ -185,7 +192,7 @@ def test_missing_required_argument_is_a_usage_error(hall_cli: Cli) -> None:
 
 
 def test_global_options_before_and_after_the_command(tmp_path: Path, capsys) -> None:
-    first = f"sqlite:///{tmp_path / 'a.db'}"
+    first = accounts_ready(f"sqlite:///{tmp_path / 'a.db'}")
     status = main.main(["--db", first, "--staff", "desk01", "--config", str(main_config()),
                         *ISSUE, "--json"])
     assert status == 0
@@ -195,7 +202,7 @@ def test_global_options_before_and_after_the_command(tmp_path: Path, capsys) -> 
     assert status == 0
     assert json.loads(capsys.readouterr().out)["number"] == "L002"
     # The value after the command wins over the one before it.
-    second = f"sqlite:///{tmp_path / 'b.db'}"
+    second = accounts_ready(f"sqlite:///{tmp_path / 'b.db'}")
     assert main.main(["--db", first, *ISSUE, "--staff", "desk01", "--db", second]) == 0
     assert (tmp_path / "b.db").exists()
     capsys.readouterr()
@@ -210,10 +217,13 @@ def main_config() -> Path:
 
 
 def test_hall_db_and_the_default_data_directory(tmp_path: Path, capsys, monkeypatch) -> None:
-    assert main.main([*ISSUE, "--staff", "desk01"]) == 0
+    accounts_ready()
     assert (tmp_path / "data" / "hall.db").exists()  # the documented default
+    assert main.main([*ISSUE, "--staff", "desk01"]) == 0
     url = f"sqlite:///{tmp_path / 'env.db'}"
     monkeypatch.setenv("HALL_DB", url)
+    assert not (tmp_path / "env.db").exists()
+    accounts_ready()
     assert main.main([*ISSUE, "--staff", "desk01"]) == 0
     assert (tmp_path / "env.db").exists()
     capsys.readouterr()
@@ -298,11 +308,12 @@ def test_status_with_a_bad_date_exits_2(hall_cli: Cli) -> None:
 def test_ticket_png_and_svg(hall_cli: Cli, tmp_path: Path) -> None:
     issued = hall_cli.json(*ISSUE, "--staff", "desk01")
     png, svg = tmp_path / "l001.png", tmp_path / "l001.svg"
-    status, out, err = hall_cli("ticket", "L001", "--png", str(png))
+    status, out, err = hall_cli("ticket", "L001", "--png", str(png), "--staff", "desk01")
     assert status == 0, err
     assert out.strip() == str(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    status, out, err = hall_cli("ticket", "L001", "--date", "2026-11-23", "--svg", str(svg))
+    status, out, err = hall_cli("ticket", "L001", "--date", "2026-11-23", "--svg", str(svg),
+                                "--staff", "desk01")
     assert status == 0, err
     assert out.strip() == str(svg)
     text = svg.read_text(encoding="utf-8")
@@ -318,14 +329,15 @@ def test_ticket_png_and_svg(hall_cli: Cli, tmp_path: Path) -> None:
 def test_ticket_into_a_missing_folder_exits_2(hall_cli: Cli, tmp_path: Path) -> None:
     hall_cli.json(*ISSUE, "--staff", "desk01")
     target = tmp_path / "no" / "such" / "folder" / "l001.png"
-    status, out, err = hall_cli("ticket", "L001", "--png", str(target))
+    status, out, err = hall_cli("ticket", "L001", "--png", str(target), "--staff", "desk01")
     assert (status, out) == (2, "")
     assert f"无法写入 {target}" in err
     assert "Traceback" not in err
 
 
 def test_ticket_of_an_unknown_number_exits_2(hall_cli: Cli, tmp_path: Path) -> None:
-    status, _, err = hall_cli("ticket", "L404", "--png", str(tmp_path / "x.png"))
+    status, _, err = hall_cli("ticket", "L404", "--png", str(tmp_path / "x.png"), "--staff",
+                              "desk01")
     assert status == 2
     assert "没有票号 L404" in err
     assert not (tmp_path / "x.png").exists()

@@ -17,7 +17,7 @@ import main
 from models import open_database
 from tests.conftest import PG_URL, _pg_schema_url
 from tests.domain.pg_proxy import PgProxy
-from tests.helpers import distinct_id
+from tests.helpers import TEST_PASSWORD, accounts_ready, distinct_id
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-23T09:30:00+08:00"
@@ -25,7 +25,8 @@ NOW = "2026-11-23T09:30:00+08:00"
 
 def hall(*argv: str, db: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HALL_")}
-    env.update(HALL_NOW=NOW, HALL_DATA=str(tmp_path / "data"), HALL_DB=db)
+    env.update(HALL_NOW=NOW, HALL_DATA=str(tmp_path / "data"), HALL_DB=db,
+               HALL_PASSWORD=TEST_PASSWORD)
     # The bound only keeps a broken run from hanging the suite; the test asks for exit 1.
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *argv], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -35,6 +36,7 @@ def hall(*argv: str, db: str, tmp_path: Path) -> subprocess.CompletedProcess[str
 def test_frozen_server_exits_1_with_a_sentence(tmp_path: Path) -> None:
     assert PG_URL
     for url in _pg_schema_url(PG_URL):
+        accounts_ready(url)
         with PgProxy("127.0.0.1", 5432) as proxy:
             through = proxy.url(url)
             issued = hall("issue", "--name", "李秀英", "--id-number", "11010519491231002X",
@@ -42,7 +44,7 @@ def test_frozen_server_exits_1_with_a_sentence(tmp_path: Path) -> None:
                           "--district", "jiangbei", "--staff", "desk01",
                           db=through, tmp_path=tmp_path)
             assert issued.returncode == 0, issued.stderr
-            waiting = hall("queue", "--json", db=through, tmp_path=tmp_path)
+            waiting = hall("queue", "--json", "--staff", "desk01", db=through, tmp_path=tmp_path)
             assert waiting.returncode == 0, waiting.stderr
             proxy.freeze()
             try:
@@ -56,7 +58,7 @@ def test_frozen_server_exits_1_with_a_sentence(tmp_path: Path) -> None:
                 assert run.returncode == 1
                 assert "数据库暂时无法连接" in run.stderr
                 assert "Traceback" not in run.stderr
-            after = hall("queue", "--json", db=through, tmp_path=tmp_path)
+            after = hall("queue", "--json", "--staff", "desk01", db=through, tmp_path=tmp_path)
             assert after.stdout == waiting.stdout  # the call was not applied, then or later
             assert "L001" in after.stdout
 
@@ -80,7 +82,8 @@ def test_full_disk_exits_1_with_a_sentence(tmp_path: Path, capsys, monkeypatch) 
     for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HALL_NOW", NOW)
-    assert main.main(["queue", "--db", url]) == 0
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
+    accounts_ready(url)
     real_open = open_database
 
     def full(opened_url: str):  # the command's own connection, limited to its pages

@@ -21,7 +21,7 @@ from hall.clock import FixedClock
 from models import LeaderBooking, Visitor, open_database
 from tests.cli.test_window_cli import Cli, snapshot
 from tests.conftest import MORNING
-from tests.helpers import form, make_id, only_changes, row_counts
+from tests.helpers import TEST_PASSWORD, form, make_id, only_changes, row_counts
 
 NEW = make_id("19850512", seq=7)
 VISITOR = ("--id-number", NEW, "--category", "legal_advice", "--matter", "咨询劳动仲裁的程序")
@@ -29,10 +29,11 @@ VISITOR = ("--id-number", NEW, "--category", "legal_advice", "--matter", "咨询
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF"):
+    for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF", "HALL_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_NOW", (MORNING + timedelta(minutes=30)).isoformat())
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
 
 
 @pytest.fixture

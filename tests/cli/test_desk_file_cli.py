@@ -18,6 +18,8 @@ from models import (
 from tests.cli.test_cli import ISSUE, PERSON, Cli, _env  # noqa: F401  (the autouse fixture)
 from tests.helpers import make_id
 
+HISTORY = ("visitor-history", "--staff", "desk01")  # a file is personal data: sign in
+
 
 @pytest.fixture
 def hall_cli(db_url: str, capsys) -> Cli:
@@ -67,23 +69,23 @@ def test_another_name_needs_rename_and_stays_in_the_history(hall_cli: Cli) -> No
     hall_cli.json(*ISSUE, "--staff", "desk02", "--name", "李秀瑛", "--rename",
                   "--phone", "13900000000", "--again-reason", "补登")
     assert [v["name"] for v in rows(hall_cli, Visitor)] == ["李秀瑛"]
-    status, out, err = hall_cli("visitor-history", PERSON.lower(), "--staff", "desk01")
+    status, out, err = hall_cli(*HISTORY, PERSON.lower())
     assert status == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("李秀瑛  电话 13900000000")
     assert any("姓名  李秀英 → 李秀瑛  desk02" in line for line in lines)
     assert any("电话  13812345678 → 13900000000  desk02" in line for line in lines)
-    data = hall_cli.json("visitor-history", PERSON, "--staff", "desk01")
+    data = hall_cli.json(*HISTORY, PERSON)
     assert [(c["field"], c["old"], c["new"]) for c in data["history"]] == [
         ("name", "李秀英", "李秀瑛"), ("phone", "13812345678", "13900000000")]
 
 
 def test_visitor_history_of_an_unknown_or_invalid_number_exits_2(hall_cli: Cli) -> None:
-    status, _, err = hall_cli("visitor-history", PERSON, "--staff", "desk01")
+    status, _, err = hall_cli(*HISTORY, PERSON)
     assert status == 2 and "没有证件号为" in err
-    status, _, err = hall_cli("visitor-history", "123")
+    status, _, err = hall_cli(*HISTORY, "123")
     assert status == 2 and "身份证号应为18位" in err
-    status, _, err = hall_cli("visitor-history", "123", "--document-type", "moon")
+    status, _, err = hall_cli(*HISTORY, "123", "--document-type", "moon")
     assert status == 2 and "未知的证件类型" in err
 
 
@@ -100,8 +102,7 @@ def test_document_types_from_the_command_line(hall_cli: Cli) -> None:
     assert "--document-type（证件类型）：未知的证件类型“moon”" in err
     assert [(v["doc_type"], v["id_number"]) for v in rows(hall_cli, Visitor)] == [
         ("hk_macao", "H12345678")]
-    status, out, _ = hall_cli("visitor-history", "H12345678", "--document-type", "hk_macao",
-                              "--staff", "desk01")
+    status, out, _ = hall_cli(*HISTORY, "H12345678", "--document-type", "hk_macao")
     assert status == 0 and "档案信息未曾变更" in out
 
 

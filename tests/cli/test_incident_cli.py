@@ -21,15 +21,16 @@ from hall.clock import FixedClock
 from hall.incidents.report import report_csv
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry, open_database
 from tests.cli.test_window_cli import CJK, NOW, Cli
-from tests.helpers import form, row_counts
+from tests.helpers import TEST_PASSWORD, form, row_counts
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF"):
+    for name in ("HALL_CONFIG", "HALL_DB", "HALL_STAFF", "HALL_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_NOW", NOW.isoformat())
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
 
 
 @pytest.fixture
@@ -41,6 +42,9 @@ def cli(db_url: str, config: HallConfig, capsys: pytest.CaptureFixture[str],
     db.close()
     open_database(db_url)  # the tests read through the bound proxy
     return Cli(db_url, capsys, monkeypatch)
+
+
+LIST = ("incident", "list", "--staff", "mgr01")
 
 
 def state() -> tuple[Any, ...]:
@@ -56,6 +60,18 @@ def refused(cli: Cli, *argv: str) -> str:
     assert out == "" and CJK.search(err), (out, err)
     assert "Traceback" not in err
     assert state() == before, argv
+    return err
+
+
+def denied(cli: Cli, *argv: str) -> str:
+    """Not signed in: exit 3, nothing written but the refused sign-in's audit (if one)."""
+    before = state()
+    status, out, err = cli(*argv)
+    assert status == 3, (argv, out, err)
+    assert out == "" and CJK.search(err), (out, err)
+    after = state()
+    grew = after[1].pop("audit_event") - before[1].pop("audit_event")
+    assert after == before and grew in (0, 1), argv
     return err
 
 
@@ -100,14 +116,14 @@ def test_list_by_date_and_status(cli: Cli) -> None:
     cli.ok("incident", "log", "--type", "over_level", "--place", "登记分流台", "--note",
            "越级", "--staff", "desk01")
     cli.ok("incident", "close", "2", "--conclusion", "劝返", "--staff", "mgr01")
-    listed = cli.json("incident", "list")
+    listed = cli.json("incident", "list", "--staff", "mgr01")
     assert listed["date"] == "2026-11-23"
     assert [i["id"] for i in listed["incidents"]] == [2, 1]
-    assert [i["id"] for i in cli.json("incident", "list", "--status", "open")["incidents"]] == [1]
-    assert cli.json("incident", "list", "--date", "2026-11-22")["incidents"] == []
-    text = cli.ok("incident", "list")
+    assert [i["id"] for i in cli.json(*LIST, "--status", "open")["incidents"]] == [1]
+    assert cli.json(*LIST, "--date", "2026-11-22")["incidents"] == []
+    text = cli.ok(*LIST)
     assert "[高] 来访人突发疾病  候谈区" in text and "建议：报告中心领导" in text
-    assert "没有特殊情况记录" in cli.ok("incident", "list", "--date", "2026-11-22")
+    assert "没有特殊情况记录" in cli.ok(*LIST, "--date", "2026-11-22")
     # Lists carry no note and no name: only the audited detail does.
     assert "晕倒" not in json.dumps(listed, ensure_ascii=False)
     assert AuditEvent.select().where(AuditEvent.action == "incident.view").count() == 0
@@ -136,10 +152,11 @@ def test_bad_input_exits_2_and_writes_nothing(cli: Cli) -> None:
                                    "--note", "x", "--staff", "win01")
     assert "结案须填写结论" in refused(cli, "incident", "close", "1", "--conclusion", "",
                                   "--staff", "mgr01")
-    assert "--staff" in refused(cli, "incident", "act", "1", "--action", "dissuade")
-    assert "--staff" in refused(cli, "incident", "show", "1")  # a view is audited: who?
-    assert "未知的工作人员" in refused(cli, "incident", "act", "1", "--action", "dissuade",
-                                  "--staff", "nobody")
+    assert "--staff" in denied(cli, "incident", "act", "1", "--action", "dissuade")
+    assert "--staff" in denied(cli, "incident", "show", "1")  # a view is audited: who?
+    assert "--staff" in denied(cli, "incident", "list")  # incidents name people and places
+    assert "登录名或密码错误" in denied(cli, "incident", "act", "1", "--action", "dissuade",
+                                   "--staff", "nobody")
     cli.ok("incident", "close", "1", "--conclusion", "自行离开", "--staff", "mgr01")
     err = refused(cli, "incident", "act", "1", "--action", "police", "--staff", "win01")
     assert "已结案" in err and "重新打开" in err
@@ -212,8 +229,8 @@ def test_daily_report_as_text_json_and_csv(cli: Cli, tmp_path: Path, db_url: str
 def test_daily_report_bad_input_exits_2_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
     cli.ok("incident", "log", "--type", "illness", "--place", "候谈区", "--note", "晕倒",
            "--staff", "win01")
-    assert "--staff" in refused(cli, "incident", "report")  # a report is an audited view
-    assert "未知的工作人员" in refused(cli, "incident", "report", "--staff", "nobody")
+    assert "--staff" in denied(cli, "incident", "report")  # a report is an audited view
+    assert "登录名或密码错误" in denied(cli, "incident", "report", "--staff", "nobody")
     assert "YYYY-MM-DD" in refused(cli, "incident", "report", "--date", "2026-13-01",
                                    "--staff", "mgr01")
     missing = tmp_path / "no-such-folder" / "r.csv"

@@ -12,15 +12,17 @@ import pytest
 
 from models import BookingEvent, LeaderBooking, LeaderDay, open_database
 from tests.cli.test_cli import ISSUE, NOW, PERSON, Cli
+from tests.helpers import TEST_PASSWORD
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch, tmp_path: Path) -> None:
-    for name in ("HALL_CONFIG", "HALL_DB"):
+    for name in ("HALL_CONFIG", "HALL_DB", "HALL_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_NOW", NOW)
     monkeypatch.setenv("HALL_STAFF", "mgr01")
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
 
 
 @pytest.fixture

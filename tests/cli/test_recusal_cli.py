@@ -20,7 +20,7 @@ from hall.errors import NotAllowed
 from models import AuditEvent, Recusal, open_database
 from tests.conftest import MORNING
 from tests.domain.test_freetext_entry_points import BAD
-from tests.helpers import cli_env, distinct_id, form, make_id, row_counts
+from tests.helpers import cli_env, distinct_id, form, make_id, row_counts, with_passwords
 
 PERSON = distinct_id(1)
 
@@ -32,6 +32,7 @@ def url(db_url: str, config: HallConfig, tmp_path: Any,
     cli_env(monkeypatch, tmp_path, MORNING.isoformat(), "win01")
     hall = Hall(open_database(db_url), config, FixedClock(MORNING))
     hall.desk.issue(form(id_number=PERSON), actor="desk01")
+    with_passwords(hall)  # cli_env signs in with the test's password
     hall.db.close()
     return db_url
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import main
-from tests.helpers import make_id
+from tests.helpers import TEST_PASSWORD, accounts_ready, make_id
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-23T09:30:00+08:00"
@@ -57,9 +57,10 @@ def kiosk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     env = {k: v for k, v in os.environ.items()
            if k not in ("HALL_CONFIG", "HALL_STAFF", "PYTHONPATH")}
     env.update(HALL_DB=f"sqlite:///{tmp_path / 'hall.db'}", HALL_DATA=str(tmp_path / "data"),
-               HALL_NOW=NOW, PYTHONPATH=str(ROOT))
+               HALL_NOW=NOW, PYTHONPATH=str(ROOT), HALL_PASSWORD=TEST_PASSWORD)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    accounts_ready()
     capsys.readouterr()
     assert main.main(["issue", "--staff", "desk01", "--name", "李秀英", "--id-number",
                       make_id(seq=1), "--category", "wages", "--matter", "工地拖欠工资三个月",

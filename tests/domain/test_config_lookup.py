@@ -17,7 +17,7 @@ import pytest
 import main
 from config import cache as config_cache
 from config import load_config, load_config_text, lookup
-from tests.helpers import SHIPPED, make_id
+from tests.helpers import SHIPPED, TEST_PASSWORD, accounts_ready, make_id
 
 NOW = "2026-11-23T09:30:00+08:00"
 HRSS = "{code: hrss, name: 市人社局,"  # where the wages ticket goes
@@ -72,6 +72,8 @@ def kiosk(hall_yaml: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_NOW", NOW)
     monkeypatch.setenv("HALL_DB", f"sqlite:///{tmp_path / 'hall.db'}")
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
+    accounts_ready()
     assert main.main(["issue", "--staff", "desk01", "--name", "李秀英", "--id-number",
                       make_id(seq=1), "--category", "wages", "--matter", "工地拖欠工资三个月",
                       "--json"]) == 0

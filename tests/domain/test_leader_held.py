@@ -18,7 +18,7 @@ from hall.clock import FixedClock
 from hall.leaders.views import shown_status
 from screens.leaders.monthgrid import cell_lines
 from tests.cli.test_cli import Cli
-from tests.helpers import distinct_id, form
+from tests.helpers import TEST_PASSWORD, distinct_id, form
 
 TODAY = date(2026, 11, 23)
 
@@ -73,6 +73,7 @@ def cli(db_url: str, capsys, monkeypatch, tmp_path: Path) -> Cli:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_STAFF", "mgr01")
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
     return Cli(db_url, capsys)
 
 

@@ -20,7 +20,7 @@ from hall.errors import NotFound, Refused
 from models import AuditEvent, LeaderDay, LeaderProfile, ensure_schema, open_database
 from tests import workers
 from tests.cli.test_cli import Cli
-from tests.helpers import add_account, distinct_id, form
+from tests.helpers import TEST_PASSWORD, add_account, distinct_id, form
 from tests.workers import run_workers
 
 CONFIGURED = ["zhangwei", "lihong", "wangshu", "shenlv"]
@@ -182,6 +182,7 @@ def cli(db_url: str, capsys, monkeypatch, tmp_path: Path) -> Cli:
     monkeypatch.setenv("HALL_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("HALL_NOW", "2026-11-23T09:00:00+08:00")
     monkeypatch.setenv("HALL_STAFF", "mgr01")
+    monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
     return Cli(db_url, capsys)
 
 

@@ -36,7 +36,7 @@ from screens.launcher import LauncherScreen
 from tests.conftest import MORNING
 from tests.domain.test_announce import Seconds, notice
 from tests.domain.test_speech import spoken_texts
-from tests.helpers import config_with, distinct_id, form, run_async
+from tests.helpers import TEST_PASSWORD, config_with, distinct_id, form, run_async, with_passwords
 from tests.screens.conftest import NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def cli(db_url: str, *args: str) -> list[str]:
 
 
 async def run_cli(db_url: str, *args: str) -> str:
-    env = {**os.environ, "HALL_NOW": MORNING.isoformat()}
+    env = {**os.environ, "HALL_NOW": MORNING.isoformat(), "HALL_PASSWORD": TEST_PASSWORD}
     process = await asyncio.create_subprocess_exec(
         *cli(db_url, *args), cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -109,6 +109,7 @@ def widget_text(app: HallApp) -> str:
 async def test_a_call_from_another_process_appears_and_is_spoken(
         board_hall: Hall, db_url: str, speech: tuple[Path, Path], turn_clock: Seconds) -> None:
     _, log = speech
+    with_passwords(board_hall)  # the other process signs in
     app = make_app(board_hall, None, start="board")
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: board(app).view is not None)

@@ -38,7 +38,7 @@ from screens.widgets.picker import Picker
 from screens.widgets.topbar import TopBar
 from screens.window.dialogs import ConfirmDialog
 from screens.window.screen import WindowScreen
-from tests.helpers import distinct_id, form, make_id, run_async, with_passwords
+from tests.helpers import TEST_PASSWORD, distinct_id, form, make_id, run_async, with_passwords
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -418,7 +418,9 @@ async def test_the_board_opened_from_the_launcher_offers_no_incident_key(hall: H
 
 
 async def run_cli(hall: Hall, db_url: str, *args: str) -> str:
-    env = {**os.environ, "HALL_NOW": hall.now().isoformat()}
+    env = {**os.environ, "HALL_NOW": hall.now().isoformat(), "HALL_PASSWORD": TEST_PASSWORD}
+    if hall.accounts.needs_admin():  # the accounts have no passwords yet: give them the test's
+        with_passwords(hall)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "main", "--db", db_url, *args, cwd=ROOT,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -36,7 +36,7 @@ from screens.window.dialogs import (
 from screens.window.forms import OutcomeDialog, TransferDialog
 from screens.window.screen import WindowScreen
 from screens.window.waiting import WaitingList
-from tests.helpers import distinct_id, form, run_async
+from tests.helpers import TEST_PASSWORD, distinct_id, form, run_async, with_passwords
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["欧阳明月", "司马长风", "上官飞燕", "诸葛青云"]
@@ -381,7 +381,9 @@ async def test_the_current_visitor_survives_a_restart(hall: Hall, sqlite_url: st
 async def run_cli(hall: Hall, db_url: str, *args: str, staff: str = "win02") -> str:
     """The ``hall`` command of another terminal (``staff`` signed in: the clerk of window 2, or
     a desk operator to issue), acting at the test clock's time."""
-    env = {**os.environ, "HALL_NOW": hall.now().isoformat()}
+    env = {**os.environ, "HALL_NOW": hall.now().isoformat(), "HALL_PASSWORD": TEST_PASSWORD}
+    if hall.accounts.needs_admin():  # the accounts have no passwords yet: give them the test's
+        with_passwords(hall)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "main", "--db", db_url, "--staff", staff, *args, cwd=ROOT,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
