@@ -60,6 +60,7 @@ CALLS = 30
 CLI_CALLS = 8
 TODAYS_CALLS = 40
 IDLE_SECONDS = 20.0
+BENCH_PASSWORD = "bench-pass-2026"  # the CLI's account (win01) in the benchmark's database
 
 
 def quiet_config() -> HallConfig:
@@ -82,6 +83,8 @@ def seed(url: str, tickets: int) -> None:
         first17 = f"{110105 + n // 900:06d}19800101{n % 900 + 100:03d}"
         hall.desk.issue(Registration(name="测试", id_number=first17 + check_character(first17),
                                 category="reform", matter="改制安置"), actor="desk01")
+    # The CLI's calls sign in as window 1's clerk (HALL_PASSWORD), as a script at a window does.
+    hall.accounts._set_password("win01", BENCH_PASSWORD, "bench", one_time=False)
     hall.db.close()
 
 
@@ -233,7 +236,7 @@ async def bench_repaint(url: str, label: str) -> None:
                 helper.stdin.flush()  # type: ignore[union-attr]
                 answer = json.loads(await asyncio.to_thread(helper.stdout.readline))  # type: ignore[union-attr]
                 latencies.append(await shown(answer["number"], answer["t0"]))
-            env = {**os.environ, "HALL_NOW": NOW}
+            env = {**os.environ, "HALL_NOW": NOW, "HALL_PASSWORD": BENCH_PASSWORD}
             for n in range(CLI_CALLS):
                 window = WINDOWS[n % len(WINDOWS)]
                 await asyncio.sleep(random.uniform(0.1, 0.7))

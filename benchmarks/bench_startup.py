@@ -220,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         url, code = demo_database(Path(tmp))
         env = {k: v for k, v in os.environ.items()
                if k not in ("HALL_CONFIG", "HALL_STAFF", "HALL_NOW")}
-        env.update(HALL_DB=url, HALL_DATA=tmp)
+        from hall.demo import DEMO_PASSWORD  # the demo's accounts: the screens open signed in
+
+        env.update(HALL_DB=url, HALL_DATA=tmp, HALL_PASSWORD=DEMO_PASSWORD)
         envs = {kind: env for kind in kinds}
         if args.before:  # its own compiled configuration: the two trees' copies differ
             (Path(tmp) / "before").mkdir()
