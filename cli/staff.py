@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -127,6 +128,11 @@ def cmd_staff_passwd(ctx: Context) -> int:
 
     def run() -> None:
         if login == actor:
+            if os.environ.get("HALL_TOKEN"):  # a kiosk's token must not become a password
+                from hall.errors import NotAllowed
+
+                raise NotAllowed("修改自己的密码须用密码登录（HALL_STAFF 与 HALL_PASSWORD），"
+                                 "不能用访问令牌")
             hall.accounts.set_password(login, read_password(), actor)
             print(f"账号 {login} 的密码已修改")
             return

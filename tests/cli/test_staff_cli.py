@@ -191,6 +191,20 @@ def test_passwd_of_one_s_own_account_reads_the_new_one(staff: Staff) -> None:
     hall.db.close()
 
 
+def test_a_token_cannot_set_its_account_s_password(staff: Staff) -> None:
+    """Whoever holds a kiosk's token must not turn it into a password of their own choosing."""
+    hall = staff.hall()
+    token = hall.accounts.create_token("kiosk01", "admin")
+    hall.db.close()
+    staff.monkeypatch.setenv("HALL_TOKEN", token)
+    staff.monkeypatch.delenv("HALL_PASSWORD")
+    staff.monkeypatch.delenv("HALL_STAFF")
+    before = _tables()["account"]
+    status, _, err = staff("staff", "passwd", "kiosk01", stdin=NEW + "\n", staff=None)
+    assert status == 3 and "不能用访问令牌" in err
+    assert _tables()["account"] == before
+
+
 # -- state, role, history --------------------------------------------------------------------------
 
 
