@@ -84,7 +84,8 @@ class _NewPassword(HallWork, ModalScreen["Actor | None"]):
         message.display = bool(text)
 
     def login(self) -> str:
-        raise NotImplementedError
+        """The login whose password is set (each dialog knows it its own way)."""
+        raise NotImplementedError  # pragma: no cover - abstract: both dialogs define it
 
     @on(Input.Submitted, "#password-new")
     def _first_given(self) -> None:
@@ -107,7 +108,9 @@ class _NewPassword(HallWork, ModalScreen["Actor | None"]):
         self.save(login, new)
 
     def save(self, login: str, new: str) -> None:
-        raise NotImplementedError
+        """Save ``new`` for ``login`` in a worker (a one-time password's change, the first
+        administrator's)."""
+        raise NotImplementedError  # pragma: no cover - abstract: both dialogs define it
 
     def refuse(self, text: str) -> None:
         """Say ``text``, clear both password fields and start again at the first."""
