@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator
 
+from config.cases import CaseSettings, TimeLimits
 from config.incidents import IncidentSettings, incident_problems, standard_incidents
 from config.leaders import Leader, LeaderSettings, leader_problems
 from config.terminal import TerminalSettings, terminal_problems
@@ -96,15 +97,6 @@ class CollectiveRules(ConfigModel):
     """The most representatives a collective visit may name."""
 
 
-class TimeLimits(ConfigModel):
-    acceptance_days: int = Field(15, ge=1)
-    """Days within which the visitor is told whether the matter is accepted (受理告知)."""
-    handling_days: int = Field(60, ge=1)
-    """Days within which an accepted matter is handled (办理期限)."""
-    extension_days: int = Field(30, ge=0)
-    """Days by which handling may be extended once, with approval (延期)."""
-
-
 class Staff(ConfigModel):
     login: Code
     """The login given to ``--staff``; the audit log records it."""
@@ -152,20 +144,27 @@ class Outcome(ConfigModel):
     """The 办理方式 as staff and the visitor's file show it."""
     refusal: bool = False
     """A refusal (不予受理, 不再受理): finishing needs the reason and the proper channel."""
+    opens_case: bool = False
+    """Finishing a visit with this outcome opens a case (信访事项) that the hall follows to its
+    close (立案交办, 转送, 协调处理, 摘报反映)."""
+    outside_unit: bool = False
+    """The case goes to a unit outside the hall (转送): the window names it in free text."""
 
 
 STANDARD_OUTCOMES = (
-    ("answered", "当场答复", False), ("phone", "电话联系", False), ("notice", "出具告知单", False),
-    ("forward", "出具转送单", False), ("filed", "立案交办", False),
-    ("coordinate", "协调处理", False), ("report", "摘报反映", False),
-    ("rejected", "不予受理", True), ("closed", "不再受理", True))
-"""The 办理方式 of the national regulation (code, name, refusal), used when a configuration lists
-none."""
+    ("answered", "当场答复", False, False), ("phone", "电话联系", False, False),
+    ("notice", "出具告知单", False, False), ("forward", "出具转送单", False, True),
+    ("filed", "立案交办", False, True), ("coordinate", "协调处理", False, True),
+    ("report", "摘报反映", False, True), ("rejected", "不予受理", True, False),
+    ("closed", "不再受理", True, False))
+"""The 办理方式 of the national regulation (code, name, refusal, opens a case), used when a
+configuration lists none; 转送 (``forward``) goes to an outside unit."""
 
 
 def standard_outcomes() -> list[Outcome]:
     """:data:`STANDARD_OUTCOMES` as outcomes (built when a configuration needs them)."""
-    return [Outcome(code=c, name=n, refusal=r) for c, n, r in STANDARD_OUTCOMES]
+    return [Outcome(code=c, name=n, refusal=r, opens_case=o, outside_unit=c == "forward")
+            for c, n, r, o in STANDARD_OUTCOMES]
 
 
 class CallRules(ConfigModel):
@@ -237,7 +236,9 @@ class HallConfig(ConfigModel):
     collective: CollectiveRules = Field(default_factory=CollectiveRules)
     """Collective-visit rules."""
     time_limits: TimeLimits = Field(default_factory=TimeLimits)
-    """Statutory time limits, as data."""
+    """Statutory time limits, as data, and how their days are counted."""
+    cases: CaseSettings = Field(default_factory=CaseSettings)
+    """Cases (信访事项): the number's format, the documents' seal line, channels, follow-up ways."""
     staff: list[Staff] = []
     """The staff roster: seeds the accounts the first time a database is used (from then on the
     database holds them: ``hall staff``)."""

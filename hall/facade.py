@@ -17,7 +17,8 @@ uses), handing each what it needs from the others through its constructor:
 - ``hall.windows`` (:mod:`hall.windows`): claim, recall, no-show, transfer, finish, pause;
 - ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements;
 - ``hall.leaders`` (:mod:`hall.leaders`): reception days, 包案, roster, planning, bookings;
-- ``hall.incidents`` (:mod:`hall.incidents`): special situations, their steps and reports.
+- ``hall.incidents`` (:mod:`hall.incidents`): special situations, their steps and reports;
+- ``hall.cases`` (:mod:`hall.cases`): cases (信访事项) from the window to their close.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from hall.accounts.audit import AuditLog
     from hall.accounts.recusal import Recusals
     from hall.board import Board
+    from hall.cases import Cases
     from hall.incidents import Incidents
     from hall.leaders import Leaders
     from hall.windows import Windows
@@ -119,6 +121,13 @@ class Hall:
         return Incidents(self.store, find_ticket=self.desk.find_ticket)
 
     @_Context
+    def cases(self) -> Cases:
+        """Cases (信访事项): opened at the window, followed to their close."""
+        from hall.cases import Cases
+
+        return Cases(self.store)
+
+    @_Context
     def board(self) -> Board:
         """Queues, recent calls, the board's view, announcements."""
         from hall.board import Board
@@ -134,7 +143,8 @@ class Hall:
         return Windows(self.store, board=self.board, visits_of=self.desk.recorded_visits,
                        check_transfer=lambda department: self.leaders.check_transfer(department),
                        incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
-                       recused_from=lambda login: self.recusals.recused_from(login))
+                       recused_from=lambda login: self.recusals.recused_from(login),
+                       cases=lambda: self.cases)
 
     @_Context
     def recusals(self) -> Recusals:

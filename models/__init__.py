@@ -22,6 +22,15 @@ from models.base import (
     open_database,
     write_transaction,
 )
+from models.case import (
+    Appointment,
+    Case,
+    CaseCounter,
+    CaseDocument,
+    CaseEntry,
+    CaseVisit,
+    InterviewRecord,
+)
 from models.incident import Incident, IncidentEntry
 from models.leader import BookingEvent, LeaderBooking, LeaderCase, LeaderDay, LeaderRule
 from models.leader_profile import LeaderProfile
@@ -36,12 +45,19 @@ __all__ = [
     "AccessToken",
     "Account",
     "AccountEvent",
+    "Appointment",
     "AuditEvent",
     "BookingEvent",
+    "Case",
+    "CaseCounter",
+    "CaseDocument",
+    "CaseEntry",
+    "CaseVisit",
     "ChangeCounter",
     "DatabaseURLError",
     "Incident",
     "IncidentEntry",
+    "InterviewRecord",
     "LeaderBooking",
     "LeaderCase",
     "LeaderDay",

@@ -19,6 +19,7 @@ import peewee as pw
 from models import statements
 from models.account import Account
 from models.base import is_sqlite
+from models.case import Case
 from models.incident import Incident
 from models.leader import LeaderDay
 
@@ -76,3 +77,12 @@ def locked_account(db: pw.Database, account_id: int) -> Account:
     if not is_sqlite(db):
         query = query.for_update()
     return query.get()
+
+
+def locked_case(db: pw.Database, case_id: int) -> Case | None:
+    """The case's row, locked for this transaction (None when there is none): two managers
+    acting on one case at once both get their entry, one after the other."""
+    query = Case.select().where(Case.id == case_id)
+    if not is_sqlite(db):
+        query = query.for_update()
+    return query.first()

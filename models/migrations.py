@@ -20,6 +20,7 @@ import peewee as pw
 from models.account import ACCOUNT_MODELS
 from models.audit import AuditEvent, ChangeCounter, Setting
 from models.base import BaseModel, is_sqlite, unhurried, write_transaction
+from models.case import CASE_MODELS
 from models.incident import Incident, IncidentEntry
 from models.leader import LEADER_MODELS
 from models.leader_profile import LeaderProfile
@@ -31,12 +32,12 @@ from models.window import WindowState
 if TYPE_CHECKING:  # playhouse.migrate loads psycopg2: imported only to upgrade a database
     from playhouse.migrate import SchemaMigrator
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 MODELS: list[type[BaseModel]] = [
     Visitor, Visit, Representative, TicketCounter, Ticket, TicketEvent, AuditEvent,
     ChangeCounter, Setting, WindowState, *LEADER_MODELS, Incident, IncidentEntry,
-    LeaderProfile, VisitorChange, *ACCOUNT_MODELS,
+    LeaderProfile, VisitorChange, *ACCOUNT_MODELS, *CASE_MODELS,
 ]
 
 
@@ -123,6 +124,19 @@ def _v8_accounts(db: pw.Database, migrator: SchemaMigrator) -> None:
     AuditEvent._schema.create_indexes(safe=True)  # the new (actor, at); the others exist
 
 
+def _v9_cases(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """v9: cases (信访事项) with their timeline, visits, documents, interview records and
+    appointments; what the register asks of a visit (other channels, an earlier opinion). The
+    older 包案 rows (``leader_case``) stay as they were: new 包案 are steps of a case."""
+    from playhouse.migrate import migrate
+
+    migrate(
+        migrator.add_column("visit", "other_channels", pw.CharField(max_length=128, default="")),
+        migrator.add_column("visit", "earlier_opinion", pw.TextField(default="")),
+    )
+    db.create_tables(CASE_MODELS)
+
+
 STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_visitor_sex_birth,
     3: _v3_windows,
@@ -131,6 +145,7 @@ STEPS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     6: _v6_leader_roster,
     7: _v7_visitor_documents,
     8: _v8_accounts,
+    9: _v9_cases,
 }
 
 

@@ -26,6 +26,7 @@ import peewee as pw
 from models.account import Account, Recusal
 from models.audit import ChangeCounter
 from models.base import is_sqlite
+from models.case import CaseCounter
 from models.ticket import Ticket, TicketCounter, TicketEvent
 from models.visitor import Visit, Visitor
 from models.window import WindowState
@@ -129,6 +130,19 @@ def _next_number(p: pw.Node) -> pw.Query:
 def next_number(db: pw.Database, *, day: date, department: str) -> int:
     """Atomically take the next sequence number of (day, department)."""
     return int(_run(db, "next_number", _next_number, (day, department)).fetchone()[0])
+
+
+def _next_case(p: pw.Node) -> pw.Query:
+    return (CaseCounter
+            .insert({CaseCounter.year: p, CaseCounter.last: pw.SQL("1")})
+            .on_conflict(conflict_target=[CaseCounter.year],
+                         update={CaseCounter.last: CaseCounter.last + pw.SQL("1")})
+            .returning(CaseCounter.last))
+
+
+def next_case_seq(db: pw.Database, *, year: int) -> int:
+    """Atomically take the year's next case number."""
+    return int(_run(db, "next_case", _next_case, (year,)).fetchone()[0])
 
 
 def _ahead(p: pw.Node) -> pw.Query:

@@ -52,6 +52,10 @@ class Visit(BaseModel):
     outcome_channel = pw.TextField(default="")
     finished_at = pw.DateTimeField(null=True)
     finished_by = pw.CharField(max_length=32, default="")
+    # schema v9: what the register asks: the same matter raised elsewhere (letters, online, other
+    # bodies; codes, comma-separated) and an earlier handling opinion (处理意见), if any
+    other_channels = pw.CharField(max_length=128, default="")
+    earlier_opinion = pw.TextField(default="")
 
     class Meta:
         indexes = ((("visitor", "registered_at"), False),)

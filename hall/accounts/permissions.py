@@ -20,6 +20,8 @@ them. What an act is scoped by:
   departments; a transfer by the sending window's, not the receiving department's;
 - ``ticket.requeue``: the ticket's department (a clerk puts back only their own queue's no-show);
 - ``leader.case`` (包案): the leader's room (a leader's account takes cases of its own room's).
+- ``case.view`` and ``case.handle``: the case's department (承办单位 in the hall, or the hall
+  department that follows an outside unit's case), or the room of the leader who took it.
 
 Decisions on the table, with the issue's words (issue 11 §3):
 
@@ -29,6 +31,12 @@ Decisions on the table, with the issue's words (issue 11 §3):
   corrections (F12 on every staff screen); the kiosk and the board are machines, not people.
 - ``leader`` and ``lawyer`` may requeue (``ticket.requeue``) a no-show of their own room: they
   call, recall and mark no-shows there like a window clerk ("their own reception room").
+- Cases: the handling staff (window clerks of the case's department, a leader's room for its
+  leaders' 包案) and managers read a case and take the handling steps: 受理, 不予受理/不再受理,
+  答复, 回访, 申请延期, remarks and documents. Supervising (交办, 督办, 退回, 办结, 复查) and
+  approving an extension are the managers' ("a manager urges a case", "approved by a manager").
+  The duty lawyer's seat gives legal advice and opens no cases; the desk sees a visitor's open
+  cases through the file (``visitor.view``) to link a repeat visit, not the case list.
 - The kiosk issues tickets and nothing else (a ticket's status by its query code needs no
   account); the board reads the board and nothing else; the administrator manages accounts,
   tokens, the audit log and the configuration check but does not issue or call (whoever makes
@@ -81,6 +89,11 @@ ACTS: dict[str, str] = {
     "incident.close": "结束或重新打开特殊情况",
     "incident.view": "查看特殊情况详情",
     "incident.report": "特殊情况日报",
+    # cases (信访事项)
+    "case.view": "查看案件",
+    "case.handle": "办理案件（受理、答复、回访、申请延期、文书）",
+    "case.supervise": "督办、交办、退回、办结、复查",
+    "case.approve": "批准或不批准延期",
     # the hall
     "board.view": "查看叫号屏",
     "recusal.declare": "申请回避",
@@ -98,18 +111,21 @@ _WINDOW = {"window.call", "window.recall", "window.start", "window.no_show", "wi
 _LEADERS = {"leader.day", "leader.plan", "leader.roster", "leader.case", "booking.manage",
             "booking.check_in"}
 _INCIDENTS = {"incident.close", "incident.view", "incident.report"}
+_CASES = {"case.view", "case.handle"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"account.manage", "token.manage", "audit.read", "config.check",
                         "incident.log", "board.view"}),
-    "manager": frozenset(_HUMAN | _WINDOW | _LEADERS | _INCIDENTS
-                         | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
-                            "ticket.requeue", "audit.read", "config.check"}),
+    "manager": frozenset(_HUMAN | _WINDOW | _LEADERS | _INCIDENTS | _CASES
+                         | {"case.supervise", "case.approve", "ticket.issue", "visitor.save",
+                            "visitor.view", "visitor.reveal", "ticket.requeue", "audit.read",
+                            "config.check"}),
     "desk": frozenset(_HUMAN | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
                                 "ticket.requeue", "booking.manage", "booking.check_in"}),
-    "window": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
-    "leader": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue",
-                                            "leader.case"}),
+    "window": frozenset(_HUMAN | _WINDOW | _CASES
+                        | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
+    "leader": frozenset(_HUMAN | _WINDOW | _CASES
+                        | {"visitor.view", "visitor.reveal", "ticket.requeue", "leader.case"}),
     "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
     "kiosk": frozenset({"ticket.issue"}),
     "board": frozenset({"board.view"}),
@@ -129,6 +145,7 @@ SCREENS: dict[str, frozenset[str]] = {
     "board": frozenset({"manager", "admin", "desk", "window", "leader", "lawyer", "board"}),
     "leaders": frozenset({"manager"}),
     "incidents": frozenset({"manager"}),
+    "cases": frozenset({"manager", "window", "leader"}),
 }
 """Screen (the launcher's modes) → the roles that may open it."""
 

@@ -199,7 +199,10 @@ class _Demo:
         codes, weights = zip(*self.outcomes, strict=True)
         code = self.rng.choices(codes, weights)[0]
         _, note, reason, channel = OUTCOMES[code]
-        self.hall.windows.finish(number, code, actor, note=note, reason=reason, channel=channel)
+        spec = self.config.outcome(code)
+        unit = "属地区人民政府信访局" if spec is not None and spec.outside_unit else ""
+        self.hall.windows.finish(number, code, actor, note=note, reason=reason, channel=channel,
+                                 unit=unit)
         self.tally.acts["finished"] += 1
 
     def _staffed_departments(self) -> set[str]:

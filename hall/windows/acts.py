@@ -31,44 +31,26 @@ from config.schema import Window
 from hall.accounts import visibility
 from hall.board import Board
 from hall.clock import to_storage
-from hall.desk.registration import FormError
 from hall.errors import NotFound, Refused
 from hall.store import TICKETS, Store
 from hall.text import freetext
 from hall.views import STATUS_LABELS, CallNotice, VisitSummary, WindowView, department_name
+from hall.windows.texts import act_text_errors, act_texts, ticket_number  # noqa: F401
 from hall.windows.view import Revealed, reveal, viewed_visit, waiting
 from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
 from models import statements as sql
 
 if TYPE_CHECKING:
+    from hall.cases import Cases, Opened
     from hall.incidents.views import VisitorIncident
 
 ACTIVE = ("called", "serving")
 _RETRIES = 5
-ACT_LABELS = {"note": "情况说明", "reason": "理由", "channel": "告知途径"}
-"""The texts a window types with an act, by the key a :class:`FormError` names them."""
-_ACT_TEXTS = {"note": (freetext.NOTE, True), "reason": (freetext.REASON, True),
-              "channel": (freetext.LINE, False)}  # limit, and whether line breaks are kept
+class Finished(NamedTuple):
+    """A finished visit: the ticket's number, and the case it opened or joined (None: none)."""
 
-
-def act_text_errors(**texts: str) -> dict[str, str]:
-    """What is wrong with a window act's texts (note, reason, channel), by key; empty when
-    they can be stored. The dialogs show these beside their fields before they close."""
-    return freetext.errors_of(_ACT_TEXTS, texts)
-
-
-def _act_texts(**texts: str) -> dict[str, str]:
-    """The texts cleaned, or :class:`FormError` naming each field (nothing is written)."""
-    return freetext.cleaned_or_raise(_ACT_TEXTS, texts, lambda e: FormError(e, ACT_LABELS))
-
-
-def _number(typed: str) -> str:
-    """A typed ticket number, upper case; :class:`NotFound` when it holds a control character
-    (no number does, and PostgreSQL refuses a NUL in a query)."""
-    text = typed.strip().upper()
-    if not text.isprintable():
-        raise NotFound(f"今天没有票号 {freetext.shown(text)}")
-    return text
+    number: str
+    case: Opened | None
 
 
 class _WindowRow(NamedTuple):
@@ -93,7 +75,8 @@ class Windows:
                  visits_of: Callable[[int], Sequence[VisitSummary]],
                  incidents_of: Callable[[int], Sequence[VisitorIncident]],
                  check_transfer: Callable[[str], None],
-                 recused_from: Callable[[str], frozenset[int]]) -> None:
+                 recused_from: Callable[[str], frozenset[int]],
+                 cases: Callable[[], Cases]) -> None:
         self.store = store
         self.config = store.config
         self.db = store.db
@@ -102,6 +85,7 @@ class Windows:
         self._incidents_of = incidents_of
         self._check_transfer = check_transfer
         self._recused_from = recused_from
+        self._cases = cases
 
     # -- claims ---------------------------------------------------------------------------------
 
@@ -128,7 +112,7 @@ class Windows:
     def call_number(self, window: int, number: str, actor: str) -> CallNotice:
         """Call a specific waiting ticket of today, if the window serves its department."""
         spec = self._permit(window, "window.call", actor)
-        text = _number(number)
+        text = ticket_number(number)
         with self.store.transaction():
             at = to_storage(self.store.now())
             state = self._lock_window(spec.number, at)
@@ -215,7 +199,7 @@ class Windows:
         target = self.config.department(to)
         if target is None:
             raise Refused(f"未知的部门“{to}”")
-        note = _act_texts(note=note)["note"]
+        note = act_texts(note=note)["note"]
         with self.store.transaction():
             at, state, ticket = self._current(window, ACTIVE, "转办")
             if ticket.department == to:
@@ -232,17 +216,30 @@ class Windows:
             return ticket.number
 
     def finish(self, window: int, outcome: str, actor: str, note: str = "", reason: str = "",
-               channel: str = "") -> str:
-        """Finish the current visit (办结) with its outcome (办理方式)."""
+               channel: str = "", unit: str = "") -> str:
+        """Finish the current visit (办结) with its outcome (办理方式); the ticket's number.
+        See :meth:`finish_visit` for the case it may open."""
+        return self.finish_visit(window, outcome, actor, note, reason, channel, unit).number
+
+    def finish_visit(self, window: int, outcome: str, actor: str, note: str = "",
+                     reason: str = "", channel: str = "", unit: str = "") -> Finished:
+        """Finish the current visit (办结) with its outcome (办理方式).
+
+        An outcome marked ``opens_case`` opens a case (信访事项) in the same transaction, with
+        ``unit`` as its handling unit (a department code, the visit's when empty; the outside
+        unit's name for 转送); a visit about an open case becomes an entry on it instead
+        (:meth:`hall.cases.Cases.open_locked`)."""
         self._permit(window, "window.finish", actor)
         spec = self.config.outcome(outcome)
         if spec is None:
             valid = "、".join(f"{o.code}（{o.name}）" for o in self.config.outcomes)
             raise Refused(f"未知的办理方式“{outcome}”，应为：{valid}")
-        texts = _act_texts(note=note, reason=reason, channel=channel)
+        texts = act_texts(note=note, reason=reason, channel=channel)
         note, reason, channel = texts["note"], texts["reason"], texts["channel"]
         if spec.refusal and not (reason and channel):
             raise Refused(f"“{spec.name}”须填写理由和告知来访人的法定途径（诉讼、仲裁、复议等）")
+        cases = self._cases()
+        unit = cases.check_unit(spec, unit)
         with self.store.transaction():
             at, state, ticket = self._current(window, ACTIVE, "办结")
             Ticket.update(status="done").where(Ticket.id == ticket.id).execute()
@@ -252,7 +249,8 @@ class Windows:
             self._release(state, at, actor)
             self._event(ticket.id, ticket.number, ticket.department, "finished", at, actor,
                         state.number, note=spec.name)
-            return ticket.number
+            opened = cases.open_locked(ticket.visit_id, spec, unit, actor, at)
+            return Finished(ticket.number, opened)
 
     # -- the window itself ----------------------------------------------------------------------
 
@@ -268,7 +266,7 @@ class Windows:
         """Put a no-show visitor of today back in the queue, at the original place.
 
         Permitted by the ticket's department (a window clerk requeues only their own queue's)."""
-        text = _number(number)
+        text = ticket_number(number)
         today = self.store.today()
         found = (Ticket.select(Ticket.department)
                  .where((Ticket.business_day == today) & (Ticket.number == text)).first())

@@ -95,6 +95,18 @@ class Scene:
         window = self.called(recalls=2)
         return self.hall.windows.no_show(window, "mgr01")
 
+    def case(self, extension: bool = False) -> int:
+        """A case of the home window's department (finished 立案交办 by the manager); accepted
+        with an extension requested when ``extension``."""
+        window = self.called()
+        finished = self.hall.windows.finish_visit(window, "filed", "mgr01", note="立案交办")
+        assert finished.case is not None
+        case_id = finished.case.case_id
+        if extension:
+            self.hall.cases.accept(case_id, "mgr01", how="电话告知")
+            self.hall.cases.extend(case_id, 10, "情况复杂", "mgr01")
+        return case_id
+
     def incident(self) -> int:
         return self.hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "mgr01").id
 
@@ -149,6 +161,13 @@ def _scenes(s: Scene) -> dict[str, Callable[[], Act]]:
         "recusal.declare": lambda: (lambda p: lambda who: h.recusals.declare(
             p, "", "与来访人系近亲属", who))(s.visitor()),
         "audit.read": lambda: lambda who: h.audit.events(viewer=who),
+        "case.view": lambda: (lambda c: lambda who: h.cases.detail(c, who))(s.case()),
+        "case.handle": lambda: (lambda c: lambda who: h.cases.accept(c, who, how="电话"))(
+            s.case()),
+        "case.supervise": lambda: (lambda c: lambda who: h.cases.urge(c, "请尽快办理", who))(
+            s.case()),
+        "case.approve": lambda: (lambda c: lambda who: h.cases.approve_extension(
+            c, who, told="电话告知"))(s.case(extension=True)),
         **{act: (lambda act=act: lambda who: h.store.permit(who, act)) for act in PERMIT_ONLY},
     }
 
