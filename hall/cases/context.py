@@ -25,8 +25,9 @@ replied (the reply is in; the follow-up is the hall's own step) or closed.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hall.cases.base import CASES, MAX_URGE_DAYS, TEXT_LABELS, _required, _texts
 from hall.cases.opening import Opening
@@ -39,9 +40,29 @@ from hall.text import freetext
 from models import Case, CaseDocument, CaseEntry, CaseVisit
 from models import statements as sql
 
+if TYPE_CHECKING:
+    from hall.cases.documents import CaseDocuments
+    from hall.cases.interviews import Interviews
+
 
 class Cases(Opening):
-    """Case acts and reads: ``hall.cases``."""
+    """Case acts and reads: ``hall.cases``; its documents (``hall.cases.documents``) and the
+    windows' interview records and appointments (``hall.cases.interviews``) are built on
+    first use."""
+
+    @functools.cached_property
+    def documents(self) -> CaseDocuments:
+        """The documents printed for a case (PDF), numbered and recorded on it."""
+        from hall.cases.documents import CaseDocuments
+
+        return CaseDocuments(self)
+
+    @functools.cached_property
+    def interviews(self) -> Interviews:
+        """接谈记录 written at the window, and follow-up appointments (约谈)."""
+        from hall.cases.interviews import Interviews
+
+        return Interviews(self)
 
     # -- steps --------------------------------------------------------------------------------
 

@@ -100,3 +100,16 @@ def refusal_text(step: str, state: str) -> str:
     allowed = "、".join(STEPS[s].label for s in allowed_steps(state)) or "无"
     return (f"案件当前为“{STATES.get(state, state)}”，不能{STEPS[step].label}；"
             f"可进行的操作：{allowed}")
+
+
+DOCUMENT_KINDS: dict[str, str] = {
+    "acceptance": "受理告知书",
+    "rejection": "不予受理告知书",
+    "not_again": "不再受理告知书",
+    "notice": "告知单",
+    "forward": "转送单",
+    "assign": "交办单",
+    "urge": "督办单",
+    "register": "来访登记表（接谈记录）",
+}
+"""Document kind (``hall cases doc --kind``) → its title on paper."""
