@@ -24,15 +24,22 @@ strings and render it::
     print(qr_text(ticket.qr_payload))  # the QR code drawn in a (dark) terminal
 
 Fonts: the PNG needs a CJK font for its Chinese text. ``render_png`` uses ``font_path`` when
-that font really has Chinese glyphs, else :func:`find_cjk_font`. Without any, it still draws
-a correct slip: the ASCII parts (ticket number, people ahead, issue time, query code, QR
-code) with English labels in Pillow's built-in font, and leaves the Chinese text out rather
-than printing empty "tofu" boxes. The SVG only names a font-family list; the viewer or
-printer picks the font.
+that font really has Chinese glyphs, else :func:`find_cjk_font`: a system font, else the font
+pip installs with the project (WenQuanYi Micro Hei), so the slip has its Chinese labels,
+department and windows on any machine. Only when even that is missing (an install without
+dependencies) does it fall back to the ASCII parts (ticket number, people ahead, issue time,
+query code, QR code) with English labels in Pillow's built-in font, leaving the Chinese text
+out rather than printing empty "tofu" boxes. The SVG only names a font-family list; the viewer
+or printer picks the font.
+
+Documents (A4 PDF, :mod:`hall.printing.pdf`): :func:`~hall.printing.pdf.render_pdf` draws a
+:class:`~hall.printing.pdf.PdfDocument` (hall name, title, number, fields, paragraphs,
+signature and seal lines) with the packaged font embedded as a subset; what a document says
+is decided in :mod:`hall.cases.documents`.
 
 One module per part: :mod:`~hall.printing.layout` (what a slip shows, line breaking),
 :mod:`~hall.printing.qr`, :mod:`~hall.printing.fonts`, :mod:`~hall.printing.png`,
-:mod:`~hall.printing.svg` and :mod:`~hall.printing.files` (saving).
+:mod:`~hall.printing.svg`, :mod:`~hall.printing.files` (saving) and :mod:`~hall.printing.pdf`.
 """
 
 from __future__ import annotations

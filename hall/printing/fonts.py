@@ -1,8 +1,15 @@
-"""A font that can draw Chinese, for the PNG slip: found through fontconfig or common paths.
+"""A font that can draw Chinese, for the PNG slip and the PDF documents.
 
 ``find_cjk_font()`` checks every candidate for real Chinese glyphs and caches its answer for the
-process (``find_cjk_font.cache_clear()`` to look again). ``resolve_fonts(path)`` picks the font of
-one slip: ``path`` when it has Chinese, else the system's, else Pillow's built-in (no Chinese).
+process (``find_cjk_font.cache_clear()`` to look again): fontconfig's answer and common system
+paths first, then the font the project installs itself (:func:`packaged_cjk_font`, WenQuanYi
+Micro Hei from the ``paperang-p2-fonts-cjk`` wheel, a dependency in pyproject.toml), so a machine
+without any system CJK font still prints Chinese. ``resolve_fonts(path)`` picks the font of one
+slip: ``path`` when it has Chinese, else the one found, else Pillow's built-in (no Chinese: only
+when the packaged font is missing or damaged).
+
+The PDF documents (:mod:`hall.printing.pdf`) always embed the packaged font: a TrueType font
+that every PDF reader and text extractor handles, the same on every machine.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["Fonts", "find_cjk_font", "resolve_fonts"]
+__all__ = ["Fonts", "find_cjk_font", "packaged_cjk_font", "resolve_fonts"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,22 @@ _COMMON_CJK_FONTS = (
 )
 _WINDOWS_CJK_FONTS = ("msyh.ttc", "msyh.ttf", "simhei.ttf", "simsun.ttc")
 
+_PACKAGED = ("paperang_p2_fonts_cjk", "fonts/wqy-microhei.ttc")
+"""The font pip installs with the project (package, file): WenQuanYi Micro Hei, TrueType
+outlines, Apache License 2.0 (its name table says so; the wheel's own MIT file covers its code)."""
+
+
+def packaged_cjk_font() -> str | None:
+    """Path of the CJK font installed with the project (a pip dependency), or None when that
+    package is missing (an install that skipped dependencies)."""
+    import importlib.resources
+
+    package, name = _PACKAGED
+    try:
+        path = importlib.resources.files(package).joinpath(name)
+    except ModuleNotFoundError:
+        return None
+    return str(path) if path.is_file() else None
 
 
 def _fc_files(args: list[str]) -> Iterator[str]:
@@ -62,6 +85,14 @@ def _font_candidates() -> Iterator[str]:
     windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
     if windir:
         yield from (os.path.join(windir, "Fonts", name) for name in _WINDOWS_CJK_FONTS)
+
+
+def _system_then_packaged() -> Iterator[str]:
+    """The system's fonts first (the hall's own choice of face), then the packaged one."""
+    yield from _font_candidates()
+    packaged = packaged_cjk_font()
+    if packaged:
+        yield packaged
 
 
 @functools.lru_cache(maxsize=32)
@@ -103,11 +134,12 @@ def find_cjk_font() -> str | None:
     """Path of a font file (TTF/OTF/TTC) on this machine that can draw Chinese, or None.
 
     Asks fontconfig (``fc-match``, then ``fc-list``) when installed, then tries common
-    install paths; every candidate is checked for real Chinese glyphs. The answer is
-    cached for the process (``find_cjk_font.cache_clear()`` to look again).
+    install paths, then the font installed with the project (:func:`packaged_cjk_font`);
+    every candidate is checked for real Chinese glyphs. The answer is cached for the process
+    (``find_cjk_font.cache_clear()`` to look again).
     """
     seen: set[str] = set()
-    for path in _font_candidates():
+    for path in _system_then_packaged():
         if path in seen or not os.path.isfile(path):
             continue
         seen.add(path)
@@ -146,6 +178,6 @@ def resolve_fonts(font_path: str | os.PathLike[str] | None) -> Fonts:
         path = os.fspath(font_path)
         if os.path.isfile(path) and _covers_cjk(path):
             return Fonts(path, _font_index(path))
-        log.warning("字体 %s 不存在或不含中文字形，改用系统中文字体", path)
+        log.warning("字体 %s 不存在或不含中文字形，改用系统或随附的中文字体", path)
     found = find_cjk_font()
     return Fonts(found, _font_index(found)) if found else Fonts()
