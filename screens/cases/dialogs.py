@@ -180,7 +180,7 @@ class StepDialog(FormDialog):
     def compose(self) -> ComposeResult:
         config = self.hall_app.hall.config
         self.fields = step_fields(self.step, config)
-        self.LABELS = {f.key: f.label for f in self.fields}  # noqa: N806 - FormDialog's name
+        self.LABELS = {f.key: f.label for f in self.fields}
         with Vertical(id="case-step", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             for f in self.fields:

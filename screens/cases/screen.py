@@ -257,7 +257,7 @@ class CasesScreen(HallWork, Screen[None]):
             return
         s = detail.summary
         box.border_title = f"{s.number} · {s.state_label}"
-        static.update(detail_text(detail, self.steps()))
+        static.update(detail_text(detail, self.steps(), self.hall_app.hall.config))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step":

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -23,6 +24,9 @@ SHRINKABLE = {"number": 11, "matter": 8, "unit": 8, "leader": 4}
 """The columns cut with … when the table is too narrow, and the fewest cells each keeps (the
 number is cut from the left: its end tells cases apart)."""
 CLOSED_STYLE = "dim"
+
+if TYPE_CHECKING:
+    from config import HallConfig
 
 Cells = tuple[str | Text, ...]
 
@@ -84,7 +88,10 @@ def fill_table(table: DataTable, ids: Sequence[int], rows: Sequence[Cells],
     width = table.size.width - 2 * table.cell_padding * len(COLUMNS)
     if len(rows) + 1 > table.size.height:  # + the header
         width -= table.styles.scrollbar_size_vertical
-    widths = share_widths(natural, minimum, width)
+    # The number tells cases apart: it gives way only when the other columns cannot.
+    whole = [n if key == "number" else m for n, m, (key, _) in zip(natural, minimum, COLUMNS,
+                                                                    strict=True)]
+    widths = share_widths(natural, whole if sum(whole) <= width else minimum, width)
     table.clear(columns=True)
     for (key, label), w in zip(COLUMNS, widths, strict=True):
         table.add_column(label, key=key, width=w)
@@ -95,19 +102,34 @@ def fill_table(table: DataTable, ids: Sequence[int], rows: Sequence[Cells],
         table.move_cursor(row=table.get_row_index(str(keep)))
 
 
-def entry_line(e: CaseEntryView) -> Text:
+def entry_line(e: CaseEntryView, config: HallConfig) -> Text:
     """One step of the timeline: 「#3 11-24 10:02 张主任 督办 → 已受理　说明…」."""
     text = Text.assemble((f"#{e.seq} ", "bold"), (f"{e.at[5:16]} {e.actor_name} ", "dim"),
                          (e.kind_label, "bold"), (f" → {e.state_label}", "dim"))
-    extra = [f"{_DETAIL_LABELS.get(k, k)}：{v}" for k, v in e.detail.items()
+    extra = [f"{_DETAIL_LABELS[k]}：{detail_value(config, k, v)}" for k, v in e.detail.items()
              if k in _DETAIL_LABELS and v]
     if e.due_on:
         extra.append(f"期限：{e.due_on}")
-    if e.note:
-        extra.insert(0, e.note)
+    if e.note:  # a document's entry notes its kind
+        extra.insert(0, DOCUMENT_KINDS.get(e.note, e.note) if e.kind == "document" else e.note)
     if extra:
         text.append("　" + "；".join(extra))
     return text
+
+
+def detail_value(config: HallConfig, key: str, value: str) -> str:
+    """A timeline detail as the hall names it (a department's, a leader's, a way's name)."""
+    if key == "unit":
+        spec = config.department(value)
+        return spec.name if spec is not None else value
+    if key == "leader":
+        leader = config.leader(value)
+        return leader.label if leader is not None else value
+    if key == "how":
+        return config.cases.followup_ways.get(value, value)
+    if key == "kind":
+        return DOCUMENT_KINDS.get(value, value)
+    return value
 
 
 _DETAIL_LABELS = {"how": "方式", "satisfaction": "满意度", "channel": "告知途径",
@@ -115,7 +137,7 @@ _DETAIL_LABELS = {"how": "方式", "satisfaction": "满意度", "channel": "告�
                   "review": "复查案件", "document": "文书"}
 
 
-def detail_text(d: CaseDetail, keys: Sequence[str]) -> Text:
+def detail_text(d: CaseDetail, keys: Sequence[str], config: HallConfig) -> Text:
     """The case: what it is about, its dates, the visits about it (口径一致), documents, the
     timeline, and the steps ``keys`` (step codes) this person may take now."""
     s = d.summary
@@ -167,11 +189,12 @@ def detail_text(d: CaseDetail, keys: Sequence[str]) -> Text:
             text.append(f"{DOCUMENT_KINDS.get(kind, kind)} {number} {at}\n")
     text.append("\n时间线\n", style="bold")
     for e in d.entries:
-        text.append_text(entry_line(e))
+        text.append_text(entry_line(e, config))
         text.append("\n")
     if keys:
         text.append("\n可进行：", style="bold")
-        text.append("　".join(f"{STEPS[k].key} {STEPS[k].label}" for k in keys),
+        # [a]受理告知: a line may wrap between two steps, never inside one
+        text.append("　".join(f"[{STEPS[k].key}]{STEPS[k].label}" for k in keys),
                     style="yellow")
     return text
 

@@ -9,25 +9,26 @@ The app runs headless over a SQLite file with the conftest's fixed clock (Monday
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 
 import main
 from hall import Hall
 from hall.clock import FixedClock
-from models import AuditEvent, Case, CaseEntry
+from models import Case, CaseEntry
 from screens.app import HallApp
 from screens.cases.dialogs import DocumentDialog, StepDialog
 from screens.cases.screen import CasesScreen
 from screens.dialogs import NoticeDialog
 from screens.launcher.launcher import LauncherScreen
+from screens.leaders.cases import LeaderCases
 from screens.widgets.topbar import TopBar
-from tests.conftest import CST, MORNING
-from tests.helpers import distinct_id, form, only_changes, run_async
+from tests.conftest import CST
+from tests.helpers import add_account, distinct_id, form, only_changes, run_async
 from tests.screens.test_incident_screens import settle, until
 
 LATER = datetime(2026, 12, 10, 9, 0, tzinfo=CST)
@@ -191,3 +192,127 @@ async def test_a_refusal_from_the_hall_stays_in_the_dialog_in_chinese(
             app.screen.query_one("#form-error", Label).render()))
         assert isinstance(app.screen, StepDialog)
         assert CaseEntry.select().where(CaseEntry.case == cases["wages"]).count() == 2
+
+
+# -- who sees what -------------------------------------------------------------------------------
+
+
+@run_async
+async def test_a_window_clerk_sees_only_their_department_s_cases(
+        sqlite_hall: Hall, cases: dict[str, int]) -> None:
+    app = main.make_app(sqlite_hall, "win07", start="cases")  # 人社局
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, 1)
+        assert [r.id for r in screen(app).rows] == [cases["wages"]]
+        await pilot.press("4")  # every case, closed too: still only 人社局's
+        await settle(pilot)
+        assert [r.id for r in screen(app).rows] == [cases["wages"]]
+        await open_row(pilot, 0)
+        keys = footer_keys(app)
+        # A clerk handles (受理) but does not supervise (督办, 交办 are the managers').
+        assert keys.get("a") == "受理告知" and "u" not in keys and "s" not in keys
+
+
+@run_async
+async def test_a_confidential_case_is_masked_outside_its_department(
+        sqlite_hall: Hall, cases: dict[str, int]) -> None:
+    # win20 works in the leaders' room: it sees the case 李红 took, not what it is about.
+    app = main.make_app(sqlite_hall, "win20", start="cases")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, 1)
+        assert "保密事项" in table_text(app)[0] and "红包" not in table_text(app)[0]
+        await open_row(pilot, 0)
+        text = detail_text(app)
+        assert "保密事项" in text and "红包" not in text and "第2位" not in text
+        assert "李红" in text  # the leader who took it
+
+
+# -- the managers' mark --------------------------------------------------------------------------
+
+
+@run_async
+async def test_the_mark_appears_when_the_clock_passes_midnight_after_the_due_date(
+        sqlite_hall: Hall, clock: FixedClock) -> None:
+    open_case(sqlite_hall, 7, "win07", 1)  # opened 11-23: the acceptance notice due 12-08
+    # 23:59 on the due date: not yet overdue. Past midnight the business day is still 12-08
+    # (rollover at 03:00) and nobody writes: only the date moved.
+    clock.set(datetime(2026, 12, 8, 23, 59, 30, tzinfo=CST))
+    app = main.make_app(sqlite_hall, "mgr01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LauncherScreen)
+        await pilot.pause(1.2)
+        assert mark(app) is None
+        clock.set(datetime(2026, 12, 9, 0, 0, 30, tzinfo=CST))
+        waited = await until(pilot, lambda: mark(app) is not None, 4)
+        print(f"overdue mark shown {waited * 1000:.0f} ms after midnight")
+        assert mark(app) == "逾期案件 1 件"
+
+
+@run_async
+async def test_the_mark_is_the_managers_and_short_at_80_columns(
+        sqlite_hall: Hall, cases: dict[str, int]) -> None:
+    app = main.make_app(sqlite_hall, "mgr01", start="cases")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: mark(app) is not None)
+        assert mark(app) == "逾期案件 2 件"
+        status = str(app.screen.query_one("#topbar-status", Label).render())
+        assert status.endswith("张主任（mgr01）")  # the status stays whole
+    app = main.make_app(sqlite_hall, "win07", start="cases")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, 1)
+        await pilot.pause(1.2)
+        assert mark(app) is None and app.case_watch.alerts == ()
+
+
+# -- the launcher, the leaders' screen, documents ------------------------------------------------
+
+
+@pytest.mark.parametrize(("login", "offered"), [("mgr01", True), ("win01", True),
+                                                 ("leader01", True), ("desk01", False)])
+@run_async
+async def test_the_launcher_offers_the_case_screen_to_those_who_may_open_it(
+        sqlite_hall: Hall, login: str, offered: bool) -> None:
+    if login == "leader01":
+        add_account("leader01", "leader", "leader", name="韩秘书")
+    app = HallApp(sqlite_hall, staff=login)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        roles = app.screen.query_one("#roles", OptionList)
+        ids = [roles.get_option_at_index(i).id for i in range(roles.option_count)]
+        assert ("cases" in ids) == offered
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen) == offered
+
+
+@run_async
+async def test_the_leaders_screen_lists_the_cases_the_day_s_leader_took(
+        sqlite_hall: Hall, cases: dict[str, int]) -> None:
+    sqlite_hall.leaders.add_day("lihong", LATER.date(), "09:00", "11:30", 20, actor="mgr01")
+    app = main.make_app(sqlite_hall, "mgr01", start="leaders")
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = app.screen.query_one(LeaderCases)
+        await until(pilot, lambda: bool(panel.rows))
+        text = str(panel.render())
+        number = Case.get_by_id(cases["report"]).number
+        assert "包案" in text and "李红" in text and number in text
+        assert "待受理" in text and "逾期2天" in text
+
+
+@run_async
+async def test_d_prints_a_document_into_the_exports_folder(
+        sqlite_hall: Hall, cases: dict[str, int], tmp_path: Path) -> None:
+    pytest.importorskip("hall.cases.documents")
+    app = HallApp(sqlite_hall, staff="mgr01", start="cases", data_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, 3)
+        index = next(i for i, r in enumerate(screen(app).rows) if r.id == cases["wages"])
+        await open_row(pilot, index)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DocumentDialog))
+        await pilot.press("1")  # 受理告知书
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), 10)
+        saved = list((tmp_path / "exports").glob("acceptance-*.pdf"))
+        assert len(saved) == 1 and saved[0].read_bytes().startswith(b"%PDF")
+        assert str(saved[0]) in app.screen.text
