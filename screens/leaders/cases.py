@@ -3,7 +3,7 @@
     yield LeaderCases(id="leader-cases")
     self.query_one(LeaderCases).show("lihong")     # read in a worker, shown when back
 
-One line a case: its number, state and due date (overdue in red), from
+Shown only when the leader took cases. One line a case: its number, state and due date (overdue in red), from
 ``hall.cases.list(viewer, leader=code)``; the case screen (launcher key 6) takes the steps.
 """
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 def cases_text(label: str, rows: list[CaseSummary]) -> Text:
     """「包案（李红）：2 件」 and one line per case, open ones first."""
     text = Text(f"包案（{label}）：{len(rows)} 件\n", style="bold")
-    if not rows:
-        text.append("暂无包案", style="dim")
     for r in rows:
         due = ("" if not r.due_on or r.days_left is None
                else f" 逾期{-r.days_left}天" if r.overdue else f" {r.due_on[5:]}到期")
@@ -42,13 +40,14 @@ class LeaderCases(HallWork, Static):
         super().__init__(id=id)
         self.leader = ""
         self.rows: list[CaseSummary] = []
+        self.display = False  # shown only when the leader has cases: the bookings keep the room
 
     def show(self, leader: str, label: str) -> None:
         """Read ``leader``'s cases (in a worker); "" shows nothing."""
         self.leader = leader
         app = cast("HallApp", self.app)
         if not leader or not app.staff:
-            self.update("")
+            self.rows, self.display = [], False
             return
         hall, viewer = app.hall, app.staff
         self.run_call("cases", lambda: (leader, label, hall.cases.list(viewer, leader=leader)),
@@ -58,7 +57,9 @@ class LeaderCases(HallWork, Static):
         leader, label, rows = done
         if leader == self.leader:
             self.rows = rows
+            self.display = bool(rows)
             self.update(cases_text(label, rows))
 
     def cases_failed(self, failure: Failed) -> None:
+        self.display = True
         self.update(Text(f"包案读取失败：{failure.text}", style="red"))
