@@ -1,10 +1,11 @@
 """The cases the selected day's leader took (包案), under the day's bookings.
 
     yield LeaderCases(id="leader-cases")
-    self.query_one(LeaderCases).show("lihong")     # read in a worker, shown when back
+    self.query_one(LeaderCases).show("lihong", "李红")   # read in a worker, shown when back
 
-Shown only when the leader took cases. One line a case: its number, state and due date (overdue in red), from
-``hall.cases.list(viewer, leader=code)``; the case screen (launcher key 6) takes the steps.
+Shown only when the leader took cases. One line a case: its number, state and due date (overdue
+in red), from ``hall.cases.list(viewer, leader=code)``; the case screen (launcher key 6) takes the
+steps.
 """
 
 from __future__ import annotations
