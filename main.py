@@ -6,6 +6,8 @@
     hall window N             window N's screen: call, recall, interview, finish, transfer
     hall leaders              reception days: calendar, planning, publishing, bookings
     hall incidents            the manager's incident screen
+    hall cases                the case screen (信访事项: overdue, timeline, steps, documents);
+                              ``hall cases list|show|accept …`` are the CLI's (cli.cases)
     hall check-config [--json]                                      (cli.admin)
     hall demo                 a database holding a living morning, to look around
     hall issue --name … --id-number … --category … --matter … [--json]   (cli.desk)
@@ -205,7 +207,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             p.add_argument("window", type=int, nargs="?", help="窗口号（不填则在界面中选择）")
         p.set_defaults(func=cmd_tui)
     register_all(sub, common, only)
+    if only in (None, "cases") and "cases" not in _choices(sub):
+        # Until cli/cases.py registers `hall cases <step> …`: the bare command opens the screen.
+        sub.add_parser("cases", parents=[common], help="案件办理（信访事项）")
     return parser
+
+
+def _choices(sub: Any) -> dict[str, Any]:
+    """The command names registered so far (through the one-command wrapper too)."""
+    inner = sub._sub if isinstance(sub, _OneCommand) else sub
+    return dict(getattr(inner, "choices", {}))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -239,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     from models.drivers import peewee  # after models: peewee without drivers (models.drivers)
 
     args = parse_args(argv)
-    func = getattr(args, "func", cmd_tui)
+    func = getattr(args, "func", None)
+    if func is None:
+        # `hall` alone, or `hall cases` without a sub-command (its parser has no func; the
+        # sub-commands have theirs): the launcher, or the screen the command names.
+        func = cmd_tui
     ctx = Context(args)
     try:
         status = func(ctx)

@@ -30,6 +30,7 @@ from textual.reactive import reactive
 from config.paths import tickets_dir
 from hall.accounts.actor import find_actor
 from hall.accounts.permissions import may_open
+from screens.cases.watch import CaseWatch
 from screens.compositor import keep_wide_characters
 from screens.dialogs.lock import IdleLock
 from screens.incidents.watch import IncidentWatch, incident_key_allowed, open_incident_form
@@ -108,10 +109,12 @@ class HallApp(KeyOrder):
         self.incident_watch = IncidentWatch(self)
         self._quit_dialog: Screen[bool] | None = None
         self.collective_watch = CollectiveWatch(self)
+        self.case_watch = CaseWatch(self)  # the managers' overdue mark
 
     def on_mount(self) -> None:
         self.incident_watch.start()
         self.collective_watch.start()
+        self.case_watch.start()
         self.idle_lock.start()
         role = next((r for r in ROLES if r.mode == self.start), None)
         if self.actor is None and (role is None or role.needs_staff):
@@ -229,6 +232,8 @@ class HallApp(KeyOrder):
             self.incident_watch.apply(message.data)
         elif message.poller is self.collective_watch.poller:
             self.collective_watch.apply(message.data)
+        elif message.poller is self.case_watch.poller:
+            self.case_watch.apply(message.data)
 
     def action_log_incident(self) -> None:
         """F12: open the incident form over the current screen (see screens.incidents.watch)."""

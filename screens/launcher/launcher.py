@@ -67,6 +67,8 @@ ROLES: tuple[Role, ...] = (
          "screens.leaders.screen:LeadersScreen", "4"),
     Role("incidents", "特殊情况", "处置经过与复核：筛选、时间线、更正、结案与日报",
          "screens.incidents.screen:IncidentsScreen", "5"),
+    Role("cases", "案件办理", "信访事项：逾期与即将到期、时间线、受理交办督办回访、文书",
+         "screens.cases.screen:CasesScreen", "6"),
 )
 
 

@@ -13,6 +13,8 @@ and their bookings (visitors masked) beside or below it:
   early, X cancels it with a reason and lists whom to notify; B books a visitor. R lists the
   rules in force, where N adds one and D retires one. A opens the leaders' roster (名册: add,
   edit, retire; :mod:`screens.leaders.roster`).
+* Under the bookings: the cases the reception's leader took (包案), with state and due date
+  (:mod:`screens.leaders.cases`); the case screen (launcher key 6) takes their steps.
 * Tab moves between the calendar and the date's receptions (when a date has several, ↑↓ there
   picks which one the keys act on); L switches to a list of the month's days.
 * S saves the published schedule of the month as CSV and iCalendar (.ics) in the data folder.
@@ -42,6 +44,7 @@ from textual.widgets.option_list import Option
 from hall.leaders.schedule import day_note, month_bounds
 from hall.leaders.views import UNCHECKED, DayDetail, LeaderDayView, LeaderInfo
 from screens.dialogs import NoticeDialog, ReasonDialog
+from screens.leaders.cases import LeaderCases
 from screens.leaders.dialogs import DayFormDialog, cancel_notice
 from screens.leaders.month import MonthData, bookings_text, read_month
 from screens.leaders.monthgrid import UNCHECKED_MARK, MonthGrid
@@ -100,6 +103,7 @@ class LeadersScreen(HallWork, Screen[None]):
                 yield Label(id="date-title")
                 yield OptionList(id="date-days")
                 yield Static(id="day-bookings")
+                yield LeaderCases(id="leader-cases")
         yield KeyFooter(compact=True)  # 80 columns keep ^q 退出 and f12 特殊情况
 
     def on_mount(self) -> None:
@@ -190,6 +194,9 @@ class LeadersScreen(HallWork, Screen[None]):
         detail = self.current_detail()
         self.query_one("#day-bookings", Static).update(bookings_text(detail) if detail
                                                        else Text())
+        day = detail.day if detail else None  # the leader's cases (包案) below the bookings
+        self.query_one(LeaderCases).show(day.leader if day else "",
+                                         day.leader_label if day else "")
 
     @on(OptionList.OptionHighlighted, "#date-days")
     def _day_highlighted(self) -> None:

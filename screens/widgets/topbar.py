@@ -6,11 +6,13 @@ the alert of today's collective visits (集体访) not yet finished, from :class
 the halls' rule is to give a collective visit attention at once, so every staff screen shows it
 from the moment it is registered (the next poll of the ``tickets`` change counter, within
 :data:`screens.work.POLL_SECONDS`; the registering desk asks at once) until a window finishes it.
+On a manager's terminal it also shows 「逾期案件 N 件」 while a case is past its due date
+(:class:`screens.cases.watch.CaseWatch`, within a second or two of the write or of midnight).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
@@ -53,6 +55,12 @@ class TopBar(Horizontal):
             text-overflow: ellipsis; display: none;
         }
         &.-collective > #topbar-collective { display: block; }
+        & > #topbar-cases {
+            width: auto; margin-right: 1; padding: 0 1;
+            background: $error-darken-1; color: $text; text-style: bold; text-wrap: nowrap;
+            text-overflow: ellipsis; display: none;
+        }
+        &.-cases > #topbar-cases { display: block; }
     }
     """
 
@@ -62,6 +70,7 @@ class TopBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(id="topbar-title")
+        yield Label(id="topbar-cases")
         yield Label(id="topbar-collective")
         yield Label(id="topbar-alert")
         yield Label(id="topbar-status")
@@ -104,6 +113,13 @@ class TopBar(Horizontal):
                 told = f"集体访 {len(visits)} 起"
             self.query_one("#topbar-collective", Label).update(told)
             taken += cell_len(told) + 3
+        # The managers' mark of overdue cases (screens.cases.watch.CaseWatch says it or not).
+        cases = getattr(app, "case_watch", None)
+        overdue = cases.text(self.size.width >= 120) if cases is not None else ""
+        self.set_class(bool(overdue), "-cases")
+        if overdue:
+            self.query_one("#topbar-cases", Label).update(overdue)
+            taken += cell_len(overdue) + 3
         # What is left for the title: the bar less its padding, the status and the alerts
         # (their padding and margin). The hall's name gives way first, never the screen's.
         room = self.size.width - 2 - cell_len(status) - (cell_len(text) + 3 if text else 0) - taken
@@ -127,10 +143,12 @@ class AlertWatch:
     the last picture (the screens say so)."""
 
     def __init__(self, app: HallApp, read: Callable[[], tuple[Any, ...]], topic: str,
-                 name: str) -> None:
+                 name: str, key: Callable[[], Hashable] | None = None) -> None:
+        """``key``: something besides the counter whose change means reading again (the
+        cases' mark: the local date)."""
         self.app = app
         self.alerts: tuple[Any, ...] = ()
-        self.poller = Poller(app, read, topics=(topic,), name=name)
+        self.poller = Poller(app, read, topics=(topic,), name=name, key=key)
 
     def start(self) -> None:
         """Poll now and then every :data:`screens.work.POLL_SECONDS`."""

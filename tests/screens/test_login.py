@@ -217,9 +217,9 @@ def offered(app: HallApp) -> list[str]:
 
 
 @pytest.mark.parametrize(("login", "roles"), [
-    ("mgr01", ["desk", "window", "board", "leaders", "incidents"]),
+    ("mgr01", ["desk", "window", "board", "leaders", "incidents", "cases"]),
     ("desk01", ["desk", "board"]),
-    ("win01", ["window", "board"]),
+    ("win01", ["window", "board", "cases"]),
     ("board01", ["board"]),
     ("kiosk01", []),
 ])
