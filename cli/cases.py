@@ -263,7 +263,7 @@ def cmd_doc(ctx: Context) -> int:
         raise UsageError(f"--kind 应为：{valid}")
     reprint = _line(args.reprint, "--reprint", 80)
     target = _pdf_target(args.pdf)
-    hall, actor = ctx.acting()
+    hall, actor = ctx.acting("case.view")  # who may see no case is refused before rendering
     case_id = hall.cases.find(ref)
     try:
         documents = hall.cases.documents
