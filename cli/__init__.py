@@ -9,6 +9,9 @@
     cli.leaders     hall leader-days … | book … | checkin | case
     cli.roster      hall leader list | add | edit | retire | reinstate
     cli.incidents   hall incident log | act | correct | close | reopen | list | show | report
+    cli.cases       hall cases list | show | accept | refuse | assign | urge | extend
+                    | approve-extension | refuse-extension | reply | return | followup | close
+                    | lead | note | review | doc  (``hall cases`` alone: main opens the screen)
     cli.recusal     hall recuse | recusals
     cli.admin       hall check-config | demo
     cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
@@ -37,6 +40,7 @@ COMMANDS = {
     "leaders": ("leader-days", "book", "checkin", "case"),
     "roster": ("leader",),
     "incidents": ("incident",),
+    "cases": ("cases",),
     "recusal": ("recuse", "recusals"),
     "staff": ("staff", "token"),
     "audit": ("audit",),

@@ -22,17 +22,20 @@ QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` f
 
 ``issue``, ``ticket`` and ``visitor-history`` need a signed-in staff member or a token
 (:mod:`cli.context`; exit 3 without); ``status`` is open to kiosks and the public: it shows a
-ticket's number, department, state, how many are ahead and the window, no personal data. A refused
-form prints one line per field (``--name（姓名）：…``), exits 2 and writes nothing, not even a
-ticket number; the form is checked before the password is. ``visitor-history`` shows the file as
-the signed-in staff member may see it (a confidential matter outside their department: 「保密事项」
-and its date, not counted as a visit) and the view is written to the audit log.
+ticket's number, department, state, how many are ahead and the window, and once the visit has a
+case (信访事项) its number, state and next due date (not for a confidential one); no personal
+data. A refused form prints one line per field (``--name（姓名）：…``), exits 2 and writes
+nothing, not even a ticket number; the form is checked before the password is.
+``visitor-history`` shows the file as the signed-in staff member may see it (a confidential matter
+outside their department: 「保密事项」 and its date, not counted as a visit) and the view is
+written to the audit log.
 """
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from cli.context import Context, UsageError, print_form_errors, print_json
@@ -115,7 +118,9 @@ def cmd_status(ctx: Context) -> int:
     Open without signing in, for kiosks and the visitor's phone: a
     :class:`hall.views.TicketStatus` holds the number, business day, department, state, how many
     are ahead and the window, the same as the hall board shows to everyone; no name, ID number,
-    phone, matter or category (``tests/cli/test_cli_auth.py`` checks the fields)."""
+    phone, matter or category (``tests/cli/test_cli_signin.py`` checks the fields). Once a case
+    exists for the visit: its number, state and next due date (``case``; None for a confidential
+    one, :meth:`hall.desk.codes.QueryCodes.case_of`)."""
     from hall.errors import NotFound
 
     args = ctx.args
@@ -124,8 +129,9 @@ def cmd_status(ctx: Context) -> int:
         status = ctx.hall.desk.ticket_status(args.code_or_number, on)
     except NotFound as exc:
         raise UsageError(str(exc)) from None
+    case = ctx.hall.desk.codes.case_of(status.number, date.fromisoformat(status.business_day))
     if args.json:
-        print_json(asdict(status))
+        print_json({**asdict(status), "case": case._asdict() if case else None})
         return 0
     line = f"{status.number}  {status.department_name}  {status.status_label}"
     if status.status == "waiting":
@@ -133,6 +139,9 @@ def cmd_status(ctx: Context) -> int:
     elif status.window is not None:
         line += f"  请到 {status.window} 号窗口"
     print(line)
+    if case is not None:
+        print(f"信访事项 {case.number}  {case.state_label}"
+              + (f"  下一期限 {case.due_on}" if case.due_on else ""))
     return 0
 
 

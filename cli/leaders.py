@@ -13,7 +13,14 @@
     hall book cancel BOOKING_ID [--reason TEXT] [--json]
     hall book reschedule BOOKING_ID --day ID [--json]
     hall checkin --booking BOOKING_ID [--json]           the ticket, as `hall issue` prints it
-    hall case --id-number ID --leader CODE --matter TEXT [--json]     包案
+    hall case --id-number ID --leader CODE --matter TEXT [--category CODE] [--json]   包案
+    hall case --id-number ID --leader CODE --case CASE [--matter TEXT] [--json]
+
+包案 (issue 12) is a step of a case (信访事项, ``hall cases``): ``hall case`` opens a case for the
+matter with the leader in charge (its category ``--category``, else the visitor's latest visit's,
+else ``policy``; its handling unit the leader's reception room until a manager assigns it with
+``hall cases assign``), or with ``--case`` the leader takes charge of that open case of the
+visitor's (``--matter`` is then a note). It prints the case's number, state and next due date.
 
 A visitor without a file is booked with ``--name`` (and the file's other fields): the file is
 opened in the booking's transaction; a name that differs from the file's needs ``--rename``, and
@@ -244,14 +251,19 @@ def cmd_checkin(ctx: Context) -> int:
 
 
 def cmd_case(ctx: Context) -> int:
-    """Record a leader taking a visitor's case (包案)."""
+    """A leader takes charge of a visitor's matter (包案): a new case, or ``--case`` theirs."""
     args = ctx.args
+    if args.case is None and not args.matter:
+        raise UsageError("请用 --matter 写明所包的事项（或用 --case 指定来访人的在办案件）")
     hall, actor = ctx.acting()
-    case = hall.leaders.take_case(args.id_number, args.leader, args.matter, actor)
+    case = hall.leaders.take_case(args.id_number, args.leader, args.matter or "", actor,
+                                  category=args.category or "", case=args.case or "")
     if args.json:
         print_json(asdict(case))
     else:
-        print(f"已记录包案 {case.case_id}：{case.leader_label} {case.date}「{case.matter}」")
+        print(f"已记录包案：{case.number}（{case.state_label}"
+              + (f"，下一期限 {case.due_on}" if case.due_on else "")
+              + f"）{case.leader_label} {case.date}「{case.matter}」")
     return 0
 
 
@@ -324,9 +336,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checkin)
 
-    p = sub.add_parser("case", parents=[common], help="记录领导包案")
+    p = sub.add_parser("case", parents=[common], help="领导包案：立案并由领导负责，或包在办案件")
     p.add_argument("--id-number", required=True)
     p.add_argument("--leader", required=True)
-    p.add_argument("--matter", required=True)
+    p.add_argument("--matter", help="所包的事项（新立案件时必填）")
+    p.add_argument("--category", help="诉求类别代码（默认来访人最近一次来访的类别，否则 policy）")
+    p.add_argument("--case", help="来访人的在办案件（编号、序号或 年份-序号）：包这件案件")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_case)

@@ -111,7 +111,7 @@ class Hall:
         from hall.leaders import Leaders
 
         return Leaders(self.store, issue_locked=self.desk.issue_locked,
-                       file_locked=self.desk.save_file_locked)
+                       file_locked=self.desk.save_file_locked, cases=lambda: self.cases)
 
     @_Context
     def incidents(self) -> Incidents:

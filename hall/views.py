@@ -48,13 +48,21 @@ class VisitSummary:
 
 @dataclass(frozen=True)
 class CaseSummary:
-    """包案: a leader in personal charge of one of the visitor's matters."""
+    """包案: a leader in personal charge of one of the visitor's matters.
+
+    Since issue 12 a 包案 is a case (信访事项) with a leader: ``case_id`` is the case's id and
+    ``number``, ``state`` and ``due_on`` say where it stands. A 包案 recorded before cases existed
+    keeps its own id and has no number, state or due date (history)."""
 
     case_id: int
     date: str  # YYYY-MM-DD, the day the leader took it
     leader: str  # the leader's code
     leader_label: str  # 「张伟副市长」
-    matter: str
+    matter: str  # 「保密事项」 for a confidential case
+    number: str = ""  # the case's number (江信〔2026〕第 0137 号); "" for an older record
+    state: str = ""  # the case's state code (hall.cases.states.STATES); "" for an older record
+    state_label: str = ""  # 待受理, 办理中 …
+    due_on: str = ""  # the case's next due date, "" when closed or none
 
 
 @dataclass(frozen=True)

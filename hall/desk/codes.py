@@ -14,6 +14,10 @@ A code begins with its day (3 characters, in an order that sorts by day), so the
 every issue wrote into a random page of an index that grows by a million entries every few years,
 and once it no longer stayed in memory an issue waited for the disk (``benchmarks/bench_scale.py``).
 Codes printed before (12 characters of the HMAC) still find their tickets.
+
+Once a case (信访事项) exists for the ticket's visit, :meth:`QueryCodes.case_of` says where it
+stands (its number, state and next due date; issue 12) for the same lookup: no personal data, and
+nothing at all for a confidential case (检举控告), whose lookup shows what it showed before.
 """
 
 from __future__ import annotations
@@ -25,18 +29,34 @@ import secrets
 import string
 from base64 import b32encode
 from datetime import date, datetime
+from typing import NamedTuple
 
 from hall.errors import NotFound
 from hall.store import Store
 from hall.text.freetext import shown
-from models import Setting, Ticket
+from models import Case, CaseVisit, Setting, Ticket
 
 _NUMBER = re.compile(r"([A-Z]{1,2})(\d{3,6})")
 """A ticket number: prefix and 3 digits, more past 999 a day (R10000); never as long as a code."""
 _DAY_DIGITS = "234567ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """Base32's characters in sorting order: the day's 3 characters sort as the days do."""
 _EPOCH = date(2000, 1, 1)  # 32**3 days from here: until 2089
+CASE_STATES = {"pending": "待受理", "accepted": "已受理", "handling": "办理中",
+               "replied": "已答复", "followed": "已回访", "closed": "办结",
+               "rejected": "不予受理", "not_again": "不再受理"}
+"""A case's state → its name, as :data:`hall.cases.states.STATES` says (a test keeps them
+equal): a kiosk's lookup does not import the case context, which costs it some 200 ms (pydantic
+and the holiday calendar)."""
 _FIELDS = {"code": r"[A-Za-z0-9]+", "number": r"[A-Za-z]{1,2}\d{3,6}", "date": r".+?"}
+
+
+class CaseStatus(NamedTuple):
+    """Where the case of a ticket's visit stands, as the visitor's status lookup shows it."""
+
+    number: str  # 江信〔2026〕第 0137 号
+    state: str
+    state_label: str  # 待受理, 办理中 …
+    due_on: str  # the next due date, "" when closed or none
 
 
 class QueryCodes:
@@ -86,6 +106,19 @@ class QueryCodes:
                 self._mac(ticket.business_day, ticket.number)[:12])):
             raise NotFound(f"查询码“{code_or_number.strip()}”无效：请核对票据上的查询码")
         return ticket
+
+    def case_of(self, number: str, day: date) -> CaseStatus | None:
+        """The case of ticket ``number`` of ``day``'s visit, newest first (one indexed query);
+        None when there is none, or when it is confidential."""
+        row = (Case.select(Case.number, Case.state, Case.open, Case.due_on, Case.confidential)
+               .join(CaseVisit, on=(CaseVisit.case == Case.id))
+               .join(Ticket, on=(Ticket.visit == CaseVisit.visit))
+               .where((Ticket.business_day == day) & (Ticket.number == number))
+               .order_by(Case.id.desc()).first())
+        if row is None or row.confidential:
+            return None
+        return CaseStatus(row.number, row.state, CASE_STATES.get(row.state, row.state),
+                          str(row.due_on) if row.open and row.due_on else "")
 
     def _payload(self, text: str) -> tuple[str, str, date | None] | None:
         """(code, number, day) read back from a payload the configured template made ("" and

@@ -31,6 +31,7 @@ from hall.leaders.bookings import (
     IssueLocked,
     typed_text,
 )
+from hall.leaders.cases import LeaderCases
 from hall.leaders.plan import Plan
 from hall.leaders.queue import waits_for
 from hall.leaders.roster import Roster
@@ -52,9 +53,12 @@ from hall.leaders.views import (
 )
 from hall.text import freetext
 from hall.views import CaseSummary, QueueEntry, ReceptionLine
-from models import LeaderBooking, LeaderCase, LeaderDay, Visitor
+from models import LeaderBooking, LeaderDay, Visitor
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hall.cases import Cases
     from hall.store import Store
 
 OPEN = ("published", "held")
@@ -64,13 +68,15 @@ class Leaders:
     """Reception days, 包案 and the walk-in rule: ``hall.leaders``, with its ``roster``,
     ``plan`` and ``bookings`` over one shared state."""
 
-    def __init__(self, store: Store, issue_locked: IssueLocked, file_locked: FileLocked) -> None:
+    def __init__(self, store: Store, issue_locked: IssueLocked, file_locked: FileLocked,
+                 cases: Callable[[], Cases]) -> None:
         self.state = LeaderState(store)  # shared by the parts; not for adapters
         self._store = store
         self._config = store.config
         self.roster = Roster(self.state)
         self.plan = Plan(self.state)
         self.bookings = Bookings(self.state, issue_locked, file_locked)
+        self._led = LeaderCases(self.state, cases)  # 包案, on the case context
 
     # -- days -----------------------------------------------------------------------------------
 
@@ -260,41 +266,16 @@ class Leaders:
 
     # -- 包案 -----------------------------------------------------------------------------------
 
-    def take_case(self, id_number: str, leader: str, matter: str, actor: str,
-                  on: date | None = None) -> CaseSummary:
-        """Record that a leader takes personal charge (包案) of a registered visitor's matter.
-
-        Permitted for the leader's room (a leader's account: the cases of its own room's)."""
-        spec = self.state.active(leader)
-        self._store.permit(actor, "leader.case", spec.department)
-        person = self.state.person(id_number)
-        if not matter.strip():
-            raise Refused("包案须写明所包的事项")
-        matter = typed_text("matter", matter)
-        with self._store.transaction():
-            visitor = self.state.visitor(person.value)
-            at = to_storage(self._store.now())
-            case = LeaderCase.create(visitor=visitor.id, leader=spec.code,
-                                     taken_on=on or self._store.today(), matter=matter,
-                                     created_at=at, created_by=actor)
-            self._store.audit(actor, "leader_case.take", "leader_case", case.id, at,
-                              {"leader": spec.code, "visitor": visitor.id})
-            self._store.bump(LEADERS)
-        return self._case_view(case)
+    def take_case(self, id_number: str, leader: str, matter: str, actor: str, *,
+                  category: str = "", case: str | int = "") -> CaseSummary:
+        """A leader takes personal charge (包案) of a registered visitor's matter: a new case
+        with the leader in charge, or (``case``) the visitor's open case (see
+        :mod:`hall.leaders.cases`). Permitted for managers and the leader's own room."""
+        return self._led.take(id_number, leader, matter, actor, category=category, case=case)
 
     def cases_of(self, visitor_id: int) -> list[CaseSummary]:
-        """A visitor's 包案, newest first."""
-        rows = list(LeaderCase.select().where(LeaderCase.visitor == visitor_id)
-                    .order_by(LeaderCase.taken_on.desc(), LeaderCase.id.desc()))
-        roster = self.state.roster() if rows else {}
-        return [self._case_view(c, roster) for c in rows]
-
-    def _case_view(self, case: LeaderCase,
-                   roster: dict[str, RosterEntry] | None = None) -> CaseSummary:
-        entry = (roster if roster is not None else self.state.roster()).get(case.leader)
-        spec = entry.spec if entry else None
-        return CaseSummary(case.id, str(case.taken_on), case.leader,
-                           spec.label if spec else case.leader, case.matter)
+        """A visitor's 包案, newest first: cases with a leader, and the older records."""
+        return self._led.of_visitor(visitor_id)
 
     # -- walk-ins (the desk asks before it issues) ---------------------------------------------
 

@@ -18,7 +18,7 @@ from hall.accounts.passwords import token_digest
 from hall.clock import FixedClock, to_storage
 from hall.errors import NotAllowed
 from hall.incidents import NewIncident
-from models import AccessToken, open_database
+from models import AccessToken, Visitor, open_database
 from tests.conftest import MORNING
 from tests.helpers import distinct_id, form, with_passwords
 
@@ -52,6 +52,7 @@ def _build(hall: Hall, clock: FixedClock) -> dict[str, Any]:
     incident = hall.incidents.log(NewIncident("lingering", "候谈区", "大声吵闹"), "win01").id
     closed = hall.incidents.log(NewIncident("illness", "候谈区", "晕倒"), "win01").id
     hall.incidents.close(closed, "已送医", "mgr01")
+    cases = _cases(hall)
     with_passwords(hall)
     hall.accounts.disable("win12", actor="admin")  # to enable
     clock.advance(minutes=25)  # 09:25: still locked at the commands' 09:30
@@ -71,7 +72,22 @@ def _build(hall: Hall, clock: FixedClock) -> dict[str, Any]:
         made["expired"] = earlier.accounts.create_token(login, actor="admin", days=1)
     clock.advance(minutes=1)
     return {"later": later.id, "booked": booked, "moving": moving, "incident": incident,
-            "closed": closed, "tokens": tokens}
+            "closed": closed, "tokens": tokens, **cases}
+
+
+def _cases(hall: Hall) -> dict[str, int]:
+    """Cases (issue 12) in the states the ``hall cases`` samples need, at 人社局: pending,
+    accepted, extension asked, replied, followed up 不满意."""
+    visitor = Visitor.get(Visitor.id_number == distinct_id(1)).id
+    made = {name: hall.cases.open_for(visitor, "wages", "欠薪", "hrss", "mgr01").id
+            for name in ("pending", "accepted", "extending", "replied", "followed")}
+    for name in ("accepted", "extending", "replied", "followed"):
+        hall.cases.accept(made[name], "win07")
+    hall.cases.extend(made["extending"], 10, "需核查", "win07")
+    for name in ("replied", "followed"):
+        hall.cases.reply(made[name], "已答复", "win07")
+    hall.cases.followup(made["followed"], "phone", "不满意", "win07")
+    return {f"case_{name}": case for name, case in made.items()}
 
 
 @pytest.fixture(scope="module")

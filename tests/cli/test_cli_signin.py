@@ -134,7 +134,8 @@ def test_hall_status_is_open_and_shows_no_personal_data(hall_cmd: Any) -> None:
     assert status == 0, err
     shown = json.loads(out)
     assert set(shown) == {"number", "business_day", "department", "department_name", "status",
-                          "status_label", "ahead", "window"}
+                          "status_label", "ahead", "window", "case"}
+    assert shown["case"] is None  # the case's number, state and due date once it has one
     for personal in ("王芳", "王*", distinct_id(40), "13812345678", "欠薪", "wages"):
         assert personal not in out
     status, text, _ = hall_cmd(["status", code])

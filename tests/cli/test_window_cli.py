@@ -148,7 +148,7 @@ def test_recall_start_finish(cli: Cli) -> None:
     assert ticket("L003").status == "serving"
     out = cli.ok("finish", "--window", "7", "--outcome", "filed", "--note", "立案交办住建局",
                  "--staff", "win07")
-    assert out == "L003 已办结：立案交办\n"
+    assert out == "L003 已办结：立案交办\n已立案：江信〔2026〕第 0001 号（hall cases show 1）\n"
     visit = Visit.get_by_id(ticket("L003").visit_id)
     assert (visit.outcome, visit.outcome_note, visit.finished_by) == (
         "filed", "立案交办住建局", "win07")
@@ -157,7 +157,7 @@ def test_recall_start_finish(cli: Cli) -> None:
         .order_by(AuditEvent.id)]
     # `hall recall` reads the window's view for the count: the visitor's file seen, once a call
     assert actions == ["ticket.called", "ticket.recalled", "visitor.view", "ticket.recalled",
-                       "ticket.serving", "ticket.finished"]
+                       "ticket.serving", "ticket.finished", "case.opened"]
 
 
 def test_finish_a_refusal_with_reason_and_channel(cli: Cli) -> None:
