@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from config.schema import HallConfig
+    from hall.cases.appointments import AppointmentView
+    from hall.cases.views import CaseVisitView
     from hall.desk.files import FileChange
     from hall.incidents.views import VisitorIncident
 
@@ -226,6 +228,25 @@ class CurrentVisit:
     history: tuple[VisitSummary, ...]  # earlier visits, newest first
     incidents: tuple[VisitorIncident, ...] = ()  # special situations involving them, newest first
     recused: bool = False  # the staff member looking recused themselves from them (回避)
+    visit_id: int = 0
+    case: CurrentCase | None = None  # the case this visit is about (a repeat visit), if any
+    interview_version: int = 0  # versions of its 接谈记录 saved so far (0: none)
+
+
+@dataclass(frozen=True)
+class CurrentCase:
+    """The case a window's current visit is about, and what earlier windows recorded on it, so
+    the hall answers the same way twice (口径一致)."""
+
+    case_id: int
+    number: str  # 江信〔2026〕第 0137 号
+    state_label: str
+    unit: str  # 承办单位 as shown
+    due_on: str  # the next due date, "" when closed
+    days_left: int | None
+    overdue: bool
+    earlier: tuple[CaseVisitView, ...]  # the case's other visits, oldest first: notes, reasons
+    masked: bool = False  # a confidential case outside the viewer's department: no notes
 
 
 @dataclass(frozen=True)
@@ -239,6 +260,7 @@ class WindowView:
     paused: bool
     current: CurrentVisit | None
     waiting: tuple[QueueEntry, ...]
+    appointments: tuple[AppointmentView, ...] = ()  # the window's open 约谈 today, by time
 
 
 @dataclass(frozen=True)

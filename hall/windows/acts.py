@@ -36,7 +36,7 @@ from hall.store import TICKETS, Store
 from hall.text import freetext
 from hall.views import STATUS_LABELS, CallNotice, VisitSummary, WindowView, department_name
 from hall.windows.texts import act_text_errors, act_texts, ticket_number  # noqa: F401
-from hall.windows.view import Revealed, reveal, viewed_visit, waiting
+from hall.windows.view import Revealed, reveal, viewed_visit, waiting, with_case
 from models import Ticket, TicketEvent, Visit, WindowState, is_sqlite
 from models import statements as sql
 
@@ -310,18 +310,19 @@ class Windows:
         if state is not None and state.current_id is not None:
             ticket = Ticket.get_by_id(state.current_id)
             visitor = ticket.visit.visitor_id
-            current = viewed_visit(
+            current = with_case(self._cases().interviews, viewed_visit(
                 self.store, spec.number, ticket, actor,
                 no_show=self.no_show_allowed(ticket.recalls, ticket.called_at,
                                              to_storage(self.store.now())),
                 visits=self._visits_of(visitor), incidents=self._incidents_of(visitor),
-                recused=visitor in recused)
+                recused=visitor in recused), ticket.visit_id, actor)
         return freetext.shown_in(WindowView(  # stored text made safe for a terminal
             number=spec.number, title=spec.title, departments=tuple(spec.departments),
             department_names=tuple(department_name(self.config, d) for d in spec.departments),
             paused=bool(state and state.paused), current=current,
             waiting=tuple(self.board.waits_for(list(waiting(self.store, spec.departments,
-                                                            recused))))))
+                                                            recused)))),
+            appointments=tuple(self._cases().interviews.today_at(spec.number, actor))))
 
     def reveal(self, window: int, *, viewer: str) -> Revealed:
         """The current visitor's masked fields in full for ``viewer``; audited

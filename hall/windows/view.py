@@ -28,6 +28,7 @@ from models import statements as sql
 
 if TYPE_CHECKING:
     from hall.accounts.actor import Actor
+    from hall.cases.interviews import Interviews
     from hall.incidents.views import VisitorIncident
 
 _MINUTE = timedelta(minutes=1)
@@ -93,6 +94,15 @@ def viewed_visit(store: Store, window: int, ticket: Ticket, actor: Actor, *,
     visibility.audit_view(store, actor.login, visit.visitor_id, history, since=ticket.called_at,
                           via="window", window=window, ticket=ticket.number)
     return current
+
+
+def with_case(interviews: Interviews, current: CurrentVisit, visit_id: int,
+              actor: Actor) -> CurrentVisit:
+    """``current`` with its visit's id, the case it is about (its number, state, due date and
+    the notes, reasons and channels of the case's earlier visits: 口径一致) and how many
+    versions of its 接谈记录 were saved."""
+    return replace(current, visit_id=visit_id, case=interviews.window_case(visit_id, actor),
+                   interview_version=interviews.version_of(visit_id))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The two forms a window fills: finishing a visit (办结) and transferring it (转办).
+"""The two forms a window fills: finishing a visit (办结) and transferring it (转办, the dialog in
+:mod:`screens.window.transfer`).
 
     self.app.push_screen(OutcomeDialog(config.outcomes, "R007", "张三"), self._finish)
     self.app.push_screen(TransferDialog(config.departments, "xfj", "R007"), self._transfer)
@@ -19,26 +20,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from hall.desk.registration import FormError
 from hall.windows.acts import act_text_errors
-from screens.widgets.picker import Choice, filter_choices
-from screens.window.waiting import fit
 from screens.work import Failed, HallWork
 
 if TYPE_CHECKING:
-    from config.schema import Department, Outcome
+    from config.schema import Outcome
+    from hall.cases.views import CasePreview
     from screens.app import HallApp
 
 CHANNELS = (
@@ -60,6 +61,7 @@ class FinishForm:
     note: str = ""
     reason: str = ""
     channel: str = ""
+    unit: str = ""  # the case's unit: an outside unit's name (转送) or a department code
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,17 @@ def finish_errors(outcome: Outcome | None, reason: str, channel: str,
     return errors
 
 
+def case_text(preview: CasePreview) -> str:
+    """What finishing with an outcome opens, in one or two lines (the finish dialog)."""
+    if preview.linked:
+        return f"本次来访将记入 {preview.linked}（不另立案）"
+    if not preview.opens:
+        return ""
+    unit = preview.unit or ("（请填写转送单位）" if preview.outside_unit else "本部门")
+    return (f"将立案：承办 {unit}\n受理告知 {preview.acceptance_due} 前　"
+            f"办理期限 {preview.handling_due}")
+
+
 def _row(label: str, control: Input, name: str) -> Vertical:
     return Vertical(Horizontal(Label(label, classes="form-label"), control, classes="form-row"),
                     Label(id=f"err-{name}", classes="dialog-error"), id=f"row-{name}")
@@ -97,8 +110,9 @@ def _show_errors(screen: ModalScreen, names: Sequence[str], errors: dict[str, st
         label.display = name in errors
 
 
-class OutcomeDialog(ModalScreen[FinishForm | None]):
-    """Finish the current visit: outcome, note, and for a refusal its reason and channel."""
+class OutcomeDialog(HallWork, ModalScreen[FinishForm | None]):
+    """Finish the current visit: outcome, note, for a refusal its reason and channel, and for an
+    outcome that opens a case what it opens and the unit (:mod:`screens.window.casekeys`)."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,11 +122,14 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
           for n in range(1, 10)),
     ]
 
-    def __init__(self, outcomes: Sequence[Outcome], number: str, who: str = "") -> None:
+    def __init__(self, outcomes: Sequence[Outcome], number: str, who: str = "",
+                 visit_id: int = 0) -> None:
         super().__init__()
         self.outcomes = tuple(outcomes)
         self.number = number
         self.who = who
+        self.visit_id = visit_id
+        self.preview: CasePreview | None = None  # what the chosen outcome opens, once read
 
     def compose(self) -> ComposeResult:
         options = []
@@ -134,10 +151,12 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
             yield _row("告知途径", Input(placeholder="必填：如 向人民法院提起诉讼", compact=True,
                                          suggester=SuggestFromList(CHANNELS),
                                          id="finish-channel"), "channel")
+            yield Label(id="finish-case", classes="form-caption")
+            yield _row("承办单位", Input(compact=True, id="finish-unit"), "unit")
             yield Label("数字键选择（可再填说明）　Enter 办结　Esc 取消", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        _show_errors(self, ("outcome", "note", "reason", "channel"), {})
+        _show_errors(self, ("outcome", "note", "reason", "channel", "unit"), {})
         outcomes = self.query_one("#finish-outcomes", OptionList)
         outcomes.highlighted = None  # the outcome goes into the visitor's file: no default
         outcomes.focus()
@@ -156,6 +175,44 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
         refusal = bool(chosen and chosen.refusal)
         self.query_one("#row-reason").display = refusal
         self.query_one("#row-channel").display = refusal
+        self._show_case()
+
+    def _show_case(self) -> None:
+        """The unit row and what the case will be, for an outcome that opens one; the preview
+        is read from the hall (a worker) whenever the outcome or the unit changes."""
+        chosen = self.chosen
+        opens = bool(chosen and chosen.opens_case)
+        self.query_one("#row-unit").display = opens
+        self.query_one("#finish-case").display = opens
+        if not opens or chosen is None:
+            return
+        unit = self.query_one("#finish-unit", Input)
+        unit.placeholder = ("必填：转送的承办单位名称" if chosen.outside_unit
+                            else "承办部门代码，可不填（默认本部门）")
+        if self.visit_id:
+            self.run_call("preview", self.hall_app.hall.cases.preview, self.visit_id,
+                          chosen.code, self._unit_code(), exclusive=True)
+
+    @property
+    def hall_app(self) -> HallApp:
+        return cast("HallApp", self.app)
+
+    def _unit_code(self) -> str:
+        """The unit as typed; a department's name (or prefix) becomes its code."""
+        text = self.query_one("#finish-unit", Input).value.strip()
+        chosen = self.chosen
+        if not text or (chosen is not None and chosen.outside_unit):
+            return text
+        found = next((d for d in self.hall_app.hall.config.departments
+                      if text in (d.code, d.name, d.prefix)), None)
+        return found.code if found is not None else text
+
+    def preview_done(self, preview: CasePreview) -> None:
+        self.preview = preview
+        self.query_one("#finish-case", Label).update(Content(case_text(preview)))
+
+    def preview_failed(self, failure: Failed) -> None:
+        self.query_one("#finish-case", Label).update(f"无法预览将立的案件：{failure.text}")
 
     @on(OptionList.OptionHighlighted, "#finish-outcomes")
     def _highlighted(self) -> None:
@@ -164,10 +221,12 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
 
     @on(OptionList.OptionSelected, "#finish-outcomes")
     def _selected(self) -> None:
-        # Enter on the list finishes at once (a refusal goes on to its fields): so "1, Enter"
-        # finishes even when the Enter overtakes the digit's move of the focus to the note.
+        # Enter on the list finishes at once (a refusal goes on to its fields, 转送 to its unit):
+        # so "1, Enter" finishes even when the Enter overtakes the digit's move to the note.
         if self.chosen is not None and self.chosen.refusal:
             self._next_empty(["finish-reason", "finish-channel"])
+        elif self.chosen is not None and self.chosen.outside_unit:
+            self._next_empty(["finish-unit"])
         else:
             self.action_submit()
 
@@ -180,13 +239,17 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("finish-")
-        if name in ("note", "reason", "channel"):
+        if name in ("note", "reason", "channel", "unit"):
             _show_errors(self, (name,), {})
+        if name == "unit":
+            self._show_case()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
         refusal = bool(self.chosen and self.chosen.refusal)
-        order = ["finish-note", *(["finish-reason", "finish-channel"] if refusal else [])]
+        opens = bool(self.chosen and self.chosen.opens_case)
+        order = ["finish-note", *(["finish-reason", "finish-channel"] if refusal else []),
+                 *(["finish-unit"] if opens else [])]
         following = order[order.index(event.input.id or "") + 1:] if event.input.id in order \
             else []
         self._next_empty(following)
@@ -204,7 +267,13 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
         value = {name: self.query_one(f"#finish-{name}", Input).value.strip()
                  for name in ("note", "reason", "channel")}
         errors = finish_errors(outcome, value["reason"], value["channel"], value["note"])
-        _show_errors(self, ("outcome", "note", "reason", "channel"), errors)
+        value["unit"] = self._unit_code() if outcome and outcome.opens_case else ""
+        if outcome is not None and "unit" not in errors:
+            try:
+                self.hall_app.hall.cases.check_unit(outcome, value["unit"])  # config only
+            except FormError as exc:
+                errors.update(exc.errors)
+        _show_errors(self, ("outcome", "note", "reason", "channel", "unit"), errors)
         if errors:
             first = next(iter(errors))
             target = "#finish-outcomes" if first == "outcome" else f"#finish-{first}"
@@ -219,126 +288,10 @@ class OutcomeDialog(ModalScreen[FinishForm | None]):
         self.dismiss(None)
 
 
-class TransferDialog(HallWork, ModalScreen[TransferForm | None]):
-    """Pick the department to transfer the current visitor to, with a note; a department that
-    refuses a transfer now (closed today) says so here, and the dialog stays open."""
+def __getattr__(name: str) -> Any:
+    """``TransferDialog`` moved to :mod:`screens.window.transfer`; still importable from here."""
+    if name == "TransferDialog":
+        from screens.window.transfer import TransferDialog
 
-    CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", id="transfer.cancel"),
-        Binding("down", "move(1)", show=False, id="transfer.down"),
-        Binding("up", "move(-1)", show=False, id="transfer.up"),
-    ]
-
-    def __init__(self, departments: Sequence[Department], current: str, number: str) -> None:
-        super().__init__()
-        self.choices = [Choice(d.code, d.name, d.description, keys=(d.code, d.prefix,
-                                                                     d.description))
-                        for d in departments if d.code != current]
-        self.number = number
-        self._shown: list[Choice] = []
-        self._asking: tuple[str, bool] | None = None  # (department, submit when it may)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="transfer", classes="dialog"):
-            yield Label(f"转办 {self.number}：票号和排队顺序不变（一票到底）",
-                        classes="dialog-title")
-            yield Input(placeholder="输入部门名称或拼音首字母，如 rsj、人社、欠薪", compact=True,
-                        id="transfer-search")
-            yield OptionList(id="transfer-list")
-            yield Label(id="err-department", classes="dialog-error")
-            yield _row("转办说明", Input(placeholder="可不填", compact=True, id="transfer-note"),
-                       "note")
-            yield Label("↑↓ 选择部门　Enter 下一项/确定　Esc 取消", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        _show_errors(self, ("department", "note"), {})
-        self._fill("")
-        self.query_one("#transfer-search", Input).focus()
-
-    def _fill(self, query: str) -> None:
-        self._shown = filter_choices(self.choices, query)
-        listing = self.query_one("#transfer-list", OptionList)
-        listing.clear_options()
-        width = max((cell_len(c.label) for c in self.choices), default=0) + 2
-        listing.add_options([Option(Text.assemble((fit(c.label, width), "bold"), (c.detail, "dim"),
-                                                  no_wrap=True, overflow="ellipsis"),
-                                    id=c.value) for c in self._shown])
-        if self._shown:
-            listing.highlighted = 0
-
-    @property
-    def chosen(self) -> Choice | None:
-        """The highlighted department, if any."""
-        index = self.query_one("#transfer-list", OptionList).highlighted
-        return self._shown[index] if index is not None and index < len(self._shown) else None
-
-    @on(Input.Changed, "#transfer-search")
-    def _search(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    @on(OptionList.OptionHighlighted, "#transfer-list")
-    def _moved(self) -> None:
-        _show_errors(self, ("department",), {})  # another department: the refusal was not its
-
-    @on(Input.Submitted, "#transfer-search")
-    @on(OptionList.OptionSelected, "#transfer-list")
-    def _picked(self) -> None:
-        choice = self._check()
-        if choice is not None:
-            self._ask(choice.value, submit=False)
-
-    @on(Input.Submitted, "#transfer-note")
-    def _submit(self) -> None:
-        choice = self._check()
-        note = self.query_one("#transfer-note", Input).value.strip()
-        errors = act_text_errors(note=note)
-        _show_errors(self, ("note",), errors)
-        if choice is not None and not errors:
-            self._ask(choice.value, submit=True)
-
-    def _ask(self, department: str, submit: bool) -> None:
-        """Whether ``department`` takes a transfer now (the hall's own rule, read only); the
-        transfer itself checks again."""
-        self._asking = (department, submit)
-        check = self.hall_app.hall.leaders.check_transfer
-        self.run_call("may_transfer", check, department, exclusive=True)
-
-    @property
-    def hall_app(self) -> HallApp:
-        return cast("HallApp", self.app)
-
-    def may_transfer_done(self, _: None) -> None:
-        asked, self._asking = self._asking, None
-        choice = self.chosen
-        if asked is None or choice is None or choice.value != asked[0]:
-            return  # the operator moved on meanwhile
-        if asked[1]:
-            note = self.query_one("#transfer-note", Input).value.strip()
-            self.dismiss(TransferForm(choice.value, note))
-        else:
-            self.query_one("#transfer-note", Input).focus()
-
-    def may_transfer_failed(self, failure: Failed) -> None:
-        self._asking = None
-        text = failure.text if failure.refused else f"无法确认能否转入：{failure.text}"
-        _show_errors(self, ("department",), {"department": text + "；请另选部门或按 Esc 取消"})
-        self.query_one("#transfer-search", Input).focus()
-
-    def _check(self) -> Choice | None:
-        choice = self.chosen
-        _show_errors(self, ("department",), {} if choice else {
-            "department": "没有匹配的部门：请换个说法或清空后用 ↑↓ 选择"})
-        if choice is None:
-            self.query_one("#transfer-search", Input).focus()
-        return choice
-
-    def action_move(self, step: int) -> None:
-        listing = self.query_one("#transfer-list", OptionList)
-        if step > 0:
-            listing.action_cursor_down()
-        else:
-            listing.action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return TransferDialog
+    raise AttributeError(name)

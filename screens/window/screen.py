@@ -12,20 +12,26 @@ number, masked phone and address, district, category, matter, request, people an
 representatives, priority, repeat mark, earlier visits with their outcomes); it scrolls on a
 small terminal. Right, the waiting list in call order (number, minutes waited, masked name,
 priority / 集N / 重 marks; from 120 columns also the issue time and, for a window serving
-several departments, the department).
+several departments, the department), and under it the window's 约谈 for today (^Y sets one).
 
-Keys (bindings with ids; all but F2, F11, F12 in the footer, F2 in the state bar beside the
-state it changes, F12 beside it, F11 beside a recused visitor, so the footer fits 80 columns):
+Keys (bindings with ids; all but F2, F3, F4, F11, F12 in the footer, ^E and ^Y while a visitor is
+current; F2 in the state bar beside the state it changes, F12 beside it, F11 beside a recused
+visitor, so the footer fits 80 columns):
 
 =====  ========  ==============================================================================
 F5     叫号      call the next ticket (priority, then issue time) of the window's departments
 F6     重呼      call the current visitor again; the board shows and speaks it again
 F7     接谈      the visitor has arrived: the interview starts
-F8     办结      finish with the outcome: a digit picks it, Enter; refusals need reason+channel
+F8     办结      finish with the outcome: a digit picks it, Enter; refusals need reason+channel;
+                 an outcome that opens a case shows the case and asks its unit (.casekeys)
+^E     接谈记录  the interview record: stated, asked, answered, materials; every save a version
+^Y     约谈      a follow-up appointment (date, time, what for); today's are under the queue
 F9     转办      transfer to another department (search by name or pinyin initials), confirmed;
                  the visitor keeps the ticket number and the original place in order
 F3     过号      no-show, confirmed; only once the configured rule allows it, else says when
-F4     指定叫号  call a given number (Enter on a line of the waiting list does the same)
+                 (shown beside the visitor's state: 可过号 F3)
+F4     指定叫号  call a given number (Enter on a line of the waiting list does the same); not in
+                 the footer, which keeps its room for ^E and ^Y
 F2     暂停      pause the window (it calls nobody); F2 again resumes (恢复)
 F11    回避      recuse from the current visitor, with a reason: back to the queue, original place
 F10    工作台    back to the launcher (F10 does that on every screen, so pause is not on it)
@@ -55,12 +61,14 @@ from hall.views import WindowView
 from screens.resume import StyledWhileShown
 from screens.widgets.footer import KeyFooter
 from screens.widgets.topbar import TopBar
+from screens.window.casekeys import CASE_ACTIONS, CASE_BINDINGS, CaseKeys
 from screens.window.dialogs import CallNumberDialog, ConfirmDialog, WindowPickDialog
-from screens.window.forms import FinishForm, OutcomeDialog, TransferDialog, TransferForm
+from screens.window.forms import TransferForm
 from screens.window.recusal import RecusalKey
 from screens.window.reveal import RevealKey
+from screens.window.transfer import TransferDialog
 from screens.window.visit import CurrentVisitPanel
-from screens.window.waiting import WaitingList
+from screens.window.waiting import WaitingList, appointments_text
 from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
@@ -71,7 +79,7 @@ Key = tuple[int, date, int]
 """What a loaded view depends on: change counter, business day, minute of the clock."""
 
 
-class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
+class WindowScreen(RecusalKey, CaseKeys, StyledWhileShown, HallWork, RevealKey):
     """One service window: its current visitor and its waiting list."""
 
     CSS_PATH = "window.tcss"
@@ -81,13 +89,16 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
         # Shown in the state bar beside the state they change, which leaves the footer room.
         Binding("f2", "pause", "暂停", id="window.pause", show=False),
         Binding("f2", "resume", "恢复", id="window.resume", show=False),
-        Binding("f3", "no_show", "过号", id="window.no_show"),
-        Binding("f4", "call_number", "指定叫号", id="window.call_number"),
+        # Shown beside the visitor's state once the rule allows it (可过号 F3).
+        Binding("f3", "no_show", "过号", id="window.no_show", show=False),
+        # Enter on a waiting line does the same: the footer keeps its room for ^E and ^Y.
+        Binding("f4", "call_number", "指定叫号", id="window.call_number", show=False),
         Binding("f5", "call_next", "叫号", id="window.call_next"),
         Binding("f6", "recall", "重呼", id="window.recall"),
         Binding("f7", "start", "接谈", id="window.start"),
         Binding("f8", "finish", "办结", id="window.finish"),
         Binding("f9", "transfer", "转办", id="window.transfer"),
+        *CASE_BINDINGS,
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="window.launcher"),
         Binding("f11", "recuse", "回避", id="window.recuse", show=False),  # beside the visitor
         # The app's special-situation key, shown in the state bar: the footer is full at 80.
@@ -100,8 +111,8 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
         self.number = number
         self.view: WindowView | None = None
         self._seen: Key | None = None
-        self.poller = Poller(self, lambda: self._read(self.number or 0), topics=("tickets",),
-                             key=self._minute, name="window")
+        self.poller = Poller(self, lambda: self._read(self.number or 0),
+                             topics=("tickets", "cases"), key=self._minute, name="window")
         self._busy = False
         self._trouble = ""
 
@@ -122,6 +133,7 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
                 header = Static(id="waiting-header")
                 yield header
                 yield WaitingList(header=header, id="waiting-list")
+                yield Static(id="appointments")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -185,7 +197,7 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
         if self._seen is not None and key[1] == self._seen[1] and key[0] < self._seen[0]:
             return  # an older read overtaken by a newer one
         self._seen = key
-        was_paused = self.view.paused if self.view is not None else None
+        was = (self.view.paused, self.view.current is None) if self.view is not None else None
         self.view = view
         self._show_state(view)
         scale = 2 if self.size.width >= 140 and self.size.height >= 40 else 1
@@ -194,8 +206,10 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
         waiting = self.query_one(WaitingList)
         waiting.show(view.waiting, several_departments=len(view.departments) > 1)
         self.query_one("#waiting").border_title = f"候谈 {len(view.waiting)} 人"
-        if view.paused != was_paused:
-            self.refresh_bindings()  # F2 pauses or resumes (check_action): nothing else changes
+        self.query_one("#appointments", Static).update(appointments_text(view))
+        self.query_one("#appointments").display = bool(view.appointments)
+        if (view.paused, view.current is None) != was:
+            self.refresh_bindings()  # F2 pauses or resumes, ^E ^Y need a visitor (check_action)
 
     def _show_state(self, view: WindowView) -> None:
         head = self.query_one("#win-head")
@@ -217,6 +231,8 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
             return not paused
         if action == "resume":
             return paused
+        if action in CASE_ACTIONS:
+            return bool(self.view and self.view.current)
         return True
 
     # -- acts ----------------------------------------------------------------------------------
@@ -319,27 +335,6 @@ class WindowScreen(RecusalKey, StyledWhileShown, HallWork, RevealKey):
                         markup=False)
             return False
         return True
-
-    def action_finish(self) -> None:
-        if not self._need_current("办结"):
-            return
-        current = self.view.current  # type: ignore[union-attr]
-        assert current is not None
-        self._ask(OutcomeDialog(self.hall_app.hall.config.outcomes, current.number, current.name),
-                  self._finish)
-
-    def _finish(self, form: FinishForm | None) -> None:
-        if form is None:
-            return
-        hall = self.hall_app.hall
-        spec = hall.config.outcome(form.outcome)
-        name = spec.name if spec else form.outcome
-
-        def finish(window: int, *, actor: str) -> str:
-            return hall.windows.finish(window, form.outcome, actor, note=form.note,
-                                       reason=form.reason, channel=form.channel)
-
-        self._act(finish, done=lambda number: f"{number} 已办结：{name}")
 
     def action_transfer(self) -> None:
         if not self._need_current("转办"):

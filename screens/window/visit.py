@@ -8,7 +8,10 @@ many recalls, and whether a no-show (过号) may be marked yet. Below, what the 
 the registration, one labelled line each, long texts wrapped under their label: name, sex and
 age, masked ID number, masked phone and address, district, category, matter, request, people and
 the representatives (a collective visit: each on its line, name, masked phone and ID), the
-visitor's special situations (特殊情况) if any, and the earlier visits with their outcomes. The
+visitor's special situations (特殊情况) if any, and the earlier visits with their outcomes. A visit
+about a case shows the case (number, state, unit, due date) and, under 前次答复, what each earlier
+visit of the same case was told (outcome, note, reason, channel: 口径一致); 接谈记录 says how many
+versions were saved (^E). The
 details scroll when the terminal is small. With nobody current it says what to press next. A
 visitor the staff member recused themselves from (回避) is marked 「已回避」 beside the name, in
 the state lines (with F11 to send them back) and in the panel's title.
@@ -25,9 +28,10 @@ from hall.text.masking import mask_address, mask_phone
 from hall.views import CurrentVisit
 from screens.widgets.bignumber import BigNumber
 
-ROWS = (("who", "来访人"), ("id", "身份证"), ("phone", "电话"), ("address", "住址"),
-        ("district", "属地"), ("category", "类别"), ("matter", "事由"), ("request", "诉求"),
-        ("people", "人数"), ("incidents", "特殊情况"), ("history", "既往来访"))
+ROWS = (("who", "来访人"), ("case", "案件"), ("earlier", "前次答复"), ("record", "接谈记录"),
+        ("id", "身份证"), ("phone", "电话"), ("address", "住址"), ("district", "属地"),
+        ("category", "类别"), ("matter", "事由"), ("request", "诉求"), ("people", "人数"),
+        ("incidents", "特殊情况"), ("history", "既往来访"))
 HISTORY_LINES = 8
 
 
@@ -84,8 +88,35 @@ def _details(c: CurrentVisit, year: int | None = None) -> dict[str, Content | st
         "who": Content.assemble(*who), "id": c.id_number_masked, "phone": mask_phone(c.phone),
         "address": mask_address(c.address), "district": c.district_name,
         "category": c.category_name, "matter": c.matter, "request": c.request, "people": people,
-        "history": history,
+        "history": history, **case_rows(c),
     }
+
+
+def case_rows(c: CurrentVisit) -> dict[str, Content | str]:
+    """The case the visit is about (number, state, unit, due date) and what the earlier visits
+    of the same case were told (口径一致), and the 接谈记录's saved versions."""
+    record: Content | str = (Content.assemble(f"已记录 {c.interview_version} 版 ",
+                                              ("^E 查看/续写", "dim"))
+                             if c.interview_version else Content.styled("未记录　^E 记录", "dim"))
+    case = c.case
+    if case is None:
+        return {"case": "", "earlier": "", "record": record}
+    due = ""
+    if case.due_on:
+        due = f"{case.due_on} 到期" + (f"（已超期 {-case.days_left} 天）" if case.overdue
+                                      and case.days_left is not None else "")
+    head = Content.assemble((case.number, "bold"), " ", (case.state_label, "$text-primary"),
+                            f"　{case.unit}　" if case.unit else "　",
+                            (due, "bold $text-error" if case.overdue else "dim"))
+    lines = []
+    for v in case.earlier:
+        said = "；".join(x for x in (v.note, f"理由：{v.reason}" if v.reason else "",
+                                     f"途径：{v.channel}" if v.channel else "") if x)
+        lines.append(Content.assemble(f"{v.date} ", (v.outcome_name or "—", "$text-success"),
+                                      f"（{v.department_name}）" if v.department_name else "",
+                                      f" {said}" if said else ""))
+    earlier: Content | str = Content("\n").join(lines) if lines else ""
+    return {"case": head, "earlier": earlier, "record": record}
 
 
 def status_text(c: CurrentVisit) -> Content:

@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from hall.views import QueueEntry
+from hall.views import QueueEntry, WindowView
 
 WIDE = 56
 SHOWN = 100
@@ -157,3 +157,14 @@ class WaitingList(OptionList):
             options.append(Option(Content.styled(more, "dim"), disabled=True))
         self.clear_options()
         self.add_options(options)
+
+
+def appointments_text(view: WindowView) -> Content:
+    """The window's 约谈 for today, one line each: time, masked name, what for (the first line
+    of it), and the case when there is one."""
+    lines = [Content.styled(f"今日约谈 {len(view.appointments)}", "bold")]
+    for a in view.appointments:
+        note = a.note.splitlines()[0] if a.note else ""
+        lines.append(Content.assemble((a.time, "bold"), f" {a.visitor or '—'} ", (note, "dim"),
+                                      (f" {a.case_number}" if a.case_number else "", "dim")))
+    return Content("\n").join(lines)
