@@ -207,16 +207,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             p.add_argument("window", type=int, nargs="?", help="窗口号（不填则在界面中选择）")
         p.set_defaults(func=cmd_tui)
     register_all(sub, common, only)
-    if only in (None, "cases") and "cases" not in _choices(sub):
-        # Until cli/cases.py registers `hall cases <step> …`: the bare command opens the screen.
-        sub.add_parser("cases", parents=[common], help="案件办理（信访事项）")
     return parser
-
-
-def _choices(sub: Any) -> dict[str, Any]:
-    """The command names registered so far (through the one-command wrapper too)."""
-    inner = sub._sub if isinstance(sub, _OneCommand) else sub
-    return dict(getattr(inner, "choices", {}))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
