@@ -85,7 +85,9 @@ class CaseBase:
             "case": row.id, "seq": seq, "at": at, "actor": actor, "kind": kind, "state": state,
             "note": note, "due_on": entry_due,
             "detail": json.dumps(detail or {}, ensure_ascii=False, default=str)})
-        closing = state in CLOSED
+        # only the step that closes the case dates its close: a remark, a document or a review
+        # on a closed case leaves open/due_on/closed_on as they were
+        closing = state in CLOSED and row.state not in CLOSED
         values: dict[str, Any] = {"last_seq": seq, "state": state, "updated_at": at, **fields}
         if closing:
             values.update(open=False, due_on=None, closed_on=self._store.local(at).date())
