@@ -78,18 +78,22 @@ class CaseBase:
 
     def _append(self, row: Case, actor: str, at: datetime, kind: str, state: str, *,
                 note: str = "", detail: dict[str, Any] | None = None,
-                entry_due: date | None = None, **fields: Any) -> None:
-        """Append the numbered entry and update the case row (its lock is held)."""
+                entry_due: date | None = None, written: bool = False, **fields: Any) -> None:
+        """Append the numbered entry and update the case row (its lock is held); ``written``:
+        the row was just inserted as the entry leaves it (the opening entry), no update."""
         seq = row.last_seq + 1
         sql.insert_row(self._store.db, CaseEntry, {
             "case": row.id, "seq": seq, "at": at, "actor": actor, "kind": kind, "state": state,
             "note": note, "due_on": entry_due,
             "detail": json.dumps(detail or {}, ensure_ascii=False, default=str)})
-        closing = state in CLOSED
+        # only the step that closes the case dates its close: a remark, a document or a review
+        # on a closed case leaves open/due_on/closed_on as they were
+        closing = state in CLOSED and row.state not in CLOSED
         values: dict[str, Any] = {"last_seq": seq, "state": state, "updated_at": at, **fields}
         if closing:
             values.update(open=False, due_on=None, closed_on=self._store.local(at).date())
-        Case.update(**values).where(Case.id == row.id).execute()
+        if not written:
+            Case.update(**values).where(Case.id == row.id).execute()
         row.last_seq = seq
         self._store.audit(actor, f"case.{kind}", "case", row.id, at,
                           {"seq": seq, "state": state, **{k: v for k, v in (detail or {}).items()

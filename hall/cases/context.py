@@ -147,9 +147,12 @@ class Cases(Opening):
         def change(row: Case, today: date) -> dict[str, Any]:
             if due is None:
                 return {}
-            limit = self._handling_due(row)
+            # an urge holds the unit to an earlier date, never a later one: while pending the
+            # acceptance notice's due date is the limit (else the urge would hide it overdue)
+            pending = row.state == "pending"
+            limit = row.acceptance_due if pending else self._handling_due(row)
             if due > limit:
-                raise Refused(f"督办期限不能晚于办理期限 {limit}")
+                raise Refused(f"督办期限不能晚于{'受理告知' if pending else '办理'}期限 {limit}")
             return {"due_on": due}
         return self._step(case_id, "urge", actor, texts["note"], {}, change, due_on=due)
 
@@ -309,9 +312,10 @@ class Cases(Opening):
         (2026-137); :class:`NotFound` otherwise."""
         text = str(ref).strip()
         row = None
-        if text.isdigit() and len(text) <= 18:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses
+        if text.isdecimal() and len(text) <= 18:
             row = Case.get_or_none(Case.id == int(text))
-        elif "-" in text and all(p.isdigit() for p in text.split("-", 1)) and len(text) <= 20:
+        elif "-" in text and all(p.isdecimal() for p in text.split("-", 1)) and len(text) <= 20:
             year, seq = (int(p) for p in text.split("-", 1))
             row = Case.get_or_none((Case.year == year) & (Case.seq == seq))
         elif text.isprintable() and len(text) <= 64:

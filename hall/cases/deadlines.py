@@ -36,6 +36,9 @@ def due(start: date, days: int, counting: Counting) -> tuple[date, bool]:
     knew every year it looked at."""
     if not 0 <= days <= MAX_DAYS:
         raise ValueError(f"期限天数应在 0 至 {MAX_DAYS} 之间：{days}")
+    if counting not in ("calendar", "working"):
+        # a typo must not silently count working days (the configuration's schema checks it too)
+        raise ValueError(f"计日方式应为 calendar 或 working：{counting}")
     if days == 0:
         return start, True
     if counting == "calendar":

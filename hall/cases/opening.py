@@ -133,17 +133,19 @@ class Opening(CaseBase):
             "confidential": is_confidential(self._config, category), "state": "pending",
             "open": True, "opened_on": today, "opened_at": at, "opened_by": actor,
             "acceptance_due": accept, "handling_due": handle, "due_on": accept,
-            "last_seq": 0, "updated_at": at})
+            "last_seq": 1, "updated_at": at})  # its opening entry, appended below
         if visit is not None:
             sql.insert_row(self._store.db, CaseVisit, {"case": case_id, "visit": visit.id,
                                                        "linked_at": at, "linked_by": actor})
-        row = Case.get_by_id(case_id)
-        self._append(row, actor, at, "opened", "pending", entry_due=accept,
+        # the row was just written as the opening entry leaves it: no read back, no update
+        row = Case(id=case_id, state="pending", last_seq=0)
+        self._append(row, actor, at, "opened", "pending", entry_due=accept, written=True,
                      detail={"unit": outside_unit or department, "outcome": outcome})
         self._store.bump(CASES)
         return Opened(case_id, number, True)
 
     def _open_case_of_visit(self, visit_id: int) -> Case | None:
-        return (Case.select().join(CaseVisit, on=(CaseVisit.case == Case.id))
+        # the id and number only: every finish asks, and the row is locked when there is one
+        return (Case.select(Case.id, Case.number).join(CaseVisit, on=(CaseVisit.case == Case.id))
                 .where((CaseVisit.visit == visit_id) & (Case.open == True))  # noqa: E712
                 .order_by(Case.id.desc()).first())

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 
 LIST_LIMIT = 500
 """The most cases one list returns (newest due first); filters narrow it."""
+SUMMARY_FIELDS = (Case.id, Case.number, Case.state, Case.category, Case.matter, Case.visitor,
+                  Case.department, Case.outside_unit, Case.confidential, Case.opened_on,
+                  Case.due_on, Case.leader, Case.extension_state, Case.satisfaction)
+"""The columns a list reads: what :meth:`CaseReads.summary` shows (half the row: a page of 500
+builds in half the time)."""
 
 
 class CaseReads:
@@ -85,7 +90,7 @@ class CaseReads:
         """Cases ``actor`` may see, filtered; open cases by due date, then the closed newest
         first."""
         today = self.local_today()
-        query = Case.select()
+        query = Case.select(*SUMMARY_FIELDS)
         where: list[pw.Expression] = []
         scope = self._scope(actor)
         if scope is not None:

@@ -1,0 +1,576 @@
+"""Cases through the facade (issue 12 §4): opened by a window's finish, every step from every state
+against a hand-written transition table, the extension once, urges, follow-ups and reviews,
+refusals, the timeline and its audit, confidentiality and scope, repeat visits, ``find``.
+
+Every case here is opened as the hall opens it: the desk issues a ticket, the window calls it and
+finishes it with an outcome that opens a case (``hall.windows.finish_visit``). A refused act must
+change no row of the case tables (compared row for row) and write no audit event (but the one
+``denied`` event of a permission refusal). Each test's docstring names the mutation of
+hall/cases it kills.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from hall import Hall
+from hall.cases import STEPS
+from hall.clock import FixedClock
+from hall.desk.registration import FormError
+from hall.errors import NotAllowed, NotFound, Refused
+from models import (
+    AuditEvent,
+    Case,
+    CaseCounter,
+    CaseDocument,
+    CaseEntry,
+    CaseVisit,
+    ChangeCounter,
+    open_database,
+)
+from tests.helpers import config_with, distinct_id, form, snapshot
+
+CST = timezone(timedelta(hours=8))
+TODAY = date(2026, 11, 23)  # the fixed clock's Monday
+WINDOW = {"wages": (7, "win07"), "policy": (1, "win01"), "report": (11, "win11"),
+          "arrears": (8, "win08")}
+"""Category → the window (and its clerk) the desk's ticket for it is called at."""
+_ids = itertools.count(100)
+
+
+def open_case(hall: Hall, category: str = "wages", outcome: str = "filed", unit: str = "",
+              id_number: str = "") -> int:
+    """Issue, call and finish a visit with an outcome that opens a case; the case's id."""
+    window, clerk = WINDOW[category]
+    hall.desk.issue(form(id_number=id_number or distinct_id(next(_ids)), category=category),
+                    actor="desk01")
+    hall.windows.call_next(window, clerk)
+    finished = hall.windows.finish_visit(window, outcome, clerk, note="接谈", unit=unit)
+    assert finished.case is not None and finished.case.new
+    return finished.case.case_id
+
+
+def tables() -> dict[str, Any]:
+    """Every row of the case tables and the change counters, and the audit log's size."""
+    rows: dict[str, Any] = {m._meta.table_name: snapshot(m) for m in
+                            (Case, CaseEntry, CaseVisit, CaseDocument, CaseCounter,
+                             ChangeCounter)}
+    rows["audit"] = AuditEvent.select().count()
+    return rows
+
+
+def refused(act: Callable[[], Any], error: type[Exception] = Refused) -> str:
+    """Run ``act``, which must raise ``error`` and change nothing; the message."""
+    before = tables()
+    with pytest.raises(error) as caught:
+        act()
+    assert tables() == before
+    return str(caught.value)
+
+
+def denied(act: Callable[[], Any], login: str, what: str) -> None:
+    """Run ``act``, which must raise :class:`NotAllowed` and write nothing but one ``denied``
+    audit event of ``login`` for the act ``what``."""
+    before = tables()
+    with pytest.raises(NotAllowed):
+        act()
+    after = tables()
+    assert after.pop("audit") == before.pop("audit") + 1
+    assert after == before
+    last = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (last.action, last.actor, last.entity_id) == ("denied", login, what)
+
+
+def row(case_id: int) -> Case:
+    return Case.get_by_id(case_id)
+
+
+def kinds(case_id: int) -> list[str]:
+    return [e.kind for e in CaseEntry.select().where(CaseEntry.case == case_id)
+            .order_by(CaseEntry.seq)]
+
+
+# -- the case's number and its opening deadlines --------------------------------------------------
+
+
+def test_numbers_are_the_years_running_number_in_the_configured_format(
+        hall: Hall, clock: FixedClock) -> None:
+    """江信〔2026〕第 0001 号, 0002 …; a new year restarts at 0001. Kills: the counter keyed by
+    something else than the year (no restart), ``seq`` not taken from the counter (duplicates),
+    the format ignored."""
+    first, second = open_case(hall), open_case(hall, "policy")
+    assert [row(first).number, row(second).number] == ["江信〔2026〕第 0001 号",
+                                                       "江信〔2026〕第 0002 号"]
+    clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=CST))
+    third = open_case(hall)
+    assert (row(third).year, row(third).seq, row(third).number) == (2027, 1,
+                                                                     "江信〔2027〕第 0001 号")
+    assert {c.year: c.last for c in CaseCounter.select()} == {2026: 2, 2027: 1}
+    numbers = [c.number for c in Case.select()]
+    assert len(numbers) == len(set(numbers)) == 3
+
+
+@pytest.mark.parametrize(("counting", "acceptance", "handling"), [
+    # Opened Fri 2026-09-18. Calendar: +15 = 10-03 (国庆) → Thu 10-08; +60 = Tue 11-17.
+    ("calendar", "2026-10-08", "2026-11-17"),
+    # Working: Sun 09-20 调休 (1), 09-21…24 (5), 中秋 09-25…27 off, 09-28…30 (8), 国庆 off,
+    # 10-08 (9), 10-09 (10), Sat 10-10 调休 (11), 10-12…15 (15); then 10-16 (16), five a week
+    # to 12-11 (56), 12-14…17 (60).
+    ("working", "2026-10-15", "2026-12-17"),
+])
+def test_opening_deadlines_follow_the_configured_counting(
+        db_url: str, clock: FixedClock, counting: str, acceptance: str, handling: str) -> None:
+    """Kills: the counting read from a constant instead of ``time_limits.counting``, the
+    acceptance and handling periods swapped, the due date the hall holds the case to not the
+    acceptance notice's while pending."""
+    config = config_with(("counting: calendar", f"counting: {counting}"))
+    clock.set(datetime(2026, 9, 18, 10, 0, tzinfo=CST))
+    db = open_database(db_url)
+    hall = Hall(db, config, clock)
+    try:
+        case_id = open_case(hall)
+        detail = hall.cases.detail(case_id, "mgr01")
+        assert (detail.acceptance_due, detail.handling_due, detail.summary.due_on) == (
+            acceptance, handling, acceptance)
+        assert (detail.summary.opened_on, detail.summary.state) == ("2026-09-18", "pending")
+    finally:
+        db.close()
+
+
+# -- every step from every state: a hand-written table --------------------------------------------
+
+NO_REQUEST = "no request"
+"""The step is allowed in the state, but refused for want of an extension request."""
+TABLE: dict[str, dict[str, str]] = {
+    "pending": {"accept": "accepted", "refuse": "rejected", "assign": "pending",
+                "urge": "pending", "lead": "pending", "note": "pending"},
+    "accepted": {"assign": "handling", "reply": "replied", "urge": "accepted",
+                 "extend": "accepted", "approve_extension": NO_REQUEST,
+                 "refuse_extension": NO_REQUEST, "lead": "accepted", "note": "accepted"},
+    "handling": {"assign": "handling", "reply": "replied", "urge": "handling",
+                 "extend": "handling", "approve_extension": NO_REQUEST,
+                 "refuse_extension": NO_REQUEST, "lead": "handling", "note": "handling"},
+    "replied": {"return": "handling", "followup": "followed", "urge": "replied",
+                "lead": "replied", "note": "replied"},
+    "followed": {"close": "closed", "urge": "followed", "lead": "followed", "note": "followed",
+                 "review": "followed"},
+    "closed": {"note": "closed", "review": "closed"},
+    "rejected": {"note": "rejected"},
+    "not_again": {"note": "not_again"},
+}
+"""State → the steps it allows → the state the step leaves (from the issue's state diagram and
+the module docstring of hall/cases/states.py, written out by hand)."""
+LABELS = {"accept": "受理告知", "refuse": "不予受理/不再受理", "assign": "交办", "reply": "答复",
+          "return": "退回", "followup": "回访", "close": "办结", "urge": "督办",
+          "extend": "申请延期", "approve_extension": "批准延期",
+          "refuse_extension": "不批准延期", "lead": "领导包案", "note": "备注", "review": "复查"}
+STATE_LABELS = {"pending": "待受理", "accepted": "已受理", "handling": "办理中",
+                "replied": "已答复", "followed": "已回访", "closed": "办结",
+                "rejected": "不予受理", "not_again": "不再受理"}
+
+
+def step_call(cases: Any, step: str, case_id: int) -> Any:
+    """Take ``step`` on the case as the manager, with valid arguments."""
+    calls: dict[str, Callable[[], Any]] = {
+        "accept": lambda: cases.accept(case_id, "mgr01", how="电话告知"),
+        "refuse": lambda: cases.refuse(case_id, "rejected", "属于诉讼事项", "向人民法院起诉",
+                                       "mgr01"),
+        "refuse_again": lambda: cases.refuse(case_id, "not_again", "已复核终结",
+                                             "不再受理", "mgr01"),
+        "assign": lambda: cases.assign(case_id, "hrss", "mgr01", note="请人社局办理"),
+        "reply": lambda: cases.reply(case_id, "已足额支付拖欠工资", "mgr01"),
+        "return": lambda: cases.send_back(case_id, "答复未附支付凭证", "mgr01"),
+        "followup": lambda: cases.followup(case_id, "phone", "不满意", "mgr01", note="仍有异议"),
+        "close": lambda: cases.close(case_id, "mgr01"),
+        "urge": lambda: cases.urge(case_id, "请尽快办理", "mgr01"),
+        "extend": lambda: cases.extend(case_id, 10, "情况复杂", "mgr01"),
+        "approve_extension": lambda: cases.approve_extension(case_id, "mgr01", told="电话告知"),
+        "refuse_extension": lambda: cases.refuse_extension(case_id, "mgr01", note="理由不足"),
+        "lead": lambda: cases.lead(case_id, "lihong", "mgr01"),
+        "note": lambda: cases.note(case_id, "来电询问进展", "mgr01"),
+        "review": lambda: cases.review(case_id, "mgr01", note="申请复查"),
+    }
+    return calls[step]()
+
+
+REACH = {"pending": [], "accepted": ["accept"], "handling": ["accept", "assign"],
+         "replied": ["accept", "reply"], "followed": ["accept", "reply", "followup"],
+         "closed": ["accept", "reply", "followup", "close"], "rejected": ["refuse"],
+         "not_again": ["refuse_again"]}
+
+
+def case_in(hall: Hall, state: str) -> int:
+    case_id = open_case(hall)
+    for step in REACH[state]:
+        step_call(hall.cases, step, case_id)
+    assert row(case_id).state == state
+    return case_id
+
+
+def test_the_table_covers_every_step() -> None:
+    """A step added to STEPS without a row here fails (so the table below stays complete)."""
+    assert set(STEPS) == set(LABELS)
+
+
+@pytest.mark.parametrize("state", list(TABLE))
+def test_every_step_from_every_state(hall: Hall, state: str) -> None:
+    """Each step is taken exactly from the states of the hand-written table, leaving the state
+    the table says; every other step is refused, changes no row and names the allowed steps.
+    Kills: the state check removed or inverted (``CaseBase._check``), a state added to or
+    dropped from a step's ``before``, a wrong ``after``, the refusal's list of steps."""
+    allowed = TABLE[state]
+    case_id = case_in(hall, state)
+    assert hall.cases.detail(case_id, "mgr01").allowed == tuple(
+        s for s in LABELS if s in allowed)
+    names = "、".join(LABELS[s] for s in LABELS if s in allowed)
+    for step in LABELS:
+        if step in allowed:
+            continue
+        message = refused(lambda step=step: step_call(hall.cases, step, case_id))
+        assert message == (f"案件当前为“{STATE_LABELS[state]}”，不能{LABELS[step]}；"
+                           f"可进行的操作：{names}"), step
+    for step, after in allowed.items():
+        fresh = case_in(hall, state)
+        if after == NO_REQUEST:
+            assert "没有待批准的延期申请" in refused(
+                lambda step=step, fresh=fresh: step_call(hall.cases, step, fresh))
+            continue
+        entries = row(fresh).last_seq
+        step_call(hall.cases, step, fresh)
+        assert row(fresh).state == after, step
+        assert row(fresh).last_seq == entries + 1, step
+
+
+# -- the extension, once --------------------------------------------------------------------------
+
+
+def test_an_extension_is_granted_once_and_refused_twice(hall: Hall) -> None:
+    """Accepted Mon 11-23: handling due 2027-01-22 (+60 calendar days, a Friday; 2027 has no
+    holiday data). 10 days more: Mon 2027-02-01. A second request while one is pending and a
+    request after approval are refused, writing nothing. Kills: the once-only check removed
+    (either branch), the days added to the opening date instead of handling's due date,
+    ``due_on`` not moved with it."""
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    assert str(row(case_id).handling_due) == "2027-01-22"
+    hall.cases.extend(case_id, 10, "涉及多个单位", "win07")
+    assert row(case_id).extension_state == "requested"
+    assert "已有待批准的申请" in refused(
+        lambda: hall.cases.extend(case_id, 5, "再次申请", "win07"))
+    hall.cases.approve_extension(case_id, "mgr01", told="2026-11-24 电话告知来访人")
+    r = row(case_id)
+    assert (str(r.handling_due), str(r.due_on), r.extension_days, r.extension_state) == (
+        "2027-02-01", "2027-02-01", 10, "approved")
+    assert "本案已批准延期" in refused(
+        lambda: hall.cases.extend(case_id, 5, "还要延期", "win07"))
+    assert "没有待批准的延期申请" in refused(
+        lambda: hall.cases.approve_extension(case_id, "mgr01", told="电话"))
+    approved = CaseEntry.get((CaseEntry.case == case_id)
+                             & (CaseEntry.kind == "approve_extension"))
+    assert json.loads(approved.detail)["told"] == "2026-11-24 电话告知来访人"
+
+
+def test_approve_without_request_and_days_over_the_limit_are_refused(hall: Hall) -> None:
+    """Kills: ``_requested_days`` not checking the request, the ``1 <= days <= limit`` check
+    loosened (31 with a 30-day limit, 0), a refused request blocking a new one forever."""
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    assert "没有待批准的延期申请" in refused(
+        lambda: hall.cases.approve_extension(case_id, "mgr01", told="电话"))
+    assert "没有待批准的延期申请" in refused(
+        lambda: hall.cases.refuse_extension(case_id, "mgr01", note="不同意"))
+    for days in (0, 31, -3):
+        refused(lambda days=days: hall.cases.extend(case_id, days, "情况复杂", "win07"),
+                FormError)
+    refused(lambda: hall.cases.extend(case_id, 10, "  ", "win07"), FormError)
+    hall.cases.extend(case_id, 30, "情况复杂", "win07")  # the limit itself is allowed
+    hall.cases.refuse_extension(case_id, "mgr01", note="理由不足")
+    assert (row(case_id).extension_state, str(row(case_id).handling_due)) == ("refused",
+                                                                              "2027-01-22")
+
+
+# -- urges ----------------------------------------------------------------------------------------
+
+
+def test_urge_dates_within_today_and_the_due_date(hall: Hall) -> None:
+    """Accepted today: handling due 2027-01-22. An urge may hold the unit to a date from today
+    to that day; later is refused, and so is a past date, both writing nothing. While pending,
+    the acceptance notice's due date (12-08) is the limit. Kills: the ``due > limit`` check
+    removed, the past-date check removed, the pending case's urge postponing its acceptance
+    notice."""
+    pending = open_case(hall)
+    assert "2026-12-08" in refused(lambda: hall.cases.urge(
+        pending, "请尽快受理", "mgr01", due=date(2026, 12, 9)))
+    hall.cases.urge(pending, "请尽快受理", "mgr01", due=date(2026, 12, 1))
+    assert str(row(pending).due_on) == "2026-12-01"
+
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    assert "2027-01-22" in refused(lambda: hall.cases.urge(
+        case_id, "请尽快办理", "mgr01", due=date(2027, 1, 23)))
+    refused(lambda: hall.cases.urge(case_id, "请尽快办理", "mgr01", due=date(2026, 11, 22)),
+            FormError)
+    refused(lambda: hall.cases.urge(case_id, "", "mgr01"), FormError)
+    hall.cases.urge(case_id, "请于本周内答复", "mgr01", due=TODAY)  # today is allowed
+    hall.cases.urge(case_id, "最后期限", "mgr01", due=date(2027, 1, 22))  # so is the due date
+    urges = list(CaseEntry.select().where((CaseEntry.case == case_id)
+                                          & (CaseEntry.kind == "urge")).order_by(CaseEntry.seq))
+    assert [(str(e.due_on), e.note) for e in urges] == [("2026-11-23", "请于本周内答复"),
+                                                        ("2027-01-22", "最后期限")]
+    assert str(row(case_id).due_on) == "2027-01-22"
+
+
+def test_urges_are_the_managers(hall: Hall) -> None:
+    """督办 is ``case.supervise``: the case's own window clerk is refused (kills a step's act
+    read from the wrong column)."""
+    case_id = open_case(hall)
+    denied(lambda: hall.cases.urge(case_id, "请尽快", "win07"), "win07", "case.supervise")
+
+
+# -- follow-up, review, refusal -------------------------------------------------------------------
+
+
+def replied_case(hall: Hall) -> int:
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    hall.cases.reply(case_id, "已责令企业支付", "win07")
+    return case_id
+
+
+@pytest.mark.parametrize("satisfaction", ["满意", "基本满意", "不满意"])
+def test_followup_takes_the_statutory_scale(hall: Hall, satisfaction: str) -> None:
+    """满意 / 基本满意 / 不满意 and the configured ways; anything else is refused writing
+    nothing. Kills: the scale or the ways unchecked, the satisfaction not kept on the row."""
+    case_id = replied_case(hall)
+    refused(lambda: hall.cases.followup(case_id, "phone", "很满意", "win07"), FormError)
+    refused(lambda: hall.cases.followup(case_id, "email", satisfaction, "win07"), FormError)
+    hall.cases.followup(case_id, "sms", satisfaction, "win07", note="短信已发")
+    assert (row(case_id).state, row(case_id).satisfaction) == ("followed", satisfaction)
+    entry = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.kind == "followup"))
+    assert json.loads(entry.detail) == {"how": "sms", "satisfaction": satisfaction}
+
+
+def test_review_only_after_dissatisfaction_within_review_days(hall: Hall,
+                                                              clock: FixedClock) -> None:
+    """复查: refused after 满意; after 不满意 allowed 30 days after the follow-up (review_days),
+    refused on the 31st; the review is a new case whose parent is this one. Kills: the
+    satisfaction check removed, ``> limit`` → ``>= limit``, the parent link not written."""
+    happy = replied_case(hall)
+    hall.cases.followup(happy, "phone", "满意", "win07")
+    assert "不满意" in refused(lambda: hall.cases.review(happy, "mgr01"))
+
+    late = replied_case(hall)
+    hall.cases.followup(late, "phone", "不满意", "win07")
+    unhappy = replied_case(hall)
+    hall.cases.followup(unhappy, "phone", "不满意", "win07")
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=CST))  # 31 days after 11-23
+    assert "30 日" in refused(lambda: hall.cases.review(late, "mgr01"))
+    clock.set(datetime(2026, 12, 23, 23, 59, tzinfo=CST))  # 30 days after
+    summary = hall.cases.review(unhappy, "mgr01", note="来访人申请复查")
+    assert summary.state == "pending" and summary.number == "江信〔2026〕第 0004 号"
+    new = row(summary.id)
+    assert (new.parent_id, new.visitor_id, new.category) == (unhappy, row(unhappy).visitor_id,
+                                                             "wages")
+    assert hall.cases.detail(summary.id, "mgr01").parent == row(unhappy).number
+    assert hall.cases.detail(unhappy, "mgr01").reviews == (summary.number,)
+    assert kinds(unhappy)[-1] == "review" and row(unhappy).state == "followed"
+
+
+def test_a_note_or_review_on_a_closed_case_keeps_its_closing_date(hall: Hall,
+                                                                  clock: FixedClock) -> None:
+    """A remark or a review taken on a closed case is an entry; the case stays closed on the
+    day it closed. Kills (and found): every entry in a closed state re-closing the case with
+    today's date."""
+    case_id = replied_case(hall)
+    hall.cases.followup(case_id, "phone", "不满意", "win07")
+    hall.cases.close(case_id, "mgr01")
+    assert str(row(case_id).closed_on) == "2026-11-23"
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=CST))
+    hall.cases.note(case_id, "来访人来电", "mgr01")
+    hall.cases.review(case_id, "mgr01")
+    r = row(case_id)
+    assert (str(r.closed_on), r.open, r.state, r.due_on) == ("2026-11-23", False, "closed", None)
+
+
+@pytest.mark.parametrize(("kind", "label"), [("rejected", "不予受理"), ("not_again", "不再受理")])
+def test_refuse_closes_at_once_with_reason_and_channel(hall: Hall, kind: str,
+                                                       label: str) -> None:
+    """不予受理 / 不再受理: the case closes at once (not open, no due date, closed today) with
+    the reason and the channel; either text empty, or an unknown kind, is refused writing
+    nothing. Kills: the closing fields not set on a closed state, the required texts optional."""
+    case_id = open_case(hall)
+    refused(lambda: hall.cases.refuse(case_id, kind, "", "向法院起诉", "win07"), FormError)
+    refused(lambda: hall.cases.refuse(case_id, kind, "不属受理范围", " ", "win07"), FormError)
+    refused(lambda: hall.cases.refuse(case_id, "later", "理由", "途径", "win07"), FormError)
+    summary = hall.cases.refuse(case_id, kind, "属于诉讼事项", "向人民法院起诉", "win07")
+    assert (summary.state, summary.state_label, summary.due_on, summary.days_left) == (
+        kind, label, "", None)
+    r = row(case_id)
+    assert (r.open, r.due_on, str(r.closed_on)) == (False, None, "2026-11-23")
+    entry = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.seq == 2))
+    assert (entry.kind, entry.state, entry.note, json.loads(entry.detail)) == (
+        kind, kind, "属于诉讼事项", {"channel": "向人民法院起诉"})
+
+
+# -- the timeline and the audit log ---------------------------------------------------------------
+
+
+def test_entries_are_appended_numbered_with_an_audit_event_each(hall: Hall) -> None:
+    """Each step appends entry n+1 and leaves every earlier entry as it was; each writes one
+    audit event ``case.<kind>`` on the case. Kills: ``seq`` not incremented (the unique index
+    refuses), an entry rewritten, a step without its audit event."""
+    case_id = open_case(hall)
+    steps = [lambda: hall.cases.accept(case_id, "win07", how="电话告知"),
+             lambda: hall.cases.urge(case_id, "请尽快", "mgr01"),
+             lambda: hall.cases.assign(case_id, "housing", "mgr01"),
+             lambda: hall.cases.note(case_id, "住建局已接收", "win08"),
+             lambda: hall.cases.reply(case_id, "已协调支付", "win08"),
+             lambda: hall.cases.send_back(case_id, "未附凭证", "mgr01"),
+             lambda: hall.cases.reply(case_id, "已附凭证", "win08"),
+             lambda: hall.cases.followup(case_id, "visit", "基本满意", "win08"),
+             lambda: hall.cases.close(case_id, "mgr01")]
+    for n, step in enumerate(steps, start=2):
+        before = snapshot(CaseEntry)
+        step()
+        after = snapshot(CaseEntry)
+        assert {k: v for k, v in after.items() if k in before} == before
+        added = [v for k, v in after.items() if k not in before]
+        assert [(e["case"], e["seq"]) for e in added] == [(case_id, n)]
+    expected = ["opened", "accept", "urge", "assign", "note", "reply", "return", "reply",
+                "followup", "close"]
+    assert kinds(case_id) == expected
+    assert [e.seq for e in CaseEntry.select().where(CaseEntry.case == case_id)
+            .order_by(CaseEntry.seq)] == list(range(1, 11))
+    events = [(e.action, e.actor) for e in AuditEvent.select()
+              .where((AuditEvent.entity == "case") & (AuditEvent.entity_id == str(case_id))
+                     & (AuditEvent.action != "case.view")).order_by(AuditEvent.id)]
+    assert events == [("case.opened", "win07"), ("case.accept", "win07"), ("case.urge", "mgr01"),
+                      ("case.assign", "mgr01"), ("case.note", "win08"), ("case.reply", "win08"),
+                      ("case.return", "mgr01"), ("case.reply", "win08"),
+                      ("case.followup", "win08"), ("case.close", "mgr01")]
+    timeline = hall.cases.detail(case_id, "mgr01").entries
+    assert [e.seq for e in timeline] == list(range(1, 11))
+    assert [e.state for e in timeline][-1] == "closed"
+
+
+# -- who sees and who acts ------------------------------------------------------------------------
+
+
+def test_a_confidential_case_is_masked_outside_discipline_and_the_managers(hall: Hall) -> None:
+    """检举控告: 纪委监委's window and the managers read the matter and the visitor; another
+    department's window, listing the visitor's open cases, sees that a confidential case exists
+    and nothing more, and may not open it; the leader's room that took it sees it masked.
+    Kills: ``sees_matter`` true for everyone, the confidential flag not copied at opening."""
+    case_id = open_case(hall, "report")
+    assert row(case_id).confidential
+    for viewer in ("win11", "mgr01"):
+        summary = hall.cases.detail(case_id, viewer).summary
+        assert (summary.masked, summary.matter, summary.visitor) == (False, "工地拖欠工资三个月",
+                                                                      "张*"), viewer
+    visitor = row(case_id).visitor_id
+    (other,) = hall.cases.open_cases_of(visitor, "win07")
+    assert (other.masked, other.matter, other.visitor, other.category) == (True, "保密事项", "",
+                                                                           "")
+    denied(lambda: hall.cases.detail(case_id, "win07"), "win07", "case.view")
+    hall.cases.lead(case_id, "lihong", "mgr01")
+    (room,) = hall.cases.list("win20")
+    assert (room.id, room.masked, room.matter) == (case_id, True, "保密事项")
+    detail = hall.cases.detail(case_id, "win20")
+    assert detail.request == "" and detail.visits == ()
+    assert all(e.note == "" and e.detail == {} for e in detail.entries)
+
+
+def test_a_window_of_another_department_cannot_act_on_the_case(hall: Hall) -> None:
+    """人社局's clerk (win07) on a 信访局 case: refused, only the ``denied`` event written; the
+    case's own clerk may. Kills: the case's department dropped from the permission check."""
+    case_id = open_case(hall, "policy")
+    assert row(case_id).department == "xfj"
+    denied(lambda: hall.cases.accept(case_id, "win07", how="电话"), "win07", "case.handle")
+    denied(lambda: hall.cases.note(case_id, "越权备注", "win07"), "win07", "case.handle")
+    assert [c.id for c in hall.cases.list("win07")] == []
+    hall.cases.accept(case_id, "win01", how="电话")
+    assert row(case_id).state == "accepted"
+
+
+# -- opening: the unit, repeat visits -------------------------------------------------------------
+
+
+def test_a_forwarding_slip_needs_the_outside_unit(hall: Hall) -> None:
+    """出具转送单 without a unit is refused before anything is written (the visit stays called);
+    with one, the case names it as 承办单位 and keeps the visit's department to follow it; an
+    unknown department for 立案交办 is refused too. Kills: ``check_unit`` not called or not
+    requiring the unit for an outside-unit outcome."""
+    hall.desk.issue(form(id_number=distinct_id(9001)), actor="desk01")
+    hall.windows.call_next(7, "win07")
+    for outcome, unit in (("forward", ""), ("forward", "   "), ("filed", "nowhere")):
+        before = tables()
+        with pytest.raises(FormError):
+            hall.windows.finish_visit(7, outcome, "win07", unit=unit)
+        assert tables() == before
+    finished = hall.windows.finish_visit(7, "forward", "win07", unit="江北区人民政府")
+    assert finished.case is not None
+    r = row(finished.case.case_id)
+    assert (r.outside_unit, r.department, r.outcome) == ("江北区人民政府", "hrss", "forward")
+    assert hall.cases.detail(r.id, "mgr01").summary.unit == "江北区人民政府"
+    filed = open_case(hall, unit="housing")
+    assert (row(filed).department, row(filed).outside_unit) == ("housing", "")
+
+
+def test_a_finish_of_a_visit_linked_to_an_open_case_adds_an_entry(hall: Hall) -> None:
+    """The visitor comes back about the same matter; the visit is linked to the open case
+    (as the desk does, in its transaction); finishing it — with any outcome, one that opens a
+    case too — adds a "visit" entry and opens no case. Kills: ``open_locked`` ignoring the link
+    (a second case), the link ignored once the case is closed (an entry on a closed case)."""
+    id_number = distinct_id(9100)
+    case_id = open_case(hall, id_number=id_number)
+    ticket = hall.desk.issue(form(id_number=id_number), actor="desk01")
+    with hall.store.transaction():
+        hall.cases.link_visit_locked(case_id, ticket.visit_id, "desk01",
+                                     datetime(2026, 11, 23, 2, 0))
+    hall.windows.call_next(7, "win07")
+    counter = snapshot(CaseCounter)
+    finished = hall.windows.finish_visit(7, "filed", "win07", note="再次来访")
+    assert finished.case is not None
+    assert (finished.case.case_id, finished.case.new) == (case_id, False)
+    assert Case.select().count() == 1 and snapshot(CaseCounter) == counter
+    assert kinds(case_id) == ["opened", "visit", "visit"]
+    last = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.seq == 3))
+    assert json.loads(last.detail) == {"visit": ticket.visit_id, "outcome": "filed"}
+    assert [v.visit_id for v in hall.cases.detail(case_id, "mgr01").visits][-1] == (
+        ticket.visit_id)
+    # Once the case is closed, linking to it is refused, writing nothing.
+    hall.cases.refuse(case_id, "rejected", "不属受理范围", "向仲裁委申请仲裁", "win07")
+    again = hall.desk.issue(form(id_number=id_number), actor="desk01")
+
+    def link() -> None:
+        with hall.store.transaction():
+            hall.cases.link_visit_locked(case_id, again.visit_id, "desk01",
+                                         datetime(2026, 11, 23, 3, 0))
+    refused(link)
+
+
+# -- find -----------------------------------------------------------------------------------------
+
+
+def test_find_by_id_number_and_year_seq_and_nothing_else(hall: Hall) -> None:
+    """The id, the full number, YEAR-SEQ; garbage is NotFound, never another error. Kills:
+    a branch of ``find`` dropped; found: a superscript digit passing ``isdigit`` and crashing
+    ``int`` with ValueError."""
+    first, second = open_case(hall), open_case(hall)
+    number = row(second).number
+    assert [hall.cases.find(x) for x in (first, str(second), f" {second} ", number,
+                                         "2026-2", "2026-0002")] == [first, second, second,
+                                                                     second, second, second]
+    for junk in ("", "0", "3", "2025-1", "2026-3", "2026-", "-1", "abc", "\x00", "1\x00",
+                 "2026-1\x1b[2J", "²", "2026-²", "9" * 18, "9" * 19, "2026-" + "9" * 15,
+                 "9" * 10 + "-1", "江信〔2026〕第 0001 号x", "x" * 100_000, "1" * 100_000):
+        with pytest.raises(NotFound) as caught:
+            hall.cases.find(junk)
+        assert len(str(caught.value)) < 200, junk[:20]
+        assert "\x00" not in str(caught.value) and "\x1b" not in str(caught.value)
