@@ -23,6 +23,13 @@ from config.types import ConfigModel, KeyPath, Problem
 BINDING_IDS: frozenset[str] = frozenset("""
 app.incident app.palette app.quit board.leave board.leave_escape
 booking.cancel booking.cancel_booking booking.move_booking call_number.cancel confirm.cancel
+case_document.cancel case_document.pick1 case_document.pick2 case_document.pick3
+case_document.pick4 case_document.pick5 case_document.pick6 case_document.pick7
+case_document.pick8 case_step.cancel case_step.save
+cases.accept cases.approve_extension cases.assign cases.close cases.document cases.extend
+cases.followup cases.launcher cases.lead cases.note cases.refuse cases.refuse_extension
+cases.reply cases.return cases.review cases.urge cases.view_all cases.view_open
+cases.view_overdue cases.view_soon
 desk.bookings desk.clear desk.document desk.file_history desk.issue desk.launcher
 confirm.no confirm.yes
 finish.cancel finish.pick1 finish.pick2 finish.pick3 finish.pick4 finish.pick5 finish.pick6
@@ -33,7 +40,7 @@ incident_action.pick8 incident_action.pick9 incident_action.submit incident_corr
 incident_form.cancel incident_form.save incident_report.close incident_report.save
 incident_text.cancel incidents.act incidents.close incidents.correct incidents.launcher
 incidents.reopen incidents.report
-launcher.board launcher.desk launcher.incidents launcher.leaders launcher.open
+launcher.board launcher.cases launcher.desk launcher.incidents launcher.leaders launcher.open
 launcher.switch_staff launcher.window leader_form.cancel leader_form.save
 leaders.add_day leaders.book leaders.calendar leaders.cancel_day leaders.edit_day leaders.export
 leaders.launcher leaders.list leaders.next_month leaders.plan leaders.prev_month leaders.publish
