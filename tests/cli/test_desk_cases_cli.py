@@ -51,7 +51,8 @@ def test_channels_and_the_earlier_opinion_are_stored(hall_cli: Cli) -> None:
     hall_cli.json(*ISSUE, "--staff", "desk01", "--channels", "online,来信",
                   "--earlier-opinion", "区人社局已答复")
     [visit] = stored(hall_cli, Visit)
-    assert (visit["other_channels"], visit["earlier_opinion"]) == ("letter,online", "区人社局已答复")
+    assert (visit["other_channels"], visit["earlier_opinion"]) == (
+        "letter,online", "区人社局已答复")
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

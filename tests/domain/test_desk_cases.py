@@ -210,3 +210,13 @@ def test_the_window_finishing_a_linked_visit_adds_to_the_case_instead_of_a_new_o
     assert ticket.visit_id in [v.visit_id for v in detail.visits]
     kinds = [(e.kind, e.actor) for e in detail.entries]
     assert kinds == [("opened", "mgr01"), ("visit", "desk01"), ("visit", "mgr01")]
+
+
+def test_a_linked_visit_is_a_repeat_visit_even_as_the_file_s_first(hall: Hall) -> None:
+    """A leader's 包案 opened on a file without visits: the first visit about it is a repeat."""
+    file = hall.desk.save_file(form(id_number=distinct_id(1)), actor="desk01")
+    case = hall.cases.open_for(file.visitor_id, "wages", "欠薪", "hrss", "mgr01", leader="lihong")
+    ticket = hall.desk.issue(form(id_number=distinct_id(1), case_id=case.id), actor="desk01")
+    assert ticket.repeat and Visit.get_by_id(ticket.visit_id).is_repeat
+    plain = hall.desk.issue(form(id_number=distinct_id(2)), actor="desk01")
+    assert not plain.repeat
