@@ -7,12 +7,11 @@ Every row owns two small labels, ``err-<field>`` (red, the validation message) a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -161,13 +160,6 @@ class ChannelToggles(Widget, can_focus=True):
         &:focus { background: $boost; background-tint: $accent 15%; }
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", show=False),
-        Binding("right", "move(1)", show=False),
-        Binding("space", "toggle", show=False),
-        Binding("enter", "next", show=False),
-    ]
-
     cursor: reactive[int] = reactive(0)
 
     class Changed(Message):
@@ -221,23 +213,24 @@ class ChannelToggles(Widget, can_focus=True):
             self.cursor = index
             self.choose(list(self.chosen ^ {codes[index]}))
 
-    def action_toggle(self) -> None:
-        self.toggle(self.cursor)
-
-    def action_move(self, step: int) -> None:
-        self.cursor = (self.cursor + step) % max(len(self.channels), 1)
-
-    def action_next(self) -> None:
-        self.screen.focus_next()
-
     def watch_cursor(self) -> None:
         self.refresh()
 
     def on_key(self, event: events.Key) -> None:
+        # The control's own keys, as an Input's are (not bindings: nothing to remap).
+        count = max(len(self.channels), 1)
         if event.character and event.character in "123456789":
-            event.stop()
-            event.prevent_default()
             self.toggle(int(event.character) - 1)
+        elif event.key == "space":
+            self.toggle(self.cursor)
+        elif event.key in ("left", "right"):
+            self.cursor = (self.cursor + (1 if event.key == "right" else -1)) % count
+        elif event.key == "enter":
+            self.screen.focus_next()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def on_click(self, event: events.Click) -> None:
         for index, (start, end) in enumerate(self._spans()):
