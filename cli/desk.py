@@ -3,7 +3,8 @@
     hall issue --name … --id-number … --category … --matter … [--phone …] [--address …]
                [--document-type TYPE] [--district CODE] [--request …] [--people N]
                [--representative "ID,姓名,电话"]… [--priority CODE] [--department CODE]
-               [--rename] [--again-reason 原因] [--json]
+               [--rename] [--again-reason 原因] [--channels letter,online]
+               [--earlier-opinion 原处理意见] [--case CASE] [--json]
     hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
     hall status CODE_OR_NUMBER [--date YYYY-MM-DD] [--json]
     hall visitor-history NUMBER [--document-type TYPE] [--json]
@@ -14,8 +15,12 @@ or ``hmt_residence`` (港澳台居民居住证); a file is kept per (type, numbe
 
 One person, one file: a name that differs from the file's is refused unless ``--rename`` confirms
 it; a person with a ticket waiting or called today gets another only with ``--again-reason``
-(recorded with the ticket). Both refusals exit 2 and write nothing. ``visitor-history`` prints the
-file and every earlier name, phone, address and district it held.
+(recorded with the ticket). Both refusals exit 2 and write nothing. ``--channels`` names the other
+channels the same matter went through (codes or names of ``cases.channels``: letter 来信, online
+网上信访, phone 来电, other_body 其他机关), ``--earlier-opinion`` an earlier handling opinion;
+``--case`` (the case's number, id or YEAR-SEQ) links the visit to one of the visitor's open cases
+(重复访，同一事项): another person's, a closed or an unknown case exits 2, nothing written.
+``visitor-history`` prints the file and every earlier name, phone, address and district it held.
 
 CODE_OR_NUMBER (and ``ticket``'s NUMBER) is a query code, a ticket number (R007, R10000), or the
 QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` filled in).
@@ -43,6 +48,9 @@ from cli.context import Context, UsageError, print_form_errors, print_json
 DOCUMENT_HELP = ("证件类型：id_card 居民身份证（默认）、passport 护照、hk_macao 港澳通行证、"
                  "taiwan 台胞证、foreign_pr 外国人永久居留身份证、hmt_residence 港澳台居民居住证")
 
+ISSUE_FLAGS = {"other_channels": "--channels", "case_id": "--case"}
+"""The options of ``hall issue`` not named after their form field."""
+
 
 def cmd_issue(ctx: Context) -> int:
     """Register a visitor and issue their ticket."""
@@ -62,20 +70,31 @@ def cmd_issue(ctx: Context) -> int:
         request=args.request or "", people=args.people, representatives=args.representative,
         priority=args.priority or "", department=args.department or "",
         document_type=args.document_type or "", rename=args.rename,
-        again_reason=args.again_reason or "")
+        again_reason=args.again_reason or "", other_channels=args.channels or "",
+        earlier_opinion=args.earlier_opinion or "")
     hall = ctx.hall
     try:
         validate(form, hall.config, hall.today())  # a typo costs no password (the desk checks too)
+        if args.case:  # NotFound (exit 2) for a case nobody has
+            form.case_id = hall.cases.find(args.case)
         hall, actor = ctx.acting()
         ticket = hall.desk.issue(form, actor=actor)
     except NeedsConfirmation as exc:
         errors = dict(exc.errors)
         if "name" in errors:
             errors["name"] += "；确认改名请加 --rename"
-        return print_form_errors(errors, FIELD_LABELS)
+        return print_form_errors(errors, FIELD_LABELS, ISSUE_FLAGS)
     except FormError as exc:
-        return print_form_errors(exc.errors, FIELD_LABELS)
+        return print_form_errors(exc.errors, FIELD_LABELS, ISSUE_FLAGS)
+    linked = hall.cases.of_visit(ticket.visit_id) if form.case_id else None
+    if linked is not None and args.json:
+        print_json({**asdict(ticket), "case": dict(zip(("number", "state", "due_on"), linked,
+                                                       strict=True))})
+        return 0
     print_ticket(ticket, args.json)
+    if linked is not None:
+        number, state, due = linked
+        print(f"重复访（同一事项）：{number}  {state}" + (f"  期限 {due}" if due else ""))
     return 0
 
 
@@ -198,6 +217,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--department")
     p.add_argument("--rename", action="store_true", help="确认此人改名（与档案姓名不同时必需）")
     p.add_argument("--again-reason", help="今日已有未办结的票时再次取号的原因（记录在案）")
+    p.add_argument("--channels", help="同一事项已通过的其他渠道，逗号分隔（letter 来信、"
+                   "online 网上信访、phone 来电、other_body 其他机关，见配置 cases.channels）")
+    p.add_argument("--earlier-opinion", help="原处理意见（如有）")
+    p.add_argument("--case", help="重复访（同一事项）：关联此人未办结的案件"
+                   "（案件编号、序号或 年份-序号）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_issue)
 

@@ -96,7 +96,11 @@ class Hall:
         self.desk = Desk(self.store,
                          check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
                          cases_of=lambda visitor: self.leaders.cases_of(visitor),
-                         incidents_of=lambda visitor: self.incidents.of_visitor(visitor))
+                         incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
+                         open_cases_of=lambda visitor, viewer: self.cases.open_cases_of(
+                             visitor, viewer),
+                         link_case=lambda case, visit, actor, at: self.cases.link_visit_locked(
+                             case, visit, actor, at))
 
     @_Context
     def audit(self) -> AuditLog:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from config.schema import HallConfig
     from hall.cases.appointments import AppointmentView
+    from hall.cases.views import CaseSummary as OpenCase
     from hall.cases.views import CaseVisitView
     from hall.desk.files import FileChange
     from hall.incidents.views import VisitorIncident
@@ -101,6 +102,9 @@ class VisitorFile:
     history: tuple[FileChange, ...] = ()
     """Every earlier name, phone, address and district of the file, newest first."""
     doc_type: str = "id_card"
+    open_cases: tuple[OpenCase, ...] = ()
+    """The visitor's open cases (信访事项) the viewer may link a repeat visit to, newest first;
+    a confidential case of another department is left out, not named."""
 
     @property
     def visit_count(self) -> int:

@@ -22,7 +22,7 @@ from hall.accounts import visibility
 from hall.accounts.actor import find_actor
 from hall.clock import business_day, to_storage
 from hall.desk.codes import QueryCodes
-from hall.desk.files import CollectiveAlert, FileChange, VisitorFiles
+from hall.desk.files import CaseLinks, CollectiveAlert, FileChange, VisitorFiles
 from hall.desk.registration import (
     CleanRegistration,
     NeedsConfirmation,
@@ -47,6 +47,7 @@ from models import Representative, Ticket, TicketEvent, Visit, Visitor, locks
 from models import statements as sql
 
 if TYPE_CHECKING:
+    from hall.cases.views import CaseSummary as OpenCase
     from hall.incidents.views import VisitorIncident
     from hall.printing import TicketPrint
 
@@ -57,12 +58,14 @@ class Desk:
     """Registration, tickets, visitor files and query codes.
 
     ``check_walk_in`` refuses a registration a reception room does not take today (leaders);
-    ``cases_of`` and ``incidents_of`` fill a visitor's file (leaders' 包案, incidents).
+    ``cases_of``, ``incidents_of`` fill a file; ``open_cases_of``, ``link_case``: CaseLinks.
     """
 
     def __init__(self, store: Store, *, check_walk_in: Callable[[CleanRegistration], None],
                  cases_of: Callable[[int], Sequence[CaseSummary]],
-                 incidents_of: Callable[[int], Sequence[VisitorIncident]]) -> None:
+                 incidents_of: Callable[[int], Sequence[VisitorIncident]],
+                 open_cases_of: Callable[[int, str], Sequence[OpenCase]] = lambda v, w: (),
+                 link_case: Callable[[int, int, str, datetime], None] | None = None) -> None:
         self.store = store
         self.config = store.config
         self.db = store.db
@@ -71,6 +74,7 @@ class Desk:
         self._check_walk_in = check_walk_in
         self._cases_of = cases_of
         self._incidents_of = incidents_of
+        self.links = CaseLinks(open_cases_of, link_case)
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -94,6 +98,7 @@ class Desk:
             address=visitor.address, district=visitor.district, visits=tuple(visits),
             cases=tuple(self._cases_of(visitor.id)),
             incidents=tuple(self._incidents_of(visitor.id)),
+            open_cases=tuple(self.links.offered(visitor.id, actor.login)),
             history=tuple(self.files.history(visitor.id)), doc_type=visitor.doc_type,
         ))
         visibility.audit_view(self.store, actor.login, visitor.id, visits, via="file")
@@ -201,6 +206,8 @@ class Desk:
         self.store.permit(actor, "ticket.issue")
         clean = validate(form, self.config, self.store.today())
         self._check_walk_in(clean)  # a reception room takes walk-ins only on days that say so
+        if clean.case_id is not None:  # one of the visitor's open cases, or FormError
+            self.links.check(clean, actor)
         for attempt in range(_RETRIES):
             try:
                 with self.store.transaction():
@@ -225,14 +232,19 @@ class Desk:
         day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
         visitor_id, earlier, first = self._save_visitor(clean, stored, actor, day, confirm)
         dept = clean.department
-        # A confidential matter (a report to 纪委监委) makes no repeat visit for another department.
-        repeat = visibility.counts_for(earlier, dept)
+        # A confidential matter (a report to 纪委监委) makes no repeat visit for another department;
+        # a visit about an open case (the same matter) does.
+        repeat = visibility.counts_for(earlier, dept) or clean.case_id is not None
         visit_id = sql.insert_row(self.db, Visit, {
             "visitor": visitor_id, "business_day": day, "registered_at": stored,
             "registered_by": actor, "district": clean.district, "category": clean.category,
             "suggested_department": clean.suggested_department, "department": dept,
             "people": clean.people, "matter": clean.matter, "request": clean.request,
-            "is_repeat": repeat, "priority": clean.priority})
+            "is_repeat": repeat, "priority": clean.priority,
+            "other_channels": ",".join(clean.other_channels),
+            "earlier_opinion": clean.earlier_opinion})
+        if clean.case_id is not None:
+            self.links.link(clean.case_id, visit_id, actor, stored)
         for position, rep in enumerate(clean.representatives, 1):
             Representative.create(visit=visit_id, position=position, id_number=rep.id.value,
                                   name=rep.name, phone=rep.phone)
@@ -252,6 +264,7 @@ class Desk:
                   "people": clean.people, "priority": clean.priority}
         if first:
             detail.update(again_reason=clean.again_reason, first=first)
+        detail.update({"case": clean.case_id} if clean.case_id is not None else {})
         self.store.audit(actor, "ticket.issue", "ticket", ticket_id, stored, detail)
         self.store.bump(TICKETS)
         # The view the desk shows, from what is in hand: no reading back what was just written.

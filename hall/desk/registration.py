@@ -11,6 +11,7 @@ no ticket number. Every message says, in Chinese, what is wrong and how to put i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -37,12 +38,18 @@ FIELD_LABELS = {
     "priority": "优先类别",
     "department": "接待部门",
     "again_reason": "再次取号原因",
+    "other_channels": "其他渠道",
+    "earlier_opinion": "原处理意见",
+    "case_id": "同一事项案件",
 }
 
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}", re.ASCII)
 # Full-width digits and dash as a Chinese input method types them.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _MAX_NAME, _MAX_ADDRESS, _MAX_TEXT, _MAX_PEOPLE = 32, 200, 2000, 9999
+# Channels as typed: codes or names, separated by commas (half- or full-width), 、 or spaces.
+_CHANNEL_SEPARATORS = re.compile(r"[,，、\s]+")
+_MAX_CHANNELS_STORED = 128  # models.Visit.other_channels
 
 
 class FormError(ValueError):
@@ -123,6 +130,13 @@ class Registration:
     """The operator confirmed a name that differs from the one on file."""
     again_reason: str = ""
     """Why the person gets a second ticket while one is waiting or called today."""
+    other_channels: str | Sequence[str] = ""
+    """Other channels the same matter was raised through (来信, 网上信访 …): codes or names of
+    ``config.cases.channels``, as a list or one text separated by commas ("letter,online")."""
+    earlier_opinion: str = ""
+    """An earlier handling opinion (原处理意见) the visitor has, in a line; "" for none."""
+    case_id: int | None = None
+    """The visitor's open case this visit is about (重复访，同一事项); None: another matter."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,10 @@ class CleanRegistration:
     document_type: str = ID_CARD
     rename: bool = False
     again_reason: str = ""
+    other_channels: tuple[str, ...] = ()
+    """Channel codes in the configuration's order."""
+    earlier_opinion: str = ""
+    case_id: int | None = None
 
 
 def route(config: HallConfig, category: str, district: str = "") -> str | None:
@@ -213,6 +231,9 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
     chosen = (form.priority or "").strip()
     if chosen and config.priority_group(chosen) is None:
         errors["priority"] = f"未知的优先类别“{chosen}”"
+    channels = _channels(errors, form.other_channels, config)
+    opinion = _text(errors, "earlier_opinion", form.earlier_opinion, freetext.TEXT, False)
+    case_id = _case_id(errors, form.case_id)
     if errors or person is None:
         raise FormError(errors)
     group, rank = priority_for(config, chosen, person, today)
@@ -222,6 +243,7 @@ def validate(form: Registration, config: HallConfig, today: date) -> CleanRegist
         representatives=representatives, priority=group, priority_rank=rank,
         suggested_department=suggested or department, department=department,
         document_type=kind, rename=bool(form.rename), again_reason=again,
+        other_channels=channels, earlier_opinion=opinion, case_id=case_id,
     )
 
 
@@ -307,3 +329,41 @@ def _representatives(errors: dict[str, str], raw: list[RepresentativeEntry | str
     elif people < rules.threshold and len(parsed) > people:
         errors["representatives"] = f"代表人数（{len(parsed)}）不能多于来访人数（{people}）"
     return tuple(parsed)
+
+
+def _channels(errors: dict[str, str], raw: str | Sequence[str],
+              config: HallConfig) -> tuple[str, ...]:
+    """The channel codes of ``raw`` (codes or names), each once, in the configuration's order;
+    an unknown one names the channels there are."""
+    known = config.cases.channels
+    text = raw if isinstance(raw, str) else ",".join(str(part) for part in raw or ())
+    typed = freetext.field(errors, "other_channels", text, freetext.LINE)
+    if "other_channels" in errors:
+        return ()
+    by_name = {name: code for code, name in known.items()}
+    codes: set[str] = set()
+    for part in filter(None, _CHANNEL_SEPARATORS.split(typed)):
+        code = part if part in known else by_name.get(part)
+        if code is None:
+            listed = "、".join(f"{c}（{n}）" for c, n in known.items())
+            errors["other_channels"] = f"未知的渠道“{part[:32]}”，可选：{listed or '无'}"
+            return ()
+        codes.add(code)
+    chosen = tuple(code for code in known if code in codes)
+    if len(",".join(chosen)) > _MAX_CHANNELS_STORED:  # a configuration with very long codes
+        errors["other_channels"] = f"所选渠道过多（代码合计不超过{_MAX_CHANNELS_STORED}个字符）"
+        return ()
+    return chosen
+
+
+def _case_id(errors: dict[str, str], raw: object) -> int | None:
+    """The case's id as an int, None for none ("" or None); a case the visit links to is
+    checked against the visitor's open cases when issuing (:meth:`hall.desk.desk.Desk.issue`)."""
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not text.isdecimal() or not text.isascii() or len(text) > 18 \
+            or int(text) < 1:
+        errors["case_id"] = f"应为案件的序号（正整数），实际为“{freetext.shown(text[:32])}”"
+        return None
+    return int(text)

@@ -5,11 +5,14 @@ shows 重复访 with the name on file, how many earlier visits, and the date, de
 outcome of the last, and a leader's 包案 of this visitor's matter if there is one. When the
 screen is tall enough, the earlier visits are listed below. A confidential matter the clerk may
 not see (检举控告 handled by 纪委监委) is 「保密事项」 with its date: listed, never counted.
+A visit linked to one of the visitor's open cases (同一事项) says 重复访（同一事项） with the case's
+number, state and due date, where a visit about another matter says 重复访.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
@@ -18,6 +21,9 @@ from hall.text.documents import ID_CARD, Document, document_type
 from hall.text.idnumber import IdNumber
 from hall.views import VisitorFile, VisitSummary
 
+if TYPE_CHECKING:
+    from hall.cases.views import CaseSummary
+
 
 def person_text(person: IdNumber | Document, today: date) -> str:
     """「女 · 1949-12-31 生 · 76岁」, or the document's name when its number says nothing."""
@@ -25,6 +31,12 @@ def person_text(person: IdNumber | Document, today: date) -> str:
         kind = document_type(getattr(person, "kind", ""))
         return f"{kind.name if kind else '证件'} {person.value}"
     return f"{person.sex_label} · {person.birth_date.isoformat()} 生 · {person.age_on(today)}岁"
+
+
+def case_label(case: CaseSummary) -> str:
+    """「江信〔2026〕第 0137 号 待受理 期限 2026-12-08」: a case as the desk names it."""
+    due = f" 期限 {case.due_on}" if case.due_on else ""
+    return f"{case.number} {case.state_label}{due}"
 
 
 def open_today(file: VisitorFile, today: date) -> list[VisitSummary]:
@@ -64,16 +76,21 @@ class VisitorBanner(Static):
                                         person_text(person, today), ("　首次来访", "dim")))
 
     def repeat(self, person: IdNumber | Document, file: VisitorFile, today: date,
-               history: int) -> None:
-        """Known visitor; ``history`` is how many earlier visits to list below the summary."""
+               history: int, case: CaseSummary | None = None) -> None:
+        """Known visitor; ``history`` is how many earlier visits to list below the summary;
+        ``case`` the open case this visit is about (同一事项), None for another matter."""
         age = person.age_on(today)
-        if not file.visit_count:  # only 保密事项 on file: no repeat visit for this desk
+        if case is not None:
+            tag = (" 重复访（同一事项） ", "bold reverse yellow")
+        elif not file.visit_count:  # only 保密事项 on file: no repeat visit for this desk
             tag = (" 已建档 ", "bold reverse green")
         else:
             tag = (" 重复访 ", "bold reverse yellow")
         text = Text.assemble(tag, " ", (file.name, "bold"), " ",
                              f"{person.sex_label} {age}岁" if age is not None else "",
                              ("　此前来访 ", ""), (str(file.visit_count), "bold"), " 次")
+        if case is not None:
+            text.append(f"\n{case_label(case)}", style="bold")
         last = file.last_visit
         if last is not None:
             text.append(f"\n最近 {last.date} {last.department_name}"
@@ -100,7 +117,7 @@ class VisitorBanner(Static):
         for visit in [v for v in file.visits if not v.masked][1:history]:
             text.append(f"\n　　 {visit.date} {visit.department_name}（{visit.category_name}）"
                         f"· {visit.outcome_label or '—'}", style="dim")
-        self._set("-repeat" if file.visit_count else "-new", text)
+        self._set("-repeat" if file.visit_count or case else "-new", text)
 
     def _set(self, kind: str, text: Text) -> None:
         self.set_class(kind == "-new", "-new")
@@ -143,6 +160,10 @@ class VisitHistory(Static):
             for change in file.history:
                 text.append(f"{change.at[:10]} {change.field_label} ", style="dim")
                 text.append(f"{change.old or '（空）'} → {change.new or '（空）'}\n")
+        if file.open_cases:
+            text.append("\n未结案件\n", style="bold")
+            for open_case in file.open_cases:
+                text.append(f"{case_label(open_case)}\n　{open_case.unit}：{open_case.matter}\n")
         if file.cases:
             text.append("\n领导包案\n", style="bold magenta")
             for case in file.cases:

@@ -19,16 +19,25 @@ from textual.widgets import Input, Label
 from hall.desk.registration import Registration, RepresentativeEntry
 from hall.text.documents import DOCUMENT_TYPES, ID_CARD, DocumentType, document_type
 from screens.desk.banner import VisitorBanner
-from screens.desk.fields import RepresentativeInput, RepresentativeRow, field_row, show_text
+from screens.desk.fields import (
+    CasePicker,
+    ChannelToggles,
+    RepresentativeInput,
+    RepresentativeRow,
+    field_row,
+    show_text,
+)
 from screens.widgets.picker import Choice, Picker
 
 if TYPE_CHECKING:
+    from hall.cases.views import CaseSummary
     from screens.app import HallApp
 
 FIELD_ORDER = ("id_number", "name", "phone", "address", "district", "category", "matter",
-               "request", "people", "representatives", "priority", "department")
+               "case_id", "request", "other_channels", "earlier_opinion", "people",
+               "representatives", "priority", "department")
 """Every field, top to bottom; the first invalid one gets the focus."""
-TEXT_FIELDS = ("id_number", "name", "phone", "address", "matter", "request")
+TEXT_FIELDS = ("id_number", "name", "phone", "address", "matter", "request", "earlier_opinion")
 
 
 class DeskForm(VerticalScroll):
@@ -65,7 +74,14 @@ class DeskForm(VerticalScroll):
             required=True, classes="group")
         yield field_row("matter", "事由", Input(
             id="matter", compact=True, placeholder="一句话概括来访事由"), required=True)
+        # The visitor's open cases, when the file has any (hidden otherwise: not on the way).
+        yield field_row("case_id", "同一事项", CasePicker(
+            [], id="case_id", placeholder="无（不同事项）；↓ 选择此人未结案件"))
         yield field_row("request", "具体诉求", Input(id="request", compact=True))
+        yield field_row("other_channels", "其他渠道", ChannelToggles(
+            config.cases.channels, id="other_channels"))
+        yield field_row("earlier_opinion", "处理意见", Input(
+            id="earlier_opinion", compact=True, placeholder="此前有处理意见的，一句话概括"))
         yield field_row("people", "人数", Input(
             "1", id="people", type="integer", compact=True, max_length=4))
         yield field_row("representatives", "代表", *reps)
@@ -78,20 +94,26 @@ class DeskForm(VerticalScroll):
         for label in self.query(".field-error, .field-note"):
             label.display = False
         self.query_one("#row-representatives").display = False
+        self.query_one("#row-case_id").display = False
 
     # -- values --------------------------------------------------------------------------------
 
     def value(self, name: str) -> str:
-        """A field's value: the text typed (stripped), or a picker's code."""
+        """A field's value: the text typed (stripped), a picker's code, or the channels' codes
+        joined by commas."""
         widget = self.query_one(f"#{name}")
         if isinstance(widget, Picker):
             return widget.value
+        if isinstance(widget, ChannelToggles):
+            return ",".join(widget.value)
         return cast(Input, widget).value.strip()
 
     def set_value(self, name: str, value: str) -> None:
         widget = self.query_one(f"#{name}")
         if isinstance(widget, Picker):
             widget.choose(value)
+        elif isinstance(widget, ChannelToggles):
+            widget.choose(value.split(",") if value else [])
         else:
             cast(Input, widget).value = value
 
@@ -101,6 +123,7 @@ class DeskForm(VerticalScroll):
         return (any(self.value(name) for name in TEXT_FIELDS)
                 or self.value("people") not in ("", "1")
                 or any(picker.value for picker in self.query(Picker).results())
+                or bool(self.value("other_channels"))
                 or any(rep.id_value for rep in self.query(RepresentativeInput).results()))
 
     @property
@@ -119,7 +142,14 @@ class DeskForm(VerticalScroll):
             matter=v("matter"), phone=v("phone"), address=v("address"),
             district=v("district"), request=v("request"), people=v("people"),
             representatives=list(reps), priority=v("priority"),
-            department=department, document_type=self.document_type)
+            department=department, document_type=self.document_type,
+            other_channels=v("other_channels"), earlier_opinion=v("earlier_opinion"),
+            case_id=int(v("case_id")) if v("case_id") else None)
+
+    def offer_cases(self, cases: tuple[CaseSummary, ...]) -> None:
+        """The visitor's open cases to pick from (none chosen); the row shows only with some."""
+        self.query_one("#case_id", CasePicker).offer(cases)
+        self.query_one("#row-case_id").display = bool(cases)
 
     def set_document_type(self, code: str) -> DocumentType:
         """Read numbers of another document type: the field's label, hint and keys follow."""
@@ -145,6 +175,8 @@ class DeskForm(VerticalScroll):
         self.set_value("people", "1")
         for picker in self.query(Picker).results():
             picker.choose("")
+        self.offer_cases(())
+        self.set_value("other_channels", "")
         for row in self.query(RepresentativeRow).results():
             row.reset()
         for name in FIELD_ORDER:
@@ -169,6 +201,8 @@ class DeskForm(VerticalScroll):
 
     def focus_field(self, name: str) -> None:
         """Focus a field (the first visible representative for "representatives")."""
+        if not self.query_one(f"#row-{name}").display:
+            return  # a hidden row (no open cases) cannot be where the operator is sent
         target: Widget = self.query_one(f"#{name}") if name != "representatives" else next(
             r.first_empty for r in self.query(RepresentativeRow).results() if r.display)
         # At once, not through Widget.focus() (which waits its turn in the app's queue, behind keys

@@ -2,18 +2,29 @@
 
 Every row owns two small labels, ``err-<field>`` (red, the validation message) and
 ``note-<field>`` (a hint such as the routing suggestion); both take no space while empty.
+:class:`ChannelToggles` (其他渠道) and :class:`CasePicker` (同一事项) are the desk's own controls.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from hall.text.idnumber import IdNumberError, parse_id_number
 from hall.text.masking import mask_id_number
+from screens.desk.banner import case_label
+from screens.widgets.picker import Choice, Picker
+
+if TYPE_CHECKING:
+    from hall.cases.views import CaseSummary
 
 
 def field_row(name: str, label: str, *controls: Widget, required: bool = False,
@@ -132,3 +143,135 @@ class RepresentativeRow(Horizontal):
         self.id_input.reset()
         for field in self.query(".rep-name, .rep-phone").results(Input):
             field.value = ""
+
+
+class ChannelToggles(Widget, can_focus=True):
+    """Other channels the matter went through (其他渠道), on one line: ``[x]来信 [ ]网上信访``.
+
+    Digits 1-9 toggle the n-th channel, Space the highlighted one, ←/→ move, a click toggles
+    the one clicked, Enter goes on to the next field. ``value`` is the chosen codes, in the
+    configuration's order."""
+
+    DEFAULT_CSS = """
+    ChannelToggles {
+        height: auto;
+        width: 1fr;
+        background: $surface;
+        &:focus { background: $boost; background-tint: $accent 15%; }
+    }
+    """
+    cursor: reactive[int] = reactive(0)
+
+    class Changed(Message):
+        """The chosen channels changed."""
+
+        def __init__(self, toggles: ChannelToggles) -> None:
+            super().__init__()
+            self.toggles = toggles
+
+    def __init__(self, channels: dict[str, str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.channels = dict(channels)
+        self.chosen: set[str] = set()
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        return tuple(code for code in self.channels if code in self.chosen)
+
+    def choose(self, codes: tuple[str, ...] | list[str] = ()) -> None:
+        """Set the chosen codes (unknown ones are ignored)."""
+        chosen = {code for code in codes if code in self.channels}
+        if chosen != self.chosen:
+            self.chosen = chosen
+            self.refresh(layout=True)
+            self.post_message(self.Changed(self))
+
+    def render(self) -> Text:
+        text = Text(no_wrap=False)
+        for i, (code, name) in enumerate(self.channels.items()):
+            if i:
+                text.append(" ")
+            style = "reverse" if self.has_focus and i == self.cursor else ""
+            text.append(f"[{'x' if code in self.chosen else ' '}]{name}",
+                        style=f"{style} bold" if code in self.chosen else style)
+        return text
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """Each channel's (start, end) cell on the (first) line, as rendered."""
+        from rich.cells import cell_len
+
+        spans, x = [], 0
+        for name in self.channels.values():
+            width = 3 + cell_len(name)
+            spans.append((x, x + width))
+            x += width + 1
+        return spans
+
+    def toggle(self, index: int) -> None:
+        codes = list(self.channels)
+        if 0 <= index < len(codes):
+            self.cursor = index
+            self.choose(list(self.chosen ^ {codes[index]}))
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_key(self, event: events.Key) -> None:
+        # The control's own keys, as an Input's are (not bindings: nothing to remap).
+        count = max(len(self.channels), 1)
+        if event.character and event.character in "123456789":
+            self.toggle(int(event.character) - 1)
+        elif event.key == "space":
+            self.toggle(self.cursor)
+        elif event.key in ("left", "right"):
+            self.cursor = (self.cursor + (1 if event.key == "right" else -1)) % count
+        elif event.key == "enter":
+            self.screen.focus_next()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_click(self, event: events.Click) -> None:
+        for index, (start, end) in enumerate(self._spans()):
+            if event.y == 0 and start <= event.x < end:
+                self.toggle(index)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self._hint(f"数字键 1–{min(len(self.channels), 9)} 或空格 勾选/取消，←→ 移动，"
+                   "Enter 下一项")
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self._hint("")
+
+    def _hint(self, text: str) -> None:
+        """The keys, under the row while it has the focus (its note label)."""
+        self.refresh()
+        if self.parent is not None:
+            for note in self.parent.query(".field-note").results(Label):
+                show_text(note, text)
+
+
+class CasePicker(Picker):
+    """The visitor's open cases to link a repeat visit to (同一事项); "" for another matter.
+
+    Its choices come with the visitor's file (:meth:`offer`); the row is hidden when there are
+    none, so the everyday path never passes it."""
+
+    def offer(self, cases: tuple[CaseSummary, ...]) -> None:
+        """Offer ``cases`` (none chosen); an empty tuple clears the list."""
+        self.choices = [Choice(str(c.id), case_label(c), f"{c.category_name}：{c.matter}",
+                               keys=(c.number, str(c.id))) for c in cases]
+        self._by_value = {c.value: c for c in self.choices}
+        self.choose("")
+
+    def _settle(self) -> bool:
+        # Opened with ↓ on the text as it was (nothing typed: the usual way with a few cases),
+        # Enter takes the highlighted case; the shared Picker would keep the old value.
+        choice = self._highlighted()
+        if choice is not None and self.input.value.strip() == self.label_of(self.value):
+            self.choose(choice.value)
+            return True
+        return super()._settle()

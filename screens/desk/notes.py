@@ -1,11 +1,22 @@
 """What the desk shows beside the form: the visitor's file filled in, the route and priority notes,
 the F12 context. A mixin of :class:`screens.desk.screen.DeskScreen` (its state lives there), kept
 apart so the screen reads as the operator's path: ID, fields, F5.
+
+The visitor's open cases (同一事项) come with the file, offered in their row (hidden when there
+are none). One is picked for the operator only when it is the visitor's only open case and the
+category and 事由 carried over from the last visit are the case's: the everyday path (ID, Enter,
+F5) then links the visit to it, as it already registers the same matter; the banner says so
+(重复访（同一事项）, the case's number, state and due date). Changing the category or the 事由 so
+they are no longer the case's takes that pick back (the visit is about something else); with two
+or more open cases nothing is picked: the operator chooses, or leaves it for another matter. A
+pick the operator made stays until they change it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from textual.widgets import Input
 
 from hall.desk.registration import priority_for
 from hall.views import VisitorFile
@@ -25,19 +36,20 @@ else:
 class DeskNotes(_Base):
     """The file, the route and the priority as the desk shows them."""
 
+    _case_auto = ""
+    """The open case picked for the operator (its id), "" when none was (see the module)."""
+
     def _show_file(self, file: VisitorFile | None) -> None:
         assert self._person is not None
         today = self.hall_app.hall.today()
-        banner = self.query_one(VisitorBanner)
         self._file = file
         if file is None:
-            banner.new(self._person, today)
+            self.query_one(VisitorBanner).new(self._person, today)
             self.query_one(VisitHistory).new(self._person, today)
             self.show_rename_note()
             return
-        # The history panel lists every visit on wide screens; tall narrow ones list a few here.
-        history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
-        banner.repeat(self._person, file, today, history)
+        self.form.offer_cases(file.open_cases)
+        self._show_banner()
         self.query_one(VisitHistory).repeat(self._person, file, today)
         values = {"name": file.name, "phone": file.phone, "address": file.address,
                   "district": file.district}
@@ -54,13 +66,56 @@ class DeskNotes(_Base):
                 self._set_value(name, value)
                 self._prefilled[name] = value
         self.show_rename_note()  # a name typed before the file came
+        only = file.open_cases[0] if len(file.open_cases) == 1 else None
+        self._case_auto = ""
+        if only is not None and self._same_matter(only.id):
+            self._case_auto = str(only.id)
+            self._set_value("case_id", self._case_auto)  # the banner follows (Picker.Changed)
+
+    def _show_banner(self) -> None:
+        """A known visitor's banner, with the open case picked (同一事项) if any."""
+        if self._person is None or self._file is None:
+            return
+        # The history panel lists every visit on wide screens; tall narrow ones list a few here.
+        history = 6 if self.size.height >= 36 and not self.has_class("-wide") else 1
+        picked = self._value("case_id")
+        case = next((c for c in self._file.open_cases if str(c.id) == picked), None)
+        self.query_one(VisitorBanner).repeat(self._person, self._file, self.hall_app.hall.today(),
+                                             history, case)
+
+    def _same_matter(self, case_id: int) -> bool:
+        """Whether the form's category and 事由 are the open case's."""
+        case = next((c for c in self._file.open_cases if c.id == case_id), None) \
+            if self._file is not None else None
+        return case is not None and (case.category, case.matter) == (
+            self._value("category"), self._value("matter"))
+
+    def on_picker_changed(self, event: Picker.Changed) -> None:
+        if event.picker.id == "case_id":
+            self._error("case_id", "")
+            self._show_banner()
+        elif event.picker.id == "category":
+            self._another_matter()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "matter":
+            self._another_matter()
+
+    def _another_matter(self) -> None:
+        """Take back the case picked for the operator once the matter is no longer the case's."""
+        if self._case_auto and self._value("case_id") == self._case_auto \
+                and not self._same_matter(int(self._case_auto)):
+            self._case_auto = ""
+            self._set_value("case_id", "")
 
     def _forget_prefill(self) -> None:
-        """Take back what a previous file filled in and nobody has edited since."""
+        """Take back what a previous file filled in and nobody has edited since (and its cases)."""
         for name, value in self._prefilled.items():
             if self._value(name) == value:
                 self._set_value(name, "")
         self._prefilled = {}
+        self._case_auto = ""
+        self.form.offer_cases(())
 
     def _update_route(self) -> None:
         hall = self.hall_app.hall

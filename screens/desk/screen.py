@@ -13,6 +13,8 @@ category chosen, matter typed, ticket out", so the screen is built around that p
 * The department follows the routing suggestion (建议：市人社局（7号窗口）), live as category
   and district change; picking another one is an override and is shown as 改派.
 * From 人数 = collective threshold on, representative ID fields appear one by one.
+* 同一事项 lists the visitor's open cases (a visit about one is linked to it), 其他渠道 and
+  处理意见 record other channels and an earlier opinion (:mod:`screens.desk.notes`).
 * F5 issues (one key). Errors appear under their fields in Chinese and the first one gets the
   focus; nothing is written until the form is valid. The ticket opens large with its QR code.
 
