@@ -136,7 +136,14 @@ class Cases(Opening):
         return self._step(case_id, "close", actor, texts["note"], {}, lambda row, today: {})
 
     def urge(self, case_id: int, note: str, actor: str, due: date | None = None) -> CaseSummary:
-        """督办/催办: a note, and a new date the unit is held to (not after handling's due)."""
+        """督办/催办: a note, and a new date the unit is held to.
+
+        An urge tightens, never loosens: the case's due date becomes the urge's date or the
+        statutory one (the acceptance notice's while pending, handling's once accepted),
+        whichever is earlier, so an urge can neither hide an overdue case nor lengthen a
+        statutory period; the entry keeps the date asked for (an overdue case urged with a new
+        date stays overdue, and the unit sees the date). A replied or followed-up case has no
+        due date; an urge there records its date on the entry only."""
         texts = _required(note=note)
         today = self.reads.local_today()
         if due is not None and not today <= due <= date.fromordinal(
@@ -145,15 +152,10 @@ class Cases(Opening):
                             {"due": "督办期限"})
 
         def change(row: Case, today: date) -> dict[str, Any]:
-            if due is None:
+            if due is None or row.state not in ("pending", "accepted", "handling"):
                 return {}
-            # an urge holds the unit to an earlier date, never a later one: while pending the
-            # acceptance notice's due date is the limit (else the urge would hide it overdue)
-            pending = row.state == "pending"
-            limit = row.acceptance_due if pending else self._handling_due(row)
-            if due > limit:
-                raise Refused(f"督办期限不能晚于{'受理告知' if pending else '办理'}期限 {limit}")
-            return {"due_on": due}
+            limit = row.acceptance_due if row.state == "pending" else self._handling_due(row)
+            return {"due_on": min(due, limit)}
         return self._step(case_id, "urge", actor, texts["note"], {}, change, due_on=due)
 
     def extend(self, case_id: int, days: int, reason: str, actor: str) -> CaseSummary:

@@ -299,30 +299,33 @@ def test_approve_without_request_and_days_over_the_limit_are_refused(hall: Hall)
 
 
 def test_urge_dates_within_today_and_the_due_date(hall: Hall) -> None:
-    """Accepted today: handling due 2027-01-22. An urge may hold the unit to a date from today
-    to that day; later is refused, and so is a past date, both writing nothing. While pending,
-    the acceptance notice's due date (12-08) is the limit. Kills: the ``due > limit`` check
-    removed, the past-date check removed, the pending case's urge postponing its acceptance
-    notice."""
+    """Accepted today: handling due 2027-01-22. An urge may hold the unit to any date from
+    today on; the case's due date becomes the earlier of the urge's and the statutory one, so
+    a later date neither lengthens the period nor hides an overdue case (the entry keeps the
+    date asked). While pending, the acceptance notice's due date (12-08) is the limit. A past
+    date is refused, writing nothing. Kills: the ``min`` with the statutory date removed, the
+    past-date check removed, the pending case's urge postponing its acceptance notice."""
     pending = open_case(hall)
-    assert "2026-12-08" in refused(lambda: hall.cases.urge(
-        pending, "请尽快受理", "mgr01", due=date(2026, 12, 9)))
+    hall.cases.urge(pending, "请尽快受理", "mgr01", due=date(2026, 12, 9))
+    assert str(row(pending).due_on) == "2026-12-08"  # the acceptance notice's, not later
     hall.cases.urge(pending, "请尽快受理", "mgr01", due=date(2026, 12, 1))
     assert str(row(pending).due_on) == "2026-12-01"
 
     case_id = open_case(hall)
     hall.cases.accept(case_id, "win07", how="电话告知")
-    assert "2027-01-22" in refused(lambda: hall.cases.urge(
-        case_id, "请尽快办理", "mgr01", due=date(2027, 1, 23)))
+    hall.cases.urge(case_id, "请尽快办理", "mgr01", due=date(2027, 1, 23))
+    assert str(row(case_id).due_on) == "2027-01-22"
     refused(lambda: hall.cases.urge(case_id, "请尽快办理", "mgr01", due=date(2026, 11, 22)),
             FormError)
     refused(lambda: hall.cases.urge(case_id, "", "mgr01"), FormError)
     hall.cases.urge(case_id, "请于本周内答复", "mgr01", due=TODAY)  # today is allowed
+    assert str(row(case_id).due_on) == "2026-11-23"
     hall.cases.urge(case_id, "最后期限", "mgr01", due=date(2027, 1, 22))  # so is the due date
     urges = list(CaseEntry.select().where((CaseEntry.case == case_id)
                                           & (CaseEntry.kind == "urge")).order_by(CaseEntry.seq))
-    assert [(str(e.due_on), e.note) for e in urges] == [("2026-11-23", "请于本周内答复"),
-                                                        ("2027-01-22", "最后期限")]
+    assert [(str(e.due_on), e.note) for e in urges] == [
+        ("2027-01-23", "请尽快办理"), ("2026-11-23", "请于本周内答复"),
+        ("2027-01-22", "最后期限")]
     assert str(row(case_id).due_on) == "2027-01-22"
 
 
