@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from hall.text.documents import ID_CARD, Document, document_type
 from hall.text.idnumber import IdNumber
+from hall.views import CaseSummary as TakenCase
 from hall.views import VisitorFile, VisitSummary
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ class VisitorBanner(Static):
                         + (f"，曾用名 {former}" if renames else "") + "（F8 查看）", style="bold")
         for case in file.cases[:1]:
             more = f"（另有 {len(file.cases) - 1} 件）" if len(file.cases) > 1 else ""
-            text.append(f"\n包案 {case.leader_label}（{case.date}）：{case.matter}{more}",
-                        style="bold magenta")
+            text.append(f"\n包案 {case.leader_label}（{case.date}）{_standing(case)}："
+                        f"{case.matter}{more}", style="bold magenta")
         if file.incidents:  # special situations on file: the operator should know at once
             latest = file.incidents[0]
             text.append(f"\n特殊情况 {len(file.incidents)} 起：最近 {latest.date} "
@@ -167,7 +168,7 @@ class VisitHistory(Static):
         if file.cases:
             text.append("\n领导包案\n", style="bold magenta")
             for case in file.cases:
-                text.append(f"{case.date} {case.leader_label}：{case.matter}\n")
+                text.append(f"{case.date} {case.leader_label}{_standing(case)}：{case.matter}\n")
         if file.incidents:
             text.append(f"\n特殊情况（{len(file.incidents)} 起）\n", style="bold red")
             for incident in file.incidents:
@@ -183,3 +184,11 @@ class VisitHistory(Static):
             text.append(f"{visit.outcome_label or '—'}\n", style="yellow")
             text.append(f"　{visit.category_name} → {visit.department_name}\n")
         self.update(text)
+
+
+def _standing(case: TakenCase) -> str:
+    """Where a 包案 stands: 「江信〔2026〕第 0137 号 办理中 期限 2027-01-22」 ("" for a 包案
+    recorded before cases existed)."""
+    parts = [case.number, case.state_label, f"期限 {case.due_on}" if case.due_on else ""]
+    shown = " ".join(p for p in parts if p)
+    return f" {shown}" if shown else ""

@@ -167,3 +167,16 @@ async def test_a_confidential_case_of_another_department_is_not_offered(
         await wait_for_ticket(pilot)
     visit, links = last_visit(sqlite_hall)
     assert (visit.is_repeat, links) == (False, [])  # 保密事项: no repeat visit for this desk
+
+
+def test_a_leaders_case_in_the_banner_says_where_it_stands() -> None:
+    """包案 is a case since issue 12: the banner names its number, state and due date (the
+    issue: "the leader's cases, with state and due date, … in the banner"); a 包案 recorded
+    before cases existed has none and reads as before."""
+    from hall.views import CaseSummary as TakenCase
+    from screens.desk.banner import _standing
+
+    case = TakenCase(7, "2026-11-23", "lihong", "李红局长", "欠薪", number="江信〔2026〕第 0007 号",
+                     state="handling", state_label="办理中", due_on="2027-01-22")
+    assert _standing(case) == " 江信〔2026〕第 0007 号 办理中 期限 2027-01-22"
+    assert _standing(TakenCase(3, "2025-05-01", "lihong", "李红局长", "欠薪")) == ""
