@@ -55,14 +55,22 @@ class Step:
     act: str  # the permission it needs (hall.accounts.permissions)
     before: frozenset[str]
     after: str | None = None
+    short: str = ""  # the footer's word when the label is long (80 columns hold the line)
+
+    @property
+    def key_label(self) -> str:
+        """What the key line shows: the short word, else the label."""
+        return self.short or self.label
 
 
 _ANY_OPEN = frozenset(OPEN)
 _IN_HAND = frozenset({"accepted", "handling"})
 
 STEPS: dict[str, Step] = {
-    "accept": Step("受理告知", "a", "case.handle", frozenset({"pending"}), "accepted"),
-    "refuse": Step("不予受理/不再受理", "n", "case.handle", frozenset({"pending"})),
+    "accept": Step("受理告知", "a", "case.handle", frozenset({"pending"}), "accepted",
+                   short="受理"),
+    "refuse": Step("不予受理/不再受理", "n", "case.handle", frozenset({"pending"}),
+                   short="不受理"),
     "assign": Step("交办", "s", "case.supervise",
                    frozenset({"pending", "accepted", "handling"})),
     "reply": Step("答复", "r", "case.handle", _IN_HAND, "replied"),
@@ -70,10 +78,10 @@ STEPS: dict[str, Step] = {
     "followup": Step("回访", "f", "case.handle", frozenset({"replied"}), "followed"),
     "close": Step("办结", "c", "case.supervise", frozenset({"followed"}), "closed"),
     "urge": Step("督办", "u", "case.supervise", _ANY_OPEN),
-    "extend": Step("申请延期", "e", "case.handle", _IN_HAND),
-    "approve_extension": Step("批准延期", "p", "case.approve", _IN_HAND),
-    "refuse_extension": Step("不批准延期", "x", "case.approve", _IN_HAND),
-    "lead": Step("领导包案", "l", "leader.case", _ANY_OPEN),
+    "extend": Step("申请延期", "e", "case.handle", _IN_HAND, short="延期"),
+    "approve_extension": Step("批准延期", "p", "case.approve", _IN_HAND, short="批准"),
+    "refuse_extension": Step("不批准延期", "x", "case.approve", _IN_HAND, short="不批准"),
+    "lead": Step("领导包案", "l", "leader.case", _ANY_OPEN, short="包案"),
     "note": Step("备注", "m", "case.handle", frozenset(STATES)),
     "review": Step("复查", "v", "case.supervise", frozenset({"followed", "closed"})),
 }

@@ -69,7 +69,7 @@ class CasesScreen(HallWork, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"view('{view}')", name, show=False, id=f"cases.view_{view}")
           for view, (key, name) in VIEWS.items()),
-        *(Binding(step.key, f"step('{code}')", step.label, id=f"cases.{code}")
+        *(Binding(step.key, f"step('{code}')", step.key_label, id=f"cases.{code}")
           for code, step in STEPS.items()),
         Binding("d", "document", "文书", id="cases.document"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="cases.launcher"),
