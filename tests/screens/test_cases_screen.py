@@ -126,7 +126,7 @@ async def test_a_manager_sees_the_overdue_case_marked_opens_it_and_accepts_it(
         assert "第1位，已登记诉求" in detail_text(app)  # the window's note (口径一致)
         assert "#1" in detail_text(app) and "#2" not in detail_text(app)
         keys = footer_keys(app)
-        assert keys.get("a") == "受理告知" and keys.get("u") == "督办"
+        assert keys.get("a") == "受理" and keys.get("u") == "督办"
         assert "r" not in keys and "f" not in keys  # 答复 and 回访 wait for their state
         others = {cases["report"], cases["policy"]}
         with only_changes(Case, cases["wages"]):
@@ -141,7 +141,7 @@ async def test_a_manager_sees_the_overdue_case_marked_opens_it_and_accepts_it(
         assert "#2" in detail_text(app) and "受理告知" in detail_text(app)
         assert "电话告知" in detail_text(app)
         keys = footer_keys(app)
-        assert "a" not in keys and keys.get("r") == "答复" and keys.get("e") == "申请延期"
+        assert "a" not in keys and keys.get("r") == "答复" and keys.get("e") == "延期"
 
 
 @run_async
@@ -210,7 +210,7 @@ async def test_a_window_clerk_sees_only_their_department_s_cases(
         await open_row(pilot, 0)
         keys = footer_keys(app)
         # A clerk handles (受理) but does not supervise (督办, 交办 are the managers').
-        assert keys.get("a") == "受理告知" and "u" not in keys and "s" not in keys
+        assert keys.get("a") == "受理" and "u" not in keys and "s" not in keys
 
 
 @run_async
