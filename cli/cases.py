@@ -182,6 +182,8 @@ def cmd_list(ctx: Context) -> int:
         return 0
     if not rows:
         print("没有符合条件的案件")
+    else:
+        print(LIST_HEADER)
     for s in rows:
         print(summary_line(s))
     return 0
@@ -333,6 +335,10 @@ def summary_line(s: Any) -> str:
             f"{pad(s.unit, 14)} {pad(s.leader_label or '—', 16)} {pad(s.matter, 30).rstrip()}")
 
 
+LIST_HEADER = (f"{'序号':>3}   {pad('编号', 26)} {pad('状态', 8)} {pad('下一期限', 22)} "
+               f"{pad('承办单位', 14)} {pad('包案领导', 16)} 事由")
+"""The list's column heads (``!`` overdue, ``~`` due soon)."""
+
 _DETAIL = {"unit": "承办单位", "how": "方式", "told": "告知", "satisfaction": "满意度",
            "channel": "告知途径", "days": "天数", "leader": "领导", "review": "复查案件",
            "document": "文书编号"}
@@ -341,7 +347,7 @@ _DETAIL = {"unit": "承办单位", "how": "方式", "told": "告知", "satisfact
 
 def detail_lines(d: Any) -> list[str]:
     """A case's detail as ``hall cases show`` prints it."""
-    from hall.cases.states import STEPS
+    from hall.cases.states import DOCUMENT_KINDS, STEPS
 
     s = d.summary
     lines = [f"{s.number}（#{s.id}）  {s.state_label}" + ("  [保密]" if s.confidential else ""),
@@ -373,7 +379,7 @@ def detail_lines(d: Any) -> list[str]:
                      f"{e.note}" + (f"  {detail}" if detail else "")
                      + (f"  期限 {e.due_on}" if e.due_on else ""))
     for kind, number, at in d.documents:
-        lines.append(f"  文书 {number}  {kind}  {at}")
+        lines.append(f"  文书 {number}  {DOCUMENT_KINDS.get(kind, kind)}  {at}")
     steps = "、".join(f"{STEPS[c].label}（{COMMAND_OF_STEP.get(c, c)}）" for c in d.allowed)
     lines.append(f"  可进行的操作：{steps or '无'}")
     return lines

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from hall.cases.base import CASES, MAX_URGE_DAYS, TEXT_LABELS, _required, _texts
 from hall.cases.opening import Opening
-from hall.cases.states import SATISFACTION, STATES, STEPS
+from hall.cases.states import DOCUMENT_KINDS, SATISFACTION, STATES, STEPS
 from hall.cases.views import CaseAlert, CaseDetail, CaseSummary
 from hall.clock import to_storage
 from hall.desk.registration import FormError
@@ -264,7 +264,8 @@ class Cases(Opening):
             sql.insert_row(self._store.db, CaseDocument, {
                 "case": row.id, "kind": kind, "number": number, "issued_at": at,
                 "issued_by": actor, "printed": 1})
-            self._append(row, actor, at, "document", row.state, note=kind,
+            self._append(row, actor, at, "document", row.state,
+                         note=DOCUMENT_KINDS.get(kind, kind),
                          detail={"document": number, "kind": kind})
             self._store.bump(CASES)
             return number

@@ -20,7 +20,7 @@ import peewee as pw
 from hall.accounts.permissions import SCOPED, SEES_EVERYTHING
 from hall.accounts.visibility import CONFIDENTIAL_LABEL
 from hall.cases import deadlines
-from hall.cases.states import CLOSED, ENTRY_LABELS, STATES, allowed_steps
+from hall.cases.states import CLOSED, DOCUMENT_KINDS, ENTRY_LABELS, STATES, allowed_steps
 from hall.cases.views import (
     CaseAlert,
     CaseDetail,
@@ -226,7 +226,18 @@ class CaseReads:
                 kind_label=ENTRY_LABELS.get(e.kind, e.kind), state=e.state,
                 state_label=STATES.get(e.state, e.state), note=e.note if shown else "",
                 due_on=str(e.due_on or ""),
-                detail={k: str(v) for k, v in detail.items()} if shown else {})
+                detail={k: self._shown_detail(k, v) for k, v in detail.items()} if shown
+                else {})
+
+    def _shown_detail(self, key: str, value: object) -> str:
+        """An entry's detail as people read it: a unit's name, not its code; a document's
+        title."""
+        text = str(value)
+        if key == "unit":
+            return self.unit_label(text) if self._config.department(text) else text
+        if key == "kind":
+            return DOCUMENT_KINDS.get(text, text)
+        return text
 
     def _local(self, stored: object, seconds: bool = False) -> str:
         local = self._store.local(stored)  # type: ignore[arg-type]

@@ -252,12 +252,13 @@ def test_list_filters_and_lines_up(run: Run) -> None:
     mine = run.json("cases", "list", staff="win07")["cases"]
     assert refs["secret"] not in {c["id"] for c in mine} and len(mine) == 4
     out = run("cases", "list")[1]
-    lines = out.splitlines()
+    head, *lines = out.splitlines()
     assert len(lines) == 5 and "逾期 1 天" in out
-    # Columns line up in terminal cells: the state column starts at the same cell everywhere.
+    # Columns line up in terminal cells: the state column starts at the same cell everywhere,
+    # under its head.
     starts = {width(line[:line.index(c["state_label"], 10)]) for line, c in zip(
         lines, run.json("cases", "list")["cases"], strict=True)}
-    assert len(starts) == 1
+    assert starts == {width(head[:head.index("状态")])}
 
 
 # -- bad input, refusals, permissions ---------------------------------------------------------
