@@ -62,12 +62,17 @@ def accounts_ready(url: str | None = None, config: Any = None) -> str:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True,
                                                                       exist_ok=True)
+    from tests.conftest import fill, shipped_config
+
     if config is None:
-        config = _config(os.environ.get("HALL_CONFIG") or str(DEFAULT_CONFIG))
+        named = os.environ.get("HALL_CONFIG")
+        config = _config(named) if named else shipped_config()
     bound = database.obj
+    at = clock()
+    fill(url, config, at)  # a new test database: the template's copy (tests/conftest.py)
     db = open_database(url)
     try:
-        with_passwords(Hall(db, config, clock()))
+        with_passwords(Hall(db, config, at))
     finally:
         db.close()
         if bound is not None:

@@ -20,7 +20,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from models import LeaderBooking, Visitor, open_database
 from tests.cli.test_window_cli import Cli, snapshot
-from tests.conftest import MORNING
+from tests.conftest import MORNING, fill
 from tests.helpers import TEST_PASSWORD, form, make_id, only_changes, row_counts
 
 NEW = make_id("19850512", seq=7)
@@ -40,6 +40,7 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
 def setup(db_url: str, config: HallConfig, capsys: pytest.CaptureFixture[str],
           monkeypatch: pytest.MonkeyPatch) -> tuple[Cli, Hall, int]:
     """November planned and published; a wage claim called at window 7. The lawyer's day id."""
+    fill(db_url, config, FixedClock(MORNING))  # the new hall's state, copied
     hall = Hall(open_database(db_url), config, FixedClock(MORNING))
     hall.leaders.plan.month(2026, 11, actor="mgr01")
     hall.leaders.plan.publish_due(actor="mgr01")

@@ -21,6 +21,7 @@ from hall.clock import FixedClock
 from hall.incidents.report import report_csv
 from models import AuditEvent, ChangeCounter, Incident, IncidentEntry, open_database
 from tests.cli.test_window_cli import CJK, NOW, Cli
+from tests.conftest import fill
 from tests.helpers import TEST_PASSWORD, form, row_counts
 
 
@@ -37,6 +38,7 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
 def cli(db_url: str, config: HallConfig, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> Cli:
     """A database where the desk issued L001 (张三) at 09:30."""
+    fill(db_url, config, FixedClock(NOW))  # the new hall's state, copied (tests/conftest.py)
     db = open_database(db_url)
     Hall(db, config, FixedClock(NOW)).desk.issue(form(), actor="desk01")
     db.close()

@@ -18,7 +18,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from hall.errors import NotAllowed
 from models import AuditEvent, Recusal, open_database
-from tests.conftest import MORNING
+from tests.conftest import MORNING, fill
 from tests.domain.test_freetext_entry_points import BAD
 from tests.helpers import cli_env, distinct_id, form, make_id, row_counts, with_passwords
 
@@ -30,6 +30,7 @@ def url(db_url: str, config: HallConfig, tmp_path: Any,
         monkeypatch: pytest.MonkeyPatch) -> str:
     """A database where visitor 1 has a ticket; the commands run as win01."""
     cli_env(monkeypatch, tmp_path, MORNING.isoformat(), "win01")
+    fill(db_url, config, FixedClock(MORNING))  # the new hall's state, copied
     hall = Hall(open_database(db_url), config, FixedClock(MORNING))
     hall.desk.issue(form(id_number=PERSON), actor="desk01")
     with_passwords(hall)  # cli_env signs in with the test's password

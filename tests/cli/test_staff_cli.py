@@ -25,6 +25,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from hall.errors import NotAllowed
 from models import AccessToken, Account, AccountEvent, open_database
+from tests.conftest import fill
 from tests.helpers import TEST_PASSWORD, cheap_hasher, cli_env, snapshot, with_passwords
 
 NOW = "2026-11-23T09:30:00+08:00"
@@ -74,6 +75,7 @@ def staff(db_url: str, config: HallConfig, capsys: Any, monkeypatch: Any,
     cli_env(monkeypatch, tmp_path, NOW, "admin")
     monkeypatch.setenv("HALL_PASSWORD", TEST_PASSWORD)
     run = Staff(db_url, config, capsys, monkeypatch)
+    fill(db_url, config, FixedClock(datetime.fromisoformat(NOW)))  # copied (tests/conftest.py)
     hall = run.hall()
     with_passwords(hall)
     hall.db.close()

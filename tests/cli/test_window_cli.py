@@ -20,7 +20,7 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState, open_database
-from tests.conftest import MORNING
+from tests.conftest import MORNING, fill
 from tests.helpers import TEST_PASSWORD, accounts_ready, distinct_id, form, row_counts
 
 NOW = MORNING + timedelta(minutes=30)
@@ -96,6 +96,7 @@ def cli(db_url: str, config: HallConfig, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Three visitors for 人社局 (window 7), one for 住建局 (window 8), issued 09:00-09:03."""
     clock = FixedClock(MORNING)
+    fill(db_url, config, clock)  # the new hall's state, copied (tests/conftest.py)
     hall = Hall(open_database(db_url), config, clock)
     for n, category, priority in ((1, "wages", ""), (2, "wages", ""), (3, "arrears", ""),
                                   (4, "wages", "appointment")):

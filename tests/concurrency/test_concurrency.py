@@ -32,6 +32,7 @@ from models import (
     open_database,
 )
 from tests import workers
+from tests.conftest import fill
 from tests.helpers import distinct_id, form, make_id
 from tests.workers import run_workers
 
@@ -43,6 +44,7 @@ PROCESSES, EACH = 4, 50
 @pytest.fixture
 def fresh(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[tuple[str, Hall]]:
     """The URL of a database with the schema in place, and the parent's own Hall on it."""
+    fill(db_url, config, clock)  # the new hall's state, copied (tests/conftest.py)
     hall = Hall(open_database(db_url), config, clock)
     yield db_url, hall
     hall.db.close()

@@ -19,6 +19,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from models import LeaderBooking, open_database
 from tests import workers
+from tests.conftest import fill
 from tests.helpers import distinct_id, form
 from tests.workers import run_workers
 
@@ -27,6 +28,7 @@ ROUNDS = 6
 
 @pytest.fixture
 def fresh(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[tuple[str, Hall]]:
+    fill(db_url, config, clock)  # the new hall's state, copied (tests/conftest.py)
     hall = Hall(open_database(db_url), config, clock)
     yield db_url, hall
     hall.db.close()

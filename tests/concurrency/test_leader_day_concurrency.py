@@ -18,6 +18,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from models import LeaderDay, open_database
 from tests import workers
+from tests.conftest import fill
 from tests.workers import run_workers
 
 DATES = ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
@@ -25,6 +26,7 @@ DATES = ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
 
 @pytest.fixture
 def fresh(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[tuple[str, Hall]]:
+    fill(db_url, config, clock)  # the new hall's state, copied (tests/conftest.py)
     hall = Hall(open_database(db_url), config, clock)
     yield db_url, hall
     hall.db.close()

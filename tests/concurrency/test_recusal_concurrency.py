@@ -22,6 +22,7 @@ from config import HallConfig
 from hall import Hall
 from hall.clock import FixedClock
 from models import Ticket, open_database
+from tests.conftest import fill
 from tests.helpers import distinct_id, form
 from tests.workers import _attempt, _work, run_workers
 
@@ -50,6 +51,7 @@ def call_loop(url: str, barrier: Any, window: int, login: str, results: Any) -> 
 @pytest.fixture
 def queue(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[tuple[str, Hall]]:
     """A 信访局 queue of 60 visitors, and the two clerks' recusals."""
+    fill(db_url, config, clock)  # the new hall's state, copied (tests/conftest.py)
     hall = Hall(open_database(db_url), config, clock)
     for n in range(1, VISITORS + 1):
         hall.desk.issue(form(id_number=distinct_id(n), category="policy"), actor="desk01")
