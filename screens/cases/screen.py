@@ -46,6 +46,7 @@ from screens.cases.texts import detail_text, fill_table, list_cells
 from screens.dialogs import NoticeDialog
 from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Choice, Picker
+from screens.widgets.rowlist import RowList
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
 
@@ -60,9 +61,10 @@ VIEWS: dict[str, tuple[str, str]] = {"overdue": ("1", "逾期"), "soon": ("2", "
 Filters = tuple[str, str, str, str]  # view, state, unit, leader
 
 
-class CasesScreen(HallWork, Screen[None]):
+class CasesScreen(RowList, HallWork, Screen[None]):
     """Cases: the overdue first, a case's timeline, its steps each on one key, documents."""
 
+    fill = staticmethod(fill_table)  # sizes the list's columns (RowList)
     CSS_PATH = "cases.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"), (120, "-wide")]
@@ -84,7 +86,6 @@ class CasesScreen(HallWork, Screen[None]):
         self.poller = Poller(self, self._read_list, topics=("cases",), name="cases",
                              key=self._poll_key)
         self._cells: list[tuple[str | Text, ...]] = []
-        self._filled_width = 0
 
     @property
     def hall_app(self) -> HallApp:
@@ -191,25 +192,6 @@ class CasesScreen(HallWork, Screen[None]):
             title + (f" · 逾期 {overdue}" if overdue and filters[0] != "overdue" else ""))
         if changed is not None:
             self._open(changed)  # someone took a step on the open case
-
-    def _fill_table(self, keep: int | None) -> None:
-        table = self.query_one(DataTable)
-        fill_table(table, [r.id for r in self.rows], self._cells, keep)
-        self._filled_width = table.size.width
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._refit)
-
-    def _refit(self) -> None:
-        table = self.query_one(DataTable)
-        if self._cells and table.size.width != self._filled_width:
-            self._fill_table(self._highlighted_id())
-
-    def _highlighted_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row].id
 
     # -- the open case -------------------------------------------------------------------------
 

@@ -46,15 +46,17 @@ from screens.incidents.form import IncidentContext
 from screens.incidents.texts import detail_text, fill_table, list_cells
 from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Choice, Picker
+from screens.widgets.rowlist import RowList
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
 
 if TYPE_CHECKING:
     from screens.app import HallApp
 
-class IncidentsScreen(HallWork, Screen[None]):
+class IncidentsScreen(RowList, HallWork, Screen[None]):
     """Special situations: filter, read the timeline, record steps, close, report."""
 
+    fill = staticmethod(fill_table)  # sizes the list's columns (RowList)
     CSS_PATH = "incidents.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"), (120, "-wide")]
@@ -76,7 +78,6 @@ class IncidentsScreen(HallWork, Screen[None]):
                              key=lambda: self._filters, name="incidents")
         self._busy = False
         self._cells: list[tuple[str | Text, ...]] = []  # the list's cells, uncut
-        self._filled_width = 0
 
     @property
     def hall_app(self) -> HallApp:
@@ -185,27 +186,6 @@ class IncidentsScreen(HallWork, Screen[None]):
             f"特殊情况 {len(rows)} 起 · 处置中 {open_count}")
         if changed_open is not None:
             self._open(changed_open)  # someone else recorded on the open incident
-
-    def _fill_table(self, keep: int | None) -> None:
-        table = self.query_one(DataTable)
-        fill_table(table, [r.id for r in self.rows], self._cells, keep)
-        self._filled_width = table.size.width
-
-    def on_resize(self) -> None:
-        # The table's width changes with the terminal (and the side-by-side layout from 120
-        # columns): size the columns again once the new layout is known.
-        self.call_after_refresh(self._refit)
-
-    def _refit(self) -> None:
-        table = self.query_one(DataTable)
-        if self._cells and table.size.width != self._filled_width:
-            self._fill_table(self._highlighted_id())
-
-    def _highlighted_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row].id
 
     # -- the detail ----------------------------------------------------------------------------
 
