@@ -49,7 +49,7 @@ reason.cancel roster.add roster.close roster.edit roster.retire rules.add rules.
 ticket.close ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher
 window.no_show window.pause window.recall window.recuse window.resume window.reveal window.start
-window.transfer window.interview window.appoint
+window.transfer window.interview window.appoint window.print_interview
 window_appoint.cancel window_appoint.save window_interview.cancel window_interview.save
 window_pick.cancel
 """.split())

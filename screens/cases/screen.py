@@ -40,13 +40,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from hall.cases.states import DOCUMENT_KINDS, STATES, STEPS
-from hall.errors import Refused
 from screens.cases.dialogs import DocumentDialog, StepDialog
 from screens.cases.texts import detail_text, fill_table, list_cells
 from screens.dialogs import NoticeDialog
 from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.rowlist import RowList
+from screens.widgets.saving import save_pdf
 from screens.widgets.topbar import TopBar
 from screens.work import Failed, HallWork, Poller
 
@@ -306,16 +306,5 @@ def save_document(hall: Any, case_id: int, kind: str, actor: str,
                   folder: Path) -> tuple[str, str, Path]:
     """Render the document (numbered and recorded on the case) and save its PDF in ``folder``;
     (kind, number, path). Runs in a worker."""
-    from config.paths import private_dir
-
-    try:
-        documents = hall.cases.documents
-    except ImportError as exc:  # hall/cases/documents.py not installed in this build
-        raise Refused("本版本尚未提供文书打印（hall.cases.documents）") from exc
-    rendered = documents.render(case_id, kind, actor)
-    number = str(rendered.number)
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in number).strip("_")
-    private_dir(folder)
-    path = folder / f"{kind}-{safe or case_id}.pdf"
-    path.write_bytes(rendered.pdf)
-    return kind, number, path
+    rendered = hall.cases.documents.render(case_id, kind, actor)
+    return kind, str(rendered.number), save_pdf(rendered, folder)

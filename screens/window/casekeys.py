@@ -7,7 +7,8 @@ the editor with it (:class:`~screens.window.casework.InterviewDialog`); saving k
 version. Ctrl+Y sets a follow-up appointment (约谈) with a date, a time and what for
 (:class:`~screens.window.casework.AppointmentDialog`, the next working day offered); the
 window's appointments for today are listed under its waiting list. Both keys are in the footer
-while a visitor is current (there is nothing to record otherwise).
+while a visitor is current (there is nothing to record otherwise). Ctrl+D saves the latest
+接谈记录 as a PDF in the exports folder for the visitor to confirm and sign (audited).
 
 F8 finishes with the outcome (:class:`~screens.window.forms.OutcomeDialog`); an outcome that
 opens a case shows what it opens (the unit, the acceptance and handling due dates, or the open
@@ -19,12 +20,14 @@ others (the visit's when left empty). The success message names the case: 「已
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from hall.leaders.schedule import working_day
+from screens.widgets.saving import save_pdf
 from screens.window.casework import AppointmentDialog, InterviewDialog
 from screens.window.forms import FinishForm, OutcomeDialog
 from screens.work import Failed
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
     from hall.cases.interviews import InterviewView
     from hall.windows.acts import Finished
 
-CASE_ACTIONS = frozenset({"interview", "appoint"})
+CASE_ACTIONS = frozenset({"interview", "appoint", "print_interview"})
 """The actions that need a current visitor to be offered at all."""
 
 CASE_BINDINGS: list[BindingType] = [
@@ -42,6 +45,8 @@ CASE_BINDINGS: list[BindingType] = [
             tooltip="记录来访人陈述、询问、答复和收到的材料；每次保存留一版"),
     Binding("ctrl+y", "appoint", "约谈", id="window.appoint",
             tooltip="未能办结或需补材料：约定日期和时间再来"),
+    Binding("ctrl+d", "print_interview", "打印接谈记录", id="window.print_interview",
+            show=False),
 ]
 """^E and ^Y: in the window's footer after F9 while a visitor is current."""
 
@@ -83,8 +88,29 @@ class CaseKeys(Screen[None]):
 
     def _recorded(self, view: InterviewView | None) -> None:
         if view is not None:
-            self.notify(f"接谈记录已保存（第 {view.version} 版）", markup=False, timeout=4)
+            self.notify(f"接谈记录已保存（第 {view.version} 版）；Ctrl+D 打印供来访人确认签名",
+                        markup=False, timeout=6)
             self.poll(force=True)  # type: ignore[attr-defined]
+
+    def action_print_interview(self) -> None:
+        """Print the current visit's latest 接谈记录 (PDF in the exports folder) for the
+        visitor to confirm and sign; each print is audited."""
+        from config.paths import exports_dir
+
+        screen: Any = self
+        if not screen._need_current("打印接谈记录"):
+            return
+        hall, actor = screen.hall_app.hall, screen.hall_app.staff or ""
+        visit_id, folder = screen.view.current.visit_id, exports_dir(screen.hall_app.data_dir)
+        screen.run_call("print_interview", lambda: save_pdf(
+            hall.cases.documents.render_interview(visit_id, actor), folder), exclusive=True)
+
+    def print_interview_done(self, path: Path) -> None:
+        self.notify(f"接谈记录已保存：{path}（打印后请来访人确认签名）", markup=False,
+                    timeout=8)
+
+    def print_interview_failed(self, failure: Failed) -> None:
+        self.notify(failure.text, severity="warning", markup=False)
 
     # -- 约谈 -----------------------------------------------------------------------------------
 

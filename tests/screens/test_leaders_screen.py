@@ -283,7 +283,8 @@ async def test_the_repeat_visit_banner_shows_the_leaders_case(hall: Hall,
         pilot.app.screen.query_one("#id_number", Input).insert_text_at_cursor(distinct_id(1))
         await settle(pilot)
         banner = str(pilot.app.screen.query_one(VisitorBanner).render())
-        assert "包案 张伟副市长（2026-11-23） 江信〔2026〕第 0001 号 待受理 期限 2026-12-08：安置房久拖未交付" in banner
+        assert ("包案 张伟副市长（2026-11-23） 江信〔2026〕第 0001 号 待受理 期限 2026-12-08："
+                "安置房久拖未交付") in banner
 
 
 @run_async

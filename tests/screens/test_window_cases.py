@@ -130,3 +130,31 @@ async def test_the_finish_dialog_shows_the_case_and_the_number_afterwards(
     cases = [(c.number, c.department, c.outside_unit) for c in Case.select().order_by(Case.id)]
     assert cases == [("江信〔2026〕第 0001 号", "xfj", ""),
                      ("江信〔2026〕第 0002 号", "xfj", "省人力资源和社会保障厅")]
+
+
+@run_async
+async def test_ctrl_d_prints_the_interview_record_for_the_visitor_to_sign(
+        hall: Hall, tmp_path) -> None:
+    """Ctrl+D saves the latest 接谈记录 as a PDF in the exports folder (the issue: "printable for
+    the visitor's confirmation"), with the record's text and the signature line; before any
+    record it says so and writes nothing."""
+    from pypdf import PdfReader
+
+    from models import AuditEvent
+
+    hall.windows.call_next(1, "win01")
+    app = main.make_app(hall, "win01", start="window", window=1)
+    app.data_dir = tmp_path  # where the exports folder goes
+    exports = tmp_path / "exports"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await press(pilot, "ctrl+d")
+        await until(pilot, lambda: "还没有接谈记录" in notes(app))
+        assert not list(exports.glob("*.pdf")) if exports.exists() else True
+        hall.cases.interviews.save(1, "win01", stated="工龄买断款未发", answered="已告知政策")
+        await press(pilot, "ctrl+d")
+        await until(pilot, lambda: "接谈记录已保存" in notes(app))
+    (pdf,) = exports.glob("*.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "工龄买断款未发" in text and "已告知政策" in text and "来访人确认签名" in text
+    assert AuditEvent.select().where(AuditEvent.action == "visit.interview.print").count() == 1
