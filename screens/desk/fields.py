@@ -266,12 +266,3 @@ class CasePicker(Picker):
                                keys=(c.number, str(c.id))) for c in cases]
         self._by_value = {c.value: c for c in self.choices}
         self.choose("")
-
-    def _settle(self) -> bool:
-        # Opened with ↓ on the text as it was (nothing typed: the usual way with a few cases),
-        # Enter takes the highlighted case; the shared Picker would keep the old value.
-        choice = self._highlighted()
-        if choice is not None and self.input.value.strip() == self.label_of(self.value):
-            self.choose(choice.value)
-            return True
-        return super()._settle()

@@ -157,7 +157,10 @@ class Picker(Vertical):
         drop.clear_options()
         drop.add_options([self._option(c) for c in self._shown])
         if self._shown:
-            drop.highlighted = 0
+            # Opened on the text as it is (↓ with nothing typed): the cursor starts on the
+            # current choice, so Enter without moving keeps it.
+            current = next((i for i, c in enumerate(self._shown) if c.value == self.value), 0)
+            drop.highlighted = current if not query else 0
         self.add_class("-open")
 
     def _option(self, choice: Choice) -> Option:
@@ -179,6 +182,11 @@ class Picker(Vertical):
         """Take the highlighted choice, clear, or restore; True when something was chosen."""
         text = self.input.value.strip()
         if text == self.label_of(self.value):
+            # Nothing typed: the list was opened with ↓/↑ and the cursor is the choice (it
+            # started on the current one).
+            choice = self._highlighted()
+            if choice is not None:
+                self.choose(choice.value)
             self._close()
             return True
         if not text:
