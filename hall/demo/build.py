@@ -302,6 +302,9 @@ class _Demo:
         repeats = [f"{mask_name(p.name)}（{t.number}，第 {len(t.visits)} 次）"
                    for p, t in morning if t.repeat]
         lines.append(f"  重复访 {len(repeats)} 人：" + "、".join(repeats))
+        alert = self.hall.cases.alert()
+        lines.append(f"  案件：逾期 {alert.overdue} 件，即将到期 {alert.due_soon} 件"
+                     "（--staff mgr01 cases 打开案件办理）")
         return "\n".join(lines)
 
 

@@ -63,6 +63,11 @@ def test_earlier_working_days_and_repeat_visitors(demo) -> None:
         assert any(date.fromisoformat(s.date) < TODAY for s in file.visits)
         assert {s.category for s in file.visits} == {visit.category}  # the same matter again
     assert f"重复访 {len(repeats)} 人" in summary
+    # The earlier days' visits finished with 立案交办 … opened cases; the summary counts what
+    # the managers' top bar will mark (the same alert).
+    alert = hall.cases.alert()
+    assert f"案件：逾期 {alert.overdue} 件，即将到期 {alert.due_soon} 件" in summary
+    assert hall.cases.list("mgr01")  # the case screen has something to show
     # One regular came back with a new phone: the file was updated and the change audited.
     assert AuditEvent.select().where(AuditEvent.action == "visitor.update").count() == 1
 
