@@ -6,6 +6,7 @@ never by freezing the shared server; they need HALL_TEST_PG_URL.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -187,16 +188,24 @@ def test_full_disk_inside_a_savepoint_says_so(sqlite_hall: Hall) -> None:
 
 
 def test_damaged_page_read_late_says_so(tmp_path) -> None:
-    """Rows are fetched lazily: a damaged page met while reading them is named too."""
+    """Rows are fetched lazily: a damaged page met while reading them is named too.
+
+    The file is written with the sqlite3 module itself (rollback journal, closed): no WAL can
+    hold a good copy of the damaged page. Written through ``open_database`` (WAL), a connection
+    another test's leftover thread opened through the bound proxy kept the WAL alive past
+    ``close``, the reader read the page from the WAL, and the test failed depending on what ran
+    before it."""
+    import sqlite3
+
     path = tmp_path / "hall.db"
-    db = open_database(f"sqlite:///{path}")
-    db.execute_sql("CREATE TABLE filler (n INTEGER PRIMARY KEY, x BLOB)")
-    with db.atomic():
-        for _ in range(2000):
-            db.execute_sql("INSERT INTO filler (x) VALUES (randomblob(100))")
-    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
-    db.close()
+    with contextlib.closing(sqlite3.connect(path)) as raw:
+        raw.execute("PRAGMA page_size = 4096")
+        raw.execute("CREATE TABLE filler (n INTEGER PRIMARY KEY, x BLOB)")
+        with raw:
+            raw.executemany("INSERT INTO filler (x) VALUES (randomblob(100))",
+                            [()] * 2000)
+        pages = raw.execute("PRAGMA page_count").fetchone()[0]
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     with path.open("r+b") as file:  # the last leaf: read after the first rows came back
         file.seek((pages - 1) * 4096 + 8)
         file.write(b"\xff" * 400)
