@@ -88,7 +88,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--note", default="")
     p = act("urge", "督办 / 催办", cmd_step)
     p.add_argument("--note", required=True)
-    p.add_argument("--due", help="要求承办单位办结的日期 YYYY-MM-DD（案件期限取此日与法定期限中较早者）")
+    p.add_argument("--due", help="要求承办单位办结的日期 YYYY-MM-DD"
+                                 "（案件期限取此日与法定期限中较早者）")
     p = act("extend", "申请延期（仅一次）", cmd_step)
     p.add_argument("--days", required=True, help="延期天数")
     p.add_argument("--reason", required=True)
