@@ -129,7 +129,8 @@ class Hall:
         """Cases (信访事项): opened at the window, followed to their close."""
         from hall.cases import Cases
 
-        return Cases(self.store)
+        return Cases(self.store, leaders=lambda: self.leaders.roster.specs(),
+                     active_leader=lambda code: self.leaders.roster.active(code))
 
     @_Context
     def board(self) -> Board:

@@ -9,6 +9,7 @@ the audit event.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from models import statements as sql
 from models.locks import locked_case
 
 if TYPE_CHECKING:
+    from config.leaders import Leader
     from hall.accounts.actor import Actor
     from hall.store import Store
 
@@ -71,10 +73,22 @@ class Opened:
 class CaseBase:
     """The store, the configuration, the reads, and the machinery every step uses."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store,
+                 leaders: Callable[[], Mapping[str, Leader]] | None = None,
+                 active_leader: Callable[[str], Leader] | None = None) -> None:
         self._store = store
         self._config = store.config
-        self.reads = CaseReads(store)
+        self.reads = CaseReads(store, leaders)
+        self._active_leader = active_leader or self._configured_leader
+        """A leader who may take a case now (the roster's, refused when retired)."""
+
+    def _configured_leader(self, code: str) -> Leader:
+        """Without the roster (a Cases built alone): the configured leader, or NotFound."""
+        spec = self._config.leader(code)
+        if spec is None:
+            valid = "、".join(x.code for x in self._config.leaders) or "无"
+            raise NotFound(f"未知的领导“{code}”，应为：{valid}")
+        return spec
 
     def _append(self, row: Case, actor: str, at: datetime, kind: str, state: str, *,
                 note: str = "", detail: dict[str, Any] | None = None,

@@ -198,15 +198,12 @@ class Cases(Opening):
         return self._step(case_id, "refuse_extension", actor, texts["note"], {}, change)
 
     def lead(self, case_id: int, leader: str, actor: str, note: str = "") -> CaseSummary:
-        """包案: a leader takes charge of the case (permitted for the leader's room)."""
-        spec = self._config.leader(leader)
-        if spec is None:
-            valid = "、".join(x.code for x in self._config.leaders)
-            raise FormError({"leader": f"没有领导“{leader}”（现有：{valid}）"},
-                            {"leader": "领导"})
+        """包案: a leader of the roster (configured or added from the manager screen, not
+        retired) takes charge of the case (permitted for the leader's room)."""
+        spec = self._active_leader(leader.strip())
         texts = _texts(note=note)
-        return self._step(case_id, "lead", actor, texts["note"], {"leader": leader},
-                          lambda row, today: {"leader": leader}, room=spec.department)
+        return self._step(case_id, "lead", actor, texts["note"], {"leader": spec.code},
+                          lambda row, today: {"leader": spec.code}, room=spec.department)
 
     def note(self, case_id: int, text: str, actor: str) -> CaseSummary:
         """A remark on the case's timeline (any state)."""

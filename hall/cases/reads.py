@@ -11,7 +11,7 @@ took, 包案); a confidential case's matter reads 「保密事项」 outside its
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from hall.text.masking import mask_name
 from models import Account, Case, CaseDocument, CaseEntry, CaseVisit, Visit, Visitor
 
 if TYPE_CHECKING:
+    from config.leaders import Leader
     from hall.accounts.actor import Actor
     from hall.store import Store
 
@@ -47,9 +48,12 @@ builds in half the time)."""
 class CaseReads:
     """The reads of ``hall.cases`` (lists, detail, alert), as a viewer may see them."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store,
+                 leaders: Callable[[], Mapping[str, Leader]] | None = None) -> None:
         self._store = store
         self._config = store.config
+        self._leaders = leaders or (lambda: {x.code: x for x in self._config.leaders})
+        """Leader code → the leader (the roster: configured and added ones, retired too)."""
 
     # -- what a viewer may see ----------------------------------------------------------------
 
@@ -67,7 +71,7 @@ class CaseReads:
                 or row.department in actor.departments)
 
     def _leader_room(self, leader: str) -> str:
-        spec = self._config.leader(leader) if leader else None
+        spec = self._leaders().get(leader) if leader else None
         return spec.department if spec is not None else ""
 
     def _scope(self, actor: Actor) -> pw.Expression | None:
@@ -75,7 +79,8 @@ class CaseReads:
         if actor.role not in SCOPED:
             return None
         departments = sorted(actor.departments)
-        leaders = [x.code for x in self._config.leaders if x.department in actor.departments]
+        leaders = sorted(code for code, x in self._leaders().items()
+                         if x.department in actor.departments)
         where = Case.department.in_(departments or [""])
         if leaders:
             where |= Case.leader.in_(leaders)
@@ -141,13 +146,18 @@ class CaseReads:
         names = dict(Visitor.select(Visitor.id, Visitor.name)
                      .where(Visitor.id.in_({r.visitor_id for r in rows}))
                      .tuples()) if rows else {}
-        return [self.summary(actor, row, today, names.get(row.visitor_id, "")) for row in rows]
+        leaders = self._leaders() if any(r.leader for r in rows) else {}
+        return [self.summary(actor, row, today, names.get(row.visitor_id, ""), leaders)
+                for row in rows]
 
-    def summary(self, actor: Actor, row: Case, today: date, name: str) -> CaseSummary:
-        """One row as ``actor`` sees it."""
+    def summary(self, actor: Actor, row: Case, today: date, name: str,
+                leaders: Mapping[str, Leader] | None = None) -> CaseSummary:
+        """One row as ``actor`` sees it (``leaders``: the roster, read once for a list)."""
         category = self._config.category(row.category)
         shown = self.sees_matter(actor, row)
-        leader = self._config.leader(row.leader) if row.leader else None
+        if row.leader and leaders is None:
+            leaders = self._leaders()
+        leader = (leaders or {}).get(row.leader) if row.leader else None
         is_open = row.state not in CLOSED
         due = row.due_on if is_open else None
         left = deadlines.days_left(due, today) if due is not None else None

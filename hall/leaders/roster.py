@@ -68,6 +68,11 @@ class Roster:
         """The leader, refused when retired: what new days, rules and 包案 are checked by."""
         return self._state.active(code)
 
+    def specs(self) -> dict[str, Leader]:
+        """Every leader of the roster (retired ones too) by code: the configured ones as edited,
+        and those added from the manager screen (the cases' 包案 and scopes read it)."""
+        return {code: entry.spec for code, entry in self._state.roster().items()}
+
     def departments(self) -> list[tuple[str, str]]:
         """The reception departments a leader can receive in: (code, name), configured order."""
         used = {x.department for x in self._config.leaders}

@@ -285,7 +285,7 @@ def test_list_filters_and_lines_up(run: Run) -> None:
     (["cases", "followup", "{replied}", "--how", "phone", "--satisfaction", "还行"],
      "满意、基本满意、不满意"),
     (["cases", "followup", "{replied}", "--how", "pigeon", "--satisfaction", "满意"], "电话"),
-    (["cases", "lead", "{pending}", "--leader", "nobody"], "没有领导“nobody”"),
+    (["cases", "lead", "{pending}", "--leader", "nobody"], "未知的领导“nobody”"),
     (["cases", "assign", "{pending}", "--unit", ""], "不能为空"),
     (["cases", "doc", "{pending}", "--kind", "poster", "--pdf", "x.pdf"], "--kind 应为"),
     (["cases", "extend", "{extending}", "--days", "5", "--reason", "再次"], "延期只能申请一次"),

@@ -577,3 +577,21 @@ def test_find_by_id_number_and_year_seq_and_nothing_else(hall: Hall) -> None:
             hall.cases.find(junk)
         assert len(str(caught.value)) < 200, junk[:20]
         assert "\x00" not in str(caught.value) and "\x1b" not in str(caught.value)
+
+
+def test_a_leader_added_to_the_roster_takes_a_case_and_a_retired_one_cannot(hall: Hall) -> None:
+    """包案 goes by the roster, not only the configuration: 赵敏, added from the manager screen,
+    takes an open case (her room, 领导接访室, then sees it), and once retired she is refused
+    with the roster's words. Kills: ``lead`` and the case scopes reading ``config.leaders``."""
+    case_id = open_case(hall)
+    hall.leaders.roster.add("zhaomin", "赵敏", "mgr01", title="副区长", department="leader")
+    taken = hall.cases.lead(case_id, "zhaomin", "mgr01")
+    assert (taken.leader, taken.leader_label) == ("zhaomin", "赵敏副区长")
+    assert case_id in {c.id for c in hall.cases.list("win20")}  # the leaders' room (韩秘书)
+    hall.leaders.roster.retire("zhaomin", "mgr01", reason="调任")
+    other = open_case(hall)
+    with pytest.raises(Refused, match="已停用"):
+        hall.cases.lead(other, "zhaomin", "mgr01")
+    with pytest.raises(NotFound, match="未知的领导"):
+        hall.cases.lead(other, "nobody", "mgr01")
+    assert Case.get_by_id(other).leader == ""
