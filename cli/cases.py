@@ -340,15 +340,11 @@ LIST_HEADER = (f"{'序号':>3}   {pad('编号', 26)} {pad('状态', 8)} {pad('�
                f"{pad('承办单位', 14)} {pad('包案领导', 16)} 事由")
 """The list's column heads (``!`` overdue, ``~`` due soon)."""
 
-_DETAIL = {"unit": "承办单位", "how": "方式", "told": "告知", "satisfaction": "满意度",
-           "channel": "告知途径", "days": "天数", "leader": "领导", "review": "复查案件",
-           "document": "文书编号"}
-"""The parts of an entry's detail ``show`` prints, with their names (codes left out)."""
 
 
 def detail_lines(d: Any) -> list[str]:
     """A case's detail as ``hall cases show`` prints it."""
-    from hall.cases.states import DOCUMENT_KINDS, STEPS
+    from hall.cases.states import DETAIL_LABELS, DOCUMENT_KINDS, STEPS
 
     s = d.summary
     lines = [f"{s.number}（#{s.id}）  {s.state_label}" + ("  [保密]" if s.confidential else ""),
@@ -374,8 +370,8 @@ def detail_lines(d: Any) -> list[str]:
         lines.append(f"  来访 {v.date}  {v.department_name}  {v.outcome_name}{extra}")
     lines.append("  经过：")
     for e in d.entries:
-        detail = "  ".join(f"{_DETAIL[k]} {v}" for k, v in e.detail.items()
-                           if k in _DETAIL and v not in ("", None))
+        detail = "  ".join(f"{DETAIL_LABELS[k]} {v}" for k, v in e.detail.items()
+                           if k in DETAIL_LABELS and v not in ("", None))
         lines.append(f"  #{e.seq:<3} {e.at}  {pad(e.actor_name, 10)} {pad(e.kind_label, 16)}"
                      f"{e.note}" + (f"  {detail}" if detail else "")
                      + (f"  期限 {e.due_on}" if e.due_on else ""))

@@ -228,23 +228,29 @@ class CaseReads:
         """The timeline's entries; a masked case keeps its steps and dates, not their notes."""
         names = dict(Account.select(Account.login, Account.name)
                      .where(Account.login.in_({e.actor for e in rows})).tuples()) if rows else {}
-        for e in rows:
-            detail = json.loads(e.detail or "{}")
+        details = [json.loads(e.detail or "{}") for e in rows]
+        leaders = self._leaders() if any("leader" in d for d in details) else {}
+        for e, detail in zip(rows, details, strict=True):
             yield CaseEntryView(
                 seq=e.seq, at=self._local(e.at, seconds=True), actor=e.actor,
                 actor_name=names.get(e.actor, e.actor), kind=e.kind,
                 kind_label=ENTRY_LABELS.get(e.kind, e.kind), state=e.state,
                 state_label=STATES.get(e.state, e.state), note=e.note if shown else "",
                 due_on=str(e.due_on or ""),
-                detail={k: self._shown_detail(k, v) for k, v in detail.items()} if shown
-                else {})
+                detail={k: self._shown_detail(k, v, leaders) for k, v in detail.items()}
+                if shown else {})
 
-    def _shown_detail(self, key: str, value: object) -> str:
-        """An entry's detail as people read it: a unit's name, not its code; a document's
-        title."""
+    def _shown_detail(self, key: str, value: object, leaders: Mapping[str, Leader]) -> str:
+        """An entry's detail as people read it: a unit's, a leader's (the roster's), a
+        follow-up way's name, not its code; a document's title."""
         text = str(value)
         if key == "unit":
             return self.unit_label(text) if self._config.department(text) else text
+        if key == "leader":
+            spec = leaders.get(text)
+            return spec.label if spec is not None else text
+        if key == "how":
+            return self._config.cases.followup_ways.get(text, text)
         if key == "kind":
             return DOCUMENT_KINDS.get(text, text)
         return text

@@ -121,3 +121,12 @@ DOCUMENT_KINDS: dict[str, str] = {
     "register": "来访登记表（接谈记录）",
 }
 """Document kind (``hall cases doc --kind``) → its title on paper."""
+
+
+DETAIL_LABELS: dict[str, str] = {
+    "unit": "承办单位", "how": "方式", "told": "告知", "satisfaction": "满意度",
+    "channel": "告知途径", "days": "天数", "leader": "包案领导", "review": "复查案件",
+    "document": "文书编号",
+}
+"""The parts of a timeline entry's detail the screen and ``hall cases show`` print, with their
+names (the others are codes kept for the record)."""

@@ -239,7 +239,7 @@ class CasesScreen(RowList, HallWork, Screen[None]):
             return
         s = detail.summary
         box.border_title = f"{s.number} · {s.state_label}"
-        static.update(detail_text(detail, self.steps(), self.hall_app.hall.config))
+        static.update(detail_text(detail, self.steps()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step":

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from hall.cases.states import CLOSED, DOCUMENT_KINDS, STEPS
+from hall.cases.states import CLOSED, DETAIL_LABELS, DOCUMENT_KINDS, STEPS
 from hall.cases.views import CaseDetail, CaseEntryView, CaseSummary
 from screens.widgets.cells import cut, share_widths
 
@@ -26,7 +26,7 @@ number is cut from the left: its end tells cases apart)."""
 CLOSED_STYLE = "dim"
 
 if TYPE_CHECKING:
-    from config import HallConfig
+    pass
 
 Cells = tuple[str | Text, ...]
 
@@ -102,42 +102,22 @@ def fill_table(table: DataTable, ids: Sequence[int], rows: Sequence[Cells],
         table.move_cursor(row=table.get_row_index(str(keep)))
 
 
-def entry_line(e: CaseEntryView, config: HallConfig) -> Text:
+def entry_line(e: CaseEntryView) -> Text:
     """One step of the timeline: 「#3 11-24 10:02 张主任 督办 → 已受理　说明…」."""
     text = Text.assemble((f"#{e.seq} ", "bold"), (f"{e.at[5:16]} {e.actor_name} ", "dim"),
                          (e.kind_label, "bold"), (f" → {e.state_label}", "dim"))
-    extra = [f"{_DETAIL_LABELS[k]}：{detail_value(config, k, v)}" for k, v in e.detail.items()
-             if k in _DETAIL_LABELS and v]
+    extra = [f"{DETAIL_LABELS[k]}：{v}" for k, v in e.detail.items()
+             if k in DETAIL_LABELS and v]
     if e.due_on:
         extra.append(f"期限：{e.due_on}")
-    if e.note:  # a document's entry notes its kind
-        extra.insert(0, DOCUMENT_KINDS.get(e.note, e.note) if e.kind == "document" else e.note)
+    if e.note:
+        extra.insert(0, e.note)
     if extra:
         text.append("　" + "；".join(extra))
     return text
 
 
-def detail_value(config: HallConfig, key: str, value: str) -> str:
-    """A timeline detail as the hall names it (a department's, a leader's, a way's name)."""
-    if key == "unit":
-        spec = config.department(value)
-        return spec.name if spec is not None else value
-    if key == "leader":
-        leader = config.leader(value)
-        return leader.label if leader is not None else value
-    if key == "how":
-        return config.cases.followup_ways.get(value, value)
-    if key == "kind":
-        return DOCUMENT_KINDS.get(value, value)
-    return value
-
-
-_DETAIL_LABELS = {"how": "方式", "satisfaction": "满意度", "channel": "告知途径",
-                  "unit": "承办单位", "days": "天数", "told": "告知", "leader": "包案领导",
-                  "review": "复查案件", "document": "文书"}
-
-
-def detail_text(d: CaseDetail, keys: Sequence[str], config: HallConfig) -> Text:
+def detail_text(d: CaseDetail, keys: Sequence[str]) -> Text:
     """The case: what it is about, its dates, the visits about it (口径一致), documents, the
     timeline, and the steps ``keys`` (step codes) this person may take now."""
     s = d.summary
@@ -189,7 +169,7 @@ def detail_text(d: CaseDetail, keys: Sequence[str], config: HallConfig) -> Text:
             text.append(f"{DOCUMENT_KINDS.get(kind, kind)} {number} {at}\n")
     text.append("\n时间线\n", style="bold")
     for e in d.entries:
-        text.append_text(entry_line(e, config))
+        text.append_text(entry_line(e))
         text.append("\n")
     if keys:
         text.append("\n可进行：", style="bold")

@@ -357,6 +357,8 @@ def test_followup_takes_the_statutory_scale(hall: Hall, satisfaction: str) -> No
     assert (row(case_id).state, row(case_id).satisfaction) == ("followed", satisfaction)
     entry = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.kind == "followup"))
     assert json.loads(entry.detail) == {"how": "sms", "satisfaction": satisfaction}
+    shown = [e for e in hall.cases.detail(case_id, "mgr01").entries if e.kind == "followup"]
+    assert shown[0].detail == {"how": "短信", "satisfaction": satisfaction}  # the way's name
 
 
 def test_review_only_after_dissatisfaction_within_review_days(hall: Hall,
@@ -588,6 +590,9 @@ def test_a_leader_added_to_the_roster_takes_a_case_and_a_retired_one_cannot(hall
     taken = hall.cases.lead(case_id, "zhaomin", "mgr01")
     assert (taken.leader, taken.leader_label) == ("zhaomin", "赵敏副区长")
     assert case_id in {c.id for c in hall.cases.list("win20")}  # the leaders' room (韩秘书)
+    # the timeline names her as the roster does (the screen and the CLI print it as given)
+    lead = [e for e in hall.cases.detail(case_id, "mgr01").entries if e.kind == "lead"]
+    assert lead[-1].detail["leader"] == "赵敏副区长"
     hall.leaders.roster.retire("zhaomin", "mgr01", reason="调任")
     other = open_case(hall)
     with pytest.raises(Refused, match="已停用"):
