@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import unicodedata
 from dataclasses import asdict
 from pathlib import Path
@@ -268,13 +267,7 @@ def cmd_doc(ctx: Context) -> int:
     target = _pdf_target(args.pdf)
     hall, actor = ctx.acting("case.view")  # who may see no case is refused before rendering
     case_id = hall.cases.find(ref)
-    try:
-        documents = hall.cases.documents
-    except ImportError:
-        print("hall: 本安装尚不能出具文书（缺少 hall.cases.documents 模块）：请升级 hall 后再试",
-              file=sys.stderr)
-        return 1
-    doc = documents.render(case_id, args.kind, actor, reprint=reprint)
+    doc = hall.cases.documents.render(case_id, args.kind, actor, reprint=reprint)
     try:
         target.write_bytes(doc.pdf)
     except OSError as exc:  # checked above; a full disk or a race can still fail here

@@ -333,7 +333,6 @@ def test_hall_cases_alone_is_the_screen_and_help_works(
 
 
 def test_a_document_is_saved_as_pdf(run: Run, tmp_path: Path) -> None:
-    pytest.importorskip("hall.cases.documents")
     target = tmp_path / "notice.pdf"
     made = run.json("cases", "doc", str(run.refs["pending"]), "--kind", "acceptance", "--pdf",
                     str(target), staff="win07")

@@ -303,7 +303,6 @@ async def test_the_leaders_screen_lists_the_cases_the_day_s_leader_took(
 @run_async
 async def test_d_prints_a_document_into_the_exports_folder(
         sqlite_hall: Hall, cases: dict[str, int], tmp_path: Path) -> None:
-    pytest.importorskip("hall.cases.documents")
     app = HallApp(sqlite_hall, staff="mgr01", start="cases", data_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot, 3)
