@@ -18,7 +18,8 @@ uses), handing each what it needs from the others through its constructor:
 - ``hall.board`` (:mod:`hall.board`): queues, recent calls, the board's view, announcements;
 - ``hall.leaders`` (:mod:`hall.leaders`): reception days, 包案, roster, planning, bookings;
 - ``hall.incidents`` (:mod:`hall.incidents`): special situations, their steps and reports;
-- ``hall.cases`` (:mod:`hall.cases`): cases (信访事项) from the window to their close.
+- ``hall.cases`` (:mod:`hall.cases`): cases (信访事项) from the window to their close;
+- ``hall.stats`` (:mod:`hall.stats`): the figures of a period, the visit register, exports.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from hall.cases import Cases
     from hall.incidents import Incidents
     from hall.leaders import Leaders
+    from hall.stats import Stats
     from hall.windows import Windows
 
 C = TypeVar("C")
@@ -131,6 +133,13 @@ class Hall:
 
         return Cases(self.store, leaders=lambda: self.leaders.roster.specs(),
                      active_leader=lambda code: self.leaders.roster.active(code))
+
+    @_Context
+    def stats(self) -> Stats:
+        """The figures of a period, the visit register, the audit of exports."""
+        from hall.stats import Stats
+
+        return Stats(self.store)
 
     @_Context
     def board(self) -> Board:

@@ -37,6 +37,11 @@ Decisions on the table, with the issue's words (issue 11 §3):
   approving an extension are the managers' ("a manager urges a case", "approved by a manager").
   The duty lawyer's seat gives legal advice and opens no cases; the desk sees a visitor's open
   cases through the file (``visitor.view``) to link a repeat visit, not the case list.
+- Statistics (``stats.read``, ``stats.export``: the figures, their workbook and the monthly
+  report) are the managers' ("managers read the statistics and report up"). The visit register
+  (``register.export``, 来访登记簿) is kept by the desk and read by managers; a window clerk exports
+  their own department's visits only. Who sees which columns in full is the register's rule
+  (:mod:`hall.stats.register`).
 - The kiosk issues tickets and nothing else (a ticket's status by its query code needs no
   account); the board reads the board and nothing else; the administrator manages accounts,
   tokens, the audit log and the configuration check but does not issue or call (whoever makes
@@ -94,6 +99,10 @@ ACTS: dict[str, str] = {
     "case.handle": "办理案件（受理、答复、回访、申请延期、文书）",
     "case.supervise": "督办、交办、退回、办结、复查",
     "case.approve": "批准或不批准延期",
+    # statistics and the register
+    "stats.read": "查看统计",
+    "stats.export": "导出统计与月报",
+    "register.export": "导出来访登记簿",
     # the hall
     "board.view": "查看叫号屏",
     "recusal.declare": "申请回避",
@@ -119,11 +128,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manager": frozenset(_HUMAN | _WINDOW | _LEADERS | _INCIDENTS | _CASES
                          | {"case.supervise", "case.approve", "ticket.issue", "visitor.save",
                             "visitor.view", "visitor.reveal", "ticket.requeue", "audit.read",
-                            "config.check"}),
+                            "config.check", "stats.read", "stats.export", "register.export"}),
     "desk": frozenset(_HUMAN | {"ticket.issue", "visitor.save", "visitor.view", "visitor.reveal",
-                                "ticket.requeue", "booking.manage", "booking.check_in"}),
+                                "ticket.requeue", "booking.manage", "booking.check_in",
+                                "register.export"}),
     "window": frozenset(_HUMAN | _WINDOW | _CASES
-                        | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
+                        | {"visitor.view", "visitor.reveal", "ticket.requeue",
+                           "register.export"}),
     "leader": frozenset(_HUMAN | _WINDOW | _CASES
                         | {"visitor.view", "visitor.reveal", "ticket.requeue", "leader.case"}),
     "lawyer": frozenset(_HUMAN | _WINDOW | {"visitor.view", "visitor.reveal", "ticket.requeue"}),
@@ -146,6 +157,7 @@ SCREENS: dict[str, frozenset[str]] = {
     "leaders": frozenset({"manager"}),
     "incidents": frozenset({"manager"}),
     "cases": frozenset({"manager", "window", "leader"}),
+    "stats": frozenset({"manager"}),
 }
 """Screen (the launcher's modes) → the roles that may open it."""
 

@@ -27,6 +27,7 @@ from hall.accounts.permissions import ACTS, PERMISSIONS, ROLES, allowed, markdow
 from hall.clock import FixedClock
 from hall.errors import NotAllowed
 from hall.incidents import NewIncident
+from hall.stats import named_period
 from models import Account, AuditEvent, open_database
 from models.migrations import MODELS
 from tests.helpers import add_account, cheap_hasher, distinct_id, form
@@ -40,7 +41,7 @@ HOME = {"window": 1, "lawyer": 13, "leader": 20}
 QUEUE = {1: {"category": "policy"}, 13: {"category": "legal_advice"},
          20: {"category": "policy", "department": "leader"}}
 """How the desk sends a visitor to each home window's queue."""
-PERMIT_ONLY = {"visitor.reveal", "board.view", "config.check"}
+PERMIT_ONLY = {"visitor.reveal", "board.view", "config.check", "register.export"}
 """Acts without a facade call of their own that takes any login: the reveal needs a window with
 its current visitor (tests/domain/test_confidential.py tries it), the board's view is public in
 the hall, the configuration check is a CLI command; tried through Store.permit itself."""
@@ -168,6 +169,9 @@ def _scenes(s: Scene) -> dict[str, Callable[[], Act]]:
             s.case()),
         "case.approve": lambda: (lambda c: lambda who: h.cases.approve_extension(
             c, who, told="电话告知"))(s.case(extension=True)),
+        "stats.read": lambda: lambda who: h.stats.figures(who, named_period("today", TODAY)),
+        "stats.export": lambda: lambda who: h.stats.export(who, "stats.xlsx",
+                                                           named_period("month", TODAY)),
         **{act: (lambda act=act: lambda who: h.store.permit(who, act)) for act in PERMIT_ONLY},
     }
 
