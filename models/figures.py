@@ -6,6 +6,7 @@ from here, so the SQL text of both dialects lives in ``models/`` as every statem
 
     wait = epoch_seconds(db, called.at) - epoch_seconds(db, Ticket.issued_at)
     hour = utc_hour(db, Visit.registered_at)
+    day = shifted_date(db, CaseEntry.at, 8 * 3600)   # the hall's local date of a stored time
 
 Stored times are naive UTC (:func:`hall.clock.to_storage`). :func:`epoch_seconds` truncates to
 the whole second on both engines, so a difference of two is the same integer on SQLite and on
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-__all__ = ["epoch_seconds", "is_postgres", "utc_hour"]
+__all__ = ["epoch_seconds", "is_postgres", "shifted_date", "utc_hour"]
 
 
 def is_postgres(db: pw.Database) -> bool:
@@ -36,3 +37,12 @@ def utc_hour(db: pw.Database, column: pw.Node) -> pw.Node:
     if is_postgres(db):
         return pw.Cast(pw.fn.date_part("hour", column), "INTEGER")
     return pw.Cast(pw.fn.strftime("%H", column), "INTEGER")
+
+
+def shifted_date(db: pw.Database, column: pw.Node, seconds: int) -> pw.Node:
+    """The calendar date of a stored (naive UTC) time moved by ``seconds`` (the zone's offset:
+    the hall's local date), as a date both engines compare with a date column."""
+    seconds = int(seconds)
+    if is_postgres(db):
+        return pw.Cast(column + pw.SQL(f"INTERVAL '{seconds} seconds'"), "DATE")
+    return pw.fn.date(column, f"{seconds:+d} seconds")

@@ -45,6 +45,13 @@ SUMMARY_FIELDS = (Case.id, Case.number, Case.state, Case.category, Case.matter, 
 builds in half the time)."""
 
 
+def overdue_cases(today: date) -> pw.Expression:
+    """Open cases past their due date on the hall's local date ``today``: the rule of the
+    overdue list, the top-bar alert and the statistics' 当前逾期 (:func:`deadlines.overdue`
+    per case, as a condition on the (open, due date) index)."""
+    return (Case.open == True) & (Case.due_on < today)  # noqa: E712  peewee builds SQL from ==
+
+
 class CaseReads:
     """The reads of ``hall.cases`` (lists, detail, alert), as a viewer may see them."""
 
@@ -102,10 +109,10 @@ class CaseReads:
             where.append(scope)
         if state:
             where.append(Case.state == state)
-        if overdue or due_within is not None or open_only:
-            where.append(Case.open == True)  # noqa: E712  peewee builds SQL from ==
         if overdue:
-            where.append(Case.due_on < today)
+            where.append(overdue_cases(today))
+        elif due_within is not None or open_only:
+            where.append(Case.open == True)  # noqa: E712  peewee builds SQL from ==
         if due_within is not None:
             where.append(Case.due_on <= date.fromordinal(today.toordinal() + due_within))
             if not overdue:
@@ -128,7 +135,7 @@ class CaseReads:
         today = self.local_today()
         soon = date.fromordinal(today.toordinal() + self._config.time_limits.due_soon_days)
         base = Case.select().where(Case.open == True)  # noqa: E712
-        return CaseAlert(overdue=base.where(Case.due_on < today).count(),
+        return CaseAlert(overdue=Case.select().where(overdue_cases(today)).count(),
                          due_soon=base.where((Case.due_on >= today) & (Case.due_on <= soon))
                          .count())
 
