@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from hall.clock import to_storage
 from hall.desk.registration import FormError
-from hall.stats import visits
+from hall.stats import cases, incidents, receptions, visits
 from hall.stats.query import Query, SectionFn
 from hall.stats.views import Figures, Filters
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SECTIONS", "Stats"]
 
-SECTIONS: tuple[SectionFn, ...] = (visits.section,)
+SECTIONS: tuple[SectionFn, ...] = (visits.section,
+                                   cases.section, receptions.section, incidents.section)
 """The sections, in the order their tables are shown, exported and reported."""
 
 FILTER_LABELS = {"department": "部门", "category": "类别", "district": "属地"}
