@@ -44,5 +44,7 @@ def shifted_date(db: pw.Database, column: pw.Node, seconds: int) -> pw.Node:
     the hall's local date), as a date both engines compare with a date column."""
     seconds = int(seconds)
     if is_postgres(db):
-        return pw.Cast(column + pw.SQL(f"INTERVAL '{seconds} seconds'"), "DATE")
+        # an Expression, not ``+``: on a subquery peewee's ``+`` means UNION ALL
+        return pw.Cast(pw.Expression(column, "+", pw.SQL(f"INTERVAL '{seconds} seconds'")),
+                       "DATE")
     return pw.fn.date(column, f"{seconds:+d} seconds")

@@ -35,12 +35,14 @@ def section(q: Query) -> Section:
     where = (Incident.business_day >= q.start) & (Incident.business_day <= q.end)
     if q.filtered:
         f = q.filters
-        visits = Visit.select(Visit.id)
+        # the ticket and its visit by their keys, incident by incident (a period's are few)
+        linked = (Ticket.select(Ticket.id).join(Visit, on=(Ticket.visit == Visit.id))
+                  .where(Ticket.id == Incident.ticket))
         for column, value in ((Visit.department, f.department), (Visit.category, f.category),
                               (Visit.district, f.district)):
             if value:
-                visits = visits.where(column == value)
-        where &= Incident.ticket.in_(Ticket.select(Ticket.id).where(Ticket.visit.in_(visits)))
+                linked = linked.where(column == value)
+        where &= fn.EXISTS(linked)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for kind, severity, n in (
             Incident.select(Incident.type, Incident.severity, fn.COUNT(Incident.id))
