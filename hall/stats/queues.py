@@ -33,8 +33,10 @@ after midnight, counts on that day) and their events (:class:`models.TicketEvent
 Times are whole seconds (:meth:`hall.stats.query.Query.seconds`); the database groups them into
 a histogram of (seconds, tickets) per department or window, and the median and the 90th
 percentile are taken by nearest rank (:func:`hall.stats.views.nearest_rank`), shown in minutes
-to one decimal (None when there is no time to measure). Nothing is loaded per ticket: each
-figure is one grouped query, a constant number of statements whatever the period's size.
+to one decimal (None when there is no time to measure). Nothing is loaded per ticket: four
+grouped statements whatever the period's size (tickets issued; the counted events, read once and
+grouped four ways; the waits; the service times), each starting from the period's tickets by
+their business day and reaching their events by ticket.
 
 **Filters follow the visit** (:meth:`hall.stats.query.Query.visit_filter`): with a department
 filter the figures are those of the tickets whose visit belongs to that department *now* (the
@@ -71,10 +73,9 @@ def section(q: Query) -> Section:
     issued: Counter[str] = Counter({d: int(n) for d, n in (
         Ticket.select(Ticket.origin_department, fn.COUNT(Ticket.id))
         .where(cond).group_by(Ticket.origin_department).tuples())})
-    by_dept = _counts(cond, TicketEvent.department)
-    by_window = _counts(cond, TicketEvent.window)
-    overall = _counts(cond, None)
-    sent = _sent_from(cond)
+    counts = _counts(q, cond)
+    by_dept, by_window, overall = counts["department"], counts["window"], counts["all"]
+    sent = Counter({dept: n for (_, dept), (_, n) in counts["sent"].items()})
     waits = _waits(q, cond)
     service = _service(q, cond)
 
@@ -143,33 +144,42 @@ def _tickets(q: Query) -> pw.Expression:
     return cond if follow is None else cond & follow
 
 
-def _counts(cond: pw.Expression,
-            by: pw.Field | None) -> dict[tuple[str, object], tuple[int, int]]:
-    """(kind, group) → (distinct tickets, events) for the counted kinds, grouped by ``by`` (a
-    column of the event; None: one group per kind)."""
-    columns = [TicketEvent.kind] + ([by] if by is not None else [])
-    query = (TicketEvent.select(*columns, fn.COUNT(fn.DISTINCT(TicketEvent.ticket)),
-                                fn.COUNT(TicketEvent.id))
-             .join(Ticket, on=TicketEvent.ticket == Ticket.id)
-             .where(cond & TicketEvent.kind.in_(KINDS)).group_by(*columns).tuples())
-    if by is None:
-        return {(kind, None): (int(t), int(n)) for kind, t, n in query}
-    return {(kind, group): (int(t), int(n)) for kind, group, t, n in query}
+Counts = dict[tuple[str, object], tuple[int, int]]  # (kind, group) -> (tickets, events)
 
 
-def _sent_from(cond: pw.Expression) -> Counter[str]:
-    """Transfers by the sending department: that of the latest call before each transfer."""
+def _counts(q: Query, cond: pw.Expression) -> dict[str, Counts]:
+    """The counted events of the period's tickets, read once (a common table expression) and
+    grouped four ways in one statement: ``department`` (kind, the event's department),
+    ``window`` (kind, window), ``all`` (kind, None), ``sent`` (transfers by the sending
+    department: that of the latest call before each transfer); each (distinct tickets, events).
+    """
     call = TicketEvent.alias("c")
-    source = TicketEvent.alias("s")
-    latest = (call.select(fn.MAX(call.id))
+    sender = (call.select(call.department)
               .where((call.ticket == TicketEvent.ticket) & (call.kind == "called")
-                     & (call.id < TicketEvent.id)))
-    query = (TicketEvent.select(source.department, fn.COUNT(TicketEvent.id))
-             .join(Ticket, on=TicketEvent.ticket == Ticket.id)
-             .join(source, on=source.id == latest)
-             .where(cond & (TicketEvent.kind == "transferred"))
-             .group_by(source.department).tuples())
-    return Counter({dept: int(n) for dept, n in query})
+                     & (call.id < TicketEvent.id))
+              .order_by(call.id.desc()).limit(1))
+    events = (TicketEvent.select(
+        TicketEvent.kind.alias("kind"), TicketEvent.department.alias("dept"),
+        TicketEvent.window.alias("win"), TicketEvent.ticket.alias("tid"),
+        pw.Case(None, [(TicketEvent.kind == "transferred", sender)], None).alias("sender"))
+        .join(Ticket, on=TicketEvent.ticket == Ticket.id)
+        .where(cond & TicketEvent.kind.in_(KINDS))).cte("counted")
+    c = events.c
+    tally = (fn.COUNT(fn.DISTINCT(c.tid)), fn.COUNT(c.tid))
+
+    def part(name: str, dept: pw.Node, window: pw.Node) -> pw.Select:
+        return pw.Select([events], [pw.Value(name), c.kind, dept, window, *tally])
+
+    query = (part("department", c.dept, pw.Value(None)).group_by(c.kind, c.dept)
+             .union_all(part("window", pw.Value(None), c.win).group_by(c.kind, c.win))
+             .union_all(part("all", pw.Value(None), pw.Value(None)).group_by(c.kind))
+             .union_all(part("sent", c.sender, pw.Value(None))
+                        .where(c.kind == "transferred").group_by(c.kind, c.sender))
+             .with_cte(events))
+    out: dict[str, Counts] = {"department": {}, "window": {}, "all": {}, "sent": {}}
+    for name, kind, dept, window, tickets, n in query.tuples().execute(q.db):
+        out[name][(kind, window if name == "window" else dept)] = (int(tickets), int(n))
+    return out
 
 
 def _waits(q: Query, cond: pw.Expression) -> dict[str, Histogram]:
