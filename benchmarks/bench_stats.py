@@ -551,7 +551,7 @@ def register_parts() -> tuple[Callable | None, str]:
     return register_xlsx, ""
 
 
-def measure(hall: Hall, path: Path | None, runs: int) -> None:
+def measure(hall: Hall, path: Path | None, runs: int, register: bool = True) -> None:
     """The figures (cold, then warm), each section, the floors, the register."""
     period = month_period(MONTH)
     figures = lambda: hall.stats.figures(MANAGER, period, Filters())  # noqa: E731
@@ -585,6 +585,8 @@ def measure(hall: Hall, path: Path | None, runs: int) -> None:
     print(f"  a month's figures: p50 {fig / 1000:.3f} s — target < 1 s: "
           f"{'met' if fig < 1000 else 'MISSED'}")
 
+    if not register:
+        return
     register_xlsx, why = register_parts()
     if register_xlsx is None or not hasattr(hall.stats, "register"):
         print(f"register: not measured: {why or 'hall.stats.register not on the facade yet'}")
@@ -623,14 +625,15 @@ def measure(hall: Hall, path: Path | None, runs: int) -> None:
           f"{'met' if total < 5000 else 'MISSED'}")
 
 
-def describe(con: Any, mark: str, period: Any) -> str:
+def describe(run: Callable[..., Any], mark: str, period: Any) -> str:
+    """What the database holds (``run``: a driver's or peewee's execute)."""
     month = (period.start.isoformat(), period.end.isoformat())
     counts = []
     for table in ("ticket", "ticket_event", "visitor", "case", "case_entry", "leader_day",
                   "leader_booking", "incident"):
-        n = con.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        n = run(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
         counts.append(f"{n:,} {table}")
-    cur = con.execute(f"SELECT COUNT(*) FROM visit WHERE business_day BETWEEN {mark} AND "
+    cur = run(f"SELECT COUNT(*) FROM visit WHERE business_day BETWEEN {mark} AND "
                       f"{mark}", month)
     return ", ".join(counts) + f"; {cur.fetchone()[0]:,} visits in {period.start:%Y-%m}"
 
@@ -650,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/hall-bench"),
                         help="folder of the cached database (default /tmp/hall-bench)")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--no-register", action="store_true", help="the figures only")
     parser.add_argument("--pg", metavar="URL", help="also on PostgreSQL (schema hall_bench_stats)")
     args = parser.parse_args(argv)
     config = load_config(os.environ.get("HALL_CONFIG") or DEFAULT_CONFIG)
@@ -664,13 +668,13 @@ def main(argv: list[str] | None = None) -> int:
         built = "cached; --rebuild builds it again"
     con = sqlite3.connect(path)
     print(f"database: {path} ({path.stat().st_size / 2**20:.0f} MiB, {built})\n  "
-          f"{describe(con, '?', period)}")
+          f"{describe(con.execute, '?', period)}")
     con.close()
     drop_os_cache(path)
     db = open_database(f"sqlite:///{path}")
     hall = Hall(db, config, clock())
     print("SQLite")
-    measure(hall, path, args.runs)
+    measure(hall, path, args.runs, not args.no_register)
     plans(hall, period)
     db.close()
 
@@ -680,8 +684,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({'cached' if took is None else f'built in {took:.1f} s'})")
         db = open_database(pg_url(args.pg))
         hall = Hall(db, config, clock())
-        print(f"  {describe(db.cursor(), '%s', period)}")
-        measure(hall, None, args.runs)
+        print(f"  {describe(db.execute_sql, '%s', period)}")
+        measure(hall, None, args.runs, not args.no_register)
         db.close()
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs")
