@@ -13,10 +13,21 @@ what each document says); this module only draws it::
                       seal_line="江川市信访局（印章）", date="2026年11月23日")
     pdf = render_pdf(doc)  # bytes
 
-The page: the hall's name and the title centred at the top, the document's number on the right
-under them; then the blocks in order (a bordered two-column table of fields, paragraphs with a
-two-character first-line indent, sub-headings, lines to sign by hand); then the seal line and
-the date on the right; "第 N 页 共 M 页" at the foot. Chinese text wraps anywhere, ASCII words
+The page: the hall's name (when given) and the title centred at the top (a long title on
+balanced lines), the subtitle's lines under it, the document's number on the right; then the
+blocks in order (a bordered two-column table of fields, paragraphs with a two-character
+first-line indent, sub-headings kept on the page of what follows them, lines to sign by hand,
+ruled tables of figures and bar charts); then the seal line and the date on the right;
+"第 N 页 共 M 页" at the foot.
+
+A :class:`TableBlock` (the monthly report's tables) has a shaded header row, column widths by
+weight or by content (:func:`column_widths`), cells wrapped within their column, and goes on
+over as many pages as it needs with its header row repeated at the top of each::
+
+    TableBlock(("属地", "来访人次"), (("江北区", "250"), ("临河县", "150")), title="各属地来访")
+
+A :class:`~hall.printing.charts.BarChart` is drawn with fpdf2's own lines and rectangles
+(:mod:`hall.printing.charts`), kept whole on one page. Chinese text wraps anywhere, ASCII words
 stay whole, and punctuation never starts a line (:func:`hall.printing.layout.wrap_lines`).
 
 The font is the one installed with the project (:func:`hall.printing.fonts.packaged_cjk_font`,
