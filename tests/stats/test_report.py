@@ -235,6 +235,9 @@ def test_real_figures_of_a_small_hall(hall: Hall, clock: FixedClock) -> None:
     assert "江川市联合接访中心2026年11月信访工作统计报告" in text
     assert "本期共接待群众来访4人次、4人，涉及9人。" in text
     assert "集体访1批次、6人，推选代表2人。" in text
-    assert "市人社局2" in text and "信访局综合接待2" in text
-    assert "农民工工资2" in text and "政策咨询2" in text
+    # 部门, 来访人次, 初访, 重复访 ×2, 集体访, 集体访人数; categories with their shares.
+    assert "市人社局220016" in text and "信访局综合接待220000" in text
+    assert "农民工工资250.0" in text and "政策咨询250.0" in text
+    # The daily chart: each value above its day (3 on the 23rd, 1 on the 30th).
+    assert "022323024" in text and "029130" in text
     assert fonts_of(pdf) and all(embedded for _, embedded in fonts_of(pdf))
