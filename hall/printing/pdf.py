@@ -20,15 +20,11 @@ first-line indent, sub-headings kept on the page of what follows them, lines to 
 ruled tables of figures and bar charts); then the seal line and the date on the right;
 "第 N 页 共 M 页" at the foot.
 
-A :class:`TableBlock` (the monthly report's tables) has a shaded header row, column widths by
-weight or by content (:func:`column_widths`), cells wrapped within their column, and goes on
-over as many pages as it needs with its header row repeated at the top of each::
-
-    TableBlock(("属地", "来访人次"), (("江北区", "250"), ("临河县", "150")), title="各属地来访")
-
-A :class:`~hall.printing.charts.BarChart` is drawn with fpdf2's own lines and rectangles
-(:mod:`hall.printing.charts`), kept whole on one page. Chinese text wraps anywhere, ASCII words
-stay whole, and punctuation never starts a line (:func:`hall.printing.layout.wrap_lines`).
+A :class:`TableBlock` (the monthly report's: a shaded header row, widths by weight or by content,
+:func:`column_widths`) runs over as many pages as it needs, its header row repeated on each; a
+:class:`~hall.printing.charts.BarChart`, drawn with fpdf2's lines and rectangles, stays whole on
+one page. Chinese text wraps anywhere, ASCII words stay whole, and punctuation never starts a
+line (:func:`hall.printing.layout.wrap_lines`).
 
 The font is the one installed with the project (:func:`hall.printing.fonts.packaged_cjk_font`,
 TrueType), embedded as a subset of the glyphs used: the file opens, prints and yields its text
@@ -95,12 +91,10 @@ class SignLine:
 class TableBlock:
     """A ruled table: a shaded header row, then the rows, every cell wrapping within its column.
 
-    ``widths`` are the columns' relative widths (``()``: by their content, see
-    :func:`column_widths`); ``align`` one of ``L``/``C``/``R`` per column (``()``: the first
-    column left, the others right, as figures are set); ``size`` the font size in pt. ``title``
-    is set above the table and kept on the page of its first row; ``note`` in small print under
-    it; ``empty`` is written in place of the rows when there are none. A table longer than the
-    page goes on over the next pages, its header row repeated at the top of each.
+    ``widths``: relative (``()``: by content, :func:`column_widths`); ``align``: ``L``/``C``/``R``
+    per column (``()``: the first left, the others right); ``size``: pt. ``title`` above, kept
+    with the first row; ``note`` in small print under; ``empty`` in place of no rows. A table
+    longer than the page goes on over the next pages, its header row repeated on each.
     """
 
     columns: tuple[str, ...]
@@ -288,8 +282,7 @@ class _Writer:
         self.room(title + header_h + heights[0])
         if block.title:
             pdf.set_font(_FONT, size=11)
-            pdf.cell(0, title, one_line(block.title), align="C",
-                     new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.centred(one_line(block.title), title)
         pdf.set_font(_FONT, size=block.size)
         self.row(header, cols, ["C"] * n, header_h, line, shaded=True)
         for cells, height in zip(rows, heights, strict=True):
@@ -351,34 +344,45 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], total: 
     """The columns' widths in mm, adding up to ``total``.
 
     With ``weights`` (one positive number per column) they are shared in proportion. Else by
-    content, as a browser lays out a table: each column wants the width of its longest cell
-    (its *most*) and needs that of its longest unbreakable word (a number, one Chinese
-    character) and that of its header on two lines (its *least*). When every column gets its
-    most, the space left is shared in proportion to it; when not, each gets its least plus a
-    share of the rest in proportion to what it still wants; when even the least does not fit,
-    the least in proportion (cells then break inside numbers).
+    content. A column needs its longest unbreakable word (a number, one Chinese character)
+    and its header on two lines (its *least*); its cells want their longest line (its
+    *body*), its header one line (its *most*). Each column gets its least; then, while the
+    room lasts, the bodies, then the headers, each time the column that wants least more
+    first (so short cells and headers stay on one line), the last ones in the room sharing
+    what is left in proportion to what they want. Room left over when every column has its
+    most is shared in proportion to it; when even the least does not fit, the least is
+    scaled down (cells then break inside numbers).
     """
     n = len(columns)
     if len(weights) == n and all(w > 0 for w in weights):
         return [total * w / sum(weights) for w in weights]
     pad = 2 * _PAD + 0.2
-    most, least = [pad] * n, [pad] * n
+    least, body, most = [pad] * n, [pad] * n, [pad] * n
     for i, header in enumerate(columns):
-        cells = [clean(header)] + [clean(r[i]) for r in rows if i < len(r)]
-        for text in cells:
-            for part in text.splitlines() or [""]:
-                most[i] = max(most[i], measure(part) + pad)
+        cells = [clean(r[i]) for r in rows if i < len(r)]
+        for text in (clean(header), *cells):
             words = _TOKEN.findall(text)
             least[i] = max(least[i], max((measure(w) for w in words), default=0.0) + pad)
         least[i] = max(least[i], _narrowest(one_line(header), 2, measure) + pad)
-        most[i] = max(most[i], least[i])
+        lines = [part for text in cells for part in text.splitlines()]
+        body[i] = max([least[i], *(measure(t) + pad for t in lines)])
+        most[i] = max(body[i], measure(one_line(header)) + pad)
+    if sum(least) > total:
+        return [total * lo / sum(least) for lo in least]
     if sum(most) <= total:
         return [total * m / sum(most) for m in most]
-    if sum(least) <= total:
-        wants = sum(m - lo for m, lo in zip(most, least, strict=True))
-        room = total - sum(least)
-        return [lo + room * (m - lo) / wants for m, lo in zip(most, least, strict=True)]
-    return [total * lo / sum(least) for lo in least]
+    widths = list(least)
+    for wanted in (body, most):
+        room = total - sum(widths)
+        wanting = sorted(range(n), key=lambda i: wanted[i] - widths[i])
+        while wanting and wanted[wanting[0]] - widths[wanting[0]] <= room:
+            i = wanting.pop(0)
+            room -= wanted[i] - widths[i]
+            widths[i] = wanted[i]
+        wants = sum(wanted[i] - widths[i] for i in wanting)
+        for i in wanting:
+            widths[i] += room * (wanted[i] - widths[i]) / wants
+    return widths
 
 
 def _narrowest(text: str, lines: int, measure: Callable[[str], float]) -> float:

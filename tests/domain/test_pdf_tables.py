@@ -197,3 +197,14 @@ def test_widths_when_only_the_least_fits_and_when_not_even_that() -> None:
     # 14.2 > 10: the least in proportion.
     assert column_widths(("h", "n"), (("aaaa bbbb cccc", "12345"),), 10, count) == \
         pytest.approx([10 * 6.6 / 14.2, 10 * 7.6 / 14.2])
+
+
+def test_cells_get_their_line_before_headers_do() -> None:
+    # A: header 一二三四五六 (6; on two lines 3), cells "1": least 3 + 2.6 = 5.6 = body,
+    #    most 6 + 2.6 = 8.6.
+    # B: header 名, cell 甲乙丙丁戊己庚辛: least one character 1 + 2.6 = 3.6, body = most 10.6.
+    # C: header 数, cell "12": least = body = most 2 + 2.6 = 4.6.
+    # In 22: the least (13.8), then B's body (+7, room 1.2 left), then A's header gets 1.2.
+    widths = column_widths(("一二三四五六", "名", "数"), (("1", "甲乙丙丁戊己庚辛", "12"),), 22,
+                           count)
+    assert widths == pytest.approx([6.8, 10.6, 4.6])
