@@ -10,9 +10,11 @@ v1    12-01 01:00 (bd 11-30)  B          policy → 信访局, 江南区 (out: b
 v2    12-01 07:30 (bd 12-01)  C          wages, 城东区, 残疾人; = 11-30 23:30 UTC; transferred to
                                          the court at window 7: counts for 市中级人民法院
 v3    12-01 09:10 (bd 12-01)  A          wages → 人社局, 江北区, about K1: repeat, same matter
-v4    12-01 10:20 (bd 12-01)  B          relief → 民政局, 江南区: repeat, another matter
+v4    12-01 10:20 (bd 12-01)  B          relief → 民政局, 江南区: repeat, another matter;
+                                         answered at window 12
 v5    12-01 14:05 (bd 12-01)  D          demolition → 住建局, 临河县, 8 people, 3 representatives
-v6    12-02 09:00 (bd 12-02)  E (1945)   policy → 信访局, 城东区: 老年人 by age
+v6    12-02 09:00 (bd 12-02)  E (1945)   policy → 信访局, 城东区: 老年人 by age; a no-show at
+                                         window 1
 v7    12-02 11:00 (bd 12-02)  A          land_use → 自然资源局, 江北区: repeat; finished 立案交办,
                                          the case opened from v7 itself: another matter
 v8    12-03 02:30 (bd 12-02)  F          wages → 人社局, 高新区 (in: before the rollover)
@@ -23,7 +25,6 @@ v9    12-03 03:30 (bd 12-03)  G          wages (out: after the rollover)
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -36,7 +37,9 @@ from tests.helpers import distinct_id, form, make_id, named
 
 CST = timezone(timedelta(hours=8))
 PERIOD = range_period(date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3))
-_ids = itertools.count(700)
+IDS = {p: distinct_id(701 + i) for i, p in enumerate("ABCDFGH")}  # odd: men, even: women
+IDS["E"] = make_id("19450101", 2)  # a woman of 81 on 2026-12-02: 老年人 (min_age 70)
+PHONES = {p: f"1390000{i:04d}" for i, p in enumerate("ABCDEFGH", 1)}
 
 
 def _at(clock: FixedClock, month: int, day: int, hour: int, minute: int = 0) -> None:
@@ -44,14 +47,14 @@ def _at(clock: FixedClock, month: int, day: int, hour: int, minute: int = 0) -> 
 
 
 def build(hall: Hall, clock: FixedClock) -> dict[str, str]:
-    """The hall of the module's table; the visitors' ID numbers by letter."""
-    ids = {p: distinct_id(next(_ids)) for p in "ABCDFGH"}
-    ids["E"] = make_id("19450101", 2)  # a woman of 81 on 2026-12-02: 老年人 (min_age 70)
+    """The hall of the module's table (tests/stats/test_register.py reads it too); the
+    visitors' ID numbers by letter (:data:`IDS`, phones :data:`PHONES`)."""
+    ids = IDS
     desk = hall.desk
 
     def issue(who: str, category: str, district: str, **more: object) -> None:
         desk.issue(form(id_number=ids[who], name=f"来访人{who}", category=category,
-                        district=district, **more), actor="desk01")
+                        district=district, phone=PHONES[who], **more), actor="desk01")
 
     _at(clock, 11, 30, 10)
     issue("A", "wages", "jiangbei")  # v0
@@ -67,15 +70,23 @@ def build(hall: Hall, clock: FixedClock) -> dict[str, str]:
     hall.windows.call_next(7, "win07")
     hall.windows.transfer(7, "court", "win07", note="涉诉")
     _at(clock, 12, 1, 9, 10)
-    issue("A", "wages", "jiangbei", case_id=k1.case_id)  # v3
+    issue("A", "wages", "jiangbei", case_id=k1.case_id, request="尽快支付欠薪")  # v3
     _at(clock, 12, 1, 10, 20)
     issue("B", "relief", "jiangnan")  # v4
+    clock.advance(minutes=5)
+    hall.windows.call_next(12, "win12")
+    hall.windows.finish(12, "answered", "win12", note="已解释政策")
     _at(clock, 12, 1, 14, 5)
     reps = named([distinct_id(n) for n in (901, 902, 903)])
     issue("D", "demolition", "linhe", people=8, representatives=reps,
           matter="安置房质量问题集体反映")  # v5
     _at(clock, 12, 2, 9)
     issue("E", "policy", "chengdong")  # v6
+    clock.advance(minutes=5)
+    hall.windows.call_next(1, "win01")
+    hall.windows.recall(1, "win01")
+    hall.windows.recall(1, "win01")
+    hall.windows.no_show(1, "win01")
     _at(clock, 12, 2, 11)
     issue("A", "land_use", "jiangbei", matter="宅基地被占")  # v7
     clock.advance(minutes=5)
