@@ -46,6 +46,7 @@ from config.paths import private_dir
 from hall.stats.views import Cell, Figures, Table
 
 if TYPE_CHECKING:
+    from openpyxl.cell import Cell as SheetCell
     from openpyxl.worksheet.worksheet import Worksheet
 
     from config.schema import HallConfig
@@ -205,9 +206,10 @@ def _write_summary(ws: Worksheet, figures: Figures, hall_name: str,
     set_widths(ws, column_widths(HEADLINE_HEADER, rows))
 
 
-def _number_format(cell: object) -> None:
-    if isinstance(cell.value, float):  # type: ignore[attr-defined]
-        cell.number_format = "0.0"  # type: ignore[attr-defined]
+def _number_format(cell: SheetCell) -> None:
+    """Minutes and rates (floats, rounded by the producer) shown to one decimal."""
+    if isinstance(cell.value, float):
+        cell.number_format = "0.0"
 
 
 def _write_table(ws: Worksheet, table: Table) -> None:
