@@ -18,7 +18,7 @@
                     | history; hall token create | revoke | list
     cli.audit       hall audit
     cli.stats       hall stats | register | report  (``hall stats`` alone on a terminal: main
-                    opens the screen, see cli.stats.opens_screen)
+                    opens the screen)
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.

@@ -17,8 +17,9 @@ columns of the terminal); ``--json`` prints :meth:`hall.stats.Figures.as_dict` i
 ``--xlsx FILE`` saves the workbook (one sheet per table, with charts) and ``--csv DIR`` one CSV
 per table (UTF-8 with BOM, for Excel) in DIR: both through :meth:`hall.stats.Stats.export`
 (``stats.export``), which writes the export to the audit log. With a file the text output is the
-period and where the file went (``--json``: the figures and ``"files"``). On a terminal, a bare
-``hall stats`` (no option at all) is the statistics screen's: see :func:`opens_screen`.
+period and where the file went (``--json``: the figures and ``"files"``). Typed alone on a
+terminal (global options aside), ``hall stats`` is the statistics screen's: main opens it and
+never calls :func:`cmd_stats`; with any option, or piped, it prints.
 
 **``hall register``** saves the visit register (来访登记簿, :meth:`hall.stats.Stats.register`,
 ``register.export``: managers in full; the desk, and window staff for their own departments, with
@@ -32,7 +33,8 @@ whether masked and where.
 file is wanted, no write permission → exit 2 and nothing written. An existing file is never
 replaced without ``--force``; ``--csv DIR`` takes a new folder (made, its parent must exist) or an
 empty one, and with ``--force`` a folder holding files (those of the same names are replaced).
-Should writing still fail after the export was audited (a full disk), the message says so.
+Files are readable by their owner only (0600; the CSV folder 0700), as the hall's data is. Should
+writing still fail after the export was audited (a full disk), the message says so.
 
 Exit 2 for bad input (a bad date or month, ``--period`` with ``--from``/``--to``, an unknown
 department, category or district, a file that cannot be written); 3 without a signed-in staff
@@ -43,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,10 +57,6 @@ if TYPE_CHECKING:
 FLAGS = {"start": "--from", "end": "--to", "period": "--period", "month": "--month",
          "department": "--department", "category": "--category", "district": "--district"}
 """A refused field's key (:mod:`hall.stats.period`, the filters) → the flag that gave it."""
-
-CHOSEN = ("period", "start", "end", "department", "category", "district", "json", "xlsx", "csv",
-          "force")
-"""The options of ``hall stats``: with none of them, a terminal opens the screen."""
 
 NO_VALUE = "—"
 
@@ -86,7 +83,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--xlsx", metavar="FILE", help="另存为 Excel 工作簿（每表一页，附图表）")
     p.add_argument("--csv", metavar="DIR", help="每表一个 CSV 文件（UTF-8 带 BOM）存入该目录")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    p.set_defaults(func=cmd_stats, screen_when=opens_screen)
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("register", parents=[common], help="导出来访登记簿（按角色脱敏）")
     period(p)
@@ -102,15 +99,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
-
-
-def opens_screen(args: argparse.Namespace) -> bool:
-    """Whether ``hall stats`` should open the statistics screen rather than print: no option of
-    its own was given and both standard input and output are a terminal (a script or a pipe
-    always gets the text). main asks this through the parser's ``screen_when`` default."""
-    if any(getattr(args, name, None) for name in CHOSEN):
-        return False
-    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
 
 
 # -- the commands ---------------------------------------------------------------------------------
@@ -149,8 +137,10 @@ def cmd_stats(ctx: Context) -> int:
         print_json({**figures.as_dict(), "files": [str(f) for f in files]})
         return 0
     print(f"统计：{figures.period.label}{_filters_text(ctx, figures)}")
-    for path in files:
-        print(f"已保存：{path}")
+    if xlsx is not None:
+        print(f"已保存：{xlsx}")
+    if csv is not None:
+        print(f"已保存：{csv}（{sum(f.parent == csv for f in files)} 个 CSV 文件）")
     return 0
 
 
@@ -289,18 +279,23 @@ def _save_figures(figures: Figures, xlsx: Path | None, csv: Path | None,
         from hall.export.figures import save_csv_dir
 
         try:
-            csv.mkdir(exist_ok=True)
-            files += save_csv_dir(figures, csv)
+            files += save_csv_dir(figures, csv)  # makes the folder
         except OSError as exc:
             raise UsageError(_failed(csv, exc)) from None
     return files
 
 
 def _write(path: Path, data: bytes) -> None:
-    """``data`` into ``path`` (checked by :func:`_file_target`; a full disk or a race can still
-    fail here, after the export was audited: the message says so)."""
+    """``data`` into ``path``, readable by its owner only (a register holds ID numbers; the
+    CSV folder is made so too). Checked by :func:`_file_target`; a full disk or a race can still
+    fail here, after the export was audited: the message says so."""
+    from config.paths import PRIVATE_FILE
+
     try:
-        path.write_bytes(data)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        path.chmod(PRIVATE_FILE)  # a file replaced with --force keeps its mode otherwise
     except OSError as exc:
         raise UsageError(_failed(path, exc)) from None
 

@@ -251,26 +251,6 @@ def test_a_damaged_database_exits_1(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert not (tmp_path / "r.csv").exists() and not (tmp_path / "r.pdf").exists()
 
 
-def test_a_bare_stats_opens_the_screen_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
-    from cli.stats import opens_screen
-
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    bare = main.parse_args(["stats"])
-    monkeypatch.setattr("sys.stdin", Tty())
-    monkeypatch.setattr("sys.stdout", Tty())
-    assert bare.screen_when is opens_screen
-    assert opens_screen(bare)
-    for argv in (["stats", "--json"], ["stats", "--period", "month"], ["stats", "--force"],
-                 ["stats", "--department", "hrss"], ["stats", "--csv", "x"]):
-        assert not opens_screen(main.parse_args(argv)), argv
-    monkeypatch.setattr("sys.stdout", io.StringIO())  # piped: the text
-    assert not opens_screen(bare)
-
-
 # -- files (the workbook, the CSV folder, the register, the monthly report) --------------------
 
 
@@ -280,9 +260,11 @@ def test_xlsx_and_csv_are_written_and_audited(cli: Cli, config: HallConfig,
     pytest.importorskip("hall.export.figures")  # the exports helper's module (issue 13)
     out = cli.ok("stats", "--period", "month", "--xlsx", f"{tmp_path}/m.xlsx",
                  "--csv", f"{tmp_path}/csv", "--staff", "mgr01")
-    assert out.splitlines() == ["统计：2026年11月", f"已保存：{tmp_path}/m.xlsx",
-                                *[f"已保存：{p}" for p in sorted((tmp_path / "csv").iterdir())]]
     figures = domain(config, cli.url, month_period("2026-11"))
+    written = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert {f"{key}.csv" for key in figures["tables"]} <= set(written)
+    assert out.splitlines() == ["统计：2026年11月", f"已保存：{tmp_path}/m.xlsx",
+                                f"已保存：{tmp_path}/csv（{len(written)} 个 CSV 文件）"]
     book = openpyxl.load_workbook(tmp_path / "m.xlsx")
     assert len(book.sheetnames) >= len(figures["tables"])
     by_district = (tmp_path / "csv" / "visits_by_district.csv").read_bytes()
@@ -314,6 +296,7 @@ def test_the_register_by_role(cli: Cli, tmp_path: Path, staff: str, masked: bool
     full = [distinct_id(n) for n in range(1, 5)]
     assert all((number in text) is not masked for number in full), text
     assert [(a, w, d["file"]) for a, w, d in exports()] == [(staff, "register.csv", str(target))]
+    assert target.stat().st_mode & 0o777 == 0o600  # personal data: its owner's only
     status, out, err = cli("register", "--period", "month", "--csv", str(target),
                            "--staff", staff)
     assert (status, "--force" in err) == (2, True)  # no overwrite without --force
@@ -370,6 +353,7 @@ def test_the_monthly_report(cli: Cli, tmp_path: Path) -> None:
     out = cli.ok("report", "--month", "2026-11", "--pdf", str(target), "--staff", "mgr01")
     assert out.splitlines() == ["月度统计报告：2026年11月", f"已保存：{target}"]
     assert target.read_bytes().startswith(b"%PDF")
+    assert target.stat().st_mode & 0o777 == 0o600
     [(actor, what, detail)] = exports()
     assert (actor, what, detail["file"]) == ("mgr01", "report.pdf", str(target))
     assert detail["period"] == month_period("2026-11").as_dict()
