@@ -110,8 +110,8 @@ def cmd_stats(ctx: Context) -> int:
     from hall.stats import Filters
 
     args = ctx.args
-    xlsx = _file_target(args.xlsx, "--xlsx", args.force) if args.xlsx else None
-    csv = _folder_target(args.csv, args.force) if args.csv else None
+    xlsx = _file_target(args.xlsx, "--xlsx", args.force) if args.xlsx is not None else None
+    csv = _folder_target(args.csv, args.force) if args.csv is not None else None
     filters = Filters(department=args.department.strip(), category=args.category.strip(),
                       district=args.district.strip())
     try:
@@ -232,8 +232,10 @@ def _period(ctx: Context) -> Period:
 def _file_target(text: str, flag: str, force: bool) -> Path:
     """The file ``flag`` names, refused (exit 2) when it cannot be written: a folder, a missing
     folder, no permission, or a file already there without ``--force``."""
+    if not text.strip():
+        raise UsageError(f"{flag} 需要一个文件名，如 {flag} 统计.{flag[2:]}")
     path = Path(text).expanduser()
-    if not text.strip() or path.is_dir():
+    if path.is_dir():
         raise UsageError(f"{flag} 应为文件名，“{text}”是一个目录")
     if not path.parent.is_dir():
         raise UsageError(f"无法写入 {text}：目录 {path.parent} 不存在，请先建好或换一个位置")
@@ -247,8 +249,10 @@ def _file_target(text: str, flag: str, force: bool) -> Path:
 def _folder_target(text: str, force: bool) -> Path:
     """The --csv folder: new (its parent must exist) or empty, or holding files with
     ``--force``; writable. Made only once the figures are in hand (:func:`_save_figures`)."""
+    if not text.strip():
+        raise UsageError("--csv 需要一个目录名，如 --csv 11月统计")
     path = Path(text).expanduser()
-    if not text.strip() or (path.exists() and not path.is_dir()):
+    if path.exists() and not path.is_dir():
         raise UsageError(f"--csv 应为目录，“{text}”是一个文件")
     if not path.exists():
         if not path.parent.is_dir():

@@ -175,6 +175,8 @@ def test_filters_are_named_in_the_heading(cli: Cli) -> None:
     ("--csv", "{tmp}/full"),  # holds a file: no --force
     ("--xlsx", "{tmp}/new.xlsx", "--department", "nowhere"),
     ("--csv", "{tmp}/new", "--period", "never"),
+    ("--xlsx", ""),
+    ("--csv", " "),
 ])
 def test_bad_input_exits_2_and_writes_nothing(cli: Cli, tmp_path: Path,
                                               argv: tuple[str, ...]) -> None:
@@ -325,6 +327,7 @@ def test_the_register_as_a_workbook(cli: Cli, tmp_path: Path) -> None:
     ("--csv", "{tmp}/missing/r.csv"),
     ("--xlsx", "{tmp}"),
     ("--csv", "{tmp}/there.csv"),
+    ("--csv", ""),
 ])
 def test_register_bad_input_exits_2_and_writes_nothing(cli: Cli, tmp_path: Path,
                                                        argv: tuple[str, ...]) -> None:
