@@ -132,7 +132,7 @@ def cmd_stats(ctx: Context) -> int:
                                 file=str(xlsx if xlsx is not None else csv))
     if xlsx is not None and csv is not None:
         hall.stats.exported(actor, "stats.csv", period, filters, file=str(csv))
-    files = _save_figures(figures, xlsx, csv, ctx.config.hall.name)
+    files = _save_figures(ctx, figures, xlsx, csv)
     if args.json:
         print_json({**figures.as_dict(), "files": [str(f) for f in files]})
         return 0
@@ -166,7 +166,7 @@ def cmd_register(ctx: Context) -> int:
                                file=str(target))
     from hall.export.register import register_csv, register_xlsx
 
-    data = (register_xlsx(book, ctx.config.hall.name) if flag == "--xlsx"
+    data = (register_xlsx(book, ctx.config.hall.name, config=ctx.config) if flag == "--xlsx"
             else register_csv(book))
     _write(target, data)
     rows = len(book.table.rows)
@@ -270,14 +270,14 @@ def _folder_target(text: str, force: bool) -> Path:
 # -- output ---------------------------------------------------------------------------------------
 
 
-def _save_figures(figures: Figures, xlsx: Path | None, csv: Path | None,
-                  hall_name: str) -> list[Path]:
+def _save_figures(ctx: Context, figures: Figures, xlsx: Path | None,
+                  csv: Path | None) -> list[Path]:
     """Write the workbook and/or the CSV folder; the files written."""
     files: list[Path] = []
     if xlsx is not None:
         from hall.export.figures import figures_xlsx
 
-        _write(xlsx, figures_xlsx(figures, hall_name))
+        _write(xlsx, figures_xlsx(figures, ctx.config.hall.name, config=ctx.config))
         files.append(xlsx)
     if csv is not None:
         from hall.export.figures import save_csv_dir
