@@ -8,8 +8,9 @@ The targets: ``hall.stats.figures`` of a month over 1,000,000 tickets in under 1
 the register of that month (about 20,000 visits, ``hall.stats.register`` then
 ``hall.export.register.register_xlsx``) written to XLSX in under 5 s. Prints, never asserts:
 
-- the figures of the month: the first run on its own (the file's pages dropped from the
-  operating system's cache first, a fresh connection: cold), then p50/p95 of ``--runs`` more;
+- the figures of the month (its headlines, to compare the engines): the first run on its own
+  (the file's pages dropped from the operating system's cache first, a fresh connection:
+  cold), then p50/p95 of ``--runs`` more;
   each section of ``hall.stats.context.SECTIONS`` alone (p50), and the query plans of the
   statements each section runs (SQLite's EXPLAIN QUERY PLAN; a ``SCAN`` of a whole table is
   flagged ``<-- full scan``);
@@ -41,6 +42,7 @@ import random
 import sqlite3
 import statistics
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -560,6 +562,9 @@ def measure(hall: Hall, path: Path | None, runs: int, register: bool = True) -> 
     print(f"the month {period.start} .. {period.end}: {visits:,} visits; "
           f"{len(first.tables)} tables, {len(first.headlines)} headlines from "
           f"{len(SECTIONS)} sections")
+    shown = ", ".join(f"{h.key} {h.value}" for h in first.headlines)
+    print("\n".join(textwrap.wrap(f"headlines: {shown}", 100, initial_indent="  ",
+                                   subsequent_indent="    ")))
     print(f"  {'':<44}{'p50 ms':>10}{'p95 ms':>10}{'cpu p50':>10}")
     print(f"  {'figures, first run (cold)':<44}{wall:10.1f}{'':>10}{cpu:10.1f}")
     bare = floors(path, period) if path else {}
