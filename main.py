@@ -8,6 +8,8 @@
     hall incidents            the manager's incident screen
     hall cases                the case screen (信访事项: overdue, timeline, steps, documents);
                               ``hall cases list|show|accept …`` are the CLI's (cli.cases)
+    hall stats                the statistics screen, when typed alone on a terminal;
+                              ``hall stats --period … --json`` etc. print (cli.stats)
     hall check-config [--json]                                      (cli.admin)
     hall demo                 a database holding a living morning, to look around
     hall issue --name … --id-number … --category … --matter … [--json]   (cli.desk)
@@ -35,7 +37,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cli import register_all
+from cli import COMMANDS, register_all
 from cli.context import (
     EXIT_DATABASE,
     EXIT_DENIED,
@@ -58,7 +60,13 @@ if TYPE_CHECKING:
 TUI_COMMANDS = (("desk", "登记分流台"), ("board", "大厅叫号屏（大屏显示叫号并语音播报）"),
                 ("window", "窗口：叫号、接谈、办结与转办"),
                 ("leaders", "领导接待日管理（日历、排定、发布、预约）"),
-                ("incidents", "特殊情况管理：筛选、处置经过、日报"))
+                ("incidents", "特殊情况管理：筛选、处置经过、日报"),
+                ("stats", "统计图表与导出（管理人员）"))
+
+SCREEN_WHEN_BARE = ("stats",)
+"""Commands of the CLI that open their screen when typed alone on a terminal: ``hall stats``
+is the statistics screen, ``hall stats --period last-month`` (or piped) prints the figures. A
+screen command the CLI registers too is the CLI's parser (:func:`build_parser` skips its own)."""
 
 
 def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
@@ -182,6 +190,22 @@ def command_in(argv: list[str]) -> str | None:
     return None
 
 
+def bare_screen(argv: list[str]) -> bool:
+    """Whether ``argv`` is a :data:`SCREEN_WHEN_BARE` command alone (global options aside),
+    typed on a terminal: then it opens the screen rather than printing."""
+    words, i = [], 0
+    while i < len(argv):
+        word = argv[i]
+        if word in GLOBAL_VALUED:
+            i += 2
+            continue
+        if not word.startswith(tuple(f"{g}=" for g in GLOBAL_VALUED)):
+            words.append(word)
+        i += 1
+    return (len(words) == 1 and words[0] in SCREEN_WHEN_BARE
+            and sys.stdin.isatty() and sys.stdout.isatty())
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The root parser: global options, the screens' commands, then every :mod:`cli` module's.
 
@@ -201,7 +225,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub: Any = parser.add_subparsers(dest="command", parser_class=kind)
     if only is not None:
         sub = _OneCommand(sub, only)
+    cli_commands = {name for names in COMMANDS.values() for name in names}
     for name, text in TUI_COMMANDS:
+        if name in cli_commands:
+            continue  # the CLI parses it; main opens the screen when it stands alone
         p = sub.add_parser(name, parents=[common], help=text)
         if name == "window":
             p.add_argument("window", type=int, nargs="?", help="窗口号（不填则在界面中选择）")
@@ -242,9 +269,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parse_args(argv)
     func = getattr(args, "func", None)
-    if func is None:
-        # `hall` alone, or `hall cases` without a sub-command (its parser has no func; the
-        # sub-commands have theirs): the launcher, or the screen the command names.
+    if func is None or bare_screen(sys.argv[1:] if argv is None else argv):
+        # `hall` alone, `hall cases` without a sub-command (its parser has no func; the
+        # sub-commands have theirs), `hall stats` alone on a terminal: the launcher, or the
+        # screen the command names.
         func = cmd_tui
     ctx = Context(args)
     try:
