@@ -37,9 +37,9 @@ DECEMBER = datetime(2026, 12, 2, 10, 0, tzinfo=CST)
 
 
 @pytest.fixture
-def scene(sqlite_hall: Hall, clock: FixedClock) -> Hall:
-    """Three visits on 11-23, one on 12-02; the clock left on 12-02."""
-    hall = sqlite_hall
+def scene(hall: Hall, clock: FixedClock) -> Hall:
+    """Three visits on 11-23, one on 12-02; the clock left on 12-02 (SQLite, and PostgreSQL
+    when ``HALL_TEST_PG_URL`` is set)."""
     for n, category in enumerate(("wages", "wages", "reform"), 1):
         hall.desk.issue(form(id_number=distinct_id(n), category=category), actor="desk01")
     clock.set(DECEMBER)
