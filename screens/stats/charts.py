@@ -99,7 +99,7 @@ class ChartSpec:
             plt.xticks(ticks, [labels[i - 1] for i in ticks])
         top = max(sum(col) for col in zip(*values, strict=True)) if self.kind == "stacked" \
             else max(max(s) for s in values)
-        ticks = _steps(top)
+        ticks = _steps(top, whole=all(float(v).is_integer() for s in values for v in s))
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks, [f"{t:g}" for t in ticks])
         return True
@@ -131,17 +131,18 @@ def _number(value: Cell) -> float:
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
-def _steps(top: float) -> list[float]:
-    """The y axis's ticks from 0 past ``top``: at most six, a round step (1, 2 or 5 times a
-    power of ten, at least 1: counts are whole)."""
-    step = 1.0
+def _steps(top: float, whole: bool = True) -> list[float]:
+    """The y axis's ticks from 0 to ``top`` or just past it: at most six, a round step (1, 2
+    or 5 times a power of ten; at least 1 when the values are ``whole`` counts, finer for
+    minutes under 5)."""
+    step = 1.0 if whole or top >= 5 else 10.0 ** math.floor(math.log10(max(top, 0.1))) / 10
     while top / step > 5:
         for factor in (2, 2.5, 2):  # 1 -> 2 -> 5 -> 10 -> 20 ...
             step *= factor
             if top / step <= 5:
                 break
-    count = max(1, math.ceil(top / step))
-    return [i * step for i in range(count + 1)]
+    count = max(1, math.ceil(round(top / step, 9)))
+    return [round(i * step, 6) for i in range(count + 1)]
 
 
 def _thinned(xs: list[int], most: int) -> list[int]:

@@ -248,17 +248,21 @@ class StatsScreen(HallWork, Screen[None]):
                                style="bold red" if self.failure else "dim"))
             return
         shown = {h.key: h for h in self.figures.headlines}
-        text = Text()
+        items = []
         for key in HEADLINES:
             h = shown.get(key)
             if h is None:
                 continue
             value = "—" if h.value is None else (
                 f"{h.value:,}" if isinstance(h.value, int) else str(h.value))
-            text.append(f"{h.label} ", style="dim")
-            text.append(value, style="bold")
-            text.append(f"{'' if h.unit in ('人次', '人', '批次', '件') else h.unit}　")
-        static.update(text)
+            unit = "" if h.unit in ("人次", "人", "批次", "件") else h.unit
+            items.append(Text.assemble((f"{h.label} ", "dim"), (value, "bold"), unit))
+        width = self.size.width - 2  # the line's padding
+        static.update(Text("\n").join(packed(items, width, 2 if width < 118 else 3)))
+
+    def on_resize(self) -> None:
+        if self.figures is not None:
+            self._show_headlines()
 
     def available(self) -> list[int]:
         """The charts whose table the figures hold (all six before the figures arrive)."""
@@ -359,6 +363,25 @@ class StatsScreen(HallWork, Screen[None]):
         else:
             text = failure.text
         self.notify(f"导出失败：{text}", severity="error", markup=False, timeout=8)
+
+
+def packed(items: list[Text], width: int, most: int) -> list[Text]:
+    """``items`` in lines of at most ``width`` cells, none broken, at most ``most`` lines: those
+    that do not fit are left out (the tables and the exports hold them all)."""
+    lines: list[Text] = []
+    line = Text()
+    for item in items:
+        if line and line.cell_len + 2 + item.cell_len > width:
+            lines.append(line)
+            line = Text()
+            if len(lines) == most:
+                return lines
+        if line:
+            line.append("　")
+        line.append_text(item)
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _cell(value: object) -> Text | str:

@@ -272,6 +272,9 @@ def test_the_charts_keep_chinese_out_of_the_plot() -> None:
     assert _steps(30) == [0, 10, 20, 30]
     assert _steps(3) == [0, 1, 2, 3]
     assert _steps(0.4) == [0, 1]
+    assert _steps(1.4, whole=False) == [0, 0.5, 1, 1.5]
+    assert _steps(0.3, whole=False) == [0, 0.1, 0.2, 0.3]
+    assert _steps(12.5, whole=False) == [0, 5, 10, 15]
 
 
 @pytest.mark.parametrize(("argv", "tty", "screen"), [
