@@ -64,7 +64,7 @@ class ChartSpec:
                 text.append("■ ", style=_LEGEND_STYLES.get(colour, colour))
                 text.append(f"{name}　")
         if self.numbered:
-            text.append("横轴序号见右表", style="dim")
+            text.append("序号见右表", style="dim")
         text.append(f"　{position}/{count}", style="dim")
         return text
 
