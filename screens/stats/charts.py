@@ -68,12 +68,14 @@ class ChartSpec:
         text.append(f"　{position}/{count}", style="dim")
         return text
 
-    def draw(self, plt: Any, table: Table, until: str = "") -> bool:
+    def draw(self, plt: Any, table: Table, until: str = "", width: int = 0) -> bool:
         """Draw ``table`` on the plotext figure ``plt`` (cleared first); False when there is
         nothing to draw (no rows, or every value empty), and then the figure stays empty.
 
         ``until``: the last day drawn (ISO) of a chart by day, so this month's line stops
-        today rather than falling to nought over the days to come."""
+        today rather than falling to nought over the days to come. ``width``: the plot's
+        columns, so the days named along the axis do not crowd (plotext drops a label that
+        overlaps its neighbour)."""
         plt.clear_figure()
         rows = table.rows
         if self.x == "day" and until:
@@ -86,7 +88,7 @@ class ChartSpec:
         xs = list(range(1, len(labels) + 1))
         if self.kind == "line":
             plt.plot(xs, values[0], marker="braille", color=self.colours[0])
-            ticks = _thinned(xs, 8)
+            ticks = _thinned(xs, max(2, (width - 6) // 8) if width else 8)
             plt.xticks(ticks, [labels[i - 1] for i in ticks])
             pad = max(0.5, len(xs) / 15)  # room for the first and last day's label
             plt.xlim(1 - pad, len(xs) + pad)

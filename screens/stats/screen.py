@@ -304,7 +304,8 @@ class StatsScreen(HallWork, Screen[None]):
         spec = CHARTS[self.chart]
         table = self.figures.table(spec.key)
         title.update(spec.heading(shown.index(self.chart) + 1, len(shown)))
-        drawn = spec.draw(plot.plt, table, until=self.hall_app.hall.today().isoformat())
+        drawn = spec.draw(plot.plt, table, until=self.hall_app.hall.today().isoformat(),
+                          width=plot.size.width)
         plot.display, empty.display = drawn, not drawn
         empty.update(Text(f"{self.period.label if self.period else ''}没有可画的数据",
                           style="dim"))
