@@ -18,11 +18,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
+from textual_plotext import PlotextPlot
 
 from hall.stats.views import Cell, Table
 
-__all__ = ["CHARTS", "ChartSpec"]
+__all__ = ["CHARTS", "ChartPlot", "ChartSpec"]
 
 COLOURS = ("cyan", "red", "green", "orange")
 """The series' colours in plotext, in series order; the legend uses the same names."""
@@ -114,6 +116,28 @@ class ChartSpec:
         if self.x == "hour":  # 09时 -> 09
             return ["".join(ch for ch in f if ch.isascii()) or f for f in firsts]
         return [str(i) for i in range(1, len(firsts) + 1)]
+
+
+class ChartPlot(PlotextPlot):
+    """The plot of one chart, drawn again at its own size each time it is rendered (the axis's
+    labels depend on the width; a resized terminal gets them right)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: tuple[ChartSpec, Table, str] | None = None
+
+    def show(self, spec: ChartSpec, table: Table, until: str = "") -> bool:
+        """Draw ``spec``'s chart of ``table``; False when there is nothing to draw."""
+        self.shown = (spec, table, until)
+        drawn = spec.draw(self.plt, table, until, self.size.width)
+        self.refresh()
+        return drawn
+
+    def render(self) -> RenderableType:
+        if self.shown is not None:
+            spec, table, until = self.shown
+            spec.draw(self.plt, table, until, self.size.width)
+        return super().render()
 
 
 CHARTS: tuple[ChartSpec, ...] = (

@@ -40,11 +40,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
-from textual_plotext import PlotextPlot
 
 from hall.stats import Filters, Period, named_period
 from hall.stats.period import period_of
-from screens.stats.charts import CHARTS, ChartSpec
+from screens.stats.charts import CHARTS, ChartPlot, ChartSpec
 from screens.stats.dialogs import RangeDialog
 from screens.stats.saving import save_csv, save_workbook
 from screens.widgets.footer import KeyFooter
@@ -133,7 +132,7 @@ class StatsScreen(HallWork, Screen[None]):
         with Horizontal(id="stats-body"):
             with Vertical(id="stats-chart-box"):
                 yield Label(id="stats-chart-title")
-                yield PlotextPlot(id="stats-plot")
+                yield ChartPlot(id="stats-plot")
                 yield Label(id="stats-empty")
             yield FigureTable(id="stats-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(compact=True)
@@ -292,7 +291,7 @@ class StatsScreen(HallWork, Screen[None]):
         if self.chart not in shown and shown:
             self.chart = shown[0]
         title = self.query_one("#stats-chart-title", Label)
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(ChartPlot)
         table_widget = self.query_one(FigureTable)
         empty = self.query_one("#stats-empty", Label)
         if self.figures is None or not shown:
@@ -304,12 +303,10 @@ class StatsScreen(HallWork, Screen[None]):
         spec = CHARTS[self.chart]
         table = self.figures.table(spec.key)
         title.update(spec.heading(shown.index(self.chart) + 1, len(shown)))
-        drawn = spec.draw(plot.plt, table, until=self.hall_app.hall.today().isoformat(),
-                          width=plot.size.width)
+        drawn = plot.show(spec, table, until=self.hall_app.hall.today().isoformat())
         plot.display, empty.display = drawn, not drawn
         empty.update(Text(f"{self.period.label if self.period else ''}没有可画的数据",
                           style="dim"))
-        plot.refresh()
         self._fill_table(spec, table)
 
     def _fill_table(self, spec: ChartSpec, table: Table) -> None:
