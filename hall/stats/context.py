@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from hall.clock import to_storage
 from hall.desk.registration import FormError
-from hall.stats import visits
+from hall.stats import outcomes, queues, visits
 from hall.stats.query import Query, SectionFn
 from hall.stats.views import Figures, Filters
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SECTIONS", "Stats"]
 
-SECTIONS: tuple[SectionFn, ...] = (visits.section,)
+SECTIONS: tuple[SectionFn, ...] = (visits.section, queues.section, outcomes.section)
 """The sections, in the order their tables are shown, exported and reported."""
 
 FILTER_LABELS = {"department": "部门", "category": "类别", "district": "属地"}
