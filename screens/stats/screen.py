@@ -254,7 +254,7 @@ class StatsScreen(HallWork, Screen[None]):
                 continue
             value = "—" if h.value is None else (
                 f"{h.value:,}" if isinstance(h.value, int) else str(h.value))
-            unit = "" if h.unit in ("人次", "人", "批次", "件") else h.unit
+            unit = "" if h.value is None or h.unit in ("人次", "人", "批次", "件") else h.unit
             items.append(Text.assemble((f"{h.label} ", "dim"), (value, "bold"), unit))
         width = self.size.width - 2  # the line's padding
         static.update(Text("\n").join(packed(items, width, 2 if width < 118 else 3)))
