@@ -72,8 +72,8 @@ class FigureTable(DataTable):
     """The chart's table; ←/→ flip the chart (a row cursor has no use for them)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "screen.flip(-1)", "上一图", show=False),
-        Binding("right", "screen.flip(1)", "换图", key_display="←→"),
+        Binding("left", "screen.flip(-1)", "上一图", show=False, id="stats_table.previous"),
+        Binding("right", "screen.flip(1)", "换图", key_display="←→", id="stats_table.next"),
     ]
 
 
