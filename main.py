@@ -37,7 +37,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cli import COMMANDS, register_all
+from cli import register_all
 from cli.context import (
     EXIT_DATABASE,
     EXIT_DENIED,
@@ -60,13 +60,12 @@ if TYPE_CHECKING:
 TUI_COMMANDS = (("desk", "登记分流台"), ("board", "大厅叫号屏（大屏显示叫号并语音播报）"),
                 ("window", "窗口：叫号、接谈、办结与转办"),
                 ("leaders", "领导接待日管理（日历、排定、发布、预约）"),
-                ("incidents", "特殊情况管理：筛选、处置经过、日报"),
-                ("stats", "统计图表与导出（管理人员）"))
+                ("incidents", "特殊情况管理：筛选、处置经过、日报"))
 
 SCREEN_WHEN_BARE = ("stats",)
-"""Commands of the CLI that open their screen when typed alone on a terminal: ``hall stats``
-is the statistics screen, ``hall stats --period last-month`` (or piped) prints the figures. A
-screen command the CLI registers too is the CLI's parser (:func:`build_parser` skips its own)."""
+"""Commands of the CLI (:mod:`cli.stats`) that open their screen when typed alone on a terminal:
+``hall stats`` is the statistics screen, ``hall stats --period last-month`` (or piped) prints the
+figures."""
 
 
 def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
@@ -225,10 +224,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub: Any = parser.add_subparsers(dest="command", parser_class=kind)
     if only is not None:
         sub = _OneCommand(sub, only)
-    cli_commands = {name for names in COMMANDS.values() for name in names}
     for name, text in TUI_COMMANDS:
-        if name in cli_commands:
-            continue  # the CLI parses it; main opens the screen when it stands alone
         p = sub.add_parser(name, parents=[common], help=text)
         if name == "window":
             p.add_argument("window", type=int, nargs="?", help="窗口号（不填则在界面中选择）")

@@ -354,12 +354,8 @@ class StatsScreen(HallWork, Screen[None]):
 
     def export_failed(self, failure: Failed) -> None:
         error = failure.error
-        if isinstance(error, ImportError):  # the exports module is not part of this install
-            text = "本机尚未安装统计导出功能"
-        elif isinstance(error, OSError):
-            text = f"无法写入：{error.strerror or error}"
-        else:
-            text = failure.text
+        text = (f"无法写入：{error.strerror or error}" if isinstance(error, OSError)
+                else failure.text)
         self.notify(f"导出失败：{text}", severity="error", markup=False, timeout=8)
 
 

@@ -227,7 +227,6 @@ async def test_at_80x24_nothing_that_matters_is_cut(scene: Hall, tmp_path: Path)
 @run_async
 async def test_the_exports_write_the_workbook_and_the_csv_files(scene: Hall,
                                                                  tmp_path: Path) -> None:
-    pytest.importorskip("hall.export.figures")  # the exports' module (issue 13 §3)
     from openpyxl import load_workbook
 
     app = HallApp(scene, staff="mgr01", start="stats", data_dir=tmp_path)
