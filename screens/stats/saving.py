@@ -34,9 +34,8 @@ def file_stem(period: Period, filters: Filters) -> str:
 def save_workbook(hall: Hall, actor: str, period: Period, filters: Filters,
                   folder: Path) -> Path:
     """The figures as an XLSX workbook in ``folder`` (audited as ``stats.xlsx``); its path."""
-    from hall.export.figures import figures_xlsx
-
     from config.paths import private_dir
+    from hall.export.figures import figures_xlsx
 
     path = folder / f"{file_stem(period, filters)}.xlsx"
     figures = hall.stats.export(actor, "stats.xlsx", period, filters, file=path.name)
@@ -50,9 +49,8 @@ def save_csv(hall: Hall, actor: str, period: Period, filters: Filters,
              folder: Path) -> tuple[Path, list[Path]]:
     """The figures as one CSV per table in a folder under ``folder`` (audited as
     ``stats.csv``); (that folder, its files)."""
-    from hall.export.figures import save_csv_dir
-
     from config.paths import private_dir
+    from hall.export.figures import save_csv_dir
 
     target = folder / file_stem(period, filters)
     figures = hall.stats.export(actor, "stats.csv", period, filters, file=target.name)
