@@ -8,6 +8,8 @@
     hall incidents            the manager's incident screen
     hall cases                the case screen (信访事项: overdue, timeline, steps, documents);
                               ``hall cases list|show|accept …`` are the CLI's (cli.cases)
+    hall stats                the statistics screen, when typed alone on a terminal;
+                              ``hall stats --period … --json`` etc. print (cli.stats)
     hall check-config [--json]                                      (cli.admin)
     hall demo                 a database holding a living morning, to look around
     hall issue --name … --id-number … --category … --matter … [--json]   (cli.desk)
@@ -59,6 +61,11 @@ TUI_COMMANDS = (("desk", "登记分流台"), ("board", "大厅叫号屏（大屏
                 ("window", "窗口：叫号、接谈、办结与转办"),
                 ("leaders", "领导接待日管理（日历、排定、发布、预约）"),
                 ("incidents", "特殊情况管理：筛选、处置经过、日报"))
+
+SCREEN_WHEN_BARE = ("stats",)
+"""Commands of the CLI (:mod:`cli.stats`) that open their screen when typed alone on a terminal:
+``hall stats`` is the statistics screen, ``hall stats --period last-month`` (or piped) prints the
+figures."""
 
 
 def make_app(hall: Hall, staff: str | None = None, start: str = "launcher",
@@ -182,6 +189,22 @@ def command_in(argv: list[str]) -> str | None:
     return None
 
 
+def bare_screen(argv: list[str]) -> bool:
+    """Whether ``argv`` is a :data:`SCREEN_WHEN_BARE` command alone (global options aside),
+    typed on a terminal: then it opens the screen rather than printing."""
+    words, i = [], 0
+    while i < len(argv):
+        word = argv[i]
+        if word in GLOBAL_VALUED:
+            i += 2
+            continue
+        if not word.startswith(tuple(f"{g}=" for g in GLOBAL_VALUED)):
+            words.append(word)
+        i += 1
+    return (len(words) == 1 and words[0] in SCREEN_WHEN_BARE
+            and sys.stdin.isatty() and sys.stdout.isatty())
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The root parser: global options, the screens' commands, then every :mod:`cli` module's.
 
@@ -242,9 +265,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parse_args(argv)
     func = getattr(args, "func", None)
-    if func is None:
-        # `hall` alone, or `hall cases` without a sub-command (its parser has no func; the
-        # sub-commands have theirs): the launcher, or the screen the command names.
+    if func is None or bare_screen(sys.argv[1:] if argv is None else argv):
+        # `hall` alone, `hall cases` without a sub-command (its parser has no func; the
+        # sub-commands have theirs), `hall stats` alone on a terminal: the launcher, or the
+        # screen the command names.
         func = cmd_tui
     ctx = Context(args)
     try:

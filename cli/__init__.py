@@ -17,6 +17,8 @@
     cli.staff       hall staff init | list | add | passwd | disable | enable | unlock | role
                     | history; hall token create | revoke | list
     cli.audit       hall audit
+    cli.stats       hall stats | register | report  (``hall stats`` alone on a terminal: main
+                    opens the screen)
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -44,6 +46,7 @@ COMMANDS = {
     "recusal": ("recuse", "recusals"),
     "staff": ("staff", "token"),
     "audit": ("audit",),
+    "stats": ("stats", "register", "report"),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``

@@ -41,11 +41,15 @@ incident_form.cancel incident_form.save incident_report.close incident_report.sa
 incident_text.cancel incidents.act incidents.close incidents.correct incidents.launcher
 incidents.reopen incidents.report
 launcher.board launcher.cases launcher.desk launcher.incidents launcher.leaders launcher.open
-launcher.switch_staff launcher.window leader_form.cancel leader_form.save
+launcher.stats launcher.switch_staff launcher.window leader_form.cancel leader_form.save
 leaders.add_day leaders.book leaders.calendar leaders.cancel_day leaders.edit_day leaders.export
 leaders.launcher leaders.list leaders.next_month leaders.plan leaders.prev_month leaders.publish
 leaders.roster leaders.rules leaders.today lock.switch login.cancel notice.close password.cancel
 reason.cancel roster.add roster.close roster.edit roster.retire rules.add rules.close rules.retire
+stats.chart_1 stats.chart_2 stats.chart_3 stats.chart_4 stats.chart_5 stats.chart_6 stats.csv
+stats.earlier stats.later stats.launcher stats.leave stats.next_chart stats.period_last_month
+stats.period_month stats.period_today stats.period_week stats.period_year stats.previous_chart
+stats.range stats.reload stats.xlsx stats_table.next stats_table.previous
 ticket.close ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher
 window.no_show window.pause window.recall window.recuse window.resume window.reveal window.start

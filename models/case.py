@@ -67,6 +67,8 @@ class Case(BaseModel):
             (("department", "open", "due_on"), False),
             (("leader", "open"), False),
             (("visitor", "open"), False),
+            # schema v10: the statistics take a period's cases by the day they were opened
+            (("opened_on",), False),
         )
 
 

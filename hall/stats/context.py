@@ -17,17 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from hall.clock import to_storage
 from hall.desk.registration import FormError
-from hall.stats import cases, incidents, receptions, visits
+from hall.stats import cases, incidents, outcomes, queues, receptions, visits
 from hall.stats.query import Query, SectionFn
 from hall.stats.views import Figures, Filters
 
 if TYPE_CHECKING:
     from hall.stats.period import Period
+    from hall.stats.register import Register
     from hall.store import Store
 
 __all__ = ["SECTIONS", "Stats"]
 
-SECTIONS: tuple[SectionFn, ...] = (visits.section,
+SECTIONS: tuple[SectionFn, ...] = (visits.section, queues.section, outcomes.section,
                                    cases.section, receptions.section, incidents.section)
 """The sections, in the order their tables are shown, exported and reported."""
 
@@ -92,3 +93,33 @@ class Stats:
             self.store.audit(actor, "export", "stats", what, to_storage(self.store.now()),
                              {"period": period.as_dict(), "filters": filters.as_dict(),
                               **detail})
+
+    def register(self, actor: str, period: Period, department: str = "",
+                 what: str = "register.xlsx", **detail: Any) -> Register:
+        """The visit register (来访登记簿) of ``period``, one row per visit, for a file that
+        leaves the building (:mod:`hall.stats.register`): ``actor`` needs ``register.export``
+        (a window clerk: only their own departments' visits; ``department`` must then be one of
+        theirs); ID numbers and phones masked but for the managers; a confidential visit the
+        reader may not see in full is a row of 「保密事项」. Audited as an export (``what``,
+        ``detail``: the file's name …, with the rows and whether masked), and each confidential
+        visit shown in full as a ``visit.confidential`` event."""
+        from hall.accounts.visibility import CONFIDENTIAL_VIEW
+        from hall.stats import register
+
+        viewer = self.store.permit(actor, "register.export")
+        filters = Filters(department=department)
+        self.check(filters)
+        if department and not viewer.may("register.export", department):
+            self.store.permit(actor, "register.export", department)  # refused and audited
+        with self.store.connection():
+            found = register.read(self.store, viewer, period, department)
+        shown = found.register
+        scope = {"scope": list(found.scope)} if found.scope else {}
+        with self.store.transaction():
+            self.exported(actor, what, period, filters, rows=len(shown.table.rows),
+                          masked=shown.masked, **scope, **detail)
+            at = to_storage(self.store.now())
+            for visit_id, visitor_id in found.confidential_shown:
+                self.store.audit(actor, CONFIDENTIAL_VIEW, "visit", visit_id, at,
+                                 {"visitor": visitor_id, "via": "register"})
+        return shown

@@ -69,6 +69,8 @@ ROLES: tuple[Role, ...] = (
          "screens.incidents.screen:IncidentsScreen", "5"),
     Role("cases", "案件办理", "信访事项：逾期与即将到期、时间线、受理交办督办回访、文书",
          "screens.cases.screen:CasesScreen", "6"),
+    Role("stats", "统计", "来访、排队、办理与案件统计：图表、明细表，导出 Excel 与 CSV",
+         "screens.stats.screen:StatsScreen", "7"),
 )
 
 

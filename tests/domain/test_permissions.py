@@ -41,7 +41,7 @@ HOME = {"window": 1, "lawyer": 13, "leader": 20}
 QUEUE = {1: {"category": "policy"}, 13: {"category": "legal_advice"},
          20: {"category": "policy", "department": "leader"}}
 """How the desk sends a visitor to each home window's queue."""
-PERMIT_ONLY = {"visitor.reveal", "board.view", "config.check", "register.export"}
+PERMIT_ONLY = {"visitor.reveal", "board.view", "config.check"}
 """Acts without a facade call of their own that takes any login: the reveal needs a window with
 its current visitor (tests/domain/test_confidential.py tries it), the board's view is public in
 the hall, the configuration check is a CLI command; tried through Store.permit itself."""
@@ -172,6 +172,8 @@ def _scenes(s: Scene) -> dict[str, Callable[[], Act]]:
         "stats.read": lambda: lambda who: h.stats.figures(who, named_period("today", TODAY)),
         "stats.export": lambda: lambda who: h.stats.export(who, "stats.xlsx",
                                                            named_period("month", TODAY)),
+        "register.export": lambda: lambda who: h.stats.register(who, named_period("month", TODAY),
+                                                                file="登记簿.xlsx"),
         **{act: (lambda act=act: lambda who: h.store.permit(who, act)) for act in PERMIT_ONLY},
     }
 

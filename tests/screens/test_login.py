@@ -217,7 +217,7 @@ def offered(app: HallApp) -> list[str]:
 
 
 @pytest.mark.parametrize(("login", "roles"), [
-    ("mgr01", ["desk", "window", "board", "leaders", "incidents", "cases"]),
+    ("mgr01", ["desk", "window", "board", "leaders", "incidents", "cases", "stats"]),
     ("desk01", ["desk", "board"]),
     ("win01", ["window", "board", "cases"]),
     ("board01", ["board"]),

@@ -26,7 +26,7 @@ from tests.helpers import TEST_PASSWORD, with_passwords
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = {"desk": "desk01", "window": "win01", "board": None, "leaders": "mgr01",
-         "incidents": "mgr01", "cases": "mgr01", "launcher": "mgr01"}
+         "incidents": "mgr01", "cases": "mgr01", "stats": "mgr01", "launcher": "mgr01"}
 SCREENS = {"launcher": "LauncherScreen", **{r.mode: r.screen.partition(":")[2] for r in ROLES}}
 
 
