@@ -378,7 +378,8 @@ def figures_lines(figures: Figures, filters: str = "") -> list[str]:
     value_w = max((len(cell_text(h.value)) for h in f.headlines), default=0)
     for h in f.headlines:
         value = cell_text(h.value)
-        lines.append(f"{pad(h.label, label_w)}  {value:>{value_w}} {h.unit}".rstrip())
+        unit = h.unit if h.value is not None else ""  # 「满意率 —」, not 「— %」
+        lines.append(f"{pad(h.label, label_w)}  {value:>{value_w}} {unit}".rstrip())
     for table in f.tables:
         lines.append("")
         lines += table_lines(table)

@@ -170,7 +170,7 @@ def section(q: Query) -> Section:
         Headline("cases_opened", "新立案", opened, "件"),
         Headline("cases_accepted_on_time", "按时受理告知", acc_ok, "件"),
         Headline("cases_answered_on_time", "按时答复", ans_ok, "件"),
-        Headline("cases_overdue", "当前逾期", overdue, "件"),
+        Headline("cases_overdue", "本期立案中当前逾期", overdue, "件"),
         Headline("cases_extended", "延期", extended, "件"),
         Headline("cases_urged", "督办", urged, "件"),
         Headline("followups", "回访", followups, "次"),

@@ -130,14 +130,23 @@ def test_filters_narrow_the_figures(cli: Cli, config: HallConfig) -> None:
                          Filters(category="reform", district="jiangnan"))
 
 
+def pad_to(label: str, label_width: int) -> str:
+    """``label`` padded to ``label_width`` terminal columns, then the two-space gap."""
+    return label + " " * (label_width - width(label)) + "  "
+
+
 def test_text_is_headlines_then_aligned_tables(cli: Cli) -> None:
     out = cli.ok("stats", "--staff", "mgr01")
     lines = out.splitlines()
     assert lines[0] == "统计时段：2026年11月23日（2026-11-23 至 2026-11-23）"
     assert lines[1] == "生成：2026-11-23 09:30  mgr01"
-    # The longest label, 重复访（同一事项）, sets the width of the labels.
-    assert "来访人次            2 人次" in lines
-    assert "重复访（同一事项）  0 人次" in lines
+    # The longest label sets the width of the labels: every headline's value starts in the
+    # same column, two after it.
+    heads = lines[3:lines.index("", 3)]
+    longest = max(width(h.rsplit(None, 2)[0].rstrip()) for h in heads)
+    assert next(h for h in heads if h.startswith("来访人次")) == pad_to("来访人次", longest) + "2 人次"
+    assert next(h for h in heads if h.startswith("重复访（同一事项）")) == (
+        pad_to("重复访（同一事项）", longest) + "0 人次")
     # Worked out by hand: 城东区 and 江北区 one each (same count: by name), 属地 padded to 城东区's
     # six columns, the numbers right under the end of 来访人次.
     assert block(out, "各属地来访") == ["属地    来访人次", "城东区         1",

@@ -210,7 +210,8 @@ async def test_at_80x24_nothing_that_matters_is_cut(scene: Hall, tmp_path: Path)
     app = HallApp(scene, staff="mgr01", start="stats", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        await pilot.pause()
+        # The chart draws itself at its own size once laid out: wait for its axis.
+        await until(pilot, lambda: "12-02" in lines(app)[-3])
         shown = lines(app)
         assert " · 统计 " in shown[0]
         assert shown[1].rstrip().endswith("2026年12月（12-01至12-31，31天）"), shown[1]
