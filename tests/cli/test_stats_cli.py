@@ -144,7 +144,8 @@ def test_text_is_headlines_then_aligned_tables(cli: Cli) -> None:
     # same column, two after it.
     heads = lines[3:lines.index("", 3)]
     longest = max(width(h.rsplit(None, 2)[0].rstrip()) for h in heads)
-    assert next(h for h in heads if h.startswith("来访人次")) == pad_to("来访人次", longest) + "2 人次"
+    assert next(h for h in heads if h.startswith("来访人次")) == (
+        pad_to("来访人次", longest) + "2 人次")
     assert next(h for h in heads if h.startswith("重复访（同一事项）")) == (
         pad_to("重复访（同一事项）", longest) + "0 人次")
     # Worked out by hand: 城东区 and 江北区 one each (same count: by name), 属地 padded to 城东区's
