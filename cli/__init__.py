@@ -19,6 +19,7 @@
     cli.audit       hall audit
     cli.stats       hall stats | register | report  (``hall stats`` alone on a terminal: main
                     opens the screen)
+    cli.public      hall status-page  (the web page behind the ticket's QR code: :mod:`web`)
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -47,6 +48,7 @@ COMMANDS = {
     "staff": ("staff", "token"),
     "audit": ("audit",),
     "stats": ("stats", "register", "report"),
+    "public": ("status-page",),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``

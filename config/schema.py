@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, field_validator
 from config.cases import CaseSettings, TimeLimits
 from config.incidents import IncidentSettings, incident_problems, standard_incidents
 from config.leaders import Leader, LeaderSettings, leader_problems
+from config.status_page import StatusPageSettings
 from config.terminal import TerminalSettings, terminal_problems
 from config.types import Code, ConfigModel, KeyPath, Prefix, Problem, Text, TimeZone, unknown
 
@@ -260,6 +261,8 @@ class HallConfig(ConfigModel):
     """Special situations (特殊情况): the types, their severity and recommended actions."""
     terminal: TerminalSettings = TerminalSettings()
     """The staff terminals' theme and remapped keys (see config/terminal.py)."""
+    status_page: StatusPageSettings = Field(default_factory=StatusPageSettings)
+    """The public status page behind the ticket's QR code (see config/status_page.py)."""
 
     _dept: dict[str, Department] = PrivateAttr(default_factory=dict)
     _cat: dict[str, Category] = PrivateAttr(default_factory=dict)

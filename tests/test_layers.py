@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("hall", "models", "config", "screens", "cli")
+PACKAGES = ("hall", "models", "config", "screens", "cli", "web")
 
 CONTRACTS = {c["id"]: c["name"] for c in
              tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

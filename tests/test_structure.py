@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("hall", "models", "config", "screens", "cli")
+PACKAGES = ("hall", "models", "config", "screens", "cli", "web")
 LIMIT = 400
 
 
