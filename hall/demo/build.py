@@ -82,7 +82,9 @@ class _Demo(HallAtWork):
             extra = self.scenes(begin, scenes.get(index, "")) + (checkins if index == 0 else ())
             count += len(self.day(begin, [(p, 1, ()) for p in comers], None, extra))
             # The day's new cases get their acceptance notice in the evening (some of them).
-            self.office.session(datetime.combine(day, EVENING, self.tz), first, evening=True)
+            evening = datetime.combine(day, EVENING, self.tz)
+            self.office.session(max(evening, self.clock.now() + timedelta(minutes=5)), first,
+                                evening=True)
         self.office_mornings(days[-1], today, first)
         return count, regulars
 
@@ -255,8 +257,10 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
-    # After the morning: its repeat visitors book (on the demo's day, which may be tomorrow).
-    receptions = add_reception_days(demo.hall, morning)
+    # After the morning: its regulars, back about their case, book (on the demo's day, which
+    # may be tomorrow); not those back about something else.
+    receptions = add_reception_days(demo.hall, [(p, t) for p, t in morning
+                                                if p.id_number in demo.regulars])
     return "\n".join([demo.summary(today, end, earlier, morning), *accounts, *planned,
                       *demo.last_month(), *receptions, STATS_LINE])
 

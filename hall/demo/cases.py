@@ -82,6 +82,8 @@ class CaseOffice:
     def __post_init__(self) -> None:
         config = self.hall.config
         self.manager = next(s.login for s in config.staff if s.role == "manager")
+        # the leader's room and the lawyer seat: their cases are neither late nor left idle
+        self.rooms = set(config.leader_settings.closed_without_day)
         self.handlers: dict[str, str] = {}
         for staff in config.staff:
             if allowed(staff.role, "case.handle") and staff.role != "manager":
@@ -121,7 +123,8 @@ class CaseOffice:
         pace = self.pace(case.id)
         cases = self.hall.cases
         if case.state == "pending":
-            if opened == first_day and case.id not in self.keep_open:
+            if opened == first_day and case.id not in self.keep_open \
+                    and case.department not in self.rooms:
                 # of the first day's cases, one is accepted late and one never (overdue now)
                 if self.late is None:
                     self.late = case.id

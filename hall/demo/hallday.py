@@ -50,6 +50,9 @@ OUTCOMES: dict[str, tuple[int, str, str, str]] = {
 }
 
 
+PROGRESS = "已查询案件办理进展并告知来访人，督促承办单位按期答复"
+"""The note of a visit about an open case (answered on its progress)."""
+
 Later = Callable[..., None]
 """Schedules an event: ``later(at, kind, what, minutes=0)``."""
 
@@ -257,6 +260,8 @@ class HallAtWork:
             return
         code = self._outcome(self.serving.get(number, ""))
         _, note, reason, channel = OUTCOMES[code]
+        if self.serving.get(number, "") in self.about_case:
+            note = PROGRESS  # the visit is about its open case: told how far it is
         spec = self.config.outcome(code)
         unit = "属地区人民政府信访局" if spec is not None and spec.outside_unit else ""
         done = self.hall.windows.finish_visit(number, code, actor, note=note, reason=reason,
