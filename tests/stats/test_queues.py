@@ -280,6 +280,19 @@ def test_a_ticket_sent_on_twice(hall: Hall, clock: FixedClock) -> None:
         ("8 号窗口", 1, 1, 0, 0, 8.0, 8.0))
 
 
+def test_times_count_in_whole_seconds_of_the_clock_on_both_engines(hall: Hall,
+                                                                  clock: FixedClock) -> None:
+    """A real clock has fractions of a second: each time is cut to its whole second before the
+    difference (as SQLite's strftime('%s') does), so issued 09:00:00.7 and called 09:00:03.2
+    wait 3 s (0.05 min, shown 0.1), not 2 s (a rounding of each time: 0.0) nor 2.5 s."""
+    s = Scene(hall, clock)
+    number = s.issue(at(23, 9, 0).replace(microsecond=700_000), "wages")
+    assert s.call(at(23, 9, 0, 3).replace(microsecond=200_000), 7) == number
+    s.finish(at(23, 9, 0, 9).replace(microsecond=900_000), 7, "answered")  # 6 s: 0.1 min
+    got = headlines(figures(hall))
+    assert (got["wait_median"], got["service_median"]) == (0.1, 0.1)
+
+
 def test_the_figures_are_managers(hall: Hall, clock: FixedClock) -> None:
     scene(hall, clock)
     with pytest.raises(NotAllowed):
