@@ -3,14 +3,23 @@
     hall demo                        # the CLI: builds demo.db in the data directory
     summary = build_demo(hall)       # from Python: fills an EMPTY database, returns a summary
 
-What it makes: five earlier working days, then today from 08:30 on with tens of visitors over most
-departments, each with a matter and a request that fit its category (:mod:`hall.demo.people`):
-elderly visitors (priority by the age in their ID), a disabled and a pregnant visitor, a
-collective visit of 8 people with 3 representatives, and visitors who came on earlier days and are
-back (重复访), one of them with a new phone number. Meanwhile the staffed windows work: they call
-in priority order, recall, mark a no-show, interview, transfer a visitor to the competent
-department and finish with an outcome (refusals with a reason and the proper channel). At the end
-some windows are mid-interview and people still wait, as in a real hall.
+What it makes: five earlier working days (the first always in the month before), then today
+from 08:30 on with tens of visitors over most departments, each with a matter and a request that
+fit its category (:mod:`hall.demo.people`): elderly visitors (priority by the age in their ID), a
+disabled and a pregnant visitor, a collective visit of 8 people with 3 representatives, and
+visitors who came on earlier days and are back about the case their first visit opened (重复访，
+同一事项: the desk links the visit to that open case), one of them with a new phone number.
+Meanwhile the staffed windows work: they call in priority order, recall, mark a no-show,
+interview, transfer a visitor to the competent department and finish with an outcome (refusals
+with a reason and the proper channel). At the end some windows are mid-interview and people still
+wait, as in a real hall.
+
+Between the days the case office works the cases opened (:mod:`hall.demo.cases`): acceptance
+notices on time and one late, replies, follow-ups with every rating, an extension, an urge, and
+a case left overdue. Last month 李红 held a reception with bookings, two of them attended
+(:mod:`hall.demo.leaders`); incidents of several kinds were logged and closed in both months,
+one is still being handled this morning (:mod:`hall.demo.incidents`). So every statistic
+(``hall stats --period month`` and ``--period last-month``, the statistics screen) has figures.
 
 Everything goes through the :class:`Hall` facade (``issue``, ``call_next``, ``finish`` ...; the
 reception days through ``hall.leaders``, :mod:`hall.demo.leaders`), never through the tables, so

@@ -1,27 +1,30 @@
-"""How the demo hall is built: one :class:`_Demo` drives the facade from event to event.
+"""How the demo hall is built: one :class:`_Demo` tells the story with the engine of
+:mod:`hall.demo.hallday`, which drives the facade from event to event.
 
-See :mod:`hall.demo` for what it makes. The demo's own :class:`Hall` (same database, same
-configuration, a private :class:`FixedClock`) makes every act; the whole build is one transaction
-of the caller's Store.
+See :mod:`hall.demo` for what it makes: the earlier days (:func:`history_days`), the case office
+between them (:mod:`hall.demo.cases`), last month's reception and this month's
+(:mod:`hall.demo.leaders`), the incidents (:mod:`hall.demo.incidents`), then the morning. The
+demo's own :class:`Hall` (same database, same configuration, a private :class:`FixedClock`)
+makes every act; the whole build is one transaction of the caller's Store.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import random
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from hall.accounts.permissions import SCOPED, allowed
-from hall.clock import FixedClock
-from hall.demo.leaders import add_reception_days, closed_departments, plan_reception_days
-from hall.demo.people import FILL, PeopleMaker, Person
-from hall.desk.registration import Registration
+from hall.demo import incidents
+from hall.demo.hallday import DemoError, HallAtWork
+from hall.demo.leaders import (
+    BOOKED_CATEGORIES,
+    add_reception_days,
+    book_last_month,
+    closed_departments,
+    plan_reception_days,
+)
+from hall.demo.people import FILL, Person
 from hall.errors import Refused
 from hall.leaders.schedule import next_working_day
 from hall.text.masking import mask_name
@@ -35,204 +38,69 @@ SEED = 20261123
 DEMO_PASSWORD = "demo-hall-2026"
 """Every account's password in a demo database (and only there: a real hall's accounts get
 theirs from ``hall staff init`` and the administrator's one-time passwords)."""
-OPENS, CLOSES, MIN_END, LAST_ARRIVAL = time(8, 30), time(17, 0), time(10, 30), time(16, 30)
+OPENS, MIN_END = time(8, 30), time(10, 30)
+OFFICE, EVENING = time(7, 50), time(17, 40)  # the case office's sessions (hall.demo.cases)
 HISTORY = (21, 8, 3, 2, 1)  # earlier days: this many working days before today
-# 办理方式 as windows choose them: code -> (weight, note, reason, channel); reason and channel
-# only for refusals. Codes missing from the configuration are skipped.
-OUTCOMES: dict[str, tuple[int, str, str, str]] = {
-    "answered": (30, "已当场解释相关政策并答复", "", ""),
-    "phone": (10, "已电话联系主管单位，约定三个工作日内回复", "", ""),
-    "notice": (14, "已出具告知单，告知办理途径和时限", "", ""),
-    "forward": (12, "已出具转送单，转属地政府办理", "", ""),
-    "filed": (12, "已立案交办属地，限期办结并回复", "", ""),
-    "coordinate": (8, "已约请相关部门协调处理", "", ""),
-    "report": (4, "已摘报分管领导", "", ""),
-    "rejected": (5, "", "属于应当通过诉讼、仲裁解决的事项", "向人民法院提起诉讼或申请劳动仲裁"),
-    "closed": (3, "", "同一事项已经复查复核终结", "可依法向人民法院提起诉讼"),
-}
+OTHER_MATTERS = ("policy", "property", "relief")  # what earlier visitors come back about
+STATS_LINE = "  统计：--staff mgr01 stats --period month 看本月，--period last-month 看上月"
 
 
-Later = Callable[..., None]
-"""Schedules an event: ``later(at, kind, what, minutes=0)``."""
+class _Demo(HallAtWork):
+    """One build: the story told with the engine (:class:`HallAtWork`)."""
 
-
-class DemoError(RuntimeError):
-    """The demo cannot be built (the message says why, in Chinese)."""
-
-
-@dataclass
-class _Tally:
-    """What the windows did, for the summary."""
-
-    acts: Counter[str] = field(default_factory=Counter)
-    representatives: dict[int, int] = field(default_factory=dict)  # ticket id -> named
-
-
-class _Demo:
-    """One build: the random source, a private clock and a Hall over the caller's database."""
-
-    def __init__(self, hall: Hall, seed: int) -> None:
-        self.config = config = hall.config
-        self.desks = [s.login for s in config.staff
-                      if s.role == "desk" and not s.login.startswith("kiosk")]
-        if not self.desks:
-            raise DemoError("花名册中没有登记分流台工作人员（role: desk），"
-                            "无法以其名义登记演示来访")
-        # Whoever may work a window of their own departments (window clerks, the duty lawyer,
-        # a leader's room staff): the facade refuses anyone else's call (permission table).
-        free = [s for s in config.staff if s.role in SCOPED and allowed(s.role, "window.call")]
-        self.windows: list[tuple[int, str]] = []  # (window, staff login) of the staffed ones
-        for window in config.windows:
-            staff = next((s for s in free if set(s.all_departments) & set(window.departments)),
-                         None)
-            if staff is not None:
-                free.remove(staff)
-                self.windows.append((window.number, staff.login))
-        self.tz = ZoneInfo(config.hall.timezone)
-        self.clock = FixedClock(hall.clock.now())
-        # Same rules, same database, a clock we can move: a second hall of the caller's kind.
-        self.hall = type(hall)(hall.store.db, config, self.clock)
-        self.rng = random.Random(seed)
-        self.make = PeopleMaker(config, self.rng)
-        self.tally = _Tally()
-        self.idle: set[tuple[int, str]] = set()  # windows waiting for a visitor to call
-        self.outcomes = [(c, w) for c, (w, *_) in OUTCOMES.items() if config.outcome(c)]
-
-    # -- a day ------------------------------------------------------------------------------------
-
-    def day(self, begin: datetime, comers: list[tuple[Person, int, tuple[str, ...]]],
-            stop: datetime | None) -> list[tuple[Person, IssuedTicket]]:
-        """Arrivals from ``begin`` and the windows at work, until ``stop`` (None: day's end)."""
-        closes = datetime.combine(begin.date(), CLOSES, self.tz)
-        last = datetime.combine(begin.date(), LAST_ARRIVAL, self.tz)
-        events: list[tuple[datetime, int, str, Any]] = []
-        order = itertools.count()
-
-        def later(at: datetime, kind: str, what: Any, minutes: float = 0) -> None:
-            step = timedelta(seconds=round(minutes * 60))  # whole seconds, as a clock shows
-            heapq.heappush(events, (at + step, next(order), kind, what))
-
-        for at, comer in zip(self._arrivals(begin, min(stop or last, last), len(comers)),
-                             comers, strict=True):
-            later(at, "arrive", comer)
-        for window in self.windows:
-            later(begin, "call", window, self.rng.uniform(0, 6))
-        issued = []
-        self.idle.clear()
-        while events:
-            at, _, kind, what = heapq.heappop(events)
-            if stop is not None and at > stop:
-                break
-            self.clock.set(at)
-            if kind == "arrive":
-                ticket = self.issue(*what)
-                issued.append((what[0], ticket))
-                self.wake(ticket.department, later)
-            elif kind == "call" and at < closes:
-                self.call(what, later)
-            elif kind == "recall":
-                self.recall(what, later)
-            elif kind == "start":
-                self.hall.windows.start_interview(what[0], what[1])
-                later(at, "finish", what, self.rng.uniform(6, 22))
-            elif kind == "finish":
-                self.finish(what, later)
-                later(at, "call", what, self.rng.uniform(0.5, 2))
-        return issued
-
-    def issue(self, person: Person, people: int, representatives: tuple[str, ...]
-              ) -> IssuedTicket:
-        """Register ``person`` now through the facade, by one of the desks."""
-        form = Registration(
-            name=person.name, id_number=person.id_number, category=person.category,
-            matter=person.matter, phone=person.phone, address=person.address,
-            district=person.district, request=person.request, people=people,
-            representatives=list(representatives), priority=person.priority)
-        ticket = self.hall.desk.issue(form, actor=self.rng.choice(self.desks))
-        if representatives:
-            self.tally.representatives[ticket.ticket_id] = len(representatives)
-        return ticket
-
-    def call(self, window: tuple[int, str], later: Later) -> None:
-        """Call the next visitor; most come, some must be recalled, a few never come."""
-        if self.hall.windows.call_next(*window) is None:
-            self.idle.add(window)  # until someone arrives for one of its departments
-        elif self.rng.random() < 0.06:
-            later(self.clock.now(), "recall", (window, 1), 2)
-        else:
-            later(self.clock.now(), "start", window, self.rng.uniform(0.5, 3))
-
-    def wake(self, department: str, later: Later) -> None:
-        """An idle window serving ``department`` calls soon."""
-        for window in sorted(self.idle):
-            if department in self.config.window(window[0]).departments:  # type: ignore[union-attr]
-                self.idle.discard(window)
-                later(self.clock.now(), "call", window, self.rng.uniform(0.3, 1.5))
-
-    def recall(self, what: tuple[tuple[int, str], int], later: Later) -> None:
-        """Recall twice (重呼), then mark a no-show (过号) as the call rules allow."""
-        window, times = what
-        if times <= self.config.calls.no_show_after_recalls:
-            self.hall.windows.recall(*window)
-            later(self.clock.now(), "recall", (window, times + 1), 2)
-        else:
-            self.hall.windows.no_show(*window)
-            self.tally.acts["no_show"] += 1
-            later(self.clock.now(), "call", window, 0.5)
-
-    def finish(self, window: tuple[int, str], later: Later) -> None:
-        """Finish with an outcome; general reception sends some visitors on (转办)."""
-        number, actor = window
-        served = set(self.config.window(number).departments)  # type: ignore[union-attr]
-        closed = closed_departments(self.hall, self.hall.today())
-        elsewhere = [d.code for d in self.config.departments if d.code not in served
-                     and d.code in self._staffed_departments() and d.code not in closed]
-        # The first visitor general reception finishes is always sent on, so a demo shows one.
-        first = not self.tally.acts["transferred"]
-        if "xfj" in served and elsewhere and (first or self.rng.random() < 0.12):
-            to = self.rng.choice(elsewhere)
-            name = self.config.department(to).name  # type: ignore[union-attr]
-            self.hall.windows.transfer(number, to, actor, note=f"经初步接谈，属{name}职责，转办")
-            self.tally.acts["transferred"] += 1
-            self.wake(to, later)
-            return
-        codes, weights = zip(*self.outcomes, strict=True)
-        code = self.rng.choices(codes, weights)[0]
-        _, note, reason, channel = OUTCOMES[code]
-        spec = self.config.outcome(code)
-        unit = "属地区人民政府信访局" if spec is not None and spec.outside_unit else ""
-        self.hall.windows.finish(number, code, actor, note=note, reason=reason, channel=channel,
-                                 unit=unit)
-        self.tally.acts["finished"] += 1
-
-    def _staffed_departments(self) -> set[str]:
-        return {d for n, _ in self.windows
-                for d in self.config.window(n).departments}  # type: ignore[union-attr]
-
-    def _arrivals(self, begin: datetime, end: datetime, count: int) -> list[datetime]:
-        """``count`` arrival times between ``begin`` and ``end``, crowding early, in order."""
-        span = max((end - begin).total_seconds() - count, 0)
-        offsets = sorted(self.rng.triangular(0, span, span * 0.3) for _ in range(count))
-        return [begin + timedelta(seconds=int(s) + i) for i, s in enumerate(offsets)]
-
-    # -- the story --------------------------------------------------------------------------------
+    others: list[Person]  # earlier visitors who are not regulars
 
     def history(self, today: date) -> tuple[int, list[Person]]:
         """Earlier working days; their visit count and the regulars who come back today."""
         regulars: list[Person] = []
+        self.others = []
         count = 0
-        for index, back in enumerate(HISTORY):
-            day = _working_day_before(today, back)
+        days = history_days(today)
+        first = self.first_day = days[0]
+        # A week before the first day, three visitors book last month's reception (two come).
+        self.clock.set(datetime.combine(_working_day_before(first, 5), time(15), self.tz))
+        bookers = [self.make.person(category=c) for c in BOOKED_CATEGORIES
+                   if self.config.category(c)]
+        bookings = book_last_month(self.hall, first, bookers)
+        checkins = tuple((datetime.combine(first, time(9, 2 + 11 * i), self.tz), "checkin",
+                          (booking, person))
+                         for i, (booking, person) in enumerate(zip(bookings[:2], bookers,
+                                                                   strict=False)))
+        scenes = {0: "first", 1: "eight", len(days) - 1: "yesterday"}
+        for index, day in enumerate(days):
+            self.office_mornings(days[index - 1] if index else day, day, first)
             self.make.open_day(day, closed_departments(self.hall, day))
             comers = [self.make.person(elderly=self.rng.random() < 0.15)
-                      for _ in range(self.rng.randint(5, 9))]
+                      for _ in range(self.rng.randint(7, 11))]
             # The persistent ones come back on later days, with the same matter.
             comers += [p for p in regulars if self.rng.random() < 0.4]
             if index < 3:
                 regulars += comers[:2]
-            count += len(self.day(datetime.combine(day, OPENS, self.tz),
-                                  [(p, 1, ()) for p in comers], None))
+                self.regulars.update(p.id_number for p in comers[:2])
+            self.others += [p for p in comers[2:] if p.id_number not in self.regulars]
+            begin = datetime.combine(day, OPENS, self.tz)
+            extra = self.scenes(begin, scenes.get(index, "")) + (checkins if index == 0 else ())
+            count += len(self.day(begin, [(p, 1, ()) for p in comers], None, extra))
+            # The day's new cases get their acceptance notice in the evening (some of them).
+            evening = datetime.combine(day, EVENING, self.tz)
+            self.office.session(max(evening, self.clock.now() + timedelta(minutes=5)), first,
+                                evening=True)
+        self.office_mornings(days[-1], today, first)
         return count, regulars
+
+    def office_mornings(self, after: date, until: date, first: date) -> None:
+        """The case office's morning sessions of the working days after ``after`` up to
+        ``until`` (:mod:`hall.demo.cases`)."""
+        day = after
+        while day < until:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                self.office.session(datetime.combine(day, OFFICE, self.tz), first)
+
+    def scenes(self, begin: datetime, which: str) -> tuple[tuple[datetime, str, Any], ...]:
+        """The day's incidents as events of :meth:`day`."""
+        return tuple((incidents.when(begin, s.at), "incident", s)
+                     for s in incidents.scenes(self.hall, which))
 
     def morning(self, today: date, end: datetime,
                 regulars: list[Person]) -> list[tuple[Person, IssuedTicket]]:
@@ -245,6 +113,8 @@ class _Demo:
         comers += [(p, 1, ()) for p in regulars]  # every regular is back today ...
         if regulars:
             regulars[0].phone = make.phone()  # ... one of them with a new phone number
+        # Two earlier visitors are back about something else (重复访，其他事项).
+        comers += [(make.again(p, OTHER_MATTERS), 1, ()) for p in self.others[:2]]
         if config.priority_group("disabled"):
             person = make.person(category="relief", sex="M", born=(1962, 1975))
             person.matter = "肢体残疾二级，残疾人两项补贴自今年起停发"
@@ -257,7 +127,8 @@ class _Demo:
             comers.append((person, 1, ()))
         comers.append(self._collective())
         rng.shuffle(comers)
-        return self.day(datetime.combine(today, OPENS, self.tz), comers, end)
+        begin = datetime.combine(today, OPENS, self.tz)
+        return self.day(begin, comers, end, self.scenes(begin, "today"))
 
     def _collective(self) -> tuple[Person, int, tuple[str, ...]]:
         """Builders owed their wages: 8 people, 3 representatives; the first registers."""
@@ -301,11 +172,48 @@ class _Demo:
                              f"候谈 {q.waiting}")
         repeats = [f"{mask_name(p.name)}（{t.number}，第 {len(t.visits)} 次）"
                    for p, t in morning if t.repeat]
-        lines.append(f"  重复访 {len(repeats)} 人：" + "、".join(repeats))
+        same = sum(t.ticket_id in self.tally.linked for _, t in morning)
+        lines.append(f"  重复访 {len(repeats)} 人（同一事项 {same} 人，已关联其未办结案件）："
+                     + "、".join(repeats))
         alert = self.hall.cases.alert()
         lines.append(f"  案件：逾期 {alert.overdue} 件，即将到期 {alert.due_soon} 件"
                      "（--staff mgr01 cases 打开案件办理）")
+        logged = self.hall.incidents.list()
+        if logged:
+            this, last = today.isoformat()[:7], _month_before(today).isoformat()[:7]
+            still = sum(i.business_day == today.isoformat() and i.status == "open"
+                        for i in logged)
+            lines.append(f"  特殊情况：本月 {sum(i.business_day[:7] == this for i in logged)} 起，"
+                         f"上月 {sum(i.business_day[:7] == last for i in logged)} 起"
+                         + (f"，今日 {still} 起处置中" if still else ""))
         return "\n".join(lines)
+
+    def last_month(self) -> list[str]:
+        """Last month's reception day, held: a summary line."""
+        return [f"  上月领导接待日：{day.date} {day.leader_label}，预约 {day.booked} 人，"
+                f"到场 {self.tally.attended} 人"
+                for day in self.hall.leaders.days(self.first_day, self.first_day)
+                if day.status == "held"]
+
+
+def history_days(today: date) -> list[date]:
+    """The earlier days (:data:`HISTORY`), oldest first; the oldest is always in the month
+    before ``today``'s (late in a month, 21 working days back is still in this one; early in
+    one after a short month, it is two months back), so last month's statistics have a day."""
+    days = [_working_day_before(today, back) for back in HISTORY]
+    last = _month_before(today)
+    if days[0] >= today.replace(day=1):
+        days[0] = _working_day_before(today.replace(day=1), 8)
+    elif days[0] < last:  # after a short month, two months back: last month's first
+        days[0] = last
+        while days[0].weekday() >= 5:
+            days[0] += timedelta(days=1)
+    return days
+
+
+def _month_before(day: date) -> date:
+    """The first day of the month before ``day``'s."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def _working_day_before(day: date, n: int) -> date:
@@ -349,10 +257,12 @@ def build_demo(hall: Hall, *, seed: int = SEED) -> str:
         earlier, regulars = demo.history(today)
         morning = demo.morning(today, end, regulars)
     demo.clock.set(max(now, end))
-    # After the morning: its repeat visitors book (on the demo's day, which may be tomorrow).
-    receptions = add_reception_days(demo.hall, morning)
+    # After the morning: its regulars, back about their case, book (on the demo's day, which
+    # may be tomorrow); not those back about something else.
+    receptions = add_reception_days(demo.hall, [(p, t) for p, t in morning
+                                                if p.id_number in demo.regulars])
     return "\n".join([demo.summary(today, end, earlier, morning), *accounts, *planned,
-                      *receptions])
+                      *demo.last_month(), *receptions, STATS_LINE])
 
 
 def _demo_passwords(hall: Hall) -> list[str]:

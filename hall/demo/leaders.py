@@ -1,6 +1,9 @@
 """Reception days in the demo hall (``hall demo``): the month planned, a reception today.
 
-Called by :func:`hall.demo.build_demo`, through ``hall.leaders`` only: before the visitors come,
+Called by :func:`hall.demo.build_demo`, through ``hall.leaders`` only. Last month: a week before
+the demo's first earlier day, 李红 (or the first leader) is given a reception on that day and
+three visitors book it at the desk; two of them come and check in (the day is held), one does
+not (:func:`book_last_month`). This month: before the visitors come,
 the shipped rules are planned for this month and the next and published (the lawyer seat takes
 legal questions only on its days); once the morning is built, 李红 receives today (walk-ins
 welcome), or the leader a rule already puts in the room today, with three of the morning's
@@ -13,7 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from hall.desk.registration import FormError
+from hall.desk.registration import FormError, Registration
 from hall.errors import Refused
 from hall.text.masking import mask_name
 
@@ -39,6 +42,38 @@ def plan_reception_days(hall: Hall) -> list[str]:
     planned += len(hall.leaders.plan.month(following.year, following.month, manager).created)
     published = len(hall.leaders.plan.publish_due(manager))
     return [f"  领导接待日：按规则生成 {planned} 个，发布 {published} 个"]
+
+
+BOOKED_CATEGORIES = ("wages", "demolition", "land_contract")
+"""What last month's bookers came about (those configured)."""
+
+
+def book_last_month(hall: Hall, day: date, bookers: list[Person]) -> list[int]:
+    """A reception on ``day`` (in the past of the demo's day, the hall's clock now before it),
+    booked by ``bookers``, new visitors, through the desk (the booking opens their file); the
+    bookings' ids (none when the roster has no leader, manager or desk, or the day cannot be
+    added)."""
+    config = hall.config
+    manager = next((s.login for s in config.staff if s.role == MANAGER_ROLE), None)
+    desk = next((s.login for s in config.staff if s.role == "desk"), None)
+    if not config.leaders or manager is None or desk is None:
+        return []
+    leader = config.leader("lihong") or config.leaders[0]
+    try:
+        added = hall.leaders.add_day(leader.code, day, "09:00", "11:30", 6, manager,
+                                     topic="农民工工资和征收补偿问题")
+        if added.status == "planned":
+            added = hall.leaders.plan.publish_day(added.id, manager)
+    except (Refused, FormError):
+        return []
+    booked = []
+    for person in bookers:
+        form = Registration(name=person.name, id_number=person.id_number,
+                            category=person.category,
+                            matter=person.matter, phone=person.phone, address=person.address,
+                            district=person.district, request=person.request)
+        booked.append(hall.leaders.bookings.book_form(added.id, form, desk).booking.id)
+    return booked
 
 
 def closed_departments(hall: Hall, day: date) -> set[str]:

@@ -14,7 +14,7 @@ configured districts, and a matter and request that fit the category (欠薪, �
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from config.schema import HallConfig
@@ -183,6 +183,14 @@ class PeopleMaker:
         return Person(name=name, id_number=self._id_number(region, birth, sex), phone=phone,
                       district=district.code, address=self._address(district.name),
                       category=category, matter=matter, request=request)
+
+    def again(self, person: Person, categories: tuple[str, ...]) -> Person:
+        """``person`` back about another matter: the first of ``categories`` (configured) that
+        is not theirs, with a matter and request that fit it; the same person otherwise."""
+        category = next((c for c in categories if c != person.category
+                         and self.config.category(c)), person.category)
+        matter, request = self._matter(category)
+        return replace(person, category=category, matter=matter, request=request)
 
     def phone(self) -> str:
         """A mobile number."""

@@ -16,6 +16,8 @@ from hall.demo import DEMO_PASSWORD, DemoError, build_demo, demo_end
 from hall.text.idnumber import parse_id_number
 from models import (
     AuditEvent,
+    Case,
+    CaseVisit,
     Representative,
     Ticket,
     TicketEvent,
@@ -57,12 +59,20 @@ def test_earlier_working_days_and_repeat_visitors(demo) -> None:
     assert len(earlier) == 5 and all(day.weekday() < 5 for day in earlier)
     repeats = [v for v in _today() if v.is_repeat]
     assert len(repeats) >= 4
+    linked = {cv.visit_id for cv in CaseVisit.select().join(Case, on=CaseVisit.case == Case.id)
+              .where(Case.visit != CaseVisit.visit)}  # about an earlier case, not one it opened
     for visit in repeats:
         file = hall.desk.visitor_file(visit.visitor.id_number, viewer="mgr01")
         assert file is not None and file.visit_count >= 2
         assert any(date.fromisoformat(s.date) < TODAY for s in file.visits)
-        assert {s.category for s in file.visits} == {visit.category}  # the same matter again
-    assert f"重复访 {len(repeats)} 人" in summary
+        categories = {s.category for s in file.visits}
+        if visit.id in linked:  # the same matter again, linked to its open case
+            assert categories == {visit.category}
+        else:  # back about something else
+            assert len(categories) == 2 and visit.category in categories
+    linked &= {v.id for v in repeats}
+    assert 4 <= len(linked) < len(repeats)
+    assert f"重复访 {len(repeats)} 人（同一事项 {len(linked)} 人" in summary
     # The earlier days' visits finished with 立案交办 … opened cases; the summary counts what
     # the managers' top bar will mark (the same alert).
     alert = hall.cases.alert()
