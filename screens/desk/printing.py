@@ -6,9 +6,10 @@ its slip is printed at once in a thread worker of the desk (``hall.printer.print
 ticket was issued and committed before, so the printer can only cost the visitor a reprint, and
 the worker belongs to the desk, not to the ticket screen, so an operator closing the ticket
 before the printer answers still hears about it. The outcome shows on the ticket's status line
-while it is open («已打印（192.168.1.50:9100）»); a failure is also a notification, in Chinese,
-that names the ticket and the key to reprint it:
-「打印失败：打印机无法连接（192.168.1.50:9100）：…。票号 R007 已出，可按 F4 重打」.
+while it is open («已打印（192.168.1.50:9100）», or 「打印失败：打印机无法连接（…）：…。票已出，
+可按 F4 重打」 with the bell: a notification would cover the QR code the visitor may scan); once
+the ticket is closed, a failure is a notification that names the ticket and the key to reprint:
+「打印失败：打印机无法连接（192.168.1.50:9100）：…。票号 R007 已出，可按 F9 重打」.
 F4 (or P) on the ticket screen prints it (again); F9 on the desk reprints the last ticket this
 desk issued, once its screen is closed. Each attempt is audited (``ticket.print``).
 """
@@ -70,11 +71,15 @@ class DeskPrinting(_Base):
         if result.ok:
             self._print_status(ticket, f"[$success]已打印[/]（{result.target}）")
             return
-        shown = self._ticket_shown(ticket)
-        key = self._key("ticket.print", "F4") if shown else self._key("desk.reprint", "F9")
-        text = f"打印失败：{result.error}。票号 {ticket.number} 已出，可按 {key} 重打"
-        self._print_status(ticket, f"[b $error]打印失败[/]：{result.error}（{key} 重打）")
-        self.notify(text, title="票据未打印", severity="error", timeout=15, markup=False)
+        if self._ticket_shown(ticket):  # said under the ticket: a notice would hide its QR
+            key = self._key("ticket.print", "F4")
+            self._print_status(ticket, f"[b $error]打印失败[/]：{result.error}。票已出，"
+                               f"可按 {key} 重打")
+            self.app.bell()
+            return
+        key = self._key("desk.reprint", "F9")
+        self.notify(f"打印失败：{result.error}。票号 {ticket.number} 已出，可按 {key} 重打",
+                    title="票据未打印", severity="error", timeout=15, markup=False)
 
     def print_failed(self, failure: Failed) -> None:
         """Not allowed, or the audit could not be written: said as every other failure."""
