@@ -44,12 +44,12 @@ from models.base import SQLITE_PRAGMAS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The sibling benchmark's builder and its cached 1,000,000-ticket file.
-import bench_issue
 from bench_issue import BENCH_DAY, CST, build_pg, build_sqlite, make_forms, pg_clean, pg_url
+from bigdb import cached, remove
 
 # On PostgreSQL, a schema of our own (bench_issue builds it the same way): the issue benchmark
 # empties and refills the benchmark day in its schema, which must not happen under our calls.
-bench_issue.PG_SCHEMA = PG_SCHEMA = "hall_bench_call"
+PG_SCHEMA = "hall_bench_call"
 
 WAITING = 500
 QUEUE_INDEX = "ticket_business_day_department_status_priority_rank_issued_at"
@@ -222,11 +222,6 @@ def copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
     src.close()
     dst.close()
-
-
-def remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def run_sqlite(big: Path, config: HallConfig, calls: int,
@@ -435,11 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     big = args.cache / f"issue-{args.tickets}-v{SCHEMA_VERSION}.db"  # bench_issue's cache
     print(f"hall call-next benchmark: Python {sys.version.split()[0]}, SQLite "
           f"{sqlite3.sqlite_version}, peewee {pw.__version__}")
-    if args.rebuild or not big.exists():
-        print(f"building {big} ...", flush=True)
-        built = f"built in {build_sqlite(big, config, args.tickets):.1f} s"
-    else:
-        built = "cached; --rebuild builds it again"
+    built = cached(big, args.rebuild, lambda: build_sqlite(big, config, args.tickets))
     con = sqlite3.connect(big)
     past = con.execute("SELECT COUNT(*) FROM ticket").fetchone()[0]
     days = con.execute("SELECT COUNT(DISTINCT business_day) FROM ticket").fetchone()[0]
@@ -459,10 +450,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(plans))
 
     if args.pg:
-        took = build_pg(args.pg, config, args.tickets, args.rebuild)
+        took = build_pg(args.pg, config, args.tickets, args.rebuild, PG_SCHEMA)
         state = "cached" if took is None else f"built in {took:.1f} s"
         print(f"PostgreSQL: schema {PG_SCHEMA} ({state})")
-        facade, bare, plan = run_pg(pg_url(args.pg), config, args.calls, args.warmup)
+        facade, bare, plan = run_pg(pg_url(args.pg, PG_SCHEMA), config, args.calls, args.warmup)
         print(line("PostgreSQL  hall.windows.call_next", facade))
         print(line("PostgreSQL  bare psycopg2 claim", bare))
         print(verdict(facade, bare))

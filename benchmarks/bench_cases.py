@@ -41,6 +41,9 @@ from typing import Any
 import peewee as pw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bigdb import pg_url
 
 from config import DEFAULT_CONFIG, load_config
 from hall import Hall
@@ -243,7 +246,7 @@ def main() -> None:
     if args.pg:
         schema = f"bench_cases_{uuid.uuid4().hex[:8]}"
         open_database(args.pg).execute_sql(f'CREATE SCHEMA "{schema}"')
-        url = f"{args.pg}{'&' if '?' in args.pg else '?'}options=-csearch_path%3D{schema}"
+        url = pg_url(args.pg, schema)
     else:
         path = f"{tempfile.mkdtemp()}/bench.db"
         url = f"sqlite:///{path}"

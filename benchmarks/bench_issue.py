@@ -19,7 +19,6 @@ schema version. ``--pg URL`` builds the same data in the schema ``hall_bench`` o
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import random
 import shutil
@@ -27,250 +26,38 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
+from bigdb import Table, cached, remove
+from issue_history import (  # kept importable from here too (bench_call, bench_window)
+    BENCH_DAY,
+    CST,
+    PG_SCHEMA,
+    build_pg,
+    build_sqlite,
+    categories,
+    id_number,
+    pg_url,
+    visitor_fields,
+)
 
 from config import DEFAULT_CONFIG, HallConfig, load_config
 from hall import Hall
 from hall.clock import FixedClock, to_storage
-from hall.demo.people import GIVEN, MATTERS, MOBILE, SURNAMES
 from hall.desk.registration import CleanRegistration, Registration, validate
-from hall.text.idnumber import check_character
-from models import (
-    SCHEMA_VERSION,
-    AuditEvent,
-    Ticket,
-    TicketCounter,
-    TicketEvent,
-    Visit,
-    Visitor,
-    open_database,
-)
-from models.base import SQLITE_PRAGMAS, unhurried
-
-CST = timezone(timedelta(hours=8))
-BENCH_DAY = date(2026, 11, 23)  # a Monday; the history is the working days before it
-PER_DAY = 400  # tickets per past business day
-NEW_VISITOR = 0.6  # share of past visits by someone never seen before
-HOME = ("330105", "330102", "330104", "330106", "330108", "330122", "330127", "330110")
-NAMES = [g for names in GIVEN.values() for g in names]
-BIRTH0, BIRTH_SPAN = date(1940, 1, 1), 23725  # birth dates 1940-01-01 .. 2004-12
-
-
-# -- the invented population: visitor k is a pure function of k -----------------------------------
-
-def id_number(k: int) -> str:
-    rest = k // len(HOME)
-    born = BIRTH0 + timedelta(days=rest % BIRTH_SPAN)
-    first17 = f"{HOME[k % len(HOME)]}{born:%Y%m%d}{100 + rest // BIRTH_SPAN:03d}"
-    return first17 + check_character(first17)
-
-
-def visitor_fields(k: int, config: HallConfig) -> dict[str, str]:
-    district = config.districts[k % len(config.districts)]
-    return {"name": SURNAMES[k % len(SURNAMES)] + NAMES[(k // len(SURNAMES)) % len(NAMES)],
-            "phone": MOBILE[k % len(MOBILE)] + f"{(k * 7919) % 10**8:08d}",
-            "district": district.code, "address": f"{district.name}人民路{k % 400 + 1}号"}
-
-
-def categories(config: HallConfig) -> tuple[list[str], list[int]]:
-    # Not the rooms shut between their days (the lawyer seat, the leader's room): the desk
-    # refuses their walk-ins on a day without a reception.
-    closed = set(config.leader_settings.closed_without_day)
-    codes = [c.code for c in config.categories if c.department not in closed]
-    return codes, [MATTERS.get(c, (2, []))[0] for c in codes]
-
-
-# -- rows shaped by the peewee models --------------------------------------------------------------
-
-class Table:
-    """A model's table as column names and a row template of the fields' defaults."""
-
-    def __init__(self, model: type[pw.Model]) -> None:
-        fields = model._meta.sorted_fields
-        self.name = model._meta.table_name
-        self.cols = [f.column_name for f in fields]
-        self.template = [_default(f) for f in fields]
-
-    def filler(self, cols: list[str]) -> Callable[[tuple], list]:
-        """A function turning values for ``cols`` into a full row (defaults elsewhere)."""
-        at = [self.cols.index(c) for c in cols]
-        template = self.template
-
-        def fill(values: tuple) -> list:
-            row = template.copy()
-            for i, v in zip(at, values, strict=True):
-                row[i] = v
-            return row
-        return fill
-
-    def insert_sql(self, mark: str, skip_id: bool = False) -> str:
-        cols = [c for c in self.cols if not (skip_id and c == "id")]
-        names = ", ".join(f'"{c}"' for c in cols)
-        return f'INSERT INTO "{self.name}" ({names}) VALUES ({", ".join([mark] * len(cols))})'
-
-
-def _default(field: pw.Field) -> Any:
-    return field.default() if callable(field.default) else field.default
+from models import SCHEMA_VERSION, AuditEvent, Ticket, TicketEvent, Visit, Visitor, open_database
+from models.base import SQLITE_PRAGMAS
 
 
 def _stamp(at: datetime) -> str:
     return at.isoformat(" ")  # as the sqlite3 adapter stores a datetime for peewee
 
 
-def query_codes(hall: Hall) -> Callable[[str, str], str]:
-    """``hall.desk.query_code`` for (iso day, number), faster: a keyed HMAC copied, 10 bytes encoded
-    (base32 turns 5 bytes into 8 characters, so the 9-character part is the same) after the day."""
-    import hmac
-    from base64 import b32encode
-
-    key = hmac.new(hall.desk.codes.secret, digestmod="sha256")
-    prefix = f"{hall.config.hall.code}|"
-    days: dict[str, str] = {}
-
-    def code(iso: str, number: str) -> str:
-        mac = key.copy()
-        mac.update(f"{prefix}{iso}|{number}".encode())
-        if iso not in days:
-            days[iso] = hall.desk.query_code(date.fromisoformat(iso), "")[:3]
-        return days[iso] + b32encode(mac.digest()[:10]).decode()[:9]
-
-    assert code("2020-01-02", "R001") == hall.desk.query_code(date(2020, 1, 2), "R001")
-    return code
-
-
-def history_days(n_tickets: int) -> list[date]:
-    days, day = [], BENCH_DAY
-    while len(days) * PER_DAY < n_tickets:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    return days[::-1]
-
-
-def generate(hall: Hall, n_tickets: int, chunk_days: int = 50) -> Iterator[dict[str, list]]:
-    """Rows of past days, a chunk of days at a time: {table: rows}."""
-    config = hall.config
-    rng = random.Random(1)
-    codes, weights = categories(config)
-    cum = list(itertools.accumulate(weights))
-    query_code = query_codes(hall)
-    route = {c: config.category(c).department for c in codes}  # type: ignore[union-attr]
-    prefix = {d.code: d.prefix for d in config.departments}
-    window = {d.code: (config.windows_for(d.code) or [None])[0] for d in config.departments}
-    tables = {m: Table(m) for m in (Visitor, Visit, Ticket, TicketEvent, AuditEvent,
-                                    TicketCounter)}
-    f_visitor = tables[Visitor].filler(["id", "id_number", "name", "sex", "birth_date", "phone",
-                                        "address", "district", "created_at", "updated_at"])
-    f_visit = tables[Visit].filler([
-        "id", "visitor_id", "business_day", "registered_at", "registered_by", "district",
-        "category", "suggested_department", "department", "people", "matter", "request",
-        "is_repeat", "outcome", "outcome_note", "finished_at", "finished_by"])
-    f_ticket = tables[Ticket].filler([
-        "id", "visit_id", "business_day", "number", "seq", "origin_department", "department",
-        "priority_rank", "status", "issued_at", "called_at", "window", "query_code"])
-    f_event = tables[TicketEvent].filler(["id", "ticket_id", "at", "actor", "kind",
-                                          "department", "window", "note"])
-    f_audit = tables[AuditEvent].filler(["id", "at", "actor", "action", "entity", "entity_id",
-                                         "detail"])
-    f_counter = tables[TicketCounter].filler(["business_day", "department", "last"])
-    visits_of: list[int] = []  # per visitor k, how many visits so far
-    t = a = e = 0
-    days = history_days(n_tickets)
-    for start in range(0, len(days), chunk_days):
-        out: dict[str, list] = {tables[m].name: [] for m in tables}
-        for day in days[start:start + chunk_days]:
-            iso = day.isoformat()
-            seqs: dict[str, int] = {}
-            for i in range(min(PER_DAY, n_tickets - t)):
-                t += 1
-                second = 1800 + i * 8 * 3600 // PER_DAY  # from 08:30 in Shanghai (00:30 UTC)
-                stamp = f"{iso} {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
-                second += 1500  # finished 25 minutes later
-                done = f"{iso} {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
-                if not visits_of or rng.random() < NEW_VISITOR:
-                    k = len(visits_of)
-                    visits_of.append(0)
-                    number = id_number(k)
-                    fields = visitor_fields(k, config)
-                    born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
-                    out["visitor"].append(f_visitor((
-                        k + 1, number, fields["name"], "M" if int(number[16]) % 2 else "F",
-                        born, fields["phone"], fields["address"], fields["district"], stamp,
-                        stamp)))
-                    a += 1
-                    out["audit_event"].append(f_audit((a, stamp, "desk01", "visitor.create",
-                                                       "visitor", str(k + 1), "{}")))
-                else:
-                    k = rng.randrange(len(visits_of))
-                cat = rng.choices(codes, cum_weights=cum)[0]
-                dept = route[cat]
-                seqs[dept] = seq = seqs.get(dept, 0) + 1
-                num = f"{prefix[dept]}{seq:03d}"
-                no_show = rng.random() < 0.05
-                win = window[dept].number if window[dept] else None
-                out["visit"].append(f_visit((
-                    t, k + 1, iso, stamp, "desk01", visitor_fields(k, config)["district"], cat,
-                    dept, dept, 1, "拖欠工资三个月，多次讨要未果", "请求督促支付",
-                    visits_of[k] > 0, "" if no_show else "answered",
-                    "" if no_show else "已当场答复", None if no_show else done,
-                    "" if no_show else "win01")))
-                visits_of[k] += 1
-                out["ticket"].append(f_ticket((
-                    t, t, iso, num, seq, dept, dept, len(config.priority_groups),
-                    "no_show" if no_show else "done", stamp, stamp, win,
-                    query_code(iso, num))))
-                for kind, when in (("issued", stamp), ("no_show" if no_show else "finished",
-                                                       done)):
-                    e += 1
-                    out["ticket_event"].append(f_event((e, t, when, "desk01", kind, dept, win,
-                                                        "")))
-                a += 1
-                out["audit_event"].append(f_audit((
-                    a, stamp, "desk01", "ticket.issue", "ticket", str(t),
-                    f'{{"number": "{num}", "department": "{dept}", "visit": {t}}}')))
-            out["ticket_counter"] += [f_counter((iso, d, n)) for d, n in seqs.items()]
-        yield out
-
-
 # -- SQLite ----------------------------------------------------------------------------------------
-
-def build_sqlite(path: Path, config: HallConfig, n_tickets: int) -> float:
-    """Build the big database at ``path``; returns seconds taken."""
-    began = time.perf_counter()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", ".tmp"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    tmp = Path(f"{path}.tmp")
-    db = open_database(f"sqlite:///{tmp}")
-    hall = Hall(db, config, FixedClock(datetime.combine(BENCH_DAY, datetime.min.time(), CST)))
-    db.close()
-    con = sqlite3.connect(tmp, isolation_level=None)
-    for pragma in ("journal_mode=DELETE", "synchronous=OFF", "cache_size=-1000000",
-                   "temp_store=MEMORY", "foreign_keys=OFF"):
-        con.execute(f"PRAGMA {pragma}")
-    indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                          "AND sql IS NOT NULL").fetchall()
-    for name, _ in indexes:
-        con.execute(f'DROP INDEX "{name}"')
-    sql = {m._meta.table_name: Table(m).insert_sql("?") for m in
-           (Visitor, Visit, Ticket, TicketEvent, AuditEvent, TicketCounter)}
-    for chunk in generate(hall, n_tickets):
-        con.execute("BEGIN")
-        for table, rows in chunk.items():
-            con.executemany(sql[table], rows)
-        con.execute("COMMIT")
-    for _, create in indexes:
-        con.execute(create)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.close()
-    tmp.rename(path)
-    return time.perf_counter() - began
-
 
 def start_clock() -> FixedClock:
     return FixedClock(datetime.combine(BENCH_DAY, datetime.min.time(), CST)
@@ -289,7 +76,7 @@ def run_sqlite(path: Path, config: HallConfig, forms: list[Registration],
     database), so both see the same machine load; which goes first alternates."""
     copies = [path.with_name(f"work-{name}.db") for name in ("facade", "bare")]
     for copy in copies:
-        _remove(copy)
+        remove(copy)
         shutil.copyfile(path, copy)
     clock = start_clock()
     db = open_database(f"sqlite:///{copies[0]}")
@@ -308,13 +95,8 @@ def run_sqlite(path: Path, config: HallConfig, forms: list[Registration],
     db.close()
     con.close()
     for copy in copies:
-        _remove(copy)
+        remove(copy)
     return facade_ms, bare_ms
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 class Bare:
@@ -404,65 +186,6 @@ def _drop_id(table: Table) -> Table:
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------------
-
-PG_SCHEMA = "hall_bench"
-
-
-def pg_url(base: str) -> str:
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{PG_SCHEMA}"
-
-
-def build_pg(base: str, config: HallConfig, n_tickets: int, rebuild: bool) -> float | None:
-    """Build the big data in schema hall_bench (COPY); None when a matching one is there."""
-    marker = f"{n_tickets}-v{SCHEMA_VERSION}"
-    admin = open_database(base)
-    cached = admin.execute_sql(
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = "
-        "'setting'", (PG_SCHEMA,)).fetchone() and admin.execute_sql(
-        f"SELECT value FROM {PG_SCHEMA}.setting WHERE key = 'bench_build'").fetchone()
-    if cached and cached[0] == marker and not rebuild:
-        admin.close()
-        return None
-    began = time.perf_counter()
-    admin.execute_sql(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
-    admin.execute_sql(f"CREATE SCHEMA {PG_SCHEMA}")
-    admin.close()
-    db = open_database(pg_url(base))
-    hall = Hall(db, config, FixedClock(datetime.combine(BENCH_DAY, datetime.min.time(), CST)))
-    with unhurried(db, copy=True):  # COPY and index builds: no timeouts, plain waits
-        _copy_in(db, hall, n_tickets, marker)
-    db.close()
-    return time.perf_counter() - began
-
-
-def _copy_in(db: Any, hall: Hall, n_tickets: int, marker: str) -> None:
-    import io
-
-    con = db.connection()
-    con.autocommit = True
-    cur = con.cursor()
-    cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND "
-                "indexname NOT IN (SELECT conname FROM pg_constraint)", (PG_SCHEMA,))
-    indexes = cur.fetchall()
-    for name, _ in indexes:
-        cur.execute(f'DROP INDEX {PG_SCHEMA}."{name}"')
-    cols = {m._meta.table_name: Table(m).cols for m in
-            (Visitor, Visit, Ticket, TicketEvent, AuditEvent, TicketCounter)}
-    for chunk in generate(hall, n_tickets):
-        for table, rows in chunk.items():
-            text = "".join("\t".join("\\N" if v is None else str(v) for v in row) + "\n"
-                           for row in rows)
-            names = ", ".join(f'"{c}"' for c in cols[table])
-            cur.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', io.StringIO(text))
-    for _, create in indexes:
-        cur.execute(create)
-    for table in ("visitor", "visit", "ticket", "ticket_event", "audit_event"):
-        cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))")
-    cur.execute("INSERT INTO setting (key, value) VALUES ('bench_build', %s)", (marker,))
-    cur.execute("ANALYZE")
-
 
 def pg_clean(url: str) -> None:
     """Remove what earlier runs issued on the benchmark day, so each run starts alike."""
@@ -566,12 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.cache / f"issue-{args.tickets}-v{SCHEMA_VERSION}.db"
     print(f"hall issue benchmark: Python {sys.version.split()[0]}, SQLite "
           f"{sqlite3.sqlite_version}, peewee {pw.__version__}")
-    if args.rebuild or not path.exists():
-        print(f"building {path} ...", flush=True)
-        took = build_sqlite(path, config, args.tickets)
-        built = f"built in {took:.1f} s"
-    else:
-        built = "cached; --rebuild builds it again"
+    built = cached(path, args.rebuild, lambda: build_sqlite(path, config, args.tickets))
     con = sqlite3.connect(path)
     counts = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
               for t in ("ticket", "visit", "visitor", "ticket_event", "audit_event",

@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_issue import BENCH_DAY, Bare, _remove, build_sqlite, make_forms, start_clock
+from bench_issue import BENCH_DAY, Bare, build_sqlite, make_forms, start_clock
+from bigdb import remove
 
 from config import DEFAULT_CONFIG, load_config
 from hall import Hall
@@ -157,7 +158,7 @@ def run(path: Path, issues: int, warmup: int, cold: bool = False) -> None:
             timed.con.close()
         hall.db.close()
     finally:
-        _remove(work)
+        remove(work)
 
 
 def drop_os_cache(path: Path) -> None:

@@ -49,7 +49,7 @@ reason.cancel roster.add roster.close roster.edit roster.retire rules.add rules.
 stats.chart_1 stats.chart_2 stats.chart_3 stats.chart_4 stats.chart_5 stats.chart_6 stats.csv
 stats.earlier stats.later stats.launcher stats.leave stats.next_chart stats.period_last_month
 stats.period_month stats.period_today stats.period_week stats.period_year stats.previous_chart
-stats.range stats.reload stats.xlsx stats_table.next stats_table.previous
+stats.range stats.reload stats.report stats.xlsx stats_table.next stats_table.previous
 ticket.close ticket.print ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher
 window.no_show window.pause window.recall window.recuse window.resume window.reveal window.start

@@ -12,8 +12,11 @@ most often, and what it costs:
   to one: 每日来访, 来访时段, 各部门等候时间, 办理方式, 案件按时与超时, 回访满意度. A chart
   whose figures are not computed by this installation is skipped.
 * **Export** — one key: ``x`` saves the workbook (XLSX, one sheet per table), ``c`` one CSV per
-  table in a folder, both of the period and filters shown, into the data folder's ``exports/``;
-  a notification says where. Every export is written to the audit log.
+  table in a folder, ``p`` the report for the level above (统计报告, the PDF of ``hall report``),
+  each of the period and filters shown, into the data folder's ``exports/``
+  (:mod:`screens.stats.saving`); a notification says where. The report takes a second or two to
+  draw: meanwhile the chart's frame says 「正在生成统计报告…」 and ``p`` waits. Every export is
+  written to the audit log.
 * Narrow the figures: Tab to 部门, 类别, 属地 (typed in Chinese or pinyin initials); the figures
   follow as soon as a filter changes. F5 computes again (today's figures move as the day goes).
   F10 or Esc: the launcher (Esc in a filter first leaves the filter).
@@ -43,9 +46,10 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from hall.stats import Filters, Period, named_period
 from hall.stats.period import period_of
+from screens.stats.cells import cell, packed
 from screens.stats.charts import CHARTS, ChartPlot, ChartSpec
 from screens.stats.dialogs import RangeDialog
-from screens.stats.saving import save_csv, save_workbook
+from screens.stats.saving import failure_words, save_csv, save_report, save_workbook, saved_text
 from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar
@@ -97,6 +101,7 @@ class StatsScreen(HallWork, Screen[None]):
           for n, chart in enumerate(CHARTS, 1)),
         Binding("x", "export('xlsx')", "导出Excel", id="stats.xlsx"),
         Binding("c", "export('csv')", "导出CSV", id="stats.csv"),
+        Binding("p", "export('pdf')", "报告PDF", id="stats.report"),
         Binding("f5", "reload", "刷新", id="stats.reload"),
         Binding("escape", "leave", "工作台", show=False, id="stats.leave"),
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="stats.launcher"),
@@ -108,6 +113,8 @@ class StatsScreen(HallWork, Screen[None]):
         self.figures: Figures | None = None
         self.chart = 0
         self.failure = ""
+        self.reporting = False
+        """Whether the report is being drawn (``p`` waits meanwhile)."""
 
     @property
     def hall_app(self) -> HallApp:
@@ -211,6 +218,7 @@ class StatsScreen(HallWork, Screen[None]):
         self._show_periods()
         self._show_headlines()
         self._show_chart()
+        self.refresh_bindings()  # the exports need figures shown
 
     def figures_failed(self, failure: Failed) -> None:
         self.figures = None
@@ -218,6 +226,7 @@ class StatsScreen(HallWork, Screen[None]):
         self.query_one("#stats-body").loading = False
         self._show_headlines()
         self._show_chart()
+        self.refresh_bindings()
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -318,7 +327,7 @@ class StatsScreen(HallWork, Screen[None]):
         for i in order:
             widget.add_column(table.columns[i], key=str(i))
         for n, row in enumerate(table.rows, 1):
-            widget.add_row(*(_cell(row[i]) for i in order),
+            widget.add_row(*(cell(row[i]) for i in order),
                            label=str(n) if spec.numbered else None)
         note = table.note
         self.query_one("#stats-chart-box").border_subtitle = note
@@ -329,7 +338,9 @@ class StatsScreen(HallWork, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
             actor = self.hall_app.actor
-            return actor is not None and actor.may("stats.export") and self.figures is not None
+            if actor is None or not actor.may("stats.export") or self.figures is None:
+                return False
+            return None if parameters == ("pdf",) and self.reporting else True
         return True
 
     def action_export(self, kind: str) -> None:
@@ -339,53 +350,32 @@ class StatsScreen(HallWork, Screen[None]):
         if self.period is None or not actor or self.figures is None:
             return
         folder = exports_dir(self.hall_app.data_dir)
-        save = save_workbook if kind == "xlsx" else save_csv
+        args = (self.hall_app.hall, actor, self.period, self.filters(), folder)
+        if kind == "pdf":
+            self._reporting(True)
+            self.run_call("report", save_report, *args)
+            return
         self.notify("正在导出…", timeout=2)
-        self.run_call("export", save, self.hall_app.hall, actor, self.period, self.filters(),
-                      folder)
+        self.run_call("export", save_workbook if kind == "xlsx" else save_csv, *args)
 
     def export_done(self, result: Path | tuple[Path, list[Path]]) -> None:
-        if isinstance(result, tuple):
-            folder, files = result
-            text = f"已导出 {len(files)} 个 CSV 文件到：{folder}"
-        else:
-            text = f"已导出 Excel 工作簿：{result}"
-        self.notify(text, title="导出完成", markup=False, timeout=10)
+        self.notify(saved_text(result), title="导出完成", markup=False, timeout=10)
 
     def export_failed(self, failure: Failed) -> None:
-        error = failure.error
-        text = (f"无法写入：{error.strerror or error}" if isinstance(error, OSError)
-                else failure.text)
-        self.notify(f"导出失败：{text}", severity="error", markup=False, timeout=8)
+        self.notify(f"导出失败：{failure_words(failure)}", severity="error", markup=False,
+                    timeout=8)
 
+    def report_done(self, path: Path) -> None:
+        self._reporting(False)
+        self.export_done(path)
 
-def packed(items: list[Text], width: int, most: int) -> list[Text]:
-    """``items`` in lines of at most ``width`` cells, none broken, at most ``most`` lines: those
-    that do not fit are left out (the tables and the exports hold them all)."""
-    lines: list[Text] = []
-    line = Text()
-    for item in items:
-        if line and line.cell_len + 2 + item.cell_len > width:
-            lines.append(line)
-            line = Text()
-            if len(lines) == most:
-                return lines
-        if line:
-            line.append("　")
-        line.append_text(item)
-    if line:
-        lines.append(line)
-    return lines
+    def report_failed(self, failure: Failed) -> None:
+        self._reporting(False)
+        self.notify(f"统计报告生成失败：{failure_words(failure)}", severity="error",
+                    markup=False, timeout=8)
 
-
-def _cell(value: object) -> Text | str:
-    """A table cell as shown: numbers right-aligned with thousands marks, empty as —."""
-    if value is None:
-        return Text("—", justify="right", style="dim")
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return Text(f"{value:,}", justify="right")
-    if isinstance(value, float):
-        return Text(f"{value:,.1f}", justify="right")
-    return str(value)
+    def _reporting(self, busy: bool) -> None:
+        """Say on the chart's frame that the report is being drawn, and hold ``p`` meanwhile."""
+        self.reporting = busy
+        self.query_one("#stats-chart-box").border_title = "正在生成统计报告…" if busy else ""
+        self.refresh_bindings()

@@ -1,7 +1,8 @@
 """Pilot tests of the statistics screen (`hall stats`, launcher key 7): it opens for a manager and
 not for a desk operator, the period keys and a filter change the headline figures, the charts
-flip, a typed range is checked, a failure is said in Chinese, the exports write their files, and
-at 80x24 nothing that matters is cut. Plus how ``hall stats`` on a terminal opens the screen.
+flip, a typed range is checked, a failure is said in Chinese, the exports write their files (the
+workbook, the CSV folder, the report as PDF), and at 80x24 nothing that matters is cut. Plus how
+``hall stats`` on a terminal opens the screen.
 
 The scene, counted by hand: three visits on Monday 2026-11-23 (two 拖欠工资 for 人社局, one 改革
 for 信访局), then one on Wednesday 2026-12-02, the day the screen is opened (its 本月 is December:
@@ -11,6 +12,7 @@ for 信访局), then one on Wednesday 2026-12-02, the day the screen is opened (
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -220,7 +222,7 @@ async def test_at_80x24_nothing_that_matters_is_cut(scene: Hall, tmp_path: Path)
         assert "1/" in heading, heading
         assert "12-01" in shown[-3] and "12-02" in shown[-3]  # the axis: the month so far
         footer = shown[-1]
-        for key in ("←→ 换图", "x 导出Excel", "c 导出CSV", "f10 工作台", "^q 退出",
+        for key in ("←→ 换图", "x 导出Excel", "c 导出CSV", "p 报告PDF", "f10 工作台", "^q 退出",
                     "f12 特殊情况"):
             assert key in footer, footer
 
@@ -253,6 +255,102 @@ async def test_the_exports_write_the_workbook_and_the_csv_files(scene: Hall,
                        .order_by(AuditEvent.id)]
         assert audited == [("mgr01", "stats.xlsx", workbook.name),
                            ("mgr01", "stats.csv", folder.name)]
+
+
+@run_async
+async def test_the_export_keys_show_once_the_figures_arrive(
+        scene: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    figures = scene.stats.figures
+
+    def slow(*args: object, **kwargs: object) -> object:  # a big month: the footer is up first
+        assert release.wait(30)
+        return figures(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scene.stats, "figures", slow)
+    app = HallApp(scene, staff="mgr01", start="stats", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StatsScreen)
+                    and "f10 工作台" in lines(app)[-1])
+        await pilot.pause()
+        assert "导出" not in lines(app)[-1]  # nothing to export yet
+        release.set()
+        await loaded(pilot)
+        await until(pilot, lambda: "p 报告PDF" in lines(app)[-1])
+        assert "x 导出Excel" in lines(app)[-1] and "c 导出CSV" in lines(app)[-1]
+
+
+def _audited_exports(hall: Hall) -> list[tuple[str, str, dict[str, object]]]:
+    with hall.connection():
+        return [(e.actor, e.entity_id, json.loads(e.detail)) for e in
+                AuditEvent.select().where(AuditEvent.action == "export").order_by(AuditEvent.id)]
+
+
+@run_async
+async def test_p_saves_the_report_of_the_period_and_filters_shown_as_pdf(
+        scene: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdf
+
+    from screens.stats import screen as screen_module
+    from screens.stats.saving import save_report
+
+    release = threading.Event()
+
+    def held(*args: object) -> Path:  # the real report, once the test has seen the wait
+        assert release.wait(30)
+        return save_report(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(screen_module, "save_report", held)
+    app = HallApp(scene, staff="mgr01", start="stats", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        await shows(pilot, "来访人次 3　")
+        screen.query_one("#stats-department", Picker).choose("hrss")
+        await shows(pilot, "来访人次 2　")
+        await pilot.press("p")
+        await pilot.pause()
+        box = screen.query_one("#stats-chart-box")
+        assert box.border_title == "正在生成统计报告…"
+        assert screen.check_action("export", ("pdf",)) is None  # p waits (shown dimmed)
+        assert screen.check_action("export", ("xlsx",)) is True
+        release.set()
+        pdf = tmp_path / "exports" / "统计报告-20261101-20261130-hrss.pdf"
+        await until(pilot, lambda: not screen.reporting, timeout=60)
+        await settle(pilot)
+        assert pdf.exists() and pdf.stat().st_mode & 0o777 == 0o600
+        assert box.border_title == "" and screen.check_action("export", ("pdf",)) is True
+        assert any(str(pdf) in n.message for n in app._notifications)
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+        flat = "".join(text.split())
+        assert f"{scene.config.hall.name}2026年11月信访工作统计报告" in flat
+        assert "统计时段：2026年11月1日至2026年11月30日" in flat
+        assert "本期共接待群众来访2人次" in flat  # 人社局's two, as on the screen
+        assert "市人社局" in flat.split("统计时段")[1].split("生成时间")[0]  # 统计范围 names it
+    assert _audited_exports(scene) == [
+        ("mgr01", "report.pdf", {"period": {"start": "2026-11-01", "end": "2026-11-30",
+                                            "kind": "month", "label": "2026年11月"},
+                                 "filters": {"department": "hrss"}, "file": pdf.name})]
+
+
+@run_async
+async def test_a_report_that_fails_is_said_in_chinese_and_p_works_again(
+        scene: Hall, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> bytes:
+        raise ValueError("字体缺失")
+
+    monkeypatch.setattr("hall.stats.report.monthly_report", broken)
+    app = HallApp(scene, staff="mgr01", start="stats", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: any("统计报告生成失败" in n.message
+                                       for n in app._notifications), timeout=30)
+        message = next(n.message for n in app._notifications if "统计报告生成失败" in n.message)
+        assert "字体缺失" in message
+        assert not screen.reporting and screen.check_action("export", ("pdf",)) is True
+        assert screen.query_one("#stats-chart-box").border_title == ""
+        assert not list((tmp_path / "exports").glob("*.pdf"))
 
 
 def test_the_charts_keep_chinese_out_of_the_plot() -> None:
