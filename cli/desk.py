@@ -5,7 +5,7 @@
                [--representative "ID,姓名,电话"]… [--priority CODE] [--department CODE]
                [--rename] [--again-reason 原因] [--channels letter,online]
                [--earlier-opinion 原处理意见] [--case CASE] [--json]
-    hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE | --svg FILE)
+    hall ticket NUMBER [--date YYYY-MM-DD] (--png FILE [--width DOTS] | --svg FILE | --print)
     hall status CODE_OR_NUMBER [--date YYYY-MM-DD] [--json]
     hall visitor-history NUMBER [--document-type TYPE] [--json]
 
@@ -21,6 +21,12 @@ channels the same matter went through (codes or names of ``cases.channels``: let
 ``--case`` (the case's number, id or YEAR-SEQ) links the visit to one of the visitor's open cases
 (重复访，同一事项): another person's, a closed or an unknown case exits 2, nothing written.
 ``visitor-history`` prints the file and every earlier name, phone, address and district it held.
+
+``ticket`` saves a slip (``--width``: the PNG that many pixels wide, default 640) or, with
+``--print``, prints it again on the configured receipt printer (``tickets.printer``), audited as a
+reprint. A printer that is off, unplugged or out of paper fails within its timeout and exits 1,
+as a database that cannot be reached does (the ticket itself stays issued); no printer configured
+(kind none) exits 2.
 
 CODE_OR_NUMBER (and ``ticket``'s NUMBER) is a query code, a ticket number (R007, R10000), or the
 QR code's whole payload as a kiosk's scanner reads it (``tickets.qr_template`` filled in).
@@ -39,17 +45,21 @@ written to the audit log.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from cli.context import Context, UsageError, print_form_errors, print_json
+from cli.context import EXIT_DATABASE, Context, UsageError, print_form_errors, print_json
 
 DOCUMENT_HELP = ("证件类型：id_card 居民身份证（默认）、passport 护照、hk_macao 港澳通行证、"
                  "taiwan 台胞证、foreign_pr 外国人永久居留身份证、hmt_residence 港澳台居民居住证")
 
 ISSUE_FLAGS = {"other_channels": "--channels", "case_id": "--case"}
 """The options of ``hall issue`` not named after their form field."""
+
+EXIT_PRINTER = EXIT_DATABASE
+"""A receipt printer that cannot be reached is, to a script, like a database that cannot be: 1."""
 
 
 def cmd_issue(ctx: Context) -> int:
@@ -111,23 +121,49 @@ def print_ticket(ticket: Any, as_json: bool) -> None:
 
 
 def cmd_ticket(ctx: Context) -> int:
-    """Save a ticket's slip as PNG or SVG."""
+    """Save a ticket's slip as PNG or SVG, or print it again on the receipt printer."""
     from hall.errors import NotFound
     from hall.printing import save_ticket
 
     args = ctx.args
     on = ctx.date(args.date)
-    hall, _ = ctx.acting("ticket.issue")  # the slip carries the query code: the desk's reprint
+    if args.width is not None and not args.png:
+        raise UsageError("--width 只用于 --png（SVG 是矢量图；打印按 tickets.printer.width_dots）")
+    if args.width is not None and not 128 <= args.width <= 2048:
+        raise UsageError(f"--width：应为 128 到 2048 之间的像素数，实际为 {args.width}")
+    if args.print and ctx.config.tickets.printer.kind == "none":
+        raise UsageError("未配置票据打印机：请在配置文件 tickets.printer 中设置 kind"
+                         "（cups 或 escpos）及其地址")
+    hall, actor = ctx.acting("ticket.issue")  # the slip carries the query code
+    if args.print:
+        return _reprint(hall, actor, args.number, on)
     try:
         ticket = hall.desk.ticket(args.number, on)
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     target = args.png or args.svg
     try:
-        path = save_ticket(hall.desk.print_view(ticket), target, "png" if args.png else "svg")
+        path = save_ticket(hall.desk.print_view(ticket), target, "png" if args.png else "svg",
+                           width=args.width or 640)
     except OSError as exc:  # a missing folder, no permission: the operator's to fix
         raise UsageError(f"无法写入 {target}：{exc.strerror or exc}") from None
     print(path)
+    return 0
+
+
+def _reprint(hall: Any, actor: str, number: str, on: date | None) -> int:
+    """``hall ticket NUMBER --print``: 0 printed, 1 the printer failed (said on stderr)."""
+    from hall.errors import NotFound
+
+    try:
+        result = hall.printer.reprint(number, on, actor)
+    except NotFound as exc:
+        raise UsageError(str(exc)) from None
+    if not result.ok:
+        print(f"打印失败：{result.error}；票据未受影响，可稍后重打：hall ticket {number} --print",
+              file=sys.stderr)
+        return EXIT_PRINTER
+    print(f"已打印 {number}（{result.target}，{result.bytes_sent} 字节）")
     return 0
 
 
@@ -231,12 +267,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_visitor_history)
 
-    p = sub.add_parser("ticket", parents=[common], help="将票据保存为图片")
+    p = sub.add_parser("ticket", parents=[common], help="将票据保存为图片，或在票据打印机上重打",
+                       description="打印机无法连接、缺纸或无响应时退出码为 1（与数据库无法连接"
+                       "相同），票据本身不受影响；未配置打印机时退出码为 2。")
     p.add_argument("number")
     p.add_argument("--date")
     out = p.add_mutually_exclusive_group(required=True)
-    out.add_argument("--png")
-    out.add_argument("--svg")
+    out.add_argument("--png", help="保存为 PNG 文件")
+    out.add_argument("--svg", help="保存为 SVG 文件")
+    out.add_argument("--print", action="store_true",
+                     help="在配置的票据打印机（tickets.printer）上重打；打印失败退出码 1")
+    p.add_argument("--width", type=int, help="PNG 的宽度（像素/打印点），默认 640")
     p.set_defaults(func=cmd_ticket)
 
     p = sub.add_parser("status", parents=[common], help="按查询码或票号查询进度")

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, field_validator
 from config.cases import CaseSettings, TimeLimits
 from config.incidents import IncidentSettings, incident_problems, standard_incidents
 from config.leaders import Leader, LeaderSettings, leader_problems
+from config.printer import PrinterSettings, printer_problems
 from config.status_page import StatusPageSettings
 from config.terminal import TerminalSettings, terminal_problems
 from config.types import Code, ConfigModel, KeyPath, Prefix, Problem, Text, TimeZone, unknown
@@ -136,6 +137,8 @@ class TicketSettings(ConfigModel):
     """Format the desk's save key writes."""
     qr_template: str = "{code}"
     """Text carried by the QR code; ``{code}`` is the query code, e.g. https://x.gov.cn/q/{code}."""
+    printer: PrinterSettings = Field(default_factory=PrinterSettings)
+    """The desk's receipt printer and when it prints (config/printer.py); none: save only."""
 
 
 class Outcome(ConfigModel):
@@ -391,4 +394,5 @@ def cross_reference_problems(cfg: HallConfig) -> list[tuple[Path, str, str | Non
     problems += leader_problems(cfg)
     problems += incident_problems(cfg.incidents)
     problems += terminal_problems(cfg.terminal)
+    problems += printer_problems(cfg.tickets.printer)
     return problems

@@ -30,7 +30,7 @@ cases.accept cases.approve_extension cases.assign cases.close cases.document cas
 cases.followup cases.launcher cases.lead cases.note cases.refuse cases.refuse_extension
 cases.reply cases.return cases.review cases.urge cases.view_all cases.view_open
 cases.view_overdue cases.view_soon
-desk.bookings desk.clear desk.document desk.file_history desk.issue desk.launcher
+desk.bookings desk.clear desk.document desk.file_history desk.issue desk.launcher desk.reprint
 confirm.no confirm.yes
 finish.cancel finish.pick1 finish.pick2 finish.pick3 finish.pick4 finish.pick5 finish.pick6
 finish.pick7 finish.pick8 finish.pick9 finish.submit grid.down grid.left grid.right grid.up
@@ -50,7 +50,7 @@ stats.chart_1 stats.chart_2 stats.chart_3 stats.chart_4 stats.chart_5 stats.char
 stats.earlier stats.later stats.launcher stats.leave stats.next_chart stats.period_last_month
 stats.period_month stats.period_today stats.period_week stats.period_year stats.previous_chart
 stats.range stats.reload stats.report stats.xlsx stats_table.next stats_table.previous
-ticket.close ticket.save transfer.cancel transfer.down transfer.up
+ticket.close ticket.print ticket.save transfer.cancel transfer.down transfer.up
 window.call_next window.call_number window.finish window.incident window.launcher
 window.no_show window.pause window.recall window.recuse window.resume window.reveal window.start
 window.transfer window.interview window.appoint window.print_interview

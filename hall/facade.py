@@ -19,7 +19,8 @@ uses), handing each what it needs from the others through its constructor:
 - ``hall.leaders`` (:mod:`hall.leaders`): reception days, 包案, roster, planning, bookings;
 - ``hall.incidents`` (:mod:`hall.incidents`): special situations, their steps and reports;
 - ``hall.cases`` (:mod:`hall.cases`): cases (信访事项) from the window to their close;
-- ``hall.stats`` (:mod:`hall.stats`): the figures of a period, the visit register, exports.
+- ``hall.stats`` (:mod:`hall.stats`): the figures of a period, the visit register, exports;
+- ``hall.printer`` (:mod:`hall.printing.tickets`): a ticket's slip on the receipt printer.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from hall.cases import Cases
     from hall.incidents import Incidents
     from hall.leaders import Leaders
+    from hall.printing.tickets import TicketPrinter
     from hall.stats import Stats
     from hall.windows import Windows
 
@@ -140,6 +142,13 @@ class Hall:
         from hall.stats import Stats
 
         return Stats(self.store)
+
+    @_Context
+    def printer(self) -> TicketPrinter:
+        """The receipt printer: print or reprint a ticket's slip, audited."""
+        from hall.printing.tickets import TicketPrinter
+
+        return TicketPrinter(self.store, self.desk)
 
     @_Context
     def board(self) -> Board:

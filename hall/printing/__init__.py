@@ -19,6 +19,7 @@ strings and render it::
         qr_payload="https://example.invalid/q/K7Q2M9XW4D",
     )
     png = render_png(ticket)       # bytes: 640 px wide, i.e. 80 mm at 203 dpi (thermal printers)
+    png = render_png(ticket, width=576)  # as wide as a receipt printer prints (in dots)
     svg = render_svg(ticket)       # str: a standalone 80 mm wide SVG document
     save_ticket(ticket, "R007.svg")  # format from the suffix (or fmt=), written atomically
     print(qr_text(ticket.qr_payload))  # the QR code drawn in a (dark) terminal
@@ -51,12 +52,13 @@ if TYPE_CHECKING:
     from hall.printing.files import save_ticket
     from hall.printing.fonts import find_cjk_font
     from hall.printing.layout import DEFAULT_NOTICE, TicketPrint
-    from hall.printing.png import render_png
+    from hall.printing.png import render_image, render_png
     from hall.printing.qr import qr_matrix, qr_text
     from hall.printing.svg import SVG_FONT_FAMILY, render_svg
 
 _HOMES = {"save_ticket": "files", "find_cjk_font": "fonts", "DEFAULT_NOTICE": "layout",
-          "TicketPrint": "layout", "render_png": "png", "qr_matrix": "qr", "qr_text": "qr",
+          "TicketPrint": "layout", "render_image": "png", "render_png": "png", "qr_matrix": "qr",
+          "qr_text": "qr",
           "SVG_FONT_FAMILY": "svg", "render_svg": "svg"}
 """Where each public name lives: a name is imported with its module when first asked for, so
 the desk showing a slip's QR code in the terminal does not load Pillow for the PNG."""
@@ -68,6 +70,7 @@ __all__ = [
     "find_cjk_font",
     "qr_matrix",
     "qr_text",
+    "render_image",
     "render_png",
     "render_svg",
     "save_ticket",

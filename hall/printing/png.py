@@ -1,7 +1,13 @@
-"""The slip as a greyscale PNG, 640 px wide: 80 mm at 203 dpi, the thermal printers' resolution.
+"""The slip as a greyscale PNG, 640 px wide by default: 80 mm at 203 dpi, the thermal printers'
+resolution, or any width in dots a receipt printer prints (58 mm paper 384, TM-T88V 512,
+TM-T20II 576): the layout is the same, scaled, so a narrower slip is the same slip, smaller.
+
+    png = render_png(ticket)                     # 640 px
+    image = render_image(ticket, width=576)      # a PIL image for :mod:`hall.printing.receipt`
 
 Chinese text needs a CJK font (:mod:`hall.printing.fonts`); without one only the ASCII parts are
-drawn, with English labels. The QR code always has whole-pixel modules so that it scans.
+drawn, with English labels. The QR code always has whole-pixel modules so that it scans: at 384
+dots a typical query URL gets 4-dot modules (0.5 mm), still read by a phone.
 """
 
 from __future__ import annotations
@@ -23,10 +29,13 @@ from hall.printing.layout import (
 )
 from hall.printing.qr import qr_matrix
 
-__all__ = ["render_png"]
+__all__ = ["DEFAULT_WIDTH", "MIN_WIDTH", "render_image", "render_png"]
 
 
-_PX_WIDTH = 640  # 80 mm at 203 dpi, the usual thermal-printer resolution
+DEFAULT_WIDTH = 640  # 80 mm at 203 dpi, the usual thermal-printer resolution
+"""The saved PNG's width, and the one every size below is drawn for (then scaled)."""
+MIN_WIDTH = 128
+"""The narrowest slip drawn (a QR code of a long URL needs its modules)."""
 _PX_MARGIN = 40
 _PX_DPI = 203
 _PX_MODULE = 8  # largest QR module size in pixels
@@ -37,12 +46,19 @@ _GREY = 85
 class _PngSlip:
     """A growing white canvas that slip elements are stacked on, top to bottom."""
 
-    def __init__(self, fonts: Fonts) -> None:
+    def __init__(self, fonts: Fonts, width: int = DEFAULT_WIDTH) -> None:
         self.fonts = fonts
-        self.image = Image.new("L", (_PX_WIDTH, 1400), 255)
+        self.width = width
+        self.k = width / DEFAULT_WIDTH  # every size below is given for 640 px, then scaled
+        self.margin = round(_PX_MARGIN * self.k)
+        self.image = Image.new("L", (width, round(1400 * self.k)), 255)
         self.draw = ImageDraw.Draw(self.image)
-        self.y = float(_PX_MARGIN)
-        self.inner = _PX_WIDTH - 2 * _PX_MARGIN
+        self.y = float(self.margin)
+        self.inner = width - 2 * self.margin
+
+    def px(self, size: float) -> int:
+        """A size given for the 640 px slip, at this slip's width (at least 1)."""
+        return max(1, round(size * self.k))
 
     def can_draw(self, text: str) -> bool:
         """Whether ``text`` is non-empty and the font has glyphs for all of it."""
@@ -50,12 +66,12 @@ class _PngSlip:
         return bool(text.strip()) and (self.fonts.cjk or text.isascii())
 
     def space(self, pixels: float) -> None:
-        self.y += pixels
+        self.y += pixels * self.k
 
     def _reserve(self, height: float) -> None:
-        need = int(self.y + height) + 2 * _PX_MARGIN
+        need = int(self.y + height) + 2 * self.margin
         if need > self.image.height:
-            bigger = Image.new("L", (_PX_WIDTH, max(need, self.image.height * 2)), 255)
+            bigger = Image.new("L", (self.width, max(need, self.image.height * 2)), 255)
             bigger.paste(self.image, (0, 0))
             self.image = bigger
             self.draw = ImageDraw.Draw(bigger)
@@ -86,8 +102,9 @@ class _PngSlip:
         text = clean(text)
         if not self.can_draw(text):
             return
+        size = self.px(size)
         if min_size is not None:
-            size = self._fit(one_line(text), size, min_size)
+            size = self._fit(one_line(text), size, self.px(min_size))
         font = self.fonts(size)
         stroke = max(1, size // 30) if bold else 0
         top, bottom = self._extent(font)
@@ -95,7 +112,7 @@ class _PngSlip:
         for line in wrap(text, self.inner, font.getlength):
             self._reserve(bottom - top)
             baseline = self.y - top
-            x, anchor = (_PX_WIDTH / 2, "ms") if center else (_PX_MARGIN, "ls")
+            x, anchor = (self.width / 2, "ms") if center else (self.margin, "ls")
             self.draw.text(
                 (x, baseline),
                 line,
@@ -112,6 +129,7 @@ class _PngSlip:
         text = one_line(text)
         if not self.can_draw(text):
             return
+        size, min_size = self.px(size), self.px(min_size)
         stroke = max(2, size // 28)
         size = self._fit(text, size, min_size, stroke)
         font = self.fonts(size)
@@ -119,7 +137,7 @@ class _PngSlip:
         self._reserve(bottom - top)
         baseline = self.y - top
         self.draw.text(
-            (_PX_WIDTH / 2, baseline),
+            (self.width / 2, baseline),
             text,
             font=font,
             fill=_INK,
@@ -131,7 +149,7 @@ class _PngSlip:
 
     def mixed(self, parts: Sequence[tuple[str, int, bool]]) -> None:
         """Draw ``(text, size, bold)`` runs centred on one common baseline."""
-        runs = [(text, self.fonts(size), bold) for text, size, bold in parts if text]
+        runs = [(text, self.fonts(self.px(size)), bold) for text, size, bold in parts if text]
         if not runs or not all(self.can_draw(text) or not text.strip() for text, _, _ in runs):
             return
         widths = [font.getlength(text) for text, font, _ in runs]
@@ -139,7 +157,7 @@ class _PngSlip:
         bottom = max(self._extent(font)[1] for _, font, _ in runs)
         self._reserve(bottom - top)
         baseline = self.y - top
-        x = (_PX_WIDTH - sum(widths)) / 2
+        x = (self.width - sum(widths)) / 2
         for (text, font, bold), width in zip(runs, widths, strict=True):
             stroke = max(1, int(font.size) // 28) if bold else 0
             self.draw.text(
@@ -159,10 +177,11 @@ class _PngSlip:
         value = one_line(value)
         if not self.can_draw(value):
             return
+        size = self.px(size)
         label_font = self.fonts(size - 2)
         label_width = label_font.getlength(label) + size
         value_size = size
-        while value_size > 12 and self.fonts(value_size).getlength(value) > (
+        while value_size > self.px(12) and self.fonts(value_size).getlength(value) > (
             self.inner - label_width
         ):
             value_size -= 1
@@ -171,10 +190,11 @@ class _PngSlip:
         self._reserve(bottom - top)
         baseline = self.y - top
         if self.can_draw(label):
-            self.draw.text((_PX_MARGIN, baseline), label, font=label_font, fill=_GREY, anchor="ls")
+            self.draw.text((self.margin, baseline), label, font=label_font, fill=_GREY,
+                           anchor="ls")
         stroke = 1 if bold_value else 0
         self.draw.text(
-            (_PX_WIDTH - _PX_MARGIN, baseline),
+            (self.width - self.margin, baseline),
             value,
             font=value_font,
             fill=_INK,
@@ -186,47 +206,58 @@ class _PngSlip:
 
     def rule(self, *, dashed: bool = True, pad: float = 18) -> None:
         """A horizontal separator: dashed like a tear line, or solid."""
+        pad *= self.k
         self.y += pad
         self._reserve(4)
         y = round(self.y)
+        left, right = self.margin, self.width - self.margin
         if dashed:
-            for x in range(_PX_MARGIN, _PX_WIDTH - _PX_MARGIN, 14):
-                self.draw.line((x, y, min(x + 7, _PX_WIDTH - _PX_MARGIN), y), fill=_INK, width=2)
+            dash = self.px(7)
+            for x in range(left, right, 2 * dash):
+                self.draw.line((x, y, min(x + dash, right), y), fill=_INK, width=2)
         else:
-            self.draw.line((_PX_MARGIN, y, _PX_WIDTH - _PX_MARGIN, y), fill=_INK, width=3)
+            self.draw.line((left, y, right, y), fill=_INK, width=max(2, self.px(3)))
         self.y += pad
 
     def qr(self, matrix: list[list[bool]]) -> None:
         """Paste the QR code centred, with whole-pixel modules (its quiet zone included)."""
         size = len(matrix)
-        module = max(1, min(_PX_MODULE, _PX_WIDTH // size))
+        module = max(1, min(self.px(_PX_MODULE), self.width // size))
         bitmap = Image.new("L", (size, size))
         bitmap.putdata([_INK if dark else 255 for row in matrix for dark in row])
         bitmap = bitmap.resize((size * module, size * module), Image.Resampling.NEAREST)
         self._reserve(bitmap.height)
-        self.image.paste(bitmap, ((_PX_WIDTH - bitmap.width) // 2, round(self.y)))
+        self.image.paste(bitmap, ((self.width - bitmap.width) // 2, round(self.y)))
         self.y += bitmap.height
 
-    def png(self) -> bytes:
-        """The finished slip as PNG bytes, cropped below the last element."""
-        height = round(self.y) + _PX_MARGIN
-        out = BytesIO()
-        self.image.crop((0, 0, _PX_WIDTH, height)).save(
-            out, format="PNG", optimize=True, dpi=(_PX_DPI, _PX_DPI)
-        )
-        return out.getvalue()
+    def finished(self) -> Image.Image:
+        """The finished slip, cropped below the last element."""
+        return self.image.crop((0, 0, self.width, round(self.y) + self.margin))
 
 
-def render_png(ticket: TicketPrint, *, font_path: str | None = None) -> bytes:
-    """Render the ticket as a greyscale PNG, 640 px (80 mm at 203 dpi) wide.
+def render_png(ticket: TicketPrint, *, width: int = DEFAULT_WIDTH,
+               font_path: str | None = None) -> bytes:
+    """Render the ticket as a greyscale PNG, ``width`` px (default 640: 80 mm at 203 dpi) wide.
 
     Chinese text needs a CJK font: ``font_path`` if it has Chinese glyphs, else
     :func:`find_cjk_font`. Without one, only the ASCII parts are drawn (with English
     labels); the QR code is always drawn with whole-pixel modules so it scans.
     """
+    out = BytesIO()
+    render_image(ticket, width=width, font_path=font_path).save(
+        out, format="PNG", optimize=True, dpi=(_PX_DPI, _PX_DPI))
+    return out.getvalue()
+
+
+def render_image(ticket: TicketPrint, *, width: int = DEFAULT_WIDTH,
+                 font_path: str | None = None) -> Image.Image:
+    """The slip as a greyscale (mode "L") Pillow image exactly ``width`` px wide (at least
+    :data:`MIN_WIDTH`): the picture :func:`render_png` saves and a receipt printer prints."""
+    if width < MIN_WIDTH:
+        raise ValueError(f"票据宽度至少 {MIN_WIDTH} 点，实际为 {width}")
     fonts = resolve_fonts(font_path)
     zh = fonts.cjk
-    slip = _PngSlip(fonts)
+    slip = _PngSlip(fonts, width)
     hall_name = one_line(ticket.hall_name)
     if slip.can_draw(hall_name):
         slip.text(hall_name, 36, bold=True, min_size=26)
@@ -246,4 +277,4 @@ def render_png(ticket: TicketPrint, *, font_path: str | None = None) -> bytes:
     slip.row("查询码" if zh else "QUERY CODE", ticket.query_code, 28, bold_value=True)
     slip.qr(qr_matrix(ticket.qr_payload))
     slip.text(ticket.notice, 22, fill=_INK, leading=0.35)
-    return slip.png()
+    return slip.finished()

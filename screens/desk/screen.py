@@ -53,6 +53,7 @@ from screens.desk.booking import DeskBooking
 from screens.desk.confirm import DeskConfirm
 from screens.desk.deskform import FIELD_ORDER, DeskForm
 from screens.desk.notes import DeskNotes
+from screens.desk.printing import DeskPrinting
 from screens.desk.queue import QueuePanel
 from screens.resume import StyledWhileShown
 from screens.widgets.footer import KeyFooter
@@ -70,7 +71,8 @@ the form moves on as for a new visitor, and the file fills in what nobody has ty
 HINT = "Enter 下一项 · ↑↓ 展开选项 · 属地/类别/部门可输拼音首字母（nmg→农民工工资）"
 
 
-class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork, Screen[None]):
+class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, DeskPrinting, HallWork,
+                 Screen[None]):
     """Registration and routing (登记分流) with one-key ticket issue."""
 
     CSS_PATH = "desk.tcss"
@@ -83,6 +85,7 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
         # Shown on the banner of a file that changed (no room left in the footer at 80 columns).
         Binding("f8", "file_history", "档案变更", id="desk.file_history", show=False,
                 priority=True),
+        Binding("f9", "reprint", "重打", id="desk.reprint", show=False),  # screens/desk/printing
         Binding("f10", "app.switch_mode('launcher')", "工作台", id="desk.launcher"),
     ]
 
@@ -309,15 +312,13 @@ class DeskScreen(StyledWhileShown, DeskBooking, DeskConfirm, DeskNotes, HallWork
         self.run_call("issue", self.hall_app.hall.desk.issue, form, actor=actor)
 
     def issue_done(self, ticket: IssuedTicket) -> None:
-        from screens.desk.ticket import TicketScreen
-
         self._issuing = False
         self.query_one("#desk-hint", Static).update(HINT)
         self.clear_form()  # the visit is written: the form must not issue it twice
         self.query_one(QueuePanel).poll(force=True)
         if ticket.people >= self.hall_app.hall.config.collective.threshold:
             self.hall_app.collective_watch.poll()  # on this desk's own top bar at once
-        self.app.push_screen(TicketScreen(ticket), lambda _: self._focus_field("id_number"))
+        self.show_ticket(ticket)  # and print it, as configured (screens/desk/printing.py)
 
     def issue_failed(self, failure: Failed) -> None:
         if isinstance(failure.error, NeedsConfirmation):

@@ -4,12 +4,15 @@ Opened by the desk after a successful issue. The number is drawn in block letter
 (:mod:`screens.widgets.bignumber`), then the department, the window(s), how many people are
 ahead and the query code; the QR code (drawn with half blocks by :func:`hall.ticketimage.qr_text`)
 can be scanned straight off the screen. F6 or S saves the slip as PNG or SVG (``tickets.
-image_format``) into ``tickets.output_dir`` and says where; Enter or Esc closes it, and the desk
+image_format``) into ``tickets.output_dir`` and says where; with a receipt printer configured
+(``tickets.printer``) F4 or P prints the slip (again), and the status line says how printing went
+(:mod:`screens.desk.printing`, which also prints on issue). Enter or Esc closes it, and the desk
 is ready for the next visitor. It fits 80x24: a typical QR payload is 41x21 cells.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -35,12 +38,16 @@ class TicketScreen(HallWork, ModalScreen[None]):
     CSS_PATH = "ticket.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f6,s", "save", "保存票据", id="ticket.save"),
+        Binding("f4,p", "print", "打印", id="ticket.print"),
         Binding("enter,escape", "close", "完成·下一位", id="ticket.close"),
     ]
 
-    def __init__(self, ticket: IssuedTicket) -> None:
+    def __init__(self, ticket: IssuedTicket,
+                 printer: Callable[[IssuedTicket], None] | None = None) -> None:
+        """``printer``: prints the slip (the desk's worker); None: no printer, no print key."""
         super().__init__()
         self.ticket = ticket
+        self.printer = printer
         self._saving = False
         self._tags: list[str] = []
 
@@ -72,7 +79,8 @@ class TicketScreen(HallWork, ModalScreen[None]):
                 yield Label(f"查询码 [b]{t.query_code}[/]", id="ticket-code")
                 yield Label(f"取号时间 {t.issued_at}", id="ticket-time")
                 yield Label(id="ticket-saved")
-                yield Label(f"[b]F6[/]/[b]S[/] 保存{fmt}　[b]Enter[/] 完成，下一位",
+                printing = "[b]F4[/] 打印　" if self.printer is not None else ""
+                yield Label(f"{printing}[b]F6[/]/[b]S[/] 保存{fmt}　[b]Enter[/] 完成，下一位",
                             id="ticket-keys")
             yield Static(qr_text(t.qr), id="ticket-qr")
         yield KeyFooter()
@@ -98,6 +106,19 @@ class TicketScreen(HallWork, ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The print key exists only with a printer configured."""
+        return self.printer is not None if action == "print" else True
+
+    def action_print(self) -> None:
+        if self.printer is not None:
+            self.printer(self.ticket)
+
+    def show_status(self, text: str) -> None:
+        """Say on the status line how printing (or saving) went (Rich markup)."""
+        if self.query("#ticket-saved"):  # not when closed before it mounted
+            self._show_saved(text)
 
     def action_save(self) -> None:
         if self._saving:
