@@ -6,7 +6,6 @@ never by freezing the shared server; they need HALL_TEST_PG_URL.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +20,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from models import AuditEvent, Ticket, open_database
 from models.base import unhurried
-from models.faults import DatabaseDamaged, DatabaseUnavailable, DiskFull
+from models.faults import DatabaseUnavailable, DiskFull
 from screens.work import failure_text
 from tests.conftest import PG_URL, _pg_schema_url
 from tests.domain.pg_proxy import PgProxy
