@@ -164,7 +164,7 @@ def test_zero_days_is_the_start_itself(counting: str) -> None:
 @pytest.mark.parametrize("counting", ["calendar", "working"])
 def test_out_of_range_days_are_refused(days: int, counting: str) -> None:
     """Kills: the range check dropped or loosened (a negative period, a typo of ten years)."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"期限天数应在 0 至 {MAX_DAYS} 之间：{days}$"):
         due(D(2026, 1, 5), days, counting)  # type: ignore[arg-type]
 
 
@@ -176,7 +176,7 @@ def test_the_longest_period_is_counted() -> None:
 def test_an_unknown_counting_is_refused() -> None:
     """A counting that is neither calendar nor working is a programming error, not working
     days (kills the ``else`` branch taking anything)."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"计日方式应为 calendar 或 working：weekly$"):
         due(D(2026, 1, 5), 3, "weekly")  # type: ignore[arg-type]
 
 
@@ -261,3 +261,16 @@ def test_a_closed_case_is_never_overdue(hall: Hall, clock: FixedClock) -> None:
     assert _numbers(hall, overdue=True) == []
     assert (hall.cases.alert().overdue, hall.cases.alert().due_soon) == (0, 0)
 
+
+
+def test_a_refusal_names_the_state_and_the_steps_it_allows() -> None:
+    """The refusal's words, worked out from the table by hand: an accepted case may not be
+    accepted again; a state the table doesn't know (a row written by a later version) is named
+    by its code and allows nothing."""
+    from hall.cases.states import refusal_text
+
+    assert refusal_text("accept", "accepted") == (
+        "案件当前为“已受理”，不能受理告知；可进行的操作：交办、答复、督办、申请延期、批准延期、"
+        "不批准延期、领导包案、备注")
+    assert refusal_text("accept", "archived") == (
+        "案件当前为“archived”，不能受理告知；可进行的操作：无")
