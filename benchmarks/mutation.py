@@ -150,7 +150,11 @@ def report(modules: list[str]) -> int:
         left_to_pg = [name for name in survivors
                       if name in pg_only and name not in known and not with_pg]
         rows.append((module, len(codes), status["killed"], len(survivors), len(explained),
-                     len(left_to_pg), status["timeout"], status["no tests"]))
+                     len(left_to_pg), status["timeout"], status["no tests"],
+                     status["not checked"]))
+        # Never run (mutmut stopped before them: its clean run of the tests failed, or it was
+        # interrupted): nothing is known of them, which is not "no survivor".
+        unexplained += status["not checked"]
         for name in survivors:
             old, new = change_of(name)
             where = line_number(module, name, old)
@@ -168,14 +172,18 @@ def report(modules: list[str]) -> int:
     print(f"tests ran on: {ran_on}"
           + ("" if with_pg else " (set HALL_TEST_PG_URL so PostgreSQL-only paths count)"))
     header = ("module", "tried", "killed", "survived", "equivalent", "pg-only", "timeout",
-              "no tests")
+              "no tests", "not run")
     width = max(len(r[0]) for r in rows) if rows else 10
     print(f"{header[0]:{width}}  " + "  ".join(f"{h:>10}" for h in header[1:]))
     for row in rows:
         print(f"{row[0]:{width}}  " + "  ".join(f"{v:>10}" for v in row[1:]))
-    total = [sum(r[i] for r in rows) for i in range(1, 8)]
+    total = [sum(r[i] for r in rows) for i in range(1, len(header))]
     print(f"{'total':{width}}  " + "  ".join(f"{v:>10}" for v in total))
-    print(f"\nunexplained survivors: {unexplained}")
+    not_run = sum(r[-1] for r in rows)
+    if not_run:
+        print(f"\n{not_run} mutants were never run: mutmut stopped first (its run of the tests on "
+              "the unmutated copy failed?): run `python -m mutmut run` in this folder to see why")
+    print(f"\nunexplained survivors or mutants not run: {unexplained}")
     return 1 if unexplained else 0
 
 

@@ -61,6 +61,7 @@ OPEN = {
     ("leader-days", "export"): "the published schedule as a file",
     ("leader", "list"): "the leaders the hall publishes",
     ("staff", "init"): "the first start: refused once an administrator can sign in",
+    ("status-page",): "the public page behind the ticket's QR code: a ticket's state by its code",
 }
 """Commands that need no credentials, and why (none shows personal data)."""
 
@@ -147,6 +148,10 @@ SAMPLES: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("token", "create"): ("admin", ["token", "create", "--account", "kiosk01"]),
     ("token", "revoke"): ("admin", ["token", "revoke", "1"]),
     ("token", "list"): ("admin", ["token", "list"]),
+    ("stats",): ("mgr01", ["stats", "--period", "month", "--json"]),
+    ("register",): ("desk01", ["register", "--period", "today", "--csv",
+                               "{tmp}/register.csv"]),
+    ("report",): ("mgr01", ["report", "--month", "2026-11", "--pdf", "{tmp}/report.pdf"]),
 }
 """Command → (the staff member whose role does it, a line that succeeds on the built hall)."""
 

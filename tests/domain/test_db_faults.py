@@ -6,7 +6,6 @@ never by freezing the shared server; they need HALL_TEST_PG_URL.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +20,7 @@ from hall import Hall
 from hall.clock import FixedClock
 from models import AuditEvent, Ticket, open_database
 from models.base import unhurried
-from models.faults import DatabaseDamaged, DatabaseUnavailable, DiskFull
+from models.faults import DatabaseUnavailable, DiskFull
 from screens.work import failure_text
 from tests.conftest import PG_URL, _pg_schema_url
 from tests.domain.pg_proxy import PgProxy
@@ -187,31 +186,48 @@ def test_full_disk_inside_a_savepoint_says_so(sqlite_hall: Hall) -> None:
     assert db.execute_sql("SELECT count(*) FROM filler").fetchone() == (0,)
 
 
+_LATE_DAMAGE = """
+import contextlib, sqlite3, sys
+from models import open_database
+from models.faults import DatabaseDamaged
+
+path = sys.argv[1]
+with contextlib.closing(sqlite3.connect(path)) as raw:
+    raw.execute("PRAGMA page_size = 4096")
+    raw.execute("CREATE TABLE filler (n INTEGER PRIMARY KEY, x BLOB)")
+    with raw:
+        raw.executemany("INSERT INTO filler (x) VALUES (randomblob(100))", [()] * 2000)
+    pages = raw.execute("PRAGMA page_count").fetchone()[0]
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+with open(path, "r+b") as file:  # the last leaf: read after the first rows came back
+    file.seek((pages - 1) * 4096 + 8)
+    file.write(b"\\xff" * 400)
+db = open_database(f"sqlite:///{path}")
+cursor = db.execute_sql("SELECT n, x FROM filler")
+assert cursor.fetchone() is not None
+try:
+    cursor.fetchall()
+except DatabaseDamaged as damaged:
+    print("damaged:", damaged)
+else:
+    print("read it all")
+"""
+
+
 def test_damaged_page_read_late_says_so(tmp_path) -> None:
     """Rows are fetched lazily: a damaged page met while reading them is named too.
 
     The file is written with the sqlite3 module itself (rollback journal, closed): no WAL can
-    hold a good copy of the damaged page. Written through ``open_database`` (WAL), a connection
-    another test's leftover thread opened through the bound proxy kept the WAL alive past
-    ``close``, the reader read the page from the WAL, and the test failed depending on what ran
+    hold a good copy of the damaged page. The whole scene runs in a fresh interpreter: in the
+    full suite, state another test left in this process (a WAL kept alive through the bound
+    proxy, once) let the reader read a good copy, and the test failed depending on what ran
     before it."""
-    import sqlite3
+    import subprocess
+    import sys
 
     path = tmp_path / "hall.db"
-    with contextlib.closing(sqlite3.connect(path)) as raw:
-        raw.execute("PRAGMA page_size = 4096")
-        raw.execute("CREATE TABLE filler (n INTEGER PRIMARY KEY, x BLOB)")
-        with raw:
-            raw.executemany("INSERT INTO filler (x) VALUES (randomblob(100))",
-                            [()] * 2000)
-        pages = raw.execute("PRAGMA page_count").fetchone()[0]
-        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    with path.open("r+b") as file:  # the last leaf: read after the first rows came back
-        file.seek((pages - 1) * 4096 + 8)
-        file.write(b"\xff" * 400)
-    db = open_database(f"sqlite:///{path}")
-    cursor = db.execute_sql("SELECT n, x FROM filler")
-    assert cursor.fetchone() is not None
-    with pytest.raises(DatabaseDamaged, match=str(path)):
-        cursor.fetchall()
-    db.close()
+    done = subprocess.run([sys.executable, "-c", _LATE_DAMAGE, str(path)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("damaged:"), done.stdout
+    assert str(path) in done.stdout
