@@ -198,8 +198,21 @@ def make_server(command: str, host: str, port: int, title: str,
             return response
 
         async def on_startup(self, app: web.Application) -> None:
-            print(f"hall serve：{self.title} 已在 {self.public_url} 上提供（Ctrl+C 停止）",
-                  flush=True)
+            pass  # textual-serve's banner: ours is said once the port is bound (serve)
+
+        def serve(self, debug: bool = False) -> None:
+            # textual-serve's, but saying where it listens once it does (not before binding).
+            import asyncio
+            import signal
+
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.request_exit)
+            line = f"hall serve：{self.title} 已在 {self.public_url} 上提供（Ctrl+C 停止）"
+            web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False,
+                        loop=loop, print=lambda *_: print(line, flush=True))
 
     server = HallServer(command, host=host, port=port, title=title, public_url=public_url)
     server.given_url = public_url

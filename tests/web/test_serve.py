@@ -175,3 +175,17 @@ def test_bad_arguments_exit_2(tmp_path: Path, argv: list[str], said: str) -> Non
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done
     assert said in done.stderr, done.stderr
+
+
+def test_a_taken_port_exits_2_without_claiming_to_serve(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run([sys.executable, str(ROOT / "main.py"), "serve", "--port", port],
+                              env=environment(tmp_path, f"sqlite:///{tmp_path / 'hall.db'}"),
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done
+    assert "无法在" in done.stderr and "已在" not in done.stdout
