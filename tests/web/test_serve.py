@@ -59,7 +59,7 @@ def serving(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None
     env = environment(tmp_path, url) | (extra_env or {})
     server = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "serve", "--port",
                                str(port), *args], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         assert server.stdout is not None
         line = server.stdout.readline()  # printed once it listens
@@ -70,8 +70,8 @@ def serving(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
     finally:
-        if server.poll() is None:
-            server.kill()
+        if server.poll() is None:  # a failed test: the server and its tabs' processes go
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
 
 
