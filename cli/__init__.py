@@ -20,6 +20,7 @@
     cli.stats       hall stats | register | report  (``hall stats`` alone on a terminal: main
                     opens the screen)
     cli.public      hall status-page  (the web page behind the ticket's QR code: :mod:`web`)
+    cli.serve       hall serve  (the screens in a browser, through textual-serve)
 
 Each module has ``register(subparsers, common)``, which adds its commands with
 ``set_defaults(func=cmd_…)``; a command is ``cmd_…(ctx: Context) -> int``, the exit status.
@@ -49,6 +50,7 @@ COMMANDS = {
     "audit": ("audit",),
     "stats": ("stats", "register", "report"),
     "public": ("status-page",),
+    "serve": ("serve",),
 }
 """The command modules, in the order ``hall --help`` lists their commands, and the commands each
 registers (a command line imports only its own module: ``tests/cli/test_one_command_parser.py``

@@ -4,7 +4,8 @@ Opened by the desk after a successful issue. The number is drawn in block letter
 (:mod:`screens.widgets.bignumber`), then the department, the window(s), how many people are
 ahead and the query code; the QR code (drawn with half blocks by :func:`hall.ticketimage.qr_text`)
 can be scanned straight off the screen. F6 or S saves the slip as PNG or SVG (``tickets.
-image_format``) into ``tickets.output_dir`` and says where; with a receipt printer configured
+image_format``) into ``tickets.output_dir`` and says where (in a browser, ``hall serve``, it is
+sent to the browser as a download instead); with a receipt printer configured
 (``tickets.printer``) F4 or P prints the slip (again), and the status line says how printing went
 (:mod:`screens.desk.printing`, which also prints on issue). Enter or Esc closes it, and the desk
 is ready for the next visitor. It fits 80x24: a typical QR payload is 41x21 cells.
@@ -132,19 +133,40 @@ class TicketScreen(HallWork, ModalScreen[None]):
         t = self.ticket
         fmt = app.hall.config.tickets.image_format
 
+        name = f"{t.business_day}-{t.number}.{fmt}"
+
         def save() -> Path:
             from config.paths import private_dir
             from hall.printing import save_ticket
 
             folder = private_dir(app.tickets_dir())  # slips hold names: owner only
-            target = folder / f"{t.business_day}-{t.number}.{fmt}"
-            return save_ticket(app.hall.desk.print_view(t), target, fmt)
+            return save_ticket(app.hall.desk.print_view(t), folder / name, fmt)
 
-        self.run_call("save", save)
+        def download() -> tuple[str, bytes]:
+            from hall.printing import render_png, render_svg
 
-    def save_done(self, path: Path) -> None:
+            slip = app.hall.desk.print_view(t)
+            if fmt == "svg":
+                return name, render_svg(slip).encode("utf-8")
+            if fmt != "png":
+                raise ValueError(f"不支持的票据格式“{fmt}”：只能保存为 PNG 或 SVG")
+            return name, render_png(slip)
+
+        # In a browser (hall serve) the slip goes to the browser as a download, not to a file
+        # on the server.
+        self.run_call("save", download if app.is_web else save)
+
+    def save_done(self, result: Path | tuple[str, bytes]) -> None:
         self._saving = False
-        self._show_saved(f"[$success]已保存[/] {path}")
+        if isinstance(result, tuple):
+            import io
+
+            name, data = result
+            mime = "image/svg+xml" if name.endswith(".svg") else "image/png"
+            self.app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=mime)
+            self._show_saved(f"[$success]已发送到浏览器下载[/] {name}")
+            return
+        self._show_saved(f"[$success]已保存[/] {result}")
 
     def save_failed(self, failure: Failed) -> None:
         self._saving = False

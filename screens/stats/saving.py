@@ -16,21 +16,47 @@ exports folder is private (0700) and each file readable by its owner only (0600)
 
 :func:`saved_text` and :func:`failure_words` say what came of it, in Chinese, for the screen's
 notification.
+
+In a browser (``hall serve``: the app's ``is_web``) nothing is written on the server: the
+``*_download`` twins (:func:`download_for`) compute the same bytes, audited the same way, and
+:func:`deliver` sends them to the browser as a download (Textual's ``deliver_binary``), the CSV
+files as one ZIP.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from hall import Hall
     from hall.stats import Filters, Period
     from screens.work import Failed
 
-__all__ = ["failure_words", "file_stem", "save_csv", "save_report", "save_workbook",
-           "saved_text"]
+__all__ = ["Download", "deliver", "download_for", "failure_words", "file_stem", "save_csv",
+           "save_report", "save_workbook", "saved_text"]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file for the browser: its name, its bytes and their MIME type."""
+
+    name: str
+    data: bytes
+    mime: str
+
+
+def deliver(app: App[Any], download: Download) -> None:
+    """Send ``download`` to the browser the app runs in (textual-serve's download link)."""
+    app.deliver_binary(io.BytesIO(download.data), save_filename=download.name,
+                       mime_type=download.mime)
 
 
 def file_stem(period: Period, filters: Filters, prefix: str = "统计") -> str:
@@ -77,6 +103,49 @@ def save_report(hall: Hall, actor: str, period: Period, filters: Filters,
     return path
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_download(hall: Hall, actor: str, period: Period, filters: Filters,
+                      folder: Path | None = None) -> Download:
+    """:func:`save_workbook`'s workbook, for the browser (``folder`` unused)."""
+    from hall.export.figures import figures_xlsx
+
+    name = f"{file_stem(period, filters)}.xlsx"
+    figures = hall.stats.export(actor, "stats.xlsx", period, filters, file=name)
+    return Download(name, figures_xlsx(figures, hall.config.hall.name, config=hall.config), XLSX)
+
+
+def csv_download(hall: Hall, actor: str, period: Period, filters: Filters,
+                 folder: Path | None = None) -> Download:
+    """:func:`save_csv`'s files in one ZIP (a folder of its own inside), for the browser."""
+    from hall.export.figures import figures_csv
+
+    stem = file_stem(period, filters)
+    figures = hall.stats.export(actor, "stats.csv", period, filters, file=f"{stem}.zip")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in figures_csv(figures).items():
+            archive.writestr(f"{stem}/{name}", data)
+    return Download(f"{stem}.zip", out.getvalue(), "application/zip")
+
+
+def report_download(hall: Hall, actor: str, period: Period, filters: Filters,
+                    folder: Path | None = None) -> Download:
+    """:func:`save_report`'s PDF, for the browser."""
+    from hall.stats.report import monthly_report
+
+    name = f"{file_stem(period, filters, '统计报告')}.pdf"
+    figures = hall.stats.export(actor, "report.pdf", period, filters, file=name)
+    return Download(name, monthly_report(figures, hall.config), "application/pdf")
+
+
+def download_for(save: Callable[..., Any]) -> Callable[..., Download]:
+    """The browser's twin of a ``save_*`` function."""
+    return {save_workbook: workbook_download, save_csv: csv_download,
+            save_report: report_download}[save]
+
+
 def _write(path: Path, data: bytes) -> None:
     """``data`` into ``path`` in the private exports folder, readable by its owner only (a file
     there before keeps its mode otherwise, hence the chmod)."""
@@ -89,8 +158,10 @@ def _write(path: Path, data: bytes) -> None:
     path.chmod(PRIVATE_FILE)
 
 
-def saved_text(result: Path | tuple[Path, list[Path]]) -> str:
+def saved_text(result: Path | tuple[Path, list[Path]] | Download) -> str:
     """The notification for a file saved: what it is and where."""
+    if isinstance(result, Download):
+        return f"已发送到浏览器下载：{result.name}"
     if isinstance(result, tuple):
         folder, files = result
         return f"已导出 {len(files)} 个 CSV 文件到：{folder}"

@@ -49,7 +49,16 @@ from hall.stats.period import period_of
 from screens.stats.cells import cell, packed
 from screens.stats.charts import CHARTS, ChartPlot, ChartSpec
 from screens.stats.dialogs import RangeDialog
-from screens.stats.saving import failure_words, save_csv, save_report, save_workbook, saved_text
+from screens.stats.saving import (
+    Download,
+    deliver,
+    download_for,
+    failure_words,
+    save_csv,
+    save_report,
+    save_workbook,
+    saved_text,
+)
 from screens.widgets.footer import KeyFooter
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.topbar import TopBar
@@ -351,14 +360,19 @@ class StatsScreen(HallWork, Screen[None]):
             return
         folder = exports_dir(self.hall_app.data_dir)
         args = (self.hall_app.hall, actor, self.period, self.filters(), folder)
+        save = save_report if kind == "pdf" else save_workbook if kind == "xlsx" else save_csv
+        if self.app.is_web:  # in a browser (hall serve): a download, not a file on the server
+            save = download_for(save)
         if kind == "pdf":
             self._reporting(True)
-            self.run_call("report", save_report, *args)
+            self.run_call("report", save, *args)
             return
         self.notify("正在导出…", timeout=2)
-        self.run_call("export", save_workbook if kind == "xlsx" else save_csv, *args)
+        self.run_call("export", save, *args)
 
-    def export_done(self, result: Path | tuple[Path, list[Path]]) -> None:
+    def export_done(self, result: Path | tuple[Path, list[Path]] | Download) -> None:
+        if isinstance(result, Download):
+            deliver(self.app, result)
         self.notify(saved_text(result), title="导出完成", markup=False, timeout=10)
 
     def export_failed(self, failure: Failed) -> None:
