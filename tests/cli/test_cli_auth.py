@@ -62,6 +62,7 @@ OPEN = {
     ("leader", "list"): "the leaders the hall publishes",
     ("staff", "init"): "the first start: refused once an administrator can sign in",
     ("status-page",): "the public page behind the ticket's QR code: a ticket's state by its code",
+    ("serve",): "serves the screens to browsers: each tab signs in at the login screen",
 }
 """Commands that need no credentials, and why (none shows personal data)."""
 
