@@ -71,6 +71,22 @@ button { margin-left: 1em; padding: 8px 24px; font: inherit; cursor: pointer; }
 </style>
 <script src="{{ static }}js/textual.js"></script>
 <script>
+// The board's voice (screens/board/voice.py): the app asks the page to open "hall-speech:…";
+// the page speaks the words instead of opening a tab. Other URLs open as before.
+(function () {
+  const open = window.open.bind(window);
+  window.open = function (url, target, features) {
+    if (typeof url === "string" && url.indexOf("hall-speech:") === 0) {
+      if ("speechSynthesis" in window) {
+        const words = new SpeechSynthesisUtterance(decodeURIComponent(url.slice(12)));
+        words.lang = "zh-CN";
+        window.speechSynthesis.speak(words);
+      }
+      return null;
+    }
+    return open(url, target, features);
+  };
+})();
 // textual.js starts the terminal on window.onload and measures the font then: load both faces
 // first, so the cells are measured with the real font and Chinese is not drawn as empty boxes.
 (function () {

@@ -44,6 +44,7 @@ from textual.widgets import Label
 from hall.board.announce import CallTurns, Turn, announcement_text
 from hall.board.speech import Speaker, Spoken
 from hall.views import BoardView, CallNotice
+from screens.board.voice import BrowserVoice
 from screens.board.widgets import (
     CallBanner,
     QueueCounts,
@@ -176,8 +177,13 @@ class BoardScreen(StyledWhileShown, Screen[None]):
         self._tick()
         self.set_interval(1.0, self._tick)
         self.turns = CallTurns(config, type(self).turn_clock)
-        self._speaker = type(self).make_speaker(
-            config, lambda result: self._post(self.Said(result)))
+        said = lambda result: self._post(self.Said(result))  # noqa: E731
+        if self.app.is_web and type(self).make_speaker is Speaker:
+            # In a browser (hall serve) the page speaks: the server has no loudspeaker.
+            self._speaker = cast("Speaker", BrowserVoice(
+                lambda url: self.app.open_url(url, new_tab=False), said))
+        else:
+            self._speaker = type(self).make_speaker(config, said)
         self.set_interval(TURN_CHECK_SECONDS, self._next_turn)
         self._start_polling()
 

@@ -161,6 +161,11 @@ def test_desk_and_board_in_chromium(tmp_path: Path) -> None:
 
             board = context.new_page()
             board_screen = Screen(board)
+            # The page speaks the board's calls (screens/board/voice.py): headless Chromium has
+            # no voice to hear, so its speech synthesis is replaced by one that notes the words.
+            board.add_init_script(
+                "window.__spoken = []; Object.defineProperty(window, 'speechSynthesis', "
+                "{value: {speak: function (u) { window.__spoken.push([u.text, u.lang]); }}});")
             board.goto(board_url + "/")
             wait_for_text(board, board_screen, "各部门候谈人数")  # the board: no sign-in
             call = subprocess.run(
@@ -171,6 +176,12 @@ def test_desk_and_board_in_chromium(tmp_path: Path) -> None:
             assert call.returncode == 0, call.stderr
             assert ticket in call.stdout
             wait_for_text(board, board_screen, ticket)
+            board.wait_for_function("window.__spoken.length > 0", timeout=30_000)
+            spoken = board.evaluate("window.__spoken")
+            # The words as the board reads a number out (L001 at window 7: …零零一 号 到 七 号窗口).
+            assert any("零零一" in words and "七 号窗口" in words and lang == "zh-CN"
+                       for words, lang in spoken), spoken
+            assert len(board.context.pages) == 2  # spoken, not opened as a tab
             board.screenshot(path=str(tmp_path / "board.png"))
             browser.close()
     assert os.path.exists(tmp_path / "board.png")
