@@ -155,6 +155,14 @@ def make_server(command: str, host: str, port: int, title: str,
     from aiohttp import web
     from textual_serve.server import Server, to_int
 
+    @web.middleware
+    async def no_listing(request: web.Request, handler: Any) -> web.StreamResponse:
+        # textual-serve serves /static with show_index=True: its folders would be listed. Only
+        # files (a name with an extension) are served.
+        if request.path.startswith("/static") and "." not in request.path.rsplit("/", 1)[-1]:
+            raise web.HTTPNotFound(text="没有这个文件")
+        return await handler(request)
+
     class HallServer(Server):
         """textual-serve's server with a page that needs no internet."""
 
@@ -166,6 +174,7 @@ def make_server(command: str, host: str, port: int, title: str,
             aiohttp_jinja2.setup(app, loader=jinja2.DictLoader({"app_index.html": PAGE}),
                                  autoescape=True)
             app.router.add_get("/hall-font/cjk.ttf", self.handle_font)
+            app.middlewares.append(no_listing)
             return app
 
         async def handle_font(self, request: web.Request) -> web.Response:

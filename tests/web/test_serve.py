@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -134,6 +135,16 @@ def children_of(pid: int) -> list[int]:
 def environ_of(pid: int) -> dict[str, str]:
     raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     return dict(item.decode(errors="replace").split("=", 1) for item in raw if b"=" in item)
+
+
+def test_the_static_folders_are_not_listed(tmp_path: Path) -> None:
+    with serving(tmp_path, "board") as (base, _):
+        assert fetch(base + "/static/js/textual.js")[0] in ("application/javascript",
+                                                            "text/javascript")
+        for folder in ("/static/", "/static", "/static/js", "/static/js/", "/static/fonts"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                fetch(base + folder)
+            assert refused.value.code == 404, folder
 
 
 def test_a_tab_is_signed_in_by_nobody_from_the_servers_environment(tmp_path: Path) -> None:
