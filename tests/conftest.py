@@ -331,3 +331,14 @@ def sqlite_hall(sqlite_url: str, config: HallConfig, clock: FixedClock) -> Itera
     db: peewee.Database = open_database(sqlite_url)
     yield Hall(db, config, clock)
     db.close()
+
+
+@pytest.fixture
+def printer() -> Iterator[Any]:
+    """A fake ESC/POS printer on a local TCP port that records what it is sent
+    (:class:`tests.fake_printer.FakePrinter`), closed after the test."""
+    from tests.fake_printer import FakePrinter
+
+    fake = FakePrinter()
+    yield fake
+    fake.close()

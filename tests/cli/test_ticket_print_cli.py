@@ -4,7 +4,6 @@ when the printer cannot be reached (like a database), 2 with no printer configur
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ NOW = "2026-11-23T09:30:00+08:00"
 ISSUE = ["issue", "--name", "李秀英", "--id-number", "11010519491231002X", "--category", "wages",
          "--matter", "工地拖欠工资三个月", "--district", "jiangbei", "--json"]
 zxingcpp = pytest.importorskip("zxingcpp")
-
-
-@pytest.fixture
-def printer() -> Iterator[FakePrinter]:
-    fake = FakePrinter()
-    yield fake
-    fake.close()
 
 
 def configured(tmp_path: Path, block: str) -> Path:

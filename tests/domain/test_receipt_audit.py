@@ -4,7 +4,6 @@ as ``ticket.print`` with its number and the printer's kind; reprints by number; 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,13 +15,6 @@ from tests.fake_printer import FakePrinter, closed_port, job_image
 from tests.helpers import form
 
 zxingcpp = pytest.importorskip("zxingcpp")
-
-
-@pytest.fixture
-def printer() -> Iterator[FakePrinter]:
-    fake = FakePrinter()
-    yield fake
-    fake.close()
 
 
 def prints(hall: Hall) -> list[dict]:

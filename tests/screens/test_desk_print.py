@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,13 +23,6 @@ from tests.helpers import run_async
 from tests.screens.test_desk import fill_new_visitor, settle, text_of
 
 zxingcpp = pytest.importorskip("zxingcpp")
-
-
-@pytest.fixture
-def printer() -> Iterator[FakePrinter]:
-    fake = FakePrinter()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture
