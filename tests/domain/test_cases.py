@@ -32,6 +32,7 @@ from models import (
     CaseEntry,
     CaseVisit,
     ChangeCounter,
+    Visit,
     open_database,
 )
 from tests.helpers import config_with, distinct_id, form, snapshot
@@ -600,3 +601,65 @@ def test_a_leader_added_to_the_roster_takes_a_case_and_a_retired_one_cannot(hall
     with pytest.raises(NotFound, match="未知的领导"):
         hall.cases.lead(other, "nobody", "mgr01")
     assert Case.get_by_id(other).leader == ""
+
+
+# -- what an entry stores and what an approval grants (mutation survivors, stop 22) ------------
+
+
+def test_an_entry_stores_its_words_as_text_and_its_audit_names_seq_and_state(hall: Hall) -> None:
+    """The entry's detail is JSON with the Chinese as written (a database reader, an export
+    or a search sees 诉讼, not \\u escapes); a step without a note stores "" (not a
+    placeholder); the audit event holds the entry's number, the state after it and the detail
+    without its note, keyed exactly so. Two entries on one locked row in one transaction (a
+    case opened with its leader: opened, then lead) are numbered 1 and 2."""
+    case_id = open_case(hall)
+    hall.cases.refuse(case_id, "rejected", "不属信访事项", "诉讼", "win07")
+    entry = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.kind == "rejected"))
+    assert entry.note == "不属信访事项"
+    assert json.loads(entry.detail) == {"channel": "诉讼"}
+    assert "诉讼" in entry.detail and "\\u" not in entry.detail
+    event = (AuditEvent.select().where((AuditEvent.entity == "case")
+                                       & (AuditEvent.entity_id == str(case_id))
+                                       & (AuditEvent.action == "case.rejected")).get())
+    detail = json.loads(event.detail)
+    assert detail == {"seq": 2, "state": "rejected", **json.loads(entry.detail)}
+    assert "note" not in detail
+
+    visitor = Visit.get_by_id(row(case_id).visit_id).visitor_id
+    led = hall.cases.open_for(visitor, "wages", "欠薪积案", "hrss", "mgr01", leader="lihong")
+    entries = list(CaseEntry.select().where(CaseEntry.case == led.id)
+                   .order_by(CaseEntry.seq))
+    assert [(e.seq, e.kind, e.note) for e in entries] == [(1, "opened", ""), (2, "lead", "")]
+    assert row(led.id).last_seq == 2
+    lead_event = (AuditEvent.select().where((AuditEvent.entity_id == str(led.id))
+                                            & (AuditEvent.action == "case.lead")).get())
+    assert json.loads(lead_event.detail) == {"seq": 2, "state": "pending", "leader": "lihong"}
+
+
+def test_an_approval_grants_this_cases_latest_request(hall: Hall) -> None:
+    """Case A asks 10 days (refused), then 25: the approval grants 25 (the latest request, not
+    the first); case B's request of 5 days is B's alone. Accepted Mon 11-23, handling due
+    2027-01-22 (a Friday): +25 days is Tue 2027-02-16 (calendar days; 2027 has no holiday
+    data), +5 is Wed 2027-01-27. Without a pending request the refusal says exactly so."""
+    a, b = open_case(hall), open_case(hall)
+    for case_id in (a, b):
+        hall.cases.accept(case_id, "win07", how="电话告知")
+    hall.cases.extend(b, 5, "待补材料", "win07")
+    hall.cases.extend(a, 10, "涉及多个单位", "win07")
+    hall.cases.refuse_extension(a, "mgr01", note="理由不足")
+    hall.cases.extend(a, 25, "需现场核查", "win07")
+    hall.cases.approve_extension(a, "mgr01", told="电话告知")
+    hall.cases.approve_extension(b, "mgr01", told="电话告知")
+    assert (row(a).extension_days, str(row(a).handling_due)) == (25, "2027-02-16")
+    assert (row(b).extension_days, str(row(b).handling_due)) == (5, "2027-01-27")
+    assert refused(lambda: hall.cases.approve_extension(a, "mgr01", told="电话")) == (
+        "本案没有待批准的延期申请")
+
+
+def test_a_missing_case_is_named_by_its_number(hall: Hall) -> None:
+    with pytest.raises(NotFound) as missing:
+        hall.cases.detail(424242, "mgr01")
+    assert str(missing.value) == "没有编号为 424242 的案件"
+    with pytest.raises(NotFound) as missing:
+        hall.cases.accept(424242, "mgr01", how="电话")
+    assert str(missing.value) == "没有编号为 424242 的案件"
