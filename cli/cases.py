@@ -33,12 +33,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cli.context import Context, UsageError, print_form_errors, print_json
+from cli.context import Context, UsageError, pad, print_form_errors, print_json
 
 FLAGS = {"how": "--how", "note": "--note", "reason": "--reason", "channel": "--channel",
          "unit": "--unit", "kind": "--kind", "satisfaction": "--satisfaction", "days": "--days",
@@ -293,21 +292,6 @@ def _pdf_target(text: str) -> Path:
 
 
 # -- printing ---------------------------------------------------------------------------------
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` cut or padded to ``width`` terminal columns (a CJK character takes two)."""
-    out, used = "", 0
-    for c in text:
-        w = _width(c)
-        if used + w > width:
-            break
-        out, used = out + c, used + w
-    return out + " " * (width - used)
 
 
 def _due(s: Any) -> str:

@@ -39,6 +39,7 @@ import getpass
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -121,6 +122,22 @@ def print_form_errors(errors: Mapping[str, str], labels: Mapping[str, str],
         label = labels.get(key)
         print(f"{flag}（{label}）：{message}" if label else f"{flag}：{message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def text_width(text: str) -> int:
+    """The terminal columns ``text`` takes (a CJK character takes two): the CLI's one measure."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` cut or padded to ``width`` terminal columns (a CJK character takes two)."""
+    out, used = "", 0
+    for c in text:
+        w = text_width(c)
+        if used + w > width:
+            break
+        out, used = out + c, used + w
+    return out + " " * (width - used)
 
 
 def clock() -> Any:

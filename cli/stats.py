@@ -49,7 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.context import Context, UsageError, print_form_errors, print_json
+from cli.context import Context, UsageError, pad, print_form_errors, print_json
+from cli.context import text_width as width
 
 if TYPE_CHECKING:
     from hall.stats import Figures, Period, Table
@@ -341,8 +342,6 @@ class _Column:
 def table_lines(table: Table) -> list[str]:
     """``table`` as aligned columns: its title, the heads, the rows; text left, numbers right,
     widths in terminal columns (a CJK character takes two)."""
-    from cli.cases import _width as width  # the CLI's one measure of terminal columns
-    from cli.cases import pad
 
     texts = [[cell_text(c) for c in row] for row in table.rows]
     columns = []
@@ -368,8 +367,6 @@ def table_lines(table: Table) -> list[str]:
 def figures_lines(figures: Figures, filters: str = "") -> list[str]:
     """The figures as ``hall stats`` prints them: heading (``filters``: the filters as named,
     「（部门：市人社局）」), headlines, then every table."""
-    from cli.cases import _width as width
-    from cli.cases import pad
 
     f = figures
     lines = [f"统计时段：{f.period.label}（{f.period.start} 至 {f.period.end}）{filters}",
