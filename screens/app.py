@@ -137,8 +137,6 @@ class HallApp(KeyOrder):
         A screen or dialog says what it would lose through ``unsaved_work() -> str``; every mode's
         stack is asked (the desk's form survives a trip to the launcher). Ctrl+Q again confirms.
         """
-        from screens.window.dialogs import ConfirmDialog
-
         if self._quit_dialog is not None and self.screen is self._quit_dialog:
             self.exit()
             return
@@ -148,6 +146,8 @@ class HallApp(KeyOrder):
         if not lost:
             self.exit()
             return
+        from screens.window.dialogs import ConfirmDialog
+
         self._quit_dialog = ConfirmDialog(
             "退出", f"{'、'.join(dict.fromkeys(lost))}尚未保存，退出后将丢失。\n"
             "确认退出？（再按 Ctrl+Q 也是退出）", "退出")
@@ -204,11 +204,10 @@ class HallApp(KeyOrder):
     def open_role(self, mode: str) -> None:
         """Open ``mode`` when the signed-in person may; else the launcher, and a refusal in
         Chinese offering 换人 (Enter), after which the screen opens for the new person."""
-        from screens.window.dialogs import ConfirmDialog
-
         if self.may_open(mode):
             self.switch_mode(mode)
             return
+        from screens.window.dialogs import ConfirmDialog
         title = next(r.title for r in ROLES if r.mode == mode)
         if self.current_mode != "launcher":
             self.switch_mode("launcher")

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hall.cases.views import CaseAlert
 from screens.widgets.topbar import AlertWatch
 
 if TYPE_CHECKING:
+    from hall.cases.views import CaseAlert
     from screens.app import HallApp
 
 
@@ -26,8 +26,11 @@ class CaseWatch(AlertWatch):
     alerts: tuple[CaseAlert, ...]
 
     def __init__(self, app: HallApp) -> None:
+        # Only a manager's terminal reads the date (and loads the cases context): the others
+        # never show the mark, and the desk's first frame does not wait for that import.
         super().__init__(app, lambda: read_alert(app), "cases", "case-watch",
-                         key=lambda: (app.hall.cases.reads.local_today(), app.staff))
+                         key=lambda: (app.staff, watches(app)
+                                      and app.hall.cases.reads.local_today()))
 
     def text(self, wide: bool) -> str:
         """What the top bar shows ("" for nothing)."""

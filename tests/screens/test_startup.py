@@ -11,6 +11,7 @@ its exit status, which a supervisor restarting a crashed terminal relies on.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -98,6 +99,27 @@ def test_hall_desk_and_incidents_start_and_quit_cleanly(argv: tuple[str, ...],
     done = hall_process(tmp_path, *argv, env=signed_in(tmp_path))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Error" not in done.stdout + done.stderr
+
+
+MODULES = """
+import atexit, json, sys
+atexit.register(lambda: print("MODULES", json.dumps(sorted(sys.modules)), file=sys.stderr))
+"""
+NOT_FOR_THE_DESK = ("hall.cases", "screens.cases.screen", "screens.window",
+                    "screens.dialogs.booking", "screens.incidents.screen", "screens.leaders")
+
+
+def test_the_desk_does_not_load_what_other_roles_use(tmp_path: Path) -> None:
+    """Start-up (issue 10 §5): a desk loads neither the cases (the overdue mark is read on
+    managers' terminals only), nor the window's screens and dialogs, nor the reception days'
+    booking dialog, nor the managers' screens."""
+    done = hall_process(tmp_path, "--staff", "desk01", "desk", code=MODULES,
+                        env=signed_in(tmp_path))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # The terminal's own output shares stderr: the report is what follows its mark.
+    modules = set(json.loads(done.stderr.rpartition("MODULES ")[2]))
+    assert {"screens.desk.screen", "screens.cases.watch"} <= modules  # the probe sees imports
+    assert sorted(m for m in modules if m.startswith(NOT_FOR_THE_DESK)) == []
 
 
 CRASH = """
