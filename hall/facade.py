@@ -32,7 +32,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from hall.clock import Clock
-from hall.desk.desk import Desk
 from hall.store import TICKETS, Store
 from models import ensure_schema
 
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from hall.accounts.recusal import Recusals
     from hall.board import Board
     from hall.cases import Cases
+    from hall.desk.desk import Desk
     from hall.incidents import Incidents
     from hall.leaders import Leaders
     from hall.printing.tickets import TicketPrinter
@@ -76,8 +76,8 @@ class _Context(Generic[C]):
 class Hall:
     """The hall's rules over its database, for one configuration and clock.
 
-    The desk is built with the hall; the other contexts when first used (``hall status`` on a
-    kiosk needs the desk's lookup, not reception days, incidents, the board and the windows).
+    Each context is built when first used (``hall status`` on a kiosk needs the desk's lookup,
+    not reception days, incidents, the board and the windows; the board needs no desk).
     """
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -97,14 +97,20 @@ class Hall:
         self.accounts = Accounts(self.store)
         if hasattr(config, "staff"):  # a status lookup's few settings hold no roster
             self.accounts.seed()  # the first use of a database: the configured staff's accounts
-        self.desk = Desk(self.store,
-                         check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
-                         cases_of=lambda visitor: self.leaders.cases_of(visitor),
-                         incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
-                         open_cases_of=lambda visitor, viewer: self.cases.open_cases_of(
-                             visitor, viewer),
-                         link_case=lambda case, visit, actor, at: self.cases.link_visit_locked(
-                             case, visit, actor, at))
+
+    @_Context
+    def desk(self) -> Desk:
+        """Registration, tickets, the visitor file, a ticket's lookup."""
+        from hall.desk.desk import Desk
+
+        return Desk(self.store,
+                    check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
+                    cases_of=lambda visitor: self.leaders.cases_of(visitor),
+                    incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
+                    open_cases_of=lambda visitor, viewer: self.cases.open_cases_of(
+                        visitor, viewer),
+                    link_case=lambda case, visit, actor, at: self.cases.link_visit_locked(
+                        case, visit, actor, at))
 
     @_Context
     def audit(self) -> AuditLog:
@@ -118,15 +124,18 @@ class Hall:
         """Reception days, 包案, the roster, planning, bookings."""
         from hall.leaders import Leaders
 
-        return Leaders(self.store, issue_locked=self.desk.issue_locked,
-                       file_locked=self.desk.save_file_locked, cases=lambda: self.cases)
+        return Leaders(self.store,
+                       issue_locked=lambda *args, **kw: self.desk.issue_locked(*args, **kw),
+                       file_locked=lambda *args, **kw: self.desk.save_file_locked(*args, **kw),
+                       cases=lambda: self.cases)
 
     @_Context
     def incidents(self) -> Incidents:
         """Special situations, their steps and reports."""
         from hall.incidents import Incidents
 
-        return Incidents(self.store, find_ticket=self.desk.find_ticket)
+        return Incidents(self.store,  # the desk is built when a ticket is first looked up
+                         find_ticket=lambda *args, **kw: self.desk.find_ticket(*args, **kw))
 
     @_Context
     def cases(self) -> Cases:
