@@ -257,6 +257,14 @@ def test_key_rows_by_hand() -> None:
     assert not allowed("window", "leader.day") and not allowed("desk", "window.call")
 
 
+def test_an_unknown_role_or_act_is_refused_not_an_error() -> None:
+    """A role the table does not know (an account row written by hand, a role retired in a later
+    release) may do nothing, and asking is no crash: the check says no."""
+    assert allowed("intern", "ticket.issue") is False
+    assert allowed("intern", "board.view") is False
+    assert allowed("manager", "no.such.act") is False
+
+
 def test_a_window_clerk_acts_only_at_windows_of_their_department(hall: Hall) -> None:
     """周涛 (win07) of 人社局: refused at window 5 (检察院), allowed at window 7 (人社局)."""
     hall.desk.issue(form(category="procuratorial", id_number=distinct_id(1)), actor="desk01")
