@@ -1,6 +1,6 @@
 """``hall serve``: the hall's screens in a browser, through textual-serve.
 
-    hall serve [--host H] [--port P] [--public-url URL] [ROLE [WINDOW]]
+    hall serve [--host H] [--port P] [--public-url URL] [--max-tabs N] [ROLE [WINDOW]]
 
 Serves a page on ``--host`` (default 127.0.0.1) and ``--port`` (default 8000) until Ctrl+C or
 SIGTERM. Each browser tab that opens it starts its own ``hall`` terminal screen on the server
@@ -18,6 +18,11 @@ The page loads nothing from the internet (halls run on closed networks): textual
 page asks Google for its font, so ours (:data:`PAGE`) serves Roboto Mono from textual-serve's
 package and the Chinese font installed with the project (WenQuanYi Micro Hei), so Chinese shows
 on a browser machine that has no Chinese font of its own.
+
+Each tab is a process of its own on the server (some 70 MB): at most ``--max-tabs`` (default
+:data:`MAX_TABS`) are open at once. One more is refused, not started: the page says so (HTTP
+503) and a WebSocket opened anyway is closed at once (code 1013, try again later, with
+:data:`TAB_LIMIT_REASON`), so a forgotten reload loop or a crawler cannot fill the server's memory.
 
 Behind the hall's web server with TLS, give the address browsers use, ``--public-url
 https://hall.example.gov.cn``: the page's WebSocket and download addresses are built from it
@@ -42,6 +47,20 @@ ROLES = ("launcher", "desk", "board", "window", "leaders", "incidents", "cases",
 
 SIGN_IN_VARIABLES = ("HALL_TOKEN", "HALL_STAFF", "HALL_PASSWORD")
 """The environment that would sign a tab in (:func:`main.signed_in_actor`): never passed on."""
+
+MAX_TABS = 24
+"""Tabs open at once by default: a hall's windows, desk, board and managers, with room to spare."""
+
+
+TAB_LIMIT_REASON = "同时打开的界面已达上限"
+"""The close reason of a WebSocket past the limit (a close frame carries at most 123 bytes)."""
+
+
+def too_many_tabs(limit: int) -> str:
+    """What a tab past the limit is told."""
+    return (f"同时打开的界面已达上限（{limit} 个），请关闭不用的标签页后刷新本页；"
+            "如需更多，请管理员以 --max-tabs 调整")
+
 
 CJK_RANGES = ("U+2E80-2FDF, U+3000-303F, U+3190-31FF, U+3400-4DBF, U+4E00-9FFF, "
               "U+F900-FAFF, U+FE30-FE4F, U+FF00-FFEF")
@@ -147,12 +166,13 @@ def cjk_font_ttf() -> bytes:
 
 
 def make_server(command: str, host: str, port: int, title: str,
-                public_url: str | None = None) -> Any:
+                public_url: str | None = None, max_tabs: int = MAX_TABS) -> Any:
     """The textual-serve server for ``command``, with the hall's own page (:data:`PAGE`), the
-    Chinese font at ``/hall-font/cjk.ttf`` and downloads named in UTF-8."""
+    Chinese font at ``/hall-font/cjk.ttf``, downloads named in UTF-8 and at most ``max_tabs``
+    tabs (processes) open at once."""
     import aiohttp_jinja2
     import jinja2
-    from aiohttp import web
+    from aiohttp import WSCloseCode, web
     from textual_serve.server import Server, to_int
 
     @web.middleware
@@ -168,6 +188,21 @@ def make_server(command: str, host: str, port: int, title: str,
 
         _font: bytes | None = None
         given_url: str | None = None
+        tab_limit = MAX_TABS
+        open_tabs = 0  # WebSockets being served, each with its process (one event loop)
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            if self.open_tabs >= self.tab_limit:  # refused before any process starts
+                refused = web.WebSocketResponse()
+                await refused.prepare(request)
+                await refused.close(code=WSCloseCode.TRY_AGAIN_LATER,
+                                    message=TAB_LIMIT_REASON.encode())
+                return refused
+            self.open_tabs += 1
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.open_tabs -= 1
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -185,8 +220,14 @@ def make_server(command: str, host: str, port: int, title: str,
             return web.Response(body=HallServer._font, content_type="font/ttf",
                                 headers={"Cache-Control": "max-age=86400"})
 
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            if self.open_tabs >= self.tab_limit:
+                raise web.HTTPServiceUnavailable(text=too_many_tabs(self.tab_limit),
+                                                 headers={"Retry-After": "30"})
+            return await self.render_index(request)
+
         @aiohttp_jinja2.template("app_index.html")
-        async def handle_index(self, request: web.Request) -> dict[str, Any]:
+        async def render_index(self, request: web.Request) -> dict[str, Any]:
             # Without --public-url, the address the browser used (0.0.0.0 is no address).
             base = (self.given_url or str(request.url.origin())).rstrip("/")
             scheme, rest = base.split(":", 1)
@@ -241,6 +282,7 @@ def make_server(command: str, host: str, port: int, title: str,
 
     server = HallServer(command, host=host, port=port, title=title, public_url=public_url)
     server.given_url = public_url
+    server.tab_limit = max_tabs
     return server
 
 
@@ -251,6 +293,8 @@ def cmd_serve(ctx: Context) -> int:
         raise UsageError("hall serve 不代任何人登录：请去掉 --staff，在浏览器中各自登录")
     if not 1 <= args.port <= 65535:
         raise UsageError(f"--port 应为 1 到 65535 之间的端口号，实际为 {args.port}")
+    if not 1 <= args.max_tabs <= 500:
+        raise UsageError(f"--max-tabs 应为 1 到 500 之间的整数，实际为 {args.max_tabs}")
     role = args.role or "launcher"
     if args.window is not None and role != "window":
         raise UsageError("只有 window 可以跟窗口号")
@@ -265,7 +309,8 @@ def cmd_serve(ctx: Context) -> int:
     tab_environment(os.environ, str(config.resolve() if config.exists() else config), url)
     ctx.succeeded()
     server = make_server(tab_command(role, args.window), args.host, args.port,
-                         title=ctx.config.hall.name, public_url=args.public_url)
+                         title=ctx.config.hall.name, public_url=args.public_url,
+                         max_tabs=args.max_tabs)
     try:
         server.serve()
     except OSError as exc:  # the port taken, the address not this machine's
@@ -283,4 +328,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
     p.add_argument("--public-url", help="浏览器访问的地址（经反向代理和 TLS 时，如 "
                    "https://hall.example.gov.cn）")
+    p.add_argument("--max-tabs", type=int, default=MAX_TABS,
+                   help=f"同时打开的界面（标签页）上限，每个占用一个进程（默认 {MAX_TABS}）")
     p.set_defaults(func=cmd_serve)
