@@ -26,11 +26,27 @@ managers' and the leader's own room's.
 
 from __future__ import annotations
 
-from hall.leaders.bookings import BOOKED_RANK_BASE, Bookings
-from hall.leaders.days import ClosedToday, Leaders
-from hall.leaders.plan import Plan
-from hall.leaders.roster import ROSTER_LABELS, Roster
-from hall.leaders.shared import LEADERS
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # each name is imported with its module when first asked for (__getattr__)
+    from hall.leaders.bookings import BOOKED_RANK_BASE, Bookings
+    from hall.leaders.days import ClosedToday, Leaders
+    from hall.leaders.plan import Plan
+    from hall.leaders.roster import ROSTER_LABELS, Roster
+    from hall.leaders.shared import LEADERS
+
+# The board and the desk read the leaders' line through hall.leaders.shared and .views at start;
+# bookings, planning and the roster come with the context, when first used.
+_HOMES = {"BOOKED_RANK_BASE": "bookings", "Bookings": "bookings", "ClosedToday": "days",
+          "Leaders": "days", "Plan": "plan", "ROSTER_LABELS": "roster", "Roster": "roster",
+          "LEADERS": "shared"}
 
 __all__ = ["BOOKED_RANK_BASE", "LEADERS", "ROSTER_LABELS", "Bookings", "ClosedToday", "Leaders",
            "Plan", "Roster"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
