@@ -5,6 +5,11 @@
     figures.value("visits"); figures.table("visits_by_day").rows
     figures = hall.stats.export("mgr01", "stats.xlsx", period, Filters(), file="11月.xlsx")
 
+One call's figures are read in one snapshot of the database
+(:func:`~hall.stats.query.snapshot`: SQLite, a deferred read transaction; PostgreSQL,
+``REPEATABLE READ READ ONLY``), so its sections agree with each other while the desks and
+windows go on writing, neither side waiting for the other.
+
 Reading the figures is the managers' (``stats.read``); they are aggregates and hold no personal
 data, so reading them is not audited. Every file made of them (workbook, CSV, the monthly
 report) and every register export is (:meth:`Stats.exported`: who, what, which period and
@@ -18,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from hall.clock import to_storage
 from hall.desk.registration import FormError
 from hall.stats import cases, incidents, outcomes, queues, receptions, visits
-from hall.stats.query import Query, SectionFn
+from hall.stats.query import Query, SectionFn, snapshot
 from hall.stats.views import Figures, Filters
 
 if TYPE_CHECKING:
@@ -50,7 +55,7 @@ class Stats:
         self.check(filters)
         q = Query(self.store, period, filters)
         headlines, tables = [], []
-        with self.store.connection():
+        with self.store.connection(), snapshot(self.store.db):  # one state for every section
             for section in SECTIONS:
                 part = section(q)
                 headlines += part.headlines
@@ -111,7 +116,7 @@ class Stats:
         self.check(filters)
         if department and not viewer.may("register.export", department):
             self.store.permit(actor, "register.export", department)  # refused and audited
-        with self.store.connection():
+        with self.store.connection(), snapshot(self.store.db):
             found = register.read(self.store, viewer, period, department)
         shown = found.register
         scope = {"scope": list(found.scope)} if found.scope else {}

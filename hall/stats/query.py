@@ -15,11 +15,15 @@ its category, the visitor's district at registration) and everything that hangs 
 period by the day they were opened, reception days by their date, incidents by their business
 day. Confidential matters count in every total (the figures hold no personal data); only the
 register shows visits one by one, under the accounts rules.
+
+Every section of one computation reads the same state of the database (:func:`snapshot`): a
+ticket finished while the figures are computed is counted finished everywhere or nowhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import TYPE_CHECKING
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from hall.stats.views import Filters, Headline, Table
-from models import Visit
+from models import Visit, is_sqlite
 from models.figures import epoch_seconds, utc_hour
 
 if TYPE_CHECKING:
@@ -35,7 +39,26 @@ if TYPE_CHECKING:
     from hall.stats.period import Period
     from hall.store import Store
 
-__all__ = ["Query", "Section", "SectionFn"]
+__all__ = ["Query", "Section", "SectionFn", "snapshot"]
+
+
+SNAPSHOT_PG = "REPEATABLE READ, READ ONLY"
+"""PostgreSQL's read transaction: one snapshot from its first statement, no write allowed."""
+
+
+@contextmanager
+def snapshot(db: pw.Database) -> Iterator[None]:
+    """One read transaction on this thread's connection: every statement inside reads the same
+    state of the database, whatever other terminals commit meanwhile, and none waits for them
+    nor makes them wait.
+
+    SQLite (WAL): a deferred ``BEGIN``, which takes no lock; its snapshot is fixed at its first
+    read, and writers go on committing to the log meanwhile (:func:`models.write_transaction`'s
+    ``BEGIN IMMEDIATE`` would queue every desk behind the figures). PostgreSQL:
+    ``REPEATABLE READ READ ONLY`` (its default, READ COMMITTED, takes a new snapshot for each
+    statement). Inside a caller's transaction: that one's (a savepoint)."""
+    with db.atomic("DEFERRED") if is_sqlite(db) else db.atomic(isolation_level=SNAPSHOT_PG):
+        yield
 
 
 @dataclass

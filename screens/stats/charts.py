@@ -9,7 +9,8 @@ per character) pushes the frame out of line and wraps its last tick label onto t
 (seen at 80x24). The charts therefore hold no Chinese: days are ``11-01``, hours ``09``, and a
 bar of a named thing (a department, an outcome) is numbered ``1`` … ``n`` in the order of the
 table beside it, whose rows carry the same numbers. The Chinese title and the colours' legend
-are a label above the plot (:meth:`ChartSpec.heading`).
+are a label above the plot (:class:`ChartHeading`, :meth:`ChartSpec.heading`), fitted to its
+width: at 80 columns a long title gives way to its short form, then the 「序号见右表」 hint goes.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
+from textual.widgets import Label
 from textual_plotext import PlotextPlot
 
 from hall.stats.views import Cell, Table
 
-__all__ = ["CHARTS", "ChartPlot", "ChartSpec"]
+__all__ = ["CHARTS", "ChartHeading", "ChartPlot", "ChartSpec"]
 
 COLOURS = ("cyan", "red", "green", "orange")
 """The series' colours in plotext, in series order; the legend uses the same names."""
@@ -36,7 +39,8 @@ _LEGEND_STYLES = {"cyan": "cyan", "red": "red", "green": "green", "orange": "dar
 class ChartSpec:
     """One chart of the screen: the table ``key`` it draws, its Chinese ``title``, the columns
     plotted (``series``), ``kind`` (``line``, ``bar``, ``stacked``) and how the x axis is labelled
-    (``x``: ``day`` ``11-01``, ``hour`` ``09``, ``number`` 1 … n)."""
+    (``x``: ``day`` ``11-01``, ``hour`` ``09``, ``number`` 1 … n); ``short``: the title where
+    the full one does not fit (80 columns)."""
 
     key: str
     title: str
@@ -44,6 +48,7 @@ class ChartSpec:
     kind: str = "bar"
     x: str = "number"
     colours: tuple[str, ...] = ("cyan",)
+    short: str = ""
 
     @property
     def numbered(self) -> bool:
@@ -57,17 +62,29 @@ class ChartSpec:
         rest = [i for i in range(1, len(table.columns)) if i not in plotted]
         return [0, *plotted, *rest]
 
-    def heading(self, position: int, count: int) -> Text:
-        """The label above the plot: the title, what is plotted in which colour, and where this
-        chart stands among the others (「2/6」)."""
-        text = Text.assemble((self.title, "bold"), "　")
+    def heading(self, position: int, count: int, width: int = 0) -> Text:
+        """The label above the plot: the title, what is plotted in which colour, a hint that
+        the bars' numbers are the table's rows, and where this chart stands among the others
+        (「2/6」). Within ``width`` cells (0: no limit): the first that fits of the full title
+        with the hint, the short title with it, then each without the hint; cut with 「…」 only
+        when even that does not fit."""
+        legend = Text()
         if len(self.series) > 1 or self.kind == "stacked":
             for name, colour in zip(self.series, self.colours, strict=False):
-                text.append("■ ", style=_LEGEND_STYLES.get(colour, colour))
-                text.append(f"{name}　")
-        if self.numbered:
-            text.append("序号见右表", style="dim")
-        text.append(f"　{position}/{count}", style="dim")
+                legend.append("■ ", style=_LEGEND_STYLES.get(colour, colour))
+                legend.append(name)
+                legend.append("　")
+            legend.right_crop(1)
+        hints = ("序号见右表", "") if self.numbered else ("",)
+        text = Text()
+        for hint in hints:
+            for title in dict.fromkeys((self.title, self.short or self.title)):
+                text = Text("　").join(part for part in (
+                    Text(title, "bold"), legend, Text(hint, "dim"),
+                    Text(f"{position}/{count}", "dim")) if part)
+                if not width or cell_len(text.plain) <= width:
+                    return text
+        text.truncate(width, overflow="ellipsis")
         return text
 
     def draw(self, plt: Any, table: Table, until: str = "", width: int = 0) -> bool:
@@ -118,6 +135,26 @@ class ChartSpec:
         return [str(i) for i in range(1, len(firsts) + 1)]
 
 
+class ChartHeading(Label):
+    """The label above the plot (:meth:`ChartSpec.heading`), fitted to its own width each time
+    it is rendered (a resized terminal gets the form that fits)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: tuple[ChartSpec, int, int] | None = None
+
+    def show(self, spec: ChartSpec | None, position: int = 0, count: int = 0) -> None:
+        """Head ``spec``'s chart, ``position`` of ``count``; None: nothing."""
+        self.shown = (spec, position, count) if spec is not None else None
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        if self.shown is None:
+            return ""
+        spec, position, count = self.shown
+        return spec.heading(position, count, self.content_size.width)
+
+
 class ChartPlot(PlotextPlot):
     """The plot of one chart, drawn again at its own size each time it is rendered (the axis's
     labels depend on the width; a resized terminal gets them right)."""
@@ -143,10 +180,11 @@ class ChartPlot(PlotextPlot):
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("visits_by_day", "每日来访人次", ("来访人次",), "line", "day"),
     ChartSpec("visits_by_hour", "来访时段分布（人次）", ("来访人次",), "bar", "hour"),
-    ChartSpec("queues_by_department", "各部门等候时间中位数（分钟）", ("等候中位（分）",)),
+    ChartSpec("queues_by_department", "各部门等候时间中位数（分钟）", ("等候中位（分）",),
+              short="等候中位数（分钟）"),
     ChartSpec("outcomes", "办理方式（人次）", ("人次",)),
     ChartSpec("cases_timeliness", "案件按时与超时（件）", ("按时", "超时"), "stacked",
-              colours=("green", "red")),
+              colours=("green", "red"), short="案件时效（件）"),
     ChartSpec("satisfaction", "回访满意度（件）", ("件数",)),
 )
 """The charts in the order keys 1–6 and ←/→ reach them."""

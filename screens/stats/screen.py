@@ -47,7 +47,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from hall.stats import Filters, Period, named_period
 from hall.stats.period import period_of
 from screens.stats.cells import cell, packed
-from screens.stats.charts import CHARTS, ChartPlot, ChartSpec
+from screens.stats.charts import CHARTS, ChartHeading, ChartPlot, ChartSpec
 from screens.stats.dialogs import RangeDialog
 from screens.stats.saving import (
     Download,
@@ -147,7 +147,7 @@ class StatsScreen(HallWork, Screen[None]):
         yield Static(id="stats-headlines")
         with Horizontal(id="stats-body"):
             with Vertical(id="stats-chart-box"):
-                yield Label(id="stats-chart-title")
+                yield ChartHeading(id="stats-chart-title")
                 yield ChartPlot(id="stats-plot")
                 yield Label(id="stats-empty")
             yield FigureTable(id="stats-table", cursor_type="row", zebra_stripes=True)
@@ -308,19 +308,19 @@ class StatsScreen(HallWork, Screen[None]):
         shown = self.available()
         if self.chart not in shown and shown:
             self.chart = shown[0]
-        title = self.query_one("#stats-chart-title", Label)
+        title = self.query_one(ChartHeading)
         plot = self.query_one(ChartPlot)
         table_widget = self.query_one(FigureTable)
         empty = self.query_one("#stats-empty", Label)
         if self.figures is None or not shown:
-            title.update("")
+            title.show(None)
             plot.display, empty.display = False, True
             empty.update(f"统计失败：{self.failure}" if self.failure else "")
             table_widget.clear(columns=True)
             return
         spec = CHARTS[self.chart]
         table = self.figures.table(spec.key)
-        title.update(spec.heading(shown.index(self.chart) + 1, len(shown)))
+        title.show(spec, shown.index(self.chart) + 1, len(shown))
         drawn = plot.show(spec, table, until=self.hall_app.hall.today().isoformat())
         plot.display, empty.display = drawn, not drawn
         empty.update(Text(f"{self.period.label if self.period else ''}没有可画的数据",

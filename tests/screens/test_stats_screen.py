@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -225,6 +226,50 @@ async def test_at_80x24_nothing_that_matters_is_cut(scene: Hall, tmp_path: Path)
         for key in ("←→ 换图", "x 导出Excel", "c 导出CSV", "p 报告PDF", "f10 工作台", "^q 退出",
                     "f12 特殊情况"):
             assert key in footer, footer
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+@run_async
+async def test_each_charts_heading_is_whole_at_80_120_and_160_columns(
+        scene: Hall, tmp_path: Path, width: int) -> None:
+    """The Chinese title, the colours' legend and 「n/6」 above each chart, read off the screen
+    as drawn: whole, within the frame (two cells a Chinese character); at 80 columns the two
+    long titles were cut (「各部门等候时间中位数（分钟）　序号见右表」 lost its 「3/6」, the
+    cases' heading its hint and number): their short forms are shown instead."""
+    app = HallApp(scene, staff="mgr01", start="stats", data_dir=tmp_path)
+    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.available() == list(range(len(CHARTS)))
+        headings = []
+        for n in range(1, len(CHARTS) + 1):
+            await pilot.press(str(n))
+            await until(pilot, lambda n=n: chart_title(app).endswith(f"{n}/6"))
+            label = screen.query_one("#stats-chart-title", Label)
+            region = label.content_region
+            strip = app.screen._compositor.render_strips()[region.y]
+            shown = strip.crop(region.x, region.right).text.rstrip()
+            drawn = strip.crop(region.x, region.right + 1).text  # and the frame after it
+            heading = chart_title(app)
+            assert shown == heading and drawn.endswith("│"), (width, drawn)
+            assert cell_len(heading) <= region.width and "…" not in heading, heading
+            headings.append(heading)
+    for n, (spec, heading) in enumerate(zip(CHARTS, headings, strict=True), 1):
+        assert heading.startswith(spec.title if width > 80 else (spec.short or spec.title))
+        assert all(name in heading for name in spec.series) if spec.kind == "stacked" \
+            else "■" not in heading
+        assert ("序号见右表" in heading) == (spec.numbered and (width > 80 or n != 5))
+
+
+def test_a_heading_gives_way_to_its_short_title_then_drops_the_hint() -> None:
+    queue, cases = CHARTS[2], CHARTS[4]
+    assert queue.heading(3, 6).plain == "各部门等候时间中位数（分钟）　序号见右表　3/6"
+    assert queue.heading(3, 6, 39).plain == "等候中位数（分钟）　序号见右表　3/6"
+    assert queue.heading(3, 6, 33).plain == "各部门等候时间中位数（分钟）　3/6"
+    assert queue.heading(3, 6, 32).plain == "等候中位数（分钟）　3/6"
+    assert cases.heading(5, 6, 39).plain == "案件时效（件）　■ 按时　■ 超时　5/6"
+    assert CHARTS[0].heading(1, 6, 17).plain == "每日来访人次　1/6"
+    tight = cases.heading(5, 6, 20).plain
+    assert tight.endswith("…") and cell_len(tight) <= 20
 
 
 @run_async
