@@ -35,7 +35,9 @@ process, and glibc's view (``mallinfo2``: bytes in use, bytes free but kept); at
 prints the object types and the caches that grew from the warm-up to the end. ``--trim`` makes the
 probing terminal hand freed memory back (``malloc_trim(0)``) after each probe, to tell memory
 kept by the allocator from memory in use; ``--tracemalloc`` traces Python's allocations and
-prints the top growth by line (it costs memory itself: read its RSS apart).
+prints the top growth by line (it costs memory itself: read its RSS apart). ``--one-thread`` makes
+the pollers read in one long-lived thread instead of a new worker thread per poll (an experiment:
+the hall's pollers do not). glibc's own knobs go in the environment (``MALLOC_ARENA_MAX=1``).
 """
 
 from __future__ import annotations
@@ -198,13 +200,35 @@ def make_tracer() -> Any:
 
 # -- the children ----------------------------------------------------------------------------------
 
+def one_reading_thread() -> None:
+    """Pollers read in one long-lived thread instead of a new worker thread per poll."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from screens.work import Poller
+
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poller")
+
+    def poll(self: Any, force: bool = False) -> None:
+        self._force = self._force or force
+        if not self._busy.acquire(blocking=False):
+            return
+        force, self._force = self._force, False
+        reader.submit(self._check, force)
+
+    Poller.poll = poll  # type: ignore[method-assign]
+
+
 def run_terminal(role: str, db: str, t0: float, stats: Path, tab: float,
-                 every: float = 0.0, trim: bool = False, trace: bool = False) -> None:
+                 every: float = 0.0, trim: bool = False, trace: bool = False,
+                 one_thread: bool = False) -> None:
     """A terminal in this process until killed; every few seconds its counters to ``stats``, and
     every ``every`` seconds (if any) a probe of itself, a JSON line, to ``stats`` + ``.probe``."""
     from textual.widgets._footer import FooterKey
 
     import main
+
+    if one_thread:
+        one_reading_thread()
 
     tracer = make_tracer() if trace else None
     probes = stats.with_suffix(".probe")
@@ -307,7 +331,8 @@ def soak(args: argparse.Namespace) -> None:
         logs = {}
         looks = [*(["--probe", str(args.probe)] if args.probe else []),
                  *(["--trim"] if args.trim else []),
-                 *(["--tracemalloc"] if args.tracemalloc else [])]
+                 *(["--tracemalloc"] if args.tracemalloc else []),
+                 *(["--one-thread"] if args.one_thread else [])]
         for role in (*args.only, "issuer", "caller"):
             logs[role] = open(Path(tmp) / f"{role}.log", "wb")
             procs[role] = subprocess.Popen(
@@ -428,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds between each terminal's looks into itself (default none)")
     parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after each probe")
     parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
+    parser.add_argument("--one-thread", action="store_true",
+                        help="pollers read in one long-lived thread, not a new thread per poll")
     parser.add_argument("--role", choices=(*TERMINALS, "issuer", "caller"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
@@ -435,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.role in TERMINALS:
         run_terminal(args.role, args.db, args.t0, args.stats, args.tab, args.probe, args.trim,
-                     args.tracemalloc)
+                     args.tracemalloc, args.one_thread)
     elif args.role == "issuer":
         run_issuer(args.db, args.t0, args.issue)
     elif args.role == "caller":
