@@ -19,12 +19,32 @@ Every ``--sample`` seconds it prints each terminal's resident memory (VmRSS from
 tickets issued and the calls made so far, and at the end the growth of each terminal from the end of
 the warm-up (the first fifth) to the end, per minute. The window's process also reports how many
 times it reloaded and how many FooterKey objects it holds. Figures are printed, never asserted.
+
+Looking into one terminal (issue 10 §4, the board):
+
+    .venv/bin/python benchmarks/bench_soak.py --only board --minutes 25 --sample 60 --probe 60
+    MALLOC_ARENA_MAX=2 .venv/bin/python benchmarks/bench_soak.py --only board ...
+    .venv/bin/python benchmarks/bench_soak.py --only board --probe 60 --trim     # malloc_trim(0)
+    .venv/bin/python benchmarks/bench_soak.py --only board --probe 60 --tracemalloc
+
+``--only`` runs just those terminals (with the issuer and the caller). With ``--probe`` each
+terminal looks at itself every so many seconds and the table gets, per terminal, the Python
+objects alive (gc), the memory blocks Python has allocated (``sys.getallocatedblocks``), the
+entries held by every ``functools.lru_cache`` and Textual ``LRUCache``/``FIFOCache`` in the
+process, and glibc's view (``mallinfo2``: bytes in use, bytes free but kept); at the end it
+prints the object types and the caches that grew from the warm-up to the end. ``--trim`` makes the
+probing terminal hand freed memory back (``malloc_trim(0)``) after each probe, to tell memory
+kept by the allocator from memory in use; ``--tracemalloc`` traces Python's allocations and
+prints the top growth by line (it costs memory itself: read its RSS apart). ``--one-thread`` makes
+the pollers read in one long-lived thread instead of a new worker thread per poll (an experiment:
+the hall's pollers do not). glibc's own knobs go in the environment (``MALLOC_ARENA_MAX=1``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import json
 import os
@@ -63,13 +83,155 @@ def open_hall(db: str, t0: float) -> Any:
     return Hall(open_database(f"sqlite:///{db}"), load_config(DEFAULT_CONFIG), RunningClock(t0))
 
 
+# -- looking into a terminal -----------------------------------------------------------------------
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def mallinfo() -> dict[str, float]:
+    """glibc's heap in MB: in use (malloc'd, not freed), free but kept, mmapped blocks."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallinfo2"):
+        return {}
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()
+    mb = 1024 * 1024
+    return {"in_use": info.uordblks / mb, "free_kept": info.fordblks / mb,
+            "mmapped": info.hblkhd / mb}
+
+
+def malloc_trim() -> None:
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def pymalloc() -> dict[str, float]:
+    """Python's small-object allocator in MB (``sys._debugmallocstats``, read from fd 2): its
+    arenas, the bytes in blocks in use, the bytes in blocks free inside them."""
+    with tempfile.TemporaryFile() as out:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(out.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    found = {}
+    for line in text.splitlines():
+        label, _, value = line.rpartition("=")
+        label = label.strip()
+        for key, start in (("arenas", "# arenas allocated current"),
+                           ("in_blocks", "# bytes in allocated blocks"),
+                           ("free_blocks", "# bytes in available blocks"),
+                           ("free_pools", "unused pools")):
+            if key not in found and (label.startswith(start) or start in label):
+                number = value.strip().replace(",", "")
+                if number.isdigit():
+                    found[key] = int(number) / (1 if key == "arenas" else 1024 * 1024)
+    return found
+
+
+def probe(tracer: Any) -> dict[str, Any]:
+    """What this process holds now: objects by type, cache entries, the allocator's figures."""
+    import functools
+
+    from textual.cache import FIFOCache, LRUCache
+
+    gc.collect()
+    objects = gc.get_objects()
+    types: dict[str, int] = {}
+    caches: dict[str, int] = {}
+    for obj in objects:
+        kind = type(obj)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        types[name] = types.get(name, 0) + 1
+        if isinstance(obj, functools._lru_cache_wrapper):
+            wrapped = getattr(obj, "__wrapped__", obj)
+            where = getattr(wrapped, "__qualname__", type(wrapped).__qualname__)
+            key = f"lru_cache {getattr(wrapped, '__module__', '?')}.{where}"
+            caches[key] = caches.get(key, 0) + obj.cache_info().currsize
+        elif isinstance(obj, LRUCache | FIFOCache):
+            key = f"{kind.__name__}({obj._maxsize})"
+            caches[key] = caches.get(key, 0) + len(obj)
+    out: dict[str, Any] = {
+        "objects": len(objects), "blocks": sys.getallocatedblocks(), "types": types,
+        "caches": caches, "malloc": mallinfo(), "pymalloc": pymalloc(), "rss": rss_mb(os.getpid()),
+        "threads": len(os.listdir("/proc/self/task"))}
+    del objects
+    if tracer is not None:
+        out["trace"] = tracer()
+    return out
+
+
+def make_tracer() -> Any:
+    """Starts tracemalloc; returns a function giving the top growth since its first call."""
+    import tracemalloc
+
+    tracemalloc.start(8)
+    base: list[Any] = []
+
+    def tracer() -> list[str]:
+        snap = tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.Filter(False, tracemalloc.__file__)])
+        if not base:
+            base.append(snap)
+            return []
+        top = snap.compare_to(base[0], "traceback")[:8]
+        return [f"{s.size_diff / 1024:+8.1f} KB {s.count_diff:+6d} blocks  "
+                + " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in s.traceback[:4])
+                for s in top]
+
+    return tracer
+
+
 # -- the children ----------------------------------------------------------------------------------
 
-def run_terminal(role: str, db: str, t0: float, stats: Path, tab: float) -> None:
-    """A terminal in this process until killed; every few seconds its counters to ``stats``."""
+def one_reading_thread() -> None:
+    """Pollers read in one long-lived thread instead of a new worker thread per poll."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from screens.work import Poller
+
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poller")
+
+    def poll(self: Any, force: bool = False) -> None:
+        self._force = self._force or force
+        if not self._busy.acquire(blocking=False):
+            return
+        force, self._force = self._force, False
+        reader.submit(self._check, force)
+
+    Poller.poll = poll  # type: ignore[method-assign]
+
+
+def run_terminal(role: str, db: str, t0: float, stats: Path, tab: float,
+                 every: float = 0.0, trim: bool = False, trace: bool = False,
+                 one_thread: bool = False) -> None:
+    """A terminal in this process until killed; every few seconds its counters to ``stats``, and
+    every ``every`` seconds (if any) a probe of itself, a JSON line, to ``stats`` + ``.probe``."""
     from textual.widgets._footer import FooterKey
 
     import main
+
+    if one_thread:
+        one_reading_thread()
+
+    tracer = make_tracer() if trace else None
+    probes = stats.with_suffix(".probe")
 
     hall = open_hall(db, t0)
     staff = {"desk": "desk01", "window": "win01", "board": None}[role]
@@ -90,7 +252,17 @@ def run_terminal(role: str, db: str, t0: float, stats: Path, tab: float) -> None
     async def run() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             tabs, last = 0, 0.0
+            probed = time.monotonic()
             while True:
+                if every and time.monotonic() - probed >= every:
+                    probed = time.monotonic()
+                    seen = probe(tracer)
+                    seen["minute"] = (time.time() - t0) / 60
+                    if trim:
+                        malloc_trim()
+                        seen["rss_trimmed"] = rss_mb(os.getpid())
+                    with probes.open("a") as out:
+                        out.write(json.dumps(seen) + "\n")
                 await pilot.pause(tab if role == "desk" else 1.0)
                 if role == "desk":
                     await pilot.press("tab")
@@ -157,11 +329,16 @@ def soak(args: argparse.Namespace) -> None:
         common = ["--db", db, "--t0", str(t0)]
         procs: dict[str, subprocess.Popen[bytes]] = {}
         logs = {}
-        for role in (*TERMINALS, "issuer", "caller"):
+        looks = [*(["--probe", str(args.probe)] if args.probe else []),
+                 *(["--trim"] if args.trim else []),
+                 *(["--tracemalloc"] if args.tracemalloc else []),
+                 *(["--one-thread"] if args.one_thread else [])]
+        for role in (*args.only, "issuer", "caller"):
             logs[role] = open(Path(tmp) / f"{role}.log", "wb")
             procs[role] = subprocess.Popen(
                 [*me, "--role", role, *common, "--stats", str(Path(tmp) / f"{role}.json"),
-                 "--issue", str(args.issue), "--call", str(args.call), "--tab", str(args.tab)],
+                 "--issue", str(args.issue), "--call", str(args.call), "--tab", str(args.tab),
+                 *(looks if role in TERMINALS else [])],
                 stdout=logs[role], stderr=subprocess.STDOUT)
         try:
             table = watch(args, db, tmp, procs)
@@ -179,12 +356,14 @@ def soak(args: argparse.Namespace) -> None:
             if proc.returncode not in (0, -15):
                 tail = (Path(tmp) / f"{role}.log").read_text(errors="replace")[-2000:]
                 print(f"{role} exited {proc.returncode}:\n{tail}")
-        summary(table, args.minutes)
+        summary(table, args.minutes, args.only)
+        for role in args.only:
+            probed(Path(tmp) / f"{role}.probe", role, args.minutes)
 
 
 def watch(args: argparse.Namespace, db: str, tmp: str,
           procs: dict[str, subprocess.Popen[bytes]]) -> list[tuple[float, list[float]]]:
-    print(f"{'min':>5}" + "".join(f"{r + ' MB':>11}" for r in TERMINALS)
+    print(f"{'min':>5}" + "".join(f"{r + ' MB':>11}" for r in args.only)
           + f"{'issued':>8}{'called':>8}{'reloads':>9}{'tabs':>6}{'FooterKeys w/d':>16}")
     table = []
     began = time.monotonic()
@@ -193,9 +372,10 @@ def watch(args: argparse.Namespace, db: str, tmp: str,
         time.sleep(min(args.sample, max(0.0, end - time.monotonic())))
         for role, proc in procs.items():
             if proc.poll() is not None:
-                raise SystemExit(f"{role} stopped ({proc.returncode}): see its log")
+                tail = (Path(tmp) / f"{role}.log").read_text(errors="replace")[-2000:]
+                raise SystemExit(f"{role} stopped ({proc.returncode}):\n{tail}")
         minute = (time.monotonic() - began) / 60
-        rss = [rss_mb(procs[r].pid) for r in TERMINALS]
+        rss = [rss_mb(procs[r].pid) for r in args.only]
         issued, called = counts(db)
         stat = {r: _stats(Path(tmp) / f"{r}.json") for r in ("window", "desk")}
         table.append((minute, rss))
@@ -214,19 +394,50 @@ def _stats(path: Path) -> dict[str, int]:
         return {}
 
 
-def summary(table: list[tuple[float, list[float]]], minutes: float) -> None:
+def summary(table: list[tuple[float, list[float]]], minutes: float,
+            roles: list[str]) -> None:
     if len(table) < 2:
         return
     warm = next((row for row in table if row[0] >= minutes / 5), table[0])
     last = table[-1]
     span = last[0] - warm[0]
     print(f"after warm-up (from {warm[0]:.1f} to {last[0]:.1f} min):")
-    for i, role in enumerate(TERMINALS):
+    for i, role in enumerate(roles):
         grown = last[1][i] - warm[1][i]
         rate = grown / span if span > 0 else 0.0
         print(f"  {role:<7} {warm[1][i]:7.1f} MB -> {last[1][i]:7.1f} MB   {grown:+7.1f} MB "
               f"({rate:+.2f} MB/min, {rate * 60 * 9:+.0f} MB over a 9-hour day)")
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def probed(path: Path, role: str, minutes: float) -> None:
+    """The probes of one terminal: a line each, then what grew from the warm-up to the end."""
+    try:
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+    except OSError:
+        return
+    if len(rows) < 2:
+        return
+    print(f"{role}, looked into:\n{'min':>5}{'RSS MB':>8}{'trimmed':>8}{'objects':>9}{'blocks':>9}"
+          f"{'cached':>8}{'malloc MB':>10}{'kept MB':>8}{'arenas':>7}{'in blocks MB':>13}"
+          f"{'threads':>8}")
+    nan = float("nan")
+    for row in rows:
+        m, py = row["malloc"], row.get("pymalloc", {})
+        print(f"{row['minute']:>5.1f}{row['rss']:>8.1f}{row.get('rss_trimmed', nan):>8.1f}"
+              f"{row['objects']:>9}{row['blocks']:>9}{sum(row['caches'].values()):>8}"
+              f"{m.get('in_use', nan):>10.2f}{m.get('free_kept', nan):>8.2f}"
+              f"{py.get('arenas', nan):>7.0f}{py.get('in_blocks', nan):>13.2f}"
+              f"{row.get('threads', 0):>8}")
+    warm = next((row for row in rows if row["minute"] >= minutes / 5), rows[0])
+    last = rows[-1]
+    for field in ("types", "caches"):
+        grew = sorted(((last[field].get(k, 0) - warm[field].get(k, 0), k)
+                       for k in set(warm[field]) | set(last[field])), reverse=True)
+        print(f"  {field} grown from {warm['minute']:.1f} to {last['minute']:.1f} min: "
+              + ", ".join(f"{k} {d:+d}" for d, k in grew[:12] if d))
+    for line in last.get("trace", []):
+        print("  " + line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,13 +447,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--issue", type=float, default=0.5, help="seconds between issues")
     parser.add_argument("--call", type=float, default=0.25, help="seconds between calls")
     parser.add_argument("--tab", type=float, default=0.5, help="seconds between Tabs at the desk")
+    parser.add_argument("--only", nargs="+", choices=TERMINALS, default=list(TERMINALS),
+                        help="the terminals to run (default all three)")
+    parser.add_argument("--probe", type=float, default=0.0,
+                        help="seconds between each terminal's looks into itself (default none)")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after each probe")
+    parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
+    parser.add_argument("--one-thread", action="store_true",
+                        help="pollers read in one long-lived thread, not a new thread per poll")
     parser.add_argument("--role", choices=(*TERMINALS, "issuer", "caller"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--stats", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.role in TERMINALS:
-        run_terminal(args.role, args.db, args.t0, args.stats, args.tab)
+        run_terminal(args.role, args.db, args.t0, args.stats, args.tab, args.probe, args.trim,
+                     args.tracemalloc, args.one_thread)
     elif args.role == "issuer":
         run_issuer(args.db, args.t0, args.issue)
     elif args.role == "caller":
