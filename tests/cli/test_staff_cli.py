@@ -292,7 +292,8 @@ COMMANDS = [["staff", "list"], ["staff", "add", "win21", "--name", "李娜", "--
 
 # ASCII ids: mutmut reruns a test by its id, and pytest finds no test by an id in which it
 # escaped "李娜" (the mutation runs stopped on it).
-@pytest.mark.parametrize("argv", COMMANDS, ids=lambda argv: " ".join(a for a in argv if a.isascii()))
+@pytest.mark.parametrize("argv", COMMANDS,
+                         ids=lambda argv: " ".join(a for a in argv if a.isascii()))
 @pytest.mark.parametrize("who", ["mgr01", "desk01"])
 def test_anyone_but_an_administrator_exits_3(staff: Staff, argv: list[str], who: str) -> None:
     before = _tables()
