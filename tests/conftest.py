@@ -130,6 +130,26 @@ def _copy_template(path: Path, at: str) -> None:
         db.execute(NEW_SECRET, (secrets.token_hex(32),))
 
 
+@functools.cache
+def _sqlite_demo(at: str) -> tuple[Path, str]:
+    """The demo hall (:func:`hall.demo.build_demo`) built once on a copy of the template at
+    ``at``: its file and its summary. The models stay bound as they were."""
+    from hall.demo import build_demo
+
+    path = Path(_TEMPLATES) / f"demo-{len(os.listdir(_TEMPLATES))}.db"
+    _copy_template(path, at)
+    bound = database.obj
+    db = open_database(f"sqlite:///{path}")
+    try:
+        summary = build_demo(Hall(db, shipped_config(), FixedClock(datetime.fromisoformat(at))))
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole state in the one file
+    finally:
+        db.close()
+        if bound is not None:
+            database.initialize(bound)
+    return path, summary
+
+
 # -- PostgreSQL: a pool of schemas reset to the template ------------------------------------------
 
 
@@ -321,6 +341,33 @@ def hall(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[Hall]:
     fill(db_url, config, clock)
     db = open_database(db_url)
     yield Hall(db, config, clock)
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def demo(db_url: str, config: HallConfig, clock: FixedClock) -> Iterator[tuple[Hall, str]]:
+    """The ``hall`` fixture's hall with the demo built on it (:func:`hall.demo.build_demo`) and
+    the demo's summary. On SQLite the database is a copy of one demo built per session (2-3 s
+    of CPU each): the demo is the same every time it is built at the same moment
+    (tests/domain/test_demo.py::test_deterministic), and opening the copy is what a terminal
+    does after ``hall demo``. On PostgreSQL it is built in the test's schema."""
+    at = template_time(config, clock)
+    if at is not None and db_url.startswith("sqlite:///"):
+        source, summary = _sqlite_demo(at)
+        path = Path(db_url.removeprefix("sqlite:///"))
+        shutil.copyfile(source, path)
+        path.chmod(0o600)  # as the hall creates its files
+        db = open_database(db_url)
+        built = Hall(db, config, clock)
+    else:
+        from hall.demo import build_demo
+
+        fill(db_url, config, clock)
+        db = open_database(db_url)
+        built = Hall(db, config, clock)
+        summary = build_demo(built)
+    yield built, summary
     if not db.is_closed():
         db.close()
 

@@ -39,8 +39,9 @@ ISSUE = SAMPLES[("issue",)][1]
 def test_there_is_no_password_argument() -> None:
     """A password on the command line is seen by every user of the machine (ps) and kept in
     shell histories: no command takes one."""
+    root = main.build_parser()  # walked, never changed: one for every command
     for path in commands():
-        parser = main.build_parser()
+        parser = root
         for word in path:
             parser = next(a for a in parser._actions if hasattr(a, "choices")
                           and isinstance(a.choices, dict) and word in a.choices).choices[word]

@@ -14,7 +14,6 @@ that window finds again and finishes.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import random
 import signal
@@ -46,9 +45,8 @@ from models import (
 )
 from tests.conftest import MORNING
 from tests.helpers import SHIPPED, distinct_id, form
+from tests.workers import CONTEXT as SPAWN  # its server preloads this module too
 
-SPAWN = mp.get_context("forkserver")
-SPAWN.set_forkserver_preload(["tests.concurrency.test_claim_concurrency"])
 CALL_TIME = MORNING + timedelta(hours=1)
 WINDOWS = range(1, 9)
 MIXED = (5, 6, 7, 8)  # these serve xfj and environment; 1..4 serve xfj only

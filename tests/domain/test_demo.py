@@ -25,14 +25,9 @@ from models import (
     Visitor,
     open_database,
 )
-from tests.conftest import CST, MORNING
+from tests.conftest import CST, MORNING, _sqlite_demo
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo(hall: Hall) -> tuple[Hall, str]:
-    return hall, build_demo(hall)
 
 
 def _today() -> list[Visit]:
@@ -140,20 +135,21 @@ def test_the_windows_at_work(demo, config: HallConfig) -> None:
     assert "窗口 14 个在岗" in summary
 
 
-def test_the_callers_clock_stands_still(hall: Hall, clock: FixedClock) -> None:
-    build_demo(hall)
-    assert clock.now() == MORNING
-
-
 def test_deterministic(tmp_path, config: HallConfig) -> None:
-    def people(name: str) -> list[tuple[str, str, str]]:
-        db = open_database(f"sqlite:///{tmp_path / name}")
-        build_demo(Hall(db, config, FixedClock(MORNING)))
+    """Two builds at one moment make the same people: the other built here is the session's
+    demo the ``demo`` fixture copies on SQLite (tests/conftest.py), so this also proves the
+    copy is what a build would have made."""
+    def people(url: str) -> list[tuple[str, str, str]]:
+        db = open_database(url)
         rows = [(v.name, v.id_number, v.phone) for v in Visitor.select().order_by(Visitor.id)]
         db.close()
         return rows
 
-    assert people("a.db") == people("b.db")
+    db = open_database(f"sqlite:///{tmp_path / 'a.db'}")
+    build_demo(Hall(db, config, FixedClock(MORNING)))
+    db.close()
+    built, _ = _sqlite_demo(MORNING.isoformat())
+    assert people(f"sqlite:///{tmp_path / 'a.db'}") == people(f"sqlite:///{built}")
 
 
 def test_refuses_a_database_that_holds_visitors(demo) -> None:
@@ -268,10 +264,11 @@ def test_every_demo_account_signs_in_with_the_printed_password(demo) -> None:
     assert not hall.accounts.needs_admin()
 
 
-def test_a_database_with_passwords_keeps_them(hall: Hall) -> None:
+def test_a_database_with_passwords_keeps_them(hall: Hall, clock: FixedClock) -> None:
     from tests.helpers import TEST_PASSWORD, with_passwords
 
     with_passwords(hall)
     summary = build_demo(hall)
+    assert clock.now() == MORNING  # the caller's clock stands still
     assert DEMO_PASSWORD not in summary and "未设置演示密码" in summary
     assert hall.accounts.sign_in("desk01", TEST_PASSWORD).login == "desk01"

@@ -12,18 +12,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from hall import Hall
-from hall.demo import build_demo
 from hall.demo.build import history_days
 from hall.stats.period import named_period
 from models import Case, CaseVisit, LeaderBooking, Visit
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo(hall: Hall) -> tuple[Hall, str]:
-    return hall, build_demo(hall)
 
 
 def _rows(figures, key: str) -> dict[str, tuple]:
