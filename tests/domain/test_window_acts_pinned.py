@@ -15,11 +15,12 @@ import pytest
 
 from hall import Hall
 from hall.clock import FixedClock, to_storage
-from hall.errors import NotFound, Refused
+from hall.errors import NotAllowed, NotFound, Refused
 from hall.windows.acts import act_text_errors
 from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState
 from models import statements as sql
 from tests.domain.test_windows import issue, unchanged
+from tests.helpers import distinct_id
 
 ACTOR = "win01"
 
@@ -218,3 +219,36 @@ def test_the_view_shows_the_visitors_other_visits_only(hall: Hall, clock: FixedC
     assert current is not None
     assert [(v.visit_id, v.number, v.date, v.outcome) for v in current.history] == [
         (earlier.visit_id, "R001", "2026-11-23", "answered")]
+
+
+# -- revealing the current visitor's masked fields ----------------------------------------------
+
+
+def test_reveal_shows_the_visitor_at_the_window_asked_for_and_nobody_elses(hall: Hall) -> None:
+    hall.windows.call_next(1, ACTOR)  # window 1 is open, nobody waits: it has no visitor
+    issue(hall, 1)
+    hall.windows.call_next(2, "win02")
+    shown = hall.windows.reveal(2, viewer="win02")
+    assert (shown.number, shown.id_number) == ("R001", distinct_id(1))
+    for window in (1, 3):  # 3: never opened today
+        assert unchanged(hall, lambda w=window: hall.windows.reveal(w, viewer="mgr01"),
+                         Refused) == f"{window} 号窗口当前没有来访人"
+    revealed = AuditEvent.select().where(AuditEvent.action == "visitor.reveal")
+    assert [(a.actor, json.loads(a.detail)) for a in revealed] == [
+        ("win02", {"window": 2, "ticket": "R001"})]
+
+
+def test_reveal_is_refused_by_its_own_name(hall: Hall) -> None:
+    """Revealing is its own act (显示完整个人信息), refused and audited as that, not as reading
+    the file."""
+    issue(hall, 1, category="wages")
+    hall.windows.call_next(7, "win07")
+    for login, reason in [
+            ("kiosk01", "无权限显示完整个人信息：自助机（kiosk01）不能显示完整个人信息"),
+            ("win08", "无权限显示完整个人信息：吴静（win08）不属于市人社局，只能办理本部门的事项")]:
+        with pytest.raises(NotAllowed) as refused:
+            hall.windows.reveal(7, viewer=login)
+        assert str(refused.value) == reason
+    denied = AuditEvent.select().where(AuditEvent.action == "denied").order_by(AuditEvent.id)
+    assert [(a.actor, a.entity, a.entity_id) for a in denied] == [
+        ("kiosk01", "act", "visitor.reveal"), ("win08", "act", "visitor.reveal")]
