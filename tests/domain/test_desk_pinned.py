@@ -4,19 +4,26 @@ Each test here kills mutants of hall/desk/desk.py that passed the rest of the su
 back (``hall ticket``, a reprint, the desk's ticket screen) that is not the one issued on the day
 asked for, or that loses its ids, priority, repeat mark, people or the visitor's visit dates; a
 slip missing the hall, the queue, the people ahead, the time or the query code; an audited view of
-a visitor's file that does not say which path it came through. Every test runs on SQLite, and on
+a visitor's file that does not say which path it came through; a file saved without a visit that
+takes a birth date after today, or retries a lost race too often or not at all. Every test runs
+on SQLite, and on
 PostgreSQL when HALL_TEST_PG_URL is set (the ``hall`` fixture).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+import peewee as pw
+import pytest
 
 from hall import Hall
 from hall.clock import FixedClock
+from hall.desk.registration import FormError
 from hall.printing import TicketPrint
 from models import Visit
-from tests.helpers import form, make_id
+from tests.helpers import form, make_id, row_counts
 
 VISITOR = make_id("19800101", 21)
 OTHER = make_id("19800101", 22)
@@ -80,3 +87,40 @@ def test_a_files_history_and_visits_are_audited_with_the_path_they_came_through(
          {"via": "visits", "confidential": [report.visit_id]}),
         ("mgr01", "查看保密事项", "visit", str(report.visit_id),
          {"visitor": visitor, "via": "visits"})]
+
+
+def test_a_file_is_refused_a_birth_date_after_the_halls_today(hall: Hall) -> None:
+    """Opening a file without a visit (a booking's first-time visitor) checks the ID number's
+    birth date against the hall's day, as issuing does."""
+    before = row_counts()
+    with pytest.raises(FormError) as refused:
+        hall.desk.save_file(form(id_number=make_id("20261124", 5)), actor="desk01")
+    assert refused.value.errors == {
+        "id_number": "身份证号中的出生日期20261124晚于今天（2026-11-23）"}
+    assert row_counts() == before
+
+
+def test_saving_a_file_retries_a_lost_race_and_gives_up_after_five(
+        hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two desks opening the same new file at once: the loser's insert breaks the unique ID
+    number, and it tries again (finding the winner's file), five attempts in all; a sixth race
+    is not run, the fifth loss is raised."""
+    save = hall.desk.save_file_locked
+    attempts: list[int] = []
+
+    def losing(times: int) -> Any:
+        def attempt(clean: Any, actor: str, act: str = "保存档案") -> int:
+            attempts.append(1)
+            if len(attempts) <= times:
+                raise pw.IntegrityError("UNIQUE constraint failed: visitor.id_number")
+            return save(clean, actor, act)
+        return attempt
+
+    monkeypatch.setattr(hall.desk, "save_file_locked", losing(4))
+    saved = hall.desk.save_file(form(id_number=VISITOR), actor="desk01")
+    assert (saved.id_number, len(attempts)) == (VISITOR, 5)
+    attempts.clear()
+    monkeypatch.setattr(hall.desk, "save_file_locked", losing(5))
+    with pytest.raises(pw.IntegrityError):
+        hall.desk.save_file(form(id_number=OTHER), actor="desk01")
+    assert len(attempts) == 5
