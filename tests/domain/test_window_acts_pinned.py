@@ -20,7 +20,7 @@ from hall.windows.acts import act_text_errors
 from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState
 from models import statements as sql
 from tests.domain.test_windows import issue, unchanged
-from tests.helpers import distinct_id
+from tests.helpers import distinct_id, form
 
 ACTOR = "win01"
 
@@ -252,3 +252,23 @@ def test_reveal_is_refused_by_its_own_name(hall: Hall) -> None:
     denied = AuditEvent.select().where(AuditEvent.action == "denied").order_by(AuditEvent.id)
     assert [(a.actor, a.entity, a.entity_id) for a in denied] == [
         ("kiosk01", "act", "visitor.reveal"), ("win08", "act", "visitor.reveal")]
+
+
+def test_the_window_shows_its_departments_confidential_case_in_full(hall: Hall,
+                                                                    clock: FixedClock) -> None:
+    """A report (检举控告, confidential) comes back on its case: 纪委监委's own window sees the
+    case and what was recorded at the earlier visit, not 「保密事项」."""
+    issue(hall, 30, category="report", matter="举报某局干部收受贿赂")
+    hall.windows.call_next(11, "win11")
+    first = hall.windows.finish_visit(11, "filed", "win11", note="已立案，30 日内告知")
+    assert first.case is not None
+    clock.advance(hours=1)
+    # Linked at the desk by a manager: a desk clerk outside 纪委监委 is not offered the case.
+    hall.desk.issue(form(id_number=distinct_id(30), category="report", matter="补充举报材料",
+                         case_id=first.case.case_id), actor="mgr01")
+    hall.windows.call_next(11, "win11")
+    current = hall.windows.view(11, viewer="win11").current
+    case = current.case if current else None
+    assert case is not None and (case.case_id, case.number, case.masked) == (
+        first.case.case_id, first.case.number, False)
+    assert [(v.outcome_name, v.note) for v in case.earlier] == [("立案交办", "已立案，30 日内告知")]
