@@ -9,6 +9,7 @@ is not empty. Every test runs on SQLite, and on PostgreSQL when HALL_TEST_PG_URL
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,8 +18,9 @@ from hall import Hall
 from hall.clock import FixedClock, to_storage
 from hall.errors import NotAllowed, NotFound, Refused
 from hall.windows.acts import act_text_errors
-from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState
+from models import AuditEvent, CaseVisit, Ticket, TicketEvent, Visit, WindowState
 from models import statements as sql
+from tests.conftest import CST
 from tests.domain.test_windows import issue, unchanged
 from tests.helpers import distinct_id, form
 
@@ -272,3 +274,26 @@ def test_the_window_shows_its_departments_confidential_case_in_full(hall: Hall,
     assert case is not None and (case.case_id, case.number, case.masked) == (
         first.case.case_id, first.case.number, False)
     assert [(v.outcome_name, v.note) for v in case.earlier] == [("立案交办", "已立案，30 日内告知")]
+
+
+def test_finish_hands_the_case_to_the_unit_named(hall: Hall) -> None:
+    """办结 with 立案交办 and a unit (``hall finish --unit``): the case opened is the unit's, not
+    the visit's department's."""
+    issued = issue(hall, 1)  # 信访局综合接待
+    hall.windows.call_next(1, ACTOR)
+    assert hall.windows.finish(1, "filed", ACTOR, note="交办市人社局", unit="hrss") == "R001"
+    case_id = CaseVisit.get(CaseVisit.visit == issued.visit_id).case_id
+    summary = hall.cases.detail(case_id, "mgr01").summary
+    assert (summary.department, summary.unit) == ("hrss", "市人社局")
+
+
+def test_the_window_lists_its_appointments_today_in_full(hall: Hall) -> None:
+    """The window's own appointments of today show whom and why to the window's clerk."""
+    issue(hall, 1)
+    hall.windows.call_next(1, ACTOR)
+    hall.cases.interviews.appoint(1, datetime(2026, 11, 23, 15, 0, tzinfo=CST), "下午补材料",
+                                  ACTOR)
+    hall.windows.finish(1, "answered", ACTOR)
+    listed = hall.windows.view(1, viewer=ACTOR).appointments
+    assert [(a.time, a.visitor, a.note, a.masked) for a in listed] == [
+        ("15:00", "张*", "下午补材料", False)]
