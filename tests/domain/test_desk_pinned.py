@@ -124,3 +124,13 @@ def test_saving_a_file_retries_a_lost_race_and_gives_up_after_five(
     with pytest.raises(pw.IntegrityError):
         hall.desk.save_file(form(id_number=OTHER), actor="desk01")
     assert len(attempts) == 5
+
+
+def test_the_desk_suggests_where_a_category_goes_in_the_district_typed(hall: Hall) -> None:
+    """The desk's live suggestion (as the form is typed): a category's department, another in a
+    district the hall routes it elsewhere in (高新区 has no contracted land left), none for an
+    unknown category."""
+    assert hall.desk.suggest_department("land_contract") == "rural"
+    assert hall.desk.suggest_department("land_contract", "jiangbei") == "rural"
+    assert hall.desk.suggest_department("land_contract", "gaoxin") == "land"
+    assert hall.desk.suggest_department("nosuch", "gaoxin") is None
