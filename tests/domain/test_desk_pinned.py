@@ -20,7 +20,7 @@ import pytest
 
 from hall import Hall
 from hall.clock import FixedClock
-from hall.desk.registration import FormError
+from hall.desk.registration import FormError, NeedsConfirmation
 from hall.printing import TicketPrint
 from models import Visit
 from tests.helpers import form, make_id, row_counts
@@ -134,3 +134,21 @@ def test_the_desk_suggests_where_a_category_goes_in_the_district_typed(hall: Hal
     assert hall.desk.suggest_department("land_contract", "jiangbei") == "rural"
     assert hall.desk.suggest_department("land_contract", "gaoxin") == "land"
     assert hall.desk.suggest_department("nosuch", "gaoxin") is None
+
+
+def test_what_the_desk_must_confirm_is_said_in_full(hall: Hall) -> None:
+    """A name that differs from the file's and a second ticket while one is open: the desk's
+    form shows each message beside its field, in full, and nothing is written."""
+    hall.desk.issue(form(id_number=VISITOR), actor="desk01")  # L001, 张三
+    before = row_counts()
+    with pytest.raises(NeedsConfirmation) as asked:
+        hall.desk.issue(form(id_number=VISITOR, name="张山", category="policy"), actor="desk01")
+    assert asked.value.errors == {
+        "name": "与档案中的姓名“张三”不同：确认为同一人改名后才能出票，否则请核对证件号码",
+        "again_reason": "此人今天已有票号 L001（市人社局），尚未办结：确需再次取号，"
+                        "须说明原因（将记录在案）"}
+    with pytest.raises(NeedsConfirmation) as asked:
+        hall.desk.save_file(form(id_number=VISITOR, name="张山"), actor="desk01")
+    assert asked.value.errors == {
+        "name": "与档案中的姓名“张三”不同：确认为同一人改名后才能保存档案，否则请核对证件号码"}
+    assert row_counts() == before
