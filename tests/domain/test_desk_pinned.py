@@ -152,3 +152,25 @@ def test_what_the_desk_must_confirm_is_said_in_full(hall: Hall) -> None:
     assert asked.value.errors == {
         "name": "与档案中的姓名“张三”不同：确认为同一人改名后才能保存档案，否则请核对证件号码"}
     assert row_counts() == before
+
+
+def test_the_file_as_the_desk_reads_it(hall: Hall) -> None:
+    """一人一档 at the desk: the person's details as on file, their visits, the document it is
+    filed under ("" meaning the ID card), the view audited as coming from the file."""
+    issued = hall.desk.issue(form(id_number=VISITOR, phone="13800000021", address="江北区一路1号",
+                                  district="jiangbei"), actor="desk01")
+    for doc_type in ("id_card", ""):
+        file = hall.desk.visitor_file(VISITOR, doc_type, viewer="desk01")
+        assert file is not None
+        assert (file.id_number, file.name, file.sex, file.birth_date, file.phone, file.address,
+                file.district, file.doc_type) == (
+            VISITOR, "张三", "M", "1980-01-01", "13800000021", "江北区一路1号", "jiangbei",
+            "id_card")
+        assert [(v.visit_id, v.number, v.matter) for v in file.visits] == [
+            (issued.visit_id, "L001", "工地拖欠工资三个月")]
+    assert hall.desk.visitor_file(VISITOR, "passport", viewer="desk01") is None
+    visitor = Visit.get_by_id(issued.visit_id).visitor_id
+    assert file.visitor_id == visitor
+    views = [(e.actor, e.entity_id, e.detail)
+             for e in hall.audit.events(viewer="mgr01", action="visitor.view")]
+    assert views == [("desk01", str(visitor), {"via": "file"})] * 2
