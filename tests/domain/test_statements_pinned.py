@@ -176,3 +176,28 @@ def test_of_open_tickets_issued_the_same_instant_the_desk_names_the_first(hall: 
     with pytest.raises(NeedsConfirmation) as caught:
         issue(hall, 1, category="policy")
     assert caught.value.errors["again_reason"].startswith("此人今天已有票号 R001（")
+
+
+def test_the_windows_queue_lists_by_issue_time_not_row_order(hall: Hall, clock: FixedClock) -> None:
+    """The window's waiting list (waiting_rows) is in call order: its next entry is the ticket
+    the next call takes, also when a desk's clock read earlier for the later insert."""
+    clock.advance(minutes=10)
+    issue(hall, 1)  # R001 at 09:10, the lower row id
+    clock.set(MORNING + timedelta(minutes=5))
+    issue(hall, 2)  # R002 at 09:05
+    listed = hall.windows.view(1, viewer="win01").waiting
+    assert [(q.number, q.issued_at) for q in listed] == [("R002", "09:05"), ("R001", "09:10")]
+    assert hall.windows.call_next(1, "win01").number == "R002"  # type: ignore[union-attr]
+
+
+def test_the_windows_queue_keeps_a_requeued_ticket_in_its_place(hall: Hall,
+                                                               clock: FixedClock) -> None:
+    """Tickets issued the same instant are listed in issue order (row id) at the window too; a
+    requeue rewrites the row (PostgreSQL: a new version at the heap's end), not its place."""
+    issue(hall, 1)
+    issue(hall, 2)  # both at 09:00
+    hall.windows.call_next(1, "win01")
+    clock.advance(minutes=5)
+    hall.windows.no_show(1, "win01")
+    hall.windows.requeue("R001", "desk01")
+    assert [q.number for q in hall.windows.view(2, viewer="win02").waiting] == ["R001", "R002"]

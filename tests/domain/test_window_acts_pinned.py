@@ -9,17 +9,20 @@ is not empty. Every test runs on SQLite, and on PostgreSQL when HALL_TEST_PG_URL
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from hall import Hall
 from hall.clock import FixedClock, to_storage
-from hall.errors import NotFound, Refused
+from hall.errors import NotAllowed, NotFound, Refused
 from hall.windows.acts import act_text_errors
-from models import AuditEvent, Ticket, TicketEvent, Visit, WindowState
+from models import AuditEvent, CaseVisit, Ticket, TicketEvent, Visit, WindowState
 from models import statements as sql
+from tests.conftest import CST
 from tests.domain.test_windows import issue, unchanged
+from tests.helpers import distinct_id, form
 
 ACTOR = "win01"
 
@@ -218,3 +221,79 @@ def test_the_view_shows_the_visitors_other_visits_only(hall: Hall, clock: FixedC
     assert current is not None
     assert [(v.visit_id, v.number, v.date, v.outcome) for v in current.history] == [
         (earlier.visit_id, "R001", "2026-11-23", "answered")]
+
+
+# -- revealing the current visitor's masked fields ----------------------------------------------
+
+
+def test_reveal_shows_the_visitor_at_the_window_asked_for_and_nobody_elses(hall: Hall) -> None:
+    hall.windows.call_next(1, ACTOR)  # window 1 is open, nobody waits: it has no visitor
+    issue(hall, 1)
+    hall.windows.call_next(2, "win02")
+    shown = hall.windows.reveal(2, viewer="win02")
+    assert (shown.number, shown.id_number) == ("R001", distinct_id(1))
+    for window in (1, 3):  # 3: never opened today
+        assert unchanged(hall, lambda w=window: hall.windows.reveal(w, viewer="mgr01"),
+                         Refused) == f"{window} 号窗口当前没有来访人"
+    revealed = AuditEvent.select().where(AuditEvent.action == "visitor.reveal")
+    assert [(a.actor, json.loads(a.detail)) for a in revealed] == [
+        ("win02", {"window": 2, "ticket": "R001"})]
+
+
+def test_reveal_is_refused_by_its_own_name(hall: Hall) -> None:
+    """Revealing is its own act (显示完整个人信息), refused and audited as that, not as reading
+    the file."""
+    issue(hall, 1, category="wages")
+    hall.windows.call_next(7, "win07")
+    for login, reason in [
+            ("kiosk01", "无权限显示完整个人信息：自助机（kiosk01）不能显示完整个人信息"),
+            ("win08", "无权限显示完整个人信息：吴静（win08）不属于市人社局，只能办理本部门的事项")]:
+        with pytest.raises(NotAllowed) as refused:
+            hall.windows.reveal(7, viewer=login)
+        assert str(refused.value) == reason
+    denied = AuditEvent.select().where(AuditEvent.action == "denied").order_by(AuditEvent.id)
+    assert [(a.actor, a.entity, a.entity_id) for a in denied] == [
+        ("kiosk01", "act", "visitor.reveal"), ("win08", "act", "visitor.reveal")]
+
+
+def test_the_window_shows_its_departments_confidential_case_in_full(hall: Hall,
+                                                                    clock: FixedClock) -> None:
+    """A report (检举控告, confidential) comes back on its case: 纪委监委's own window sees the
+    case and what was recorded at the earlier visit, not 「保密事项」."""
+    issue(hall, 30, category="report", matter="举报某局干部收受贿赂")
+    hall.windows.call_next(11, "win11")
+    first = hall.windows.finish_visit(11, "filed", "win11", note="已立案，30 日内告知")
+    assert first.case is not None
+    clock.advance(hours=1)
+    # Linked at the desk by a manager: a desk clerk outside 纪委监委 is not offered the case.
+    hall.desk.issue(form(id_number=distinct_id(30), category="report", matter="补充举报材料",
+                         case_id=first.case.case_id), actor="mgr01")
+    hall.windows.call_next(11, "win11")
+    current = hall.windows.view(11, viewer="win11").current
+    case = current.case if current else None
+    assert case is not None and (case.case_id, case.number, case.masked) == (
+        first.case.case_id, first.case.number, False)
+    assert [(v.outcome_name, v.note) for v in case.earlier] == [("立案交办", "已立案，30 日内告知")]
+
+
+def test_finish_hands_the_case_to_the_unit_named(hall: Hall) -> None:
+    """办结 with 立案交办 and a unit (``hall finish --unit``): the case opened is the unit's, not
+    the visit's department's."""
+    issued = issue(hall, 1)  # 信访局综合接待
+    hall.windows.call_next(1, ACTOR)
+    assert hall.windows.finish(1, "filed", ACTOR, note="交办市人社局", unit="hrss") == "R001"
+    case_id = CaseVisit.get(CaseVisit.visit == issued.visit_id).case_id
+    summary = hall.cases.detail(case_id, "mgr01").summary
+    assert (summary.department, summary.unit) == ("hrss", "市人社局")
+
+
+def test_the_window_lists_its_appointments_today_in_full(hall: Hall) -> None:
+    """The window's own appointments of today show whom and why to the window's clerk."""
+    issue(hall, 1)
+    hall.windows.call_next(1, ACTOR)
+    hall.cases.interviews.appoint(1, datetime(2026, 11, 23, 15, 0, tzinfo=CST), "下午补材料",
+                                  ACTOR)
+    hall.windows.finish(1, "answered", ACTOR)
+    listed = hall.windows.view(1, viewer=ACTOR).appointments
+    assert [(a.time, a.visitor, a.note, a.masked) for a in listed] == [
+        ("15:00", "张*", "下午补材料", False)]
