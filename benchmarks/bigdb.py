@@ -96,10 +96,6 @@ def load_sqlite(path: Path, config: HallConfig, at: datetime, rows: Rows,
     remove(tmp)
     db = open_database(f"sqlite:///{tmp}")
     hall = Hall(db, config, FixedClock(at))
-    # The desk (built on first use) reads its query-code secret from the file: built now, while
-    # the hall's connection is open, so the rows' use of it does not reopen the file in WAL
-    # mode beside the bulk load's connection (the built file was then unreadable).
-    hall.desk.codes.secret  # noqa: B018
     db.close()
     con = sqlite3.connect(tmp, isolation_level=None)
     for pragma in ("journal_mode=DELETE", "synchronous=OFF", "cache_size=-1000000",

@@ -32,6 +32,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from hall.clock import Clock
+from hall.desk.desk import Desk
 from hall.store import TICKETS, Store
 from models import ensure_schema
 
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from hall.accounts.recusal import Recusals
     from hall.board import Board
     from hall.cases import Cases
-    from hall.desk.desk import Desk
     from hall.incidents import Incidents
     from hall.leaders import Leaders
     from hall.printing.tickets import TicketPrinter
@@ -76,8 +76,8 @@ class _Context(Generic[C]):
 class Hall:
     """The hall's rules over its database, for one configuration and clock.
 
-    Each context is built when first used (``hall status`` on a kiosk needs the desk's lookup,
-    not reception days, incidents, the board and the windows; the board needs no desk).
+    The desk is built with the hall; the other contexts when first used (``hall status`` on a
+    kiosk needs the desk's lookup, not reception days, incidents, the board and the windows).
     """
 
     def __init__(self, db: pw.Database, config: HallConfig, clock: Clock) -> None:
@@ -97,20 +97,17 @@ class Hall:
         self.accounts = Accounts(self.store)
         if hasattr(config, "staff"):  # a status lookup's few settings hold no roster
             self.accounts.seed()  # the first use of a database: the configured staff's accounts
-
-    @_Context
-    def desk(self) -> Desk:
-        """Registration, tickets, the visitor file, a ticket's lookup."""
-        from hall.desk.desk import Desk
-
-        return Desk(self.store,
-                    check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
-                    cases_of=lambda visitor: self.leaders.cases_of(visitor),
-                    incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
-                    open_cases_of=lambda visitor, viewer: self.cases.open_cases_of(
-                        visitor, viewer),
-                    link_case=lambda case, visit, actor, at: self.cases.link_visit_locked(
-                        case, visit, actor, at))
+        # The desk is built with the hall, not on first use: building it makes the query codes'
+        # secret on a new database, and an act refused before the desk was first used (a
+        # board's account asked to issue) must still write nothing.
+        self.desk = Desk(self.store,
+                         check_walk_in=lambda clean: self.leaders.check_walk_in(clean),
+                         cases_of=lambda visitor: self.leaders.cases_of(visitor),
+                         incidents_of=lambda visitor: self.incidents.of_visitor(visitor),
+                         open_cases_of=lambda visitor, viewer: self.cases.open_cases_of(
+                             visitor, viewer),
+                         link_case=lambda case, visit, actor, at: self.cases.link_visit_locked(
+                             case, visit, actor, at))
 
     @_Context
     def audit(self) -> AuditLog:
