@@ -197,3 +197,17 @@ def test_a_visit_without_a_ticket_shows_no_status(hall: Hall) -> None:
     assert file is not None
     shown = {v.visit_id: (v.number, v.status, v.outcome, v.outcome_label) for v in file.visits}
     assert shown == {unticketed: ("", "", "", ""), issued.visit_id: ("L001", "waiting", "", "候谈")}
+
+
+def test_the_file_shows_a_visit_without_district_and_a_category_since_removed(hall: Hall) -> None:
+    """A visit registered with no district shows none; a visit of a category the hall's
+    configuration no longer lists is shown by its stored code (nothing is lost from the file)."""
+    plain = hall.desk.issue(form(id_number=VISITOR, district=""), actor="desk01")
+    again = hall.desk.issue(form(id_number=VISITOR, category="policy",
+                                 again_reason="另一事项"), actor="desk01")
+    Visit.update(category="old_policy").where(Visit.id == again.visit_id).execute()
+    file = hall.desk.visitor_file(VISITOR, viewer="desk01")
+    assert file is not None
+    shown = {v.visit_id: (v.district, v.category, v.category_name) for v in file.visits}
+    assert shown == {plain.visit_id: ("", "wages", "农民工工资"),
+                     again.visit_id: ("jiangbei", "old_policy", "old_policy")}
