@@ -174,3 +174,40 @@ def test_the_file_as_the_desk_reads_it(hall: Hall) -> None:
     views = [(e.actor, e.entity_id, e.detail)
              for e in hall.audit.events(viewer="mgr01", action="visitor.view")]
     assert views == [("desk01", str(visitor), {"via": "file"})] * 2
+
+
+def test_a_passport_holders_file_says_passport_and_has_no_birth_date(hall: Hall) -> None:
+    hall.desk.save_file(form(name="John Smith", id_number="e12345678",
+                             document_type="passport"), actor="desk01")
+    file = hall.desk.visitor_file("E12345678", "passport", viewer="desk01")
+    assert file is not None
+    assert (file.id_number, file.doc_type, file.sex, file.birth_date) == (
+        "E12345678", "passport", "", "")
+    assert hall.desk.visitor_file("E12345678", viewer="desk01") is None  # not an ID card
+
+
+def test_a_visit_without_a_ticket_shows_no_status(hall: Hall) -> None:
+    """A visit with no ticket (the schema allows it; the file keeps it) has no number, status
+    or outcome in the file: empty texts, not None."""
+    issued = hall.desk.issue(form(id_number=VISITOR), actor="desk01")
+    data = dict(Visit.get_by_id(issued.visit_id).__data__)
+    del data["id"]
+    unticketed = int(Visit.insert({**data, "matter": "没有取号的来访"}).execute())
+    file = hall.desk.visitor_file(VISITOR, viewer="desk01")
+    assert file is not None
+    shown = {v.visit_id: (v.number, v.status, v.outcome, v.outcome_label) for v in file.visits}
+    assert shown == {unticketed: ("", "", "", ""), issued.visit_id: ("L001", "waiting", "", "候谈")}
+
+
+def test_the_file_shows_a_visit_without_district_and_a_category_since_removed(hall: Hall) -> None:
+    """A visit registered with no district shows none; a visit of a category the hall's
+    configuration no longer lists is shown by its stored code (nothing is lost from the file)."""
+    plain = hall.desk.issue(form(id_number=VISITOR, district=""), actor="desk01")
+    again = hall.desk.issue(form(id_number=VISITOR, category="policy",
+                                 again_reason="另一事项"), actor="desk01")
+    Visit.update(category="old_policy").where(Visit.id == again.visit_id).execute()
+    file = hall.desk.visitor_file(VISITOR, viewer="desk01")
+    assert file is not None
+    shown = {v.visit_id: (v.district, v.category, v.category_name) for v in file.visits}
+    assert shown == {plain.visit_id: ("", "wages", "农民工工资"),
+                     again.visit_id: ("jiangbei", "old_policy", "old_policy")}

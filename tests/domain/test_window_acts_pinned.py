@@ -297,3 +297,18 @@ def test_the_window_lists_its_appointments_today_in_full(hall: Hall) -> None:
     listed = hall.windows.view(1, viewer=ACTOR).appointments
     assert [(a.time, a.visitor, a.note, a.masked) for a in listed] == [
         ("15:00", "张*", "下午补材料", False)]
+
+
+def test_finish_visit_without_texts_stores_empty_texts(hall: Hall) -> None:
+    """finish_visit (the window's finish dialog, ``hall finish``) called with no note, reason or
+    channel stores none, and a refusal without them is refused."""
+    issued = issue(hall, 1)
+    hall.windows.call_next(1, ACTOR)
+    with pytest.raises(Refused, match="须填写理由和告知来访人的法定途径"):
+        hall.windows.finish_visit(1, "rejected", ACTOR)
+    finished = hall.windows.finish_visit(1, "answered", ACTOR)
+    assert (finished.number, finished.case) == ("R001", None)
+    visit = Visit.get_by_id(issued.visit_id)
+    assert (visit.outcome, visit.outcome_note, visit.outcome_reason, visit.outcome_channel) == (
+        "answered", "", "", "")
+    assert events_of("R001")[-1] == ("finished", "当场答复")
