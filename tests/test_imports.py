@@ -34,10 +34,9 @@ def core_modules(*packages: str) -> list[str]:
 MODULES = core_modules()
 CLI_MODULES = core_modules("cli")
 
-# One interpreter; each module is imported in a forked child (one per core at a time) that starts
-# with no project module loaded, so every module is judged on its own. Third-party libraries are
-# imported once before forking (only to save time), after checking that they do not load the UI
-# themselves.
+# One interpreter; each module is imported in a forked child that starts with no project module
+# loaded, so every module is judged on its own. Third-party libraries are imported once before
+# forking (only to save time), after checking that they do not load the UI themselves.
 PROBE = """
 import importlib, json, os, sys
 
@@ -55,27 +54,23 @@ for lib in ("peewee", "playhouse.migrate", "pydantic.main", "pydantic.fields", "
     except ImportError:
         pass
 results = {"<third-party>": forbidden()}
-pending, running = list(sys.argv[1:]), {}
-while pending or running:
-    while pending and len(running) < (os.cpu_count() or 1):  # a child per core at a time
-        name = pending.pop(0)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            try:
-                importlib.import_module(name)
-                out = forbidden() + ["adapter: " + m for m in forbidden(ADAPTERS)]
-            except BaseException as exc:
-                out = ["import failed: " + repr(exc)]
-            os.write(w, json.dumps(out).encode())  # a few names: within the pipe's buffer
-            os._exit(0)
-        os.close(w)
-        running[pid] = (name, r)
-    pid, _ = os.wait()
-    name, r = running.pop(pid)
+for name in sys.argv[1:]:
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            importlib.import_module(name)
+            out = forbidden() + ["adapter: " + m for m in forbidden(ADAPTERS)]
+        except BaseException as exc:
+            out = ["import failed: " + repr(exc)]
+        os.write(w, json.dumps(out).encode())
+        os._exit(0)
+    os.close(w)
     with os.fdopen(r, "rb") as pipe:
-        results[name] = json.loads(pipe.read())
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    results[name] = json.loads(data)
 print(json.dumps(results))
 """
 
