@@ -121,18 +121,15 @@ class Hall:
         """Reception days, 包案, the roster, planning, bookings."""
         from hall.leaders import Leaders
 
-        return Leaders(self.store,
-                       issue_locked=lambda *args, **kw: self.desk.issue_locked(*args, **kw),
-                       file_locked=lambda *args, **kw: self.desk.save_file_locked(*args, **kw),
-                       cases=lambda: self.cases)
+        return Leaders(self.store, issue_locked=self.desk.issue_locked,
+                       file_locked=self.desk.save_file_locked, cases=lambda: self.cases)
 
     @_Context
     def incidents(self) -> Incidents:
         """Special situations, their steps and reports."""
         from hall.incidents import Incidents
 
-        return Incidents(self.store,  # the desk is built when a ticket is first looked up
-                         find_ticket=lambda *args, **kw: self.desk.find_ticket(*args, **kw))
+        return Incidents(self.store, find_ticket=self.desk.find_ticket)
 
     @_Context
     def cases(self) -> Cases:
