@@ -64,16 +64,22 @@ def test_the_claim_follows_issue_time_not_row_order(hall: Hall, clock: FixedCloc
             for w in (1, 2)] == ["R002", "R001"]
 
 
-def test_a_requeued_ticket_keeps_its_place_among_equal_issue_times(hall: Hall,
-                                                                   clock: FixedClock) -> None:
-    """Tickets issued the same instant go in issue order (row id); a requeue rewrites the row
-    (PostgreSQL stores the new version at the heap's end) but not its place."""
+def requeue_the_first_of_two(hall: Hall, clock: FixedClock) -> None:
+    """R001 and R002 issued the same instant; R001 called, missed five minutes later and requeued
+    (the requeue rewrites its row: PostgreSQL stores the new version at the heap's end)."""
     issue(hall, 1)
     issue(hall, 2)  # both at 09:00
     hall.windows.call_next(1, "win01")
     clock.advance(minutes=5)
     hall.windows.no_show(1, "win01")
     hall.windows.requeue("R001", "desk01")
+
+
+def test_a_requeued_ticket_keeps_its_place_among_equal_issue_times(hall: Hall,
+                                                                   clock: FixedClock) -> None:
+    """Tickets issued the same instant go in issue order (row id); a requeue rewrites the row
+    (PostgreSQL stores the new version at the heap's end) but not its place."""
+    requeue_the_first_of_two(hall, clock)
     assert hall.desk.ticket_status("R001").ahead == 0
     assert [q.number for q in hall.board.queue(["xfj"])] == ["R001", "R002"]
     assert hall.windows.call_next(2, "win02").number == "R001"  # type: ignore[union-attr]
@@ -194,10 +200,5 @@ def test_the_windows_queue_keeps_a_requeued_ticket_in_its_place(hall: Hall,
                                                                clock: FixedClock) -> None:
     """Tickets issued the same instant are listed in issue order (row id) at the window too; a
     requeue rewrites the row (PostgreSQL: a new version at the heap's end), not its place."""
-    issue(hall, 1)
-    issue(hall, 2)  # both at 09:00
-    hall.windows.call_next(1, "win01")
-    clock.advance(minutes=5)
-    hall.windows.no_show(1, "win01")
-    hall.windows.requeue("R001", "desk01")
+    requeue_the_first_of_two(hall, clock)
     assert [q.number for q in hall.windows.view(2, viewer="win02").waiting] == ["R001", "R002"]
