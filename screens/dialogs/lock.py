@@ -94,6 +94,8 @@ class IdleLock:
     def due(self) -> bool:
         """Whether the terminal has been left alone long enough to lock, and may lock."""
         app = self.app
+        if not app.is_running:  # shutting down: the timer may fire once more with no screen left
+            return False
         actor = app.actor
         if self.locked or actor is None or actor.role in UNATTENDED_ROLES:
             return False
