@@ -210,7 +210,8 @@ async def test_switching_user_asks_for_the_password_and_the_next_issue_is_theirs
 async def test_the_lock_looking_while_the_app_shuts_down_does_nothing(
         hall: Hall, tmp_path: Path, ticks: Ticks) -> None:
     """CI caught the lock's timer firing while Textual closed the screens: ``app.screen`` raised
-    ScreenStackError and the app's exit reported it. A look after the screens are gone is a no-op."""
+    ScreenStackError and the app's exit reported it. A look after the screens are gone is a
+    no-op."""
     app = HallApp(hall, staff="desk01", start="desk", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
