@@ -159,10 +159,6 @@ class Desk:
         """The query code (查询码) of a ticket: an HMAC only the hall's secret can make."""
         return self.codes.code(day, number)
 
-    def qr_payload(self, ticket: Ticket) -> str:
-        """What the ticket's QR code carries (the configured template)."""
-        return self.codes.qr(ticket.query_code, ticket.number, ticket.business_day)
-
     def find_ticket(self, code_or_number: str, day: date | None = None) -> Ticket:
         """The ticket row by query code, or by number on ``day`` (default today); NotFound."""
         return self.codes.find(code_or_number, day)
