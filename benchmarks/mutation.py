@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/mutation.py hall/windows/acts.py  # one module (a path or a glob)
     .venv/bin/python benchmarks/mutation.py --report              # the last run's results again
     .venv/bin/python benchmarks/mutation.py --pg postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python benchmarks/mutation.py --pg-listed --pg URL  # the [postgresql] ones only
 
 Run it with HALL_TEST_PG_URL set (or ``--pg URL``): the tests then run on PostgreSQL too, and the
 PostgreSQL-only paths (``FOR UPDATE SKIP LOCKED``, ``RETURNING``, the window row lock) count.
@@ -79,8 +80,9 @@ def last_backends() -> str | None:
     return BACKENDS_FILE.read_text(encoding="utf-8").strip() if BACKENDS_FILE.exists() else None
 
 
-def run_mutmut(modules: list[str], pg_url: str | None) -> int:
-    """Run mutmut on ``modules``; the tests run on PostgreSQL too when ``pg_url`` is given."""
+def run_mutmut(patterns: list[str], pg_url: str | None) -> int:
+    """Run mutmut on ``patterns`` (modules' mutants, ``hall.windows.acts.*``, or mutant names);
+    the tests run on PostgreSQL too when ``pg_url`` is given."""
     wanted = backends(pg_url)
     if last_backends() not in (None, wanted) and (ROOT / "mutants").exists():
         print(f"mutants/ holds results on {last_backends()}; removed for a run on {wanted}")
@@ -89,7 +91,6 @@ def run_mutmut(modules: list[str], pg_url: str | None) -> int:
     env.pop("HALL_TEST_PG_URL", None)
     if pg_url:
         env["HALL_TEST_PG_URL"] = pg_url
-    patterns = [dotted(m) + ".*" for m in modules]
     command = [sys.executable, "-m", "mutmut", "run", *patterns]
     print("+", " ".join(command), f"  (tests on {wanted})", flush=True)
     started = time.monotonic()
@@ -187,6 +188,32 @@ def report(modules: list[str]) -> int:
     return 1 if unexplained else 0
 
 
+def module_of(name: str, modules: list[str]) -> str:
+    """The configured module a mutant's name belongs to."""
+    return next(m for m in modules if name.startswith(dotted(m) + "."))
+
+
+def run_pg_listed(pg_url: str | None) -> int:
+    """Run only the survivors written down under ``[postgresql]``, on PostgreSQL: each must be
+    killed there (a full run with ``--pg`` takes hours here; this checks what the SQLite runs
+    leave to PostgreSQL, in minutes). Prints each one's result; exit 1 when one survives."""
+    if not pg_url:
+        print("--pg-listed needs --pg URL or HALL_TEST_PG_URL")
+        return 2
+    listed = written_down("postgresql")
+    modules = configured_modules()
+    run_mutmut(sorted(listed), pg_url)
+    left = 0
+    print()
+    for name in sorted(listed):
+        code = results(module_of(name, modules)).get(name)
+        status = _STATUS[code]
+        left += status != "killed"
+        print(f"{status:12} {name}\n             ({listed[name]})")
+    print(f"\nwritten down as killed on PostgreSQL: {len(listed)}; not killed there: {left}")
+    return 1 if left else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*",
@@ -194,10 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="print the last run's results only")
     parser.add_argument("--pg", metavar="URL", default=os.environ.get("HALL_TEST_PG_URL"),
                         help="run the tests on PostgreSQL too (default: $HALL_TEST_PG_URL)")
+    parser.add_argument("--pg-listed", action="store_true",
+                        help="run only the [postgresql] survivors of the equivalents file, on "
+                             "PostgreSQL: each must be killed there")
     args = parser.parse_args(argv)
     if _STATUS is None:
         print("mutmut is not installed: .venv/bin/pip install -q -e '.[test,mutation]'")
         return 2
+    if args.pg_listed:
+        return run_pg_listed(args.pg)
     configured = configured_modules()
     modules = [m for m in configured
                if not args.modules or any(fnmatch.fnmatch(m, p) for p in args.modules)]
@@ -205,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no configured module matches {args.modules}; configured: {configured}")
         return 2
     if not args.report:
-        run_mutmut(modules, args.pg)
+        run_mutmut([dotted(m) + ".*" for m in modules], args.pg)
     return report(modules)
 
 
