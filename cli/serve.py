@@ -24,6 +24,11 @@ Each tab is a process of its own on the server (some 70 MB): at most ``--max-tab
 503) and a WebSocket opened anyway is closed at once (code 1013, try again later, with
 :data:`TAB_LIMIT_REASON`), so a forgotten reload loop or a crawler cannot fill the server's memory.
 
+A download is the browser's that asked for it: the page sets a random cookie
+(:data:`TAB_COOKIE`, HttpOnly, SameSite=Strict), each tab's WebSocket carries it, and a file a
+tab sends can be fetched only with that browser's cookie. The download's address alone (in a
+proxy's log, a screenshot, another browser) gets "下载已失效" (404), as does a second fetch.
+
 Behind the hall's web server with TLS, give the address browsers use, ``--public-url
 https://hall.example.gov.cn``: the page's WebSocket and download addresses are built from it
 (see the README).
@@ -32,8 +37,11 @@ https://hall.example.gov.cn``: the page's WebSocket and download addresses are b
 from __future__ import annotations
 
 import argparse
+import contextvars
+import hmac
 import io
 import os
+import secrets
 import shlex
 import sys
 from pathlib import Path
@@ -50,6 +58,18 @@ SIGN_IN_VARIABLES = ("HALL_TOKEN", "HALL_STAFF", "HALL_PASSWORD")
 
 MAX_TABS = 24
 """Tabs open at once by default: a hall's windows, desk, board and managers, with room to spare."""
+
+
+TAB_COOKIE = "hall_tab"
+"""The cookie that ties a download to the browser whose tab made it (see the module docstring)."""
+
+_TAB_BROWSER: contextvars.ContextVar[str | None] = contextvars.ContextVar("hall_tab",
+                                                                           default=None)
+"""The cookie of the browser a WebSocket (and the tab process behind it) serves: set while the
+socket is handled, so textual-serve's tasks for that tab, created within it, see it."""
+
+GONE = "下载已失效，请重新保存"
+"""What a download's address says once used, unknown, or asked for by another browser."""
 
 
 TAB_LIMIT_REASON = "同时打开的界面已达上限"
@@ -173,7 +193,29 @@ def make_server(command: str, host: str, port: int, title: str,
     import aiohttp_jinja2
     import jinja2
     from aiohttp import WSCloseCode, web
+    from textual_serve.download_manager import DownloadManager
     from textual_serve.server import Server, to_int
+
+    class BrowserDownloads(DownloadManager):
+        """textual-serve's downloads, each marked with the cookie of the browser it is for."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.browser_of: dict[str, str | None] = {}
+
+        async def create_download(self, *, delivery_key: str, **kwargs: Any) -> None:
+            await super().create_download(delivery_key=delivery_key, **kwargs)
+            for gone in [k for k in self.browser_of if k not in self._active_downloads]:
+                del self.browser_of[gone]  # fetched or cancelled since
+            self.browser_of[delivery_key] = _TAB_BROWSER.get()
+
+        def for_browser(self, key: str, cookie: str | None) -> bool:
+            """Whether ``key`` is a download waiting for the browser holding ``cookie``."""
+            owner = self.browser_of.get(key)
+            if key not in self._active_downloads:
+                self.browser_of.pop(key, None)  # used (or cancelled) meanwhile
+                return False
+            return bool(owner and cookie) and hmac.compare_digest(owner, cookie or "")
 
     @web.middleware
     async def no_listing(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -199,9 +241,11 @@ def make_server(command: str, host: str, port: int, title: str,
                                     message=TAB_LIMIT_REASON.encode())
                 return refused
             self.open_tabs += 1
+            browser = _TAB_BROWSER.set(request.cookies.get(TAB_COOKIE))
             try:
                 return await super().handle_websocket(request)
             finally:
+                _TAB_BROWSER.reset(browser)
                 self.open_tabs -= 1
 
         async def _make_app(self) -> web.Application:
@@ -224,7 +268,12 @@ def make_server(command: str, host: str, port: int, title: str,
             if self.open_tabs >= self.tab_limit:
                 raise web.HTTPServiceUnavailable(text=too_many_tabs(self.tab_limit),
                                                  headers={"Retry-After": "30"})
-            return await self.render_index(request)
+            response = await self.render_index(request)
+            if not request.cookies.get(TAB_COOKIE):
+                response.set_cookie(TAB_COOKIE, secrets.token_urlsafe(32), httponly=True,
+                                    samesite="Strict", path="/",
+                                    secure=(self.given_url or "").startswith("https:"))
+            return response
 
         @aiohttp_jinja2.template("app_index.html")
         async def render_index(self, request: web.Request) -> dict[str, Any]:
@@ -244,10 +293,11 @@ def make_server(command: str, host: str, port: int, title: str,
             # textual-serve puts the file name raw into the header: a Chinese name would not
             # encode. RFC 6266's filename* carries it in UTF-8, with an ASCII fallback.
             key = request.match_info["key"]
-            try:
-                meta = await self.download_manager.get_download_metadata(key)
-            except KeyError:
-                raise web.HTTPNotFound(text="下载已失效，请重新保存") from None
+            downloads = self.download_manager
+            assert isinstance(downloads, BrowserDownloads)
+            if not downloads.for_browser(key, request.cookies.get(TAB_COOKIE)):
+                raise web.HTTPNotFound(text=GONE)
+            meta = await downloads.get_download_metadata(key)
             content_type = meta.mime_type + (f"; charset={meta.encoding}" if meta.encoding
                                              else "")
             disposition = "inline" if meta.open_method == "browser" else "attachment"
@@ -281,6 +331,7 @@ def make_server(command: str, host: str, port: int, title: str,
                         loop=loop, print=lambda *_: print(line, flush=True))
 
     server = HallServer(command, host=host, port=port, title=title, public_url=public_url)
+    server.download_manager = BrowserDownloads()
     server.given_url = public_url
     server.tab_limit = max_tabs
     return server
