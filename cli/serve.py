@@ -215,7 +215,8 @@ def make_server(command: str, host: str, port: int, title: str,
             if key not in self._active_downloads:
                 self.browser_of.pop(key, None)  # used (or cancelled) meanwhile
                 return False
-            return bool(owner and cookie) and hmac.compare_digest(owner, cookie or "")
+            return bool(owner and cookie) and hmac.compare_digest(owner.encode(),
+                                                                  (cookie or "").encode())
 
     @web.middleware
     async def no_listing(request: web.Request, handler: Any) -> web.StreamResponse:

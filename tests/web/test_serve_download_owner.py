@@ -78,8 +78,9 @@ def test_a_download_is_given_to_the_browser_whose_tab_made_it_only(tmp_path: Pat
             (key,) = keys
             url = f"{base}/download/{key}"
 
-            for someone in (stranger, other_browser):  # the address alone; another browser
-                async with someone.get(url) as refused:
+            forged = {"Cookie": f"{TAB_COOKIE}=你{mine[:8]}"}  # not even ASCII
+            for someone, headers in ((stranger, {}), (other_browser, {}), (stranger, forged)):
+                async with someone.get(url, headers=headers) as refused:
                     assert refused.status == 404, "given to a browser that did not make it"
                     assert await refused.text() == GONE
             async with browser.get(url) as given:
