@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 from datetime import date
 
@@ -171,6 +172,20 @@ def test_reprint_keeps_the_number_and_is_audited(hall: Hall) -> None:
         hall.cases.documents.render(case_id, "notice", "win01", reprint=first.number)
     with pytest.raises(NotFound):
         hall.cases.documents.render(case_id, "acceptance", "win01", reprint="没有这个编号")
+
+
+def test_a_reprint_counts_on_the_document_asked_for_not_the_cases_first(hall: Hall) -> None:
+    """Mutation testing (stop 24): the reprint's lookup without its condition found the table's
+    first document, which the one-document test above could not tell apart."""
+    case_id, _ = open_case(hall)
+    hall.cases.documents.render(case_id, "acceptance", "win01")
+    second = hall.cases.documents.render(case_id, "acceptance", "win01")
+    with only_changes(CaseDocument, CaseDocument.get(CaseDocument.number == second.number).id):
+        again = hall.cases.documents.render(case_id, "acceptance", "win02", reprint=second.number)
+    assert again.number == second.number
+    assert CaseDocument.get(CaseDocument.number == second.number).printed == 2
+    event = AuditEvent.select().where(AuditEvent.action == "case.document.reprint").get()
+    assert json.loads(event.detail)["document"] == second.number
 
 
 def test_confidential_case_refused_to_another_department(hall: Hall) -> None:
