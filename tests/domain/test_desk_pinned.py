@@ -211,3 +211,26 @@ def test_the_file_shows_a_visit_without_district_and_a_category_since_removed(ha
     shown = {v.visit_id: (v.district, v.category, v.category_name) for v in file.visits}
     assert shown == {plain.visit_id: ("", "wages", "农民工工资"),
                      again.visit_id: ("jiangbei", "old_policy", "old_policy")}
+
+
+def test_an_earlier_confidential_visit_makes_a_repeat_visit_to_its_own_department(
+        hall: Hall, clock: FixedClock) -> None:
+    """Mutation testing (stop 24): with the department left out of the repeat check, a
+    confidential earlier visit counted for no department, so a second report to 纪委监委 was not
+    marked 重复访. It counts for its own department (and, test_confidential shows, only there).
+    The issue's audit event names the department and the visit."""
+    first = hall.desk.issue(form(id_number=VISITOR, category="report",
+                                 matter="举报某局干部收受贿赂"), actor="desk01")
+    assert first.repeat is False
+    hall.windows.call_next(11, "win11")
+    hall.windows.finish(11, "answered", "win11")
+    clock.advance(hours=1)
+    again = hall.desk.issue(form(id_number=VISITOR, category="report",
+                                 matter="举报某局干部收受贿赂，补充材料"), actor="desk01")
+    assert again.repeat is True
+    assert Visit.get_by_id(again.visit_id).is_repeat
+    issued = [e for e in hall.audit.events(viewer="mgr01") if e.action == "ticket.issue"]
+    assert [(e.entity_id, e.detail["number"], e.detail["department"], e.detail["visit"],
+             e.detail["repeat"]) for e in issued] == [
+        (str(first.ticket_id), first.number, "discipline", first.visit_id, False),
+        (str(again.ticket_id), again.number, "discipline", again.visit_id, True)]
