@@ -663,3 +663,22 @@ def test_a_missing_case_is_named_by_its_number(hall: Hall) -> None:
     with pytest.raises(NotFound) as missing:
         hall.cases.accept(424242, "mgr01", how="电话")
     assert str(missing.value) == "没有编号为 424242 的案件"
+
+
+def test_a_visit_in_two_cases_shows_the_newest(hall: Hall) -> None:
+    """Mutation testing (stop 24): ``of_visit`` without its order could name a visit's older
+    case. A repeat visit linked to case A, A refused (closed), the same visit then filed at the
+    window: it opens case B, and the status lookup of that visit names B."""
+    person = distinct_id(next(_ids))
+    older = open_case(hall, id_number=person)
+    again = hall.desk.issue(form(id_number=person, category="wages", case_id=older),
+                            actor="desk01")
+    hall.cases.refuse(older, "rejected", "不属受理范围", "向人民法院起诉", "win07")
+    hall.windows.call_next(7, "win07")
+    finished = hall.windows.finish_visit(7, "filed", "win07", note="接谈")
+    assert finished.case is not None and finished.case.new
+    newer = finished.case.case_id
+    assert [link.case_id for link in CaseVisit.select().where(CaseVisit.visit == again.visit_id)
+            .order_by(CaseVisit.id)] == [older, newer]
+    shown = hall.cases.of_visit(again.visit_id)
+    assert shown is not None and shown[0] == row(newer).number != row(older).number
