@@ -132,6 +132,11 @@ def test_a_linked_visit_is_a_repeat_visit_and_an_entry_on_the_case(hall: Hall) -
     assert len(added) == entries + 1 and added[-1].kind == "visit"
     assert Case.get_by_id(case_id).state == "pending"  # a visit changes no state
     assert CaseEntry.select().where(CaseEntry.case == other).count() == 1  # opened, nothing else
+    # the issue's audit names the case it was linked to; an unlinked issue names none
+    cases = {e.entity_id: e.detail.get("case", "none")
+             for e in hall.audit.events(viewer="mgr01") if e.action == "ticket.issue"}
+    assert cases[str(ticket.ticket_id)] == case_id
+    assert list(cases.values()).count("none") == len(cases) - 1
 
 
 def test_a_visit_about_another_matter_is_an_ordinary_repeat_visit(hall: Hall) -> None:

@@ -230,7 +230,16 @@ def test_an_earlier_confidential_visit_makes_a_repeat_visit_to_its_own_departmen
     assert again.repeat is True
     assert Visit.get_by_id(again.visit_id).is_repeat
     issued = [e for e in hall.audit.events(viewer="mgr01") if e.action == "ticket.issue"]
-    assert [(e.entity_id, e.detail["number"], e.detail["department"], e.detail["visit"],
-             e.detail["repeat"]) for e in issued] == [
-        (str(first.ticket_id), first.number, "discipline", first.visit_id, False),
-        (str(again.ticket_id), again.number, "discipline", again.visit_id, True)]
+    assert [(e.entity, e.entity_id, e.detail) for e in issued] == [
+        ("ticket", str(t.ticket_id),
+         {"number": t.number, "department": "discipline", "visit": t.visit_id,
+          "routed": "discipline", "repeat": t is again, "people": 1, "priority": ""})
+        for t in (first, again)]
+    # the issued ticket's own line in the visitor's visits: this visit, waiting, as registered
+    visit = Visit.get_by_id(again.visit_id)
+    this = again.visits[0]
+    assert (this.visit_id, this.number, this.status, this.outcome, this.outcome_label,
+            this.district, this.matter) == (
+        again.visit_id, again.number, "waiting", "", "候谈", visit.district,
+        "举报某局干部收受贿赂，补充材料")
+    assert visit.district  # the form's district, not an empty one
