@@ -682,3 +682,45 @@ def test_a_visit_in_two_cases_shows_the_newest(hall: Hall) -> None:
             .order_by(CaseVisit.id)] == [older, newer]
     shown = hall.cases.of_visit(again.visit_id)
     assert shown is not None and shown[0] == row(newer).number != row(older).number
+
+
+def test_the_review_window_counts_from_this_cases_own_follow_up(hall: Hall,
+                                                                 clock: FixedClock) -> None:
+    """Mutation testing (stop 24): the follow-up the 30 days count from was looked up without
+    its case, or as any entry but a follow-up, and nothing noticed. Another case followed up
+    later, or a remark on this one after its follow-up, must not reopen the window. The review's
+    entry keeps its note and names the new case."""
+    mine = replied_case(hall)
+    hall.cases.followup(mine, "phone", "不满意", "win07")  # 11-23
+    clock.set(datetime(2026, 12, 13, 9, 0, tzinfo=CST))
+    other = replied_case(hall)
+    hall.cases.followup(other, "phone", "不满意", "win07")  # 12-13: another case's
+    hall.cases.note(mine, "来电询问进展", "win07")  # a remark after mine's follow-up
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=CST))  # 31 days after mine's
+    assert "30 日" in refused(lambda: hall.cases.review(mine, "mgr01"))
+    summary = hall.cases.review(other, "mgr01", note="来访人申请复查")
+    entry = CaseEntry.get((CaseEntry.case == other) & (CaseEntry.kind == "review"))
+    assert (entry.note, json.loads(entry.detail)) == ("来访人申请复查", {"review": summary.number})
+    assert not CaseEntry.select().where((CaseEntry.case == mine)
+                                        & (CaseEntry.kind == "review")).exists()
+
+
+def test_a_lead_keeps_its_note_or_none(hall: Hall) -> None:
+    """Mutation testing (stop 24): 包案's note defaulted to something, or was dropped."""
+    quiet, told = open_case(hall), open_case(hall)
+    hall.cases.lead(quiet, "lihong", "mgr01")
+    hall.cases.lead(told, "lihong", "mgr01", note="李红同志包案化解")
+    notes = {case: CaseEntry.get((CaseEntry.case == case) & (CaseEntry.kind == "lead")).note
+             for case in (quiet, told)}
+    assert notes == {quiet: "", told: "李红同志包案化解"}
+
+
+def test_an_unknown_refusal_kind_names_its_field_and_the_two_kinds(hall: Hall) -> None:
+    """Mutation testing (stop 24): the refusal's field, its Chinese name and the words were not
+    pinned (a screen shows ``labels`` beside the field that is wrong)."""
+    case_id = open_case(hall)
+    with pytest.raises(FormError) as wrong:
+        hall.cases.refuse(case_id, "later", "理由", "途径", "win07")
+    assert wrong.value.errors == {"kind": "应为 rejected（不予受理）或 not_again（不再受理）"}
+    assert wrong.value.labels == {"kind": "类型"}
+    assert row(case_id).state == "pending"
