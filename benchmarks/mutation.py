@@ -196,7 +196,9 @@ def module_of(name: str, modules: list[str]) -> str:
 def run_pg_listed(pg_url: str | None) -> int:
     """Run only the survivors written down under ``[postgresql]``, on PostgreSQL: each must be
     killed there (a full run with ``--pg`` takes hours here; this checks what the SQLite runs
-    leave to PostgreSQL, in minutes). Prints each one's result; exit 1 when one survives."""
+    leave to PostgreSQL, in minutes). Prints each one's result; exit 1 when one survives. Like any
+    switch of backends it empties ``mutants/`` first when that holds SQLite-only results: run it
+    in a copy of the tree of its own to keep them."""
     if not pg_url:
         print("--pg-listed needs --pg URL or HALL_TEST_PG_URL")
         return 2
