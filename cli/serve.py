@@ -197,24 +197,16 @@ def make_server(command: str, host: str, port: int, title: str,
     from textual_serve.server import Server, to_int
 
     class BrowserDownloads(DownloadManager):
-        """textual-serve's downloads, each marked with the cookie of the browser it is for."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.browser_of: dict[str, str | None] = {}
+        """textual-serve's downloads, each marked with the cookie of the browser it is for (on
+        the download itself: it goes when textual-serve drops the download)."""
 
         async def create_download(self, *, delivery_key: str, **kwargs: Any) -> None:
             await super().create_download(delivery_key=delivery_key, **kwargs)
-            for gone in [k for k in self.browser_of if k not in self._active_downloads]:
-                del self.browser_of[gone]  # fetched or cancelled since
-            self.browser_of[delivery_key] = _TAB_BROWSER.get()
+            self._active_downloads[delivery_key].browser = _TAB_BROWSER.get()  # type: ignore[attr-defined]
 
         def for_browser(self, key: str, cookie: str | None) -> bool:
             """Whether ``key`` is a download waiting for the browser holding ``cookie``."""
-            owner = self.browser_of.get(key)
-            if key not in self._active_downloads:
-                self.browser_of.pop(key, None)  # used (or cancelled) meanwhile
-                return False
+            owner = getattr(self._active_downloads.get(key), "browser", None)
             return bool(owner and cookie) and hmac.compare_digest(owner.encode(),
                                                                   (cookie or "").encode())
 
