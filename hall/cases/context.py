@@ -298,14 +298,15 @@ class Cases(Opening):
         return self.reads.summaries(actor, rows)
 
     def of_visit(self, visit_id: int) -> tuple[str, str, str] | None:
-        """(number, state label, next due date) of the case a visit belongs to, newest first;
-        no personal data (the visitor's status lookup shows it)."""
+        """(number, state label, next due date or "") of the case a visit belongs to, newest
+        first; no personal data (the visitor's status lookup shows it). A closed case has no
+        due date (closing clears it)."""
         row = (Case.select().join(CaseVisit, on=(CaseVisit.case == Case.id))
                .where(CaseVisit.visit == visit_id).order_by(Case.id.desc()).first())
         if row is None:
             return None
         return (row.number, STATES.get(row.state, row.state),
-                str(row.due_on) if row.open and row.due_on else "")
+                str(row.due_on) if row.due_on else "")
 
     def find(self, ref: str | int) -> int:
         """A case's id from what a user types: the id, the full number, or YEAR-SEQ

@@ -19,11 +19,12 @@ import pypdf
 import pytest
 
 from hall import Hall
+from hall.cases.base import CASES
 from hall.cases.documents import RenderedDocument
 from hall.clock import to_storage
 from hall.desk.registration import FormError
 from hall.errors import NotAllowed, NotFound, Refused
-from models import AuditEvent, CaseDocument, CaseEntry, InterviewRecord
+from models import AuditEvent, Case, CaseDocument, CaseEntry, InterviewRecord
 from tests.helpers import distinct_id, form, only_changes
 
 HALL_NAME = "江川市联合接访中心"  # config/hall.yaml
@@ -241,3 +242,83 @@ def _visit_of(case_id: int) -> int:
     from models import Case
 
     return int(Case.get_by_id(case_id).visit_id)
+
+
+def test_a_document_is_recorded_as_one_entry_that_leaves_the_case_as_it_was(hall: Hall,
+                                                                            clock) -> None:
+    """What numbering a document writes, field by field, against values written out by hand:
+    the document row (kind, number, when, by whom, printed once), one ``document`` entry named
+    by the kind's title on paper with the state unchanged and no due date, the audit event, the
+    cases' change counter advanced once; the case's state, dates and other cases untouched. The
+    tenth document of a case is -10. Kills the record's fields dropped or changed (mutation
+    testing, stop 25)."""
+    case_id, _ = open_case(hall)
+    other_id, _ = open_case(hall)
+    before = Case.get_by_id(case_id)
+    version = hall.store.change_version(CASES)
+    entries = CaseEntry.select().where(CaseEntry.case == case_id).count()
+    with only_changes(Case, case_id) as changed, only_changes(InterviewRecord):
+        doc = hall.cases.documents.render(case_id, "acceptance", "win01")
+    assert set(changed.changed[case_id]) <= {"last_seq", "updated_at"}
+    now = to_storage(clock.now())
+    number = before.number + "-01"
+    row = CaseDocument.get(CaseDocument.case == case_id)
+    assert (row.kind, row.number, row.issued_by, row.printed) == (
+        "acceptance", number, "win01", 1)
+    assert row.issued_at == now
+    entry = CaseEntry.select().where(CaseEntry.case == case_id).order_by(
+        CaseEntry.seq.desc()).get()
+    assert CaseEntry.select().where(CaseEntry.case == case_id).count() == entries + 1
+    assert (entry.seq, entry.kind, entry.state, entry.note, entry.due_on, entry.actor) == (
+        before.last_seq + 1, "document", before.state, "受理告知书", None, "win01")
+    assert json.loads(entry.detail) == {"document": number, "kind": "acceptance"}
+    after = Case.get_by_id(case_id)
+    assert (after.state, after.open, after.due_on, after.last_seq) == (
+        before.state, before.open, before.due_on, before.last_seq + 1)
+    event = AuditEvent.select().where((AuditEvent.action == "case.document")
+                                      & (AuditEvent.entity_id == str(case_id))).get()
+    assert (event.actor, event.entity, event.at) == ("win01", "case", now)
+    assert json.loads(event.detail) == {"seq": before.last_seq + 1, "state": before.state,
+                                        "document": number, "kind": "acceptance"}
+    assert hall.store.change_version(CASES) == version + 1
+    assert not CaseDocument.select().where(CaseDocument.case == other_id).exists()
+
+    for _ in range(9):
+        hall.cases.documents.render(case_id, "notice", "win01")
+    assert doc.number == number
+    assert CaseDocument.select(CaseDocument.number).where(CaseDocument.case == case_id).order_by(
+        CaseDocument.id.desc()).scalar() == before.number + "-10"
+
+
+def test_a_reprint_is_audited_with_its_document_and_writes_no_entry(hall: Hall, clock) -> None:
+    """A reprint's audit event names the document and its kind, at the reprint's time, on the
+    case; no entry, no new number, the cases' counter unchanged (a reprint changes no case).
+    Kills the reprint's audit fields dropped (mutation testing, stop 25)."""
+    case_id, _ = open_case(hall)
+    first = hall.cases.documents.render(case_id, "notice", "win01")
+    clock.advance(hours=2)
+    version = hall.store.change_version(CASES)
+    with only_changes(CaseEntry), only_changes(Case):
+        hall.cases.documents.render(case_id, "notice", "win02", reprint=first.number)
+    event = AuditEvent.select().where(AuditEvent.action == "case.document.reprint").get()
+    assert (event.actor, event.entity, event.entity_id, event.at) == (
+        "win02", "case", str(case_id), to_storage(clock.now()))
+    assert json.loads(event.detail) == {"document": first.number, "kind": "notice"}
+    assert hall.store.change_version(CASES) == version
+
+
+def test_numbering_a_document_directly_keeps_its_own_guards(hall: Hall) -> None:
+    """``Cases.record_document`` is public on the facade: called without the document screen's
+    checks it still refuses another department's clerk (and audits the denial), and a reprint
+    of a number that is not this case's, another case's included, in its own words; nothing is
+    written. Kills its permission check and its reprint lookup's case condition."""
+    case_id, _ = open_case(hall, window=11, category="report", name="王举报")  # 纪委监委's
+    other_id, _ = open_case(hall)
+    others = hall.cases.documents.render(other_id, "notice", "win01")
+    with only_changes(CaseDocument), only_changes(CaseEntry), only_changes(Case):
+        with pytest.raises(NotAllowed):
+            hall.cases.record_document(case_id, "register", "win01")  # 信访局's clerk
+        with pytest.raises(NotFound) as missing:
+            hall.cases.record_document(case_id, "notice", "win11", reprint_of=others.number)
+    assert str(missing.value) == f"本案没有编号为 {others.number} 的文书"
+    assert CaseDocument.get(CaseDocument.number == others.number).printed == 1

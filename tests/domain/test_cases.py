@@ -376,7 +376,7 @@ def test_review_only_after_dissatisfaction_within_review_days(hall: Hall,
     unhappy = replied_case(hall)
     hall.cases.followup(unhappy, "phone", "不满意", "win07")
     clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=CST))  # 31 days after 11-23
-    assert "30 日" in refused(lambda: hall.cases.review(late, "mgr01"))
+    assert refused(lambda: hall.cases.review(late, "mgr01")) == "回访已超过 30 日，不能申请复查"
     clock.set(datetime(2026, 12, 23, 23, 59, tzinfo=CST))  # 30 days after
     summary = hall.cases.review(unhappy, "mgr01", note="来访人申请复查")
     assert summary.state == "pending" and summary.number == "江信〔2026〕第 0004 号"
@@ -724,3 +724,66 @@ def test_an_unknown_refusal_kind_names_its_field_and_the_two_kinds(hall: Hall) -
     assert wrong.value.errors == {"kind": "应为 rejected（不予受理）或 not_again（不再受理）"}
     assert wrong.value.labels == {"kind": "类型"}
     assert row(case_id).state == "pending"
+
+
+def test_a_review_carries_the_whole_matter_and_refuses_in_its_own_words(hall: Hall) -> None:
+    """The review's new case carries the matter as this case leaves it: category, 事由,
+    具体诉求, the outcome, the department and the outside unit it was assigned to (交办 to
+    江北区住房保障中心); it opens 待受理 with its own deadlines. The refusals say exactly why.
+    Kills the copied fields swapped or dropped and the words changed (mutation testing,
+    stop 25)."""
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    hall.cases.assign(case_id, "江北区住房保障中心", "mgr01")
+    hall.cases.reply(case_id, "已责令企业支付", "win07")
+    satisfied = replied_case(hall)
+    hall.cases.followup(satisfied, "phone", "满意", "win07")
+    assert refused(lambda: hall.cases.review(satisfied, "mgr01")) == (
+        "只有回访“不满意”的案件可申请复查")
+    hall.cases.followup(case_id, "phone", "不满意", "win07")
+    old = row(case_id)
+    assert (old.department, old.outside_unit) == ("hrss", "江北区住房保障中心")
+    new = row(hall.cases.review(case_id, "mgr01").id)
+    assert (new.category, new.matter, new.request, new.outcome, new.department,
+            new.outside_unit, new.visitor_id) == (
+        old.category, old.matter, old.request, old.outcome, old.department, old.outside_unit,
+        old.visitor_id)
+    assert (new.state, new.open, new.parent_id, new.visit_id) == ("pending", True, case_id, None)
+    assert (new.opened_by, new.leader, new.satisfaction) == ("mgr01", "", "")
+
+
+
+def test_a_visits_case_is_named_with_its_state_and_next_due_date_while_open(hall: Hall) -> None:
+    """What the desk prints for a visit linked to a case: its number, the state as the hall
+    calls it, and the next due date ("" when it has none: replied, or closed). Opened
+    Mon 11-23: acceptance due 12-08 (15 days); accepted: handling due 2027-01-22 (60 days).
+    Kills the tuple's fields dropped or swapped (mutation testing, stop 25)."""
+    case_id = open_case(hall)
+    visit = row(case_id).visit_id
+    number = row(case_id).number
+    assert hall.cases.of_visit(visit) == (number, "待受理", "2026-12-08")
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    assert hall.cases.of_visit(visit) == (number, "已受理", "2027-01-22")
+    other = open_case(hall)
+    hall.cases.accept(other, "win07", how="电话告知")
+    hall.cases.reply(other, "已责令企业支付", "win07")  # open, waiting for its follow-up
+    assert hall.cases.of_visit(row(other).visit_id) == (row(other).number, "已答复", "")
+    other = open_case(hall)
+    hall.cases.refuse(other, "rejected", "不属受理范围", "向人民法院起诉", "win07")
+    assert hall.cases.of_visit(row(other).visit_id) == (row(other).number, "不予受理", "")
+    assert hall.cases.of_visit(visit) == (number, "已受理", "2027-01-22")  # its own case
+
+
+def test_find_refuses_in_its_own_words_and_takes_the_longest_forms(hall: Hall) -> None:
+    """The refusal names what was typed (cut at 64 characters) and the three forms it takes;
+    a zero-padded YEAR-SEQ of 20 characters is still found, and "2026-1-1" is not a YEAR-SEQ
+    (NotFound, not a crash on unpacking). Kills the words, the cut and the bounds changed
+    (mutation testing, stop 25)."""
+    first, second = open_case(hall), open_case(hall)
+    assert hall.cases.find("2026-" + "0" * 14 + "2") == second
+    assert hall.cases.find(" " + "0" * 17 + str(first) + " ") == first  # 18 digits: the id
+    for junk, shown in (("abc", "abc"), ("x" * 100, "x" * 64), ("2026-1-1", "2026-1-1"),
+                        ("2026-" + "0" * 15 + "2", "2026-" + "0" * 15 + "2")):
+        with pytest.raises(NotFound) as caught:
+            hall.cases.find(junk)
+        assert str(caught.value) == f"没有案件 {shown}（可用案件编号、序号或 年份-序号）"
