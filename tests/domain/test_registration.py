@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from config import HallConfig
-from hall.desk.registration import FormError, priority_for, route, validate
+from hall.desk.registration import FormError, NeedsConfirmation, priority_for, route, validate
 from hall.text.idnumber import parse_id_number
 from tests.helpers import config_with, form, make_id, named
 
@@ -296,3 +296,22 @@ def test_collective_rules_come_from_the_configuration() -> None:
     assert "应推选1至3名代表，现有4名" in caught.value.errors["representatives"]
     assert len(validate(form(people=10, representatives=named(REPS[:3])), cfg, TODAY)
                .representatives) == 3
+
+
+def test_a_form_error_reads_field_by_field_in_chinese() -> None:
+    """The message every screen and the CLI show: each field's Chinese name and what is wrong,
+    joined by "；", in the order found; another form's labels when the raiser names them; a
+    confirmation keeps the name on file and the earlier ticket. Written out by hand. Kills the
+    separator, the labels' fallback and the confirmation's fields changed (mutation testing)."""
+    error = FormError({"name": "不能为空", "phone": "应为手机号或固定电话", "odd": "未知"})
+    assert str(error) == "姓名：不能为空；联系电话：应为手机号或固定电话；odd：未知"
+    assert error.errors == {"name": "不能为空", "phone": "应为手机号或固定电话", "odd": "未知"}
+    assert error.labels["id_number"] == "证件号码"
+    other = FormError({"kind": "应为：acceptance"}, {"kind": "文书类型"})
+    assert (str(other), other.labels) == ("文书类型：应为：acceptance", {"kind": "文书类型"})
+    confirm = NeedsConfirmation({"name": "与档案姓名不同"}, file_name="张三",
+                                first="R001（市人社局）")
+    assert str(confirm) == "姓名：与档案姓名不同"
+    assert (confirm.file_name, confirm.first, confirm.labels["name"]) == (
+        "张三", "R001（市人社局）", "姓名")
+    assert (NeedsConfirmation({}).file_name, NeedsConfirmation({}).first) == ("", "")
