@@ -299,20 +299,21 @@ class Desk:
         """:meth:`save_file` inside the caller's write transaction (a booking's): the file's id.
         ``act`` is what a refused rename says waits for the confirmation ("预约"). The caller
         has checked the actor's permission (its own act's: ``booking.manage``)."""
-        now = self.store.now()
-        day = business_day(now, self.store.tz, self.config.hall.rollover_hour)
-        return self._save_visitor(clean, to_storage(now), actor, day, True, act=act)[0]
+        return self._save_visitor(clean, to_storage(self.store.now()), actor, None, True,
+                                  act=act)[0]
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _save_visitor(self, clean: CleanRegistration, stored: datetime, actor: str, day: date,
-                      confirm: bool, act: str = "") -> tuple[int, list[VisitSummary], str]:
+    def _save_visitor(self, clean: CleanRegistration, stored: datetime, actor: str,
+                      day: date | None, confirm: bool,
+                      act: str = "出票") -> tuple[int, list[VisitSummary], str]:
         """Find the file by (document type, number), locked, or open a new one; typed details
         update the file and its history keeps the values they replace.
 
         Returns the visitor's id, earlier visits, newest first (none for a new file), and the
-        person's ticket still open today as "R001（市人社局）" ("" for none). With ``act`` (a file
-        saved without a ticket, e.g. "预约"), neither visits nor the open ticket are read.
+        person's ticket still open on ``day`` as "R001（市人社局）" ("" for none). Without a
+        ``day`` (a file saved without a ticket), neither visits nor the open ticket are read;
+        ``act`` names what a refused rename waits for.
         """
         row = locks.locked_visitor(self.db, clean.document_type, clean.id.value)
         if row is None:
@@ -328,14 +329,14 @@ class Desk:
             ("name", "phone", "address", "district"),
             (clean.name, clean.phone, clean.address, clean.district), known, strict=True)
             if value and old != value}
-        open_ticket = None if act else self.files.open_ticket(visitor_id, day)
+        open_ticket = None if day is None else self.files.open_ticket(visitor_id, day)
         first = ""
         if open_ticket is not None:
             number, department = open_ticket
             first = f"{number}（{department_name(self.config, department)}）" if department \
                 else number  # 保密事项: neither number nor department (VisitorFiles.open_ticket)
         if confirm:
-            self._confirmed(clean, known[0], changes, first, act or "出票")
+            self._confirmed(clean, known[0], changes, first, act)
         if changes:
             Visitor.update(updated_at=stored, **{k: new for k, (_, new) in changes.items()}) \
                 .where(Visitor.id == visitor_id).execute()
@@ -343,7 +344,7 @@ class Desk:
             # The audit log names the fields; their old and new values are in the file's history.
             self.store.audit(actor, "visitor.update", "visitor", visitor_id, stored,
                              {"fields": sorted(changes)})
-        return visitor_id, [] if act else self.recorded_visits(visitor_id), first
+        return visitor_id, [] if day is None else self.recorded_visits(visitor_id), first
 
     @staticmethod
     def _confirmed(clean: CleanRegistration, file_name: str, changes: dict[str, tuple[str, str]],
