@@ -89,6 +89,22 @@ def test_a_files_history_and_visits_are_audited_with_the_path_they_came_through(
          {"visitor": visitor, "via": "visits"})]
 
 
+def test_a_new_file_is_audited_on_the_visitor_it_opened(hall: Hall) -> None:
+    """The first ticket of a person opens a file, audited as ``visitor.create`` on that file
+    (entity ``visitor``, its id) with an empty detail: the file's contents are in the file,
+    not in the log. A second ticket opens none. Kills the event's entity, id and detail
+    changed (mutation testing, stop 25)."""
+    other = hall.desk.issue(form(id_number=OTHER), actor="desk01")
+    issued = hall.desk.issue(form(id_number=VISITOR), actor="desk01")
+    hall.desk.issue(form(id_number=VISITOR, again_reason="补交材料"), actor="desk02")
+    first, visitor = (Visit.get_by_id(t.visit_id).visitor_id for t in (other, issued))
+    created = [(e.actor, e.entity, e.entity_id, e.detail) for e in hall.audit.events(
+        viewer="mgr01") if e.action == "visitor.create"]
+    assert first != visitor
+    assert sorted(created) == sorted([("desk01", "visitor", str(first), {}),
+                                      ("desk01", "visitor", str(visitor), {})])
+
+
 def test_a_file_is_refused_a_birth_date_after_the_halls_today(hall: Hall) -> None:
     """Opening a file without a visit (a booking's first-time visitor) checks the ID number's
     birth date against the hall's day, as issuing does."""
