@@ -384,14 +384,14 @@ class Desk:
             issued_at=self.store.local(stored).strftime("%Y-%m-%d %H:%M"), visits=visits)
 
     def _summary(self, visit_id: int, day: date, number: str, category: str, department: str,
-                 status: str, outcome: str, label: str, district: str = "",
-                 matter: str = "") -> VisitSummary:
+                 status: str, outcome: str, label: str, district: str,
+                 matter: str) -> VisitSummary:
         cat = self.config.category(category)
-        spec = self.config.outcome(outcome) if outcome else None
+        spec = self.config.outcome(outcome)  # None for "" (no outcome yet) as for a removed one
         return VisitSummary(
             visit_id=visit_id, date=str(day), number=number, category=category,
             category_name=cat.name if cat else category, department=department,
             department_name=department_name(self.config, department), status=status,
             outcome=outcome, outcome_label=(spec.name if spec else outcome) or label,
-            district=district or "", matter=matter or "",
+            district=district, matter=matter,
             confidential=bool(cat and cat.confidential))

@@ -92,17 +92,22 @@ def test_a_files_history_and_visits_are_audited_with_the_path_they_came_through(
 def test_a_new_file_is_audited_on_the_visitor_it_opened(hall: Hall) -> None:
     """The first ticket of a person opens a file, audited as ``visitor.create`` on that file
     (entity ``visitor``, its id) with an empty detail: the file's contents are in the file,
-    not in the log. A second ticket opens none. Kills the event's entity, id and detail
-    changed (mutation testing, stop 25)."""
+    not in the log. A second ticket with a new phone opens none; it updates the file, audited
+    as ``visitor.update`` naming the field (the values are in the file's history). Kills the
+    events' entity, id and detail changed (mutation testing, stop 25)."""
     other = hall.desk.issue(form(id_number=OTHER), actor="desk01")
     issued = hall.desk.issue(form(id_number=VISITOR), actor="desk01")
-    hall.desk.issue(form(id_number=VISITOR, again_reason="补交材料"), actor="desk02")
+    hall.desk.issue(form(id_number=VISITOR, again_reason="补交材料", phone="13900001111"),
+                    actor="desk02")
     first, visitor = (Visit.get_by_id(t.visit_id).visitor_id for t in (other, issued))
     created = [(e.actor, e.entity, e.entity_id, e.detail) for e in hall.audit.events(
         viewer="mgr01") if e.action == "visitor.create"]
     assert first != visitor
     assert sorted(created) == sorted([("desk01", "visitor", str(first), {}),
                                       ("desk01", "visitor", str(visitor), {})])
+    updated = [(e.actor, e.entity, e.entity_id, e.detail) for e in hall.audit.events(
+        viewer="mgr01") if e.action == "visitor.update"]
+    assert updated == [("desk02", "visitor", str(visitor), {"fields": ["phone"]})]
 
 
 def test_a_file_is_refused_a_birth_date_after_the_halls_today(hall: Hall) -> None:
@@ -140,6 +145,35 @@ def test_saving_a_file_retries_a_lost_race_and_gives_up_after_five(
     with pytest.raises(pw.IntegrityError):
         hall.desk.save_file(form(id_number=OTHER), actor="desk01")
     assert len(attempts) == 5
+
+
+def test_issuing_retries_a_lost_race_and_gives_up_after_five(
+        hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two desks issuing to the same new visitor at once (PostgreSQL): the loser's insert of
+    the file breaks the unique ID number, and it issues again, finding the winner's file: five
+    attempts in all; after a fifth loss the error is raised and nothing is written. Kills the
+    retry's bound changed (mutation testing, stop 25: issue's ``attempt == _RETRIES - 1``)."""
+    issue = hall.desk.issue_locked
+    attempts: list[int] = []
+
+    def losing(times: int) -> Any:
+        def attempt(clean: Any, actor: str, confirm: bool = False) -> Any:
+            attempts.append(1)
+            if len(attempts) <= times:
+                raise pw.IntegrityError("UNIQUE constraint failed: visitor.id_number")
+            return issue(clean, actor, confirm)
+        return attempt
+
+    monkeypatch.setattr(hall.desk, "issue_locked", losing(4))
+    issued = hall.desk.issue(form(id_number=VISITOR), actor="desk01")
+    assert (issued.number, len(attempts)) == ("L001", 5)
+    attempts.clear()
+    before = row_counts()
+    monkeypatch.setattr(hall.desk, "issue_locked", losing(5))
+    with pytest.raises(pw.IntegrityError):
+        hall.desk.issue(form(id_number=OTHER), actor="desk01")
+    assert len(attempts) == 5
+    assert row_counts() == before
 
 
 def test_the_desk_suggests_where_a_category_goes_in_the_district_typed(hall: Hall) -> None:
