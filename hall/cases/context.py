@@ -215,7 +215,7 @@ class Cases(Opening):
         ``time_limits.review_days`` of the follow-up."""
         texts = _texts(note=note)
         row = self._find(case_id)
-        self._permit(actor, "review", row)
+        actor_view = self._permit(actor, "review", row)
         with self._store.transaction():
             row = self._locked(case_id)
             self._check(row, "review")
@@ -235,7 +235,7 @@ class Cases(Opening):
             self._append(row, actor, at, "review", row.state, note=texts["note"],
                          detail={"review": opened.number})
             new = Case.get_by_id(opened.case_id)
-            return self.reads.summaries(self._store.permit(actor, "case.supervise"), [new])[0]
+            return self.reads.summaries(actor_view, [new])[0]
 
     def record_document(self, case_id: int, kind: str, actor: str,
                         reprint_of: str = "") -> str:
@@ -301,8 +301,8 @@ class Cases(Opening):
         """(number, state label, next due date or "") of the case a visit belongs to, newest
         first; no personal data (the visitor's status lookup shows it). A closed case has no
         due date (closing clears it)."""
-        row = (Case.select().join(CaseVisit, on=(CaseVisit.case == Case.id))
-               .where(CaseVisit.visit == visit_id).order_by(Case.id.desc()).first())
+        row = (Case.select().join(CaseVisit).where(CaseVisit.visit == visit_id)
+               .order_by(Case.id.desc()).first())
         if row is None:
             return None
         return (row.number, STATES.get(row.state, row.state),
@@ -312,13 +312,13 @@ class Cases(Opening):
         """A case's id from what a user types: the id, the full number, or YEAR-SEQ
         (2026-137); :class:`NotFound` otherwise."""
         text = str(ref).strip()
+        year, _, seq = text.partition("-")  # seq "" without a dash
         row = None
         # isdecimal, not isdigit: "²" is a digit that int() refuses
         if text.isdecimal() and len(text) <= 18:
             row = Case.get_or_none(Case.id == int(text))
-        elif "-" in text and all(p.isdecimal() for p in text.split("-", 1)) and len(text) <= 20:
-            year, seq = (int(p) for p in text.split("-", 1))
-            row = Case.get_or_none((Case.year == year) & (Case.seq == seq))
+        elif year.isdecimal() and seq.isdecimal() and len(text) <= 20:
+            row = Case.get_or_none((Case.year == int(year)) & (Case.seq == int(seq)))
         elif text.isprintable() and len(text) <= 64:
             row = Case.get_or_none(Case.number == text)
         if row is None:

@@ -787,3 +787,21 @@ def test_find_refuses_in_its_own_words_and_takes_the_longest_forms(hall: Hall) -
         with pytest.raises(NotFound) as caught:
             hall.cases.find(junk)
         assert str(caught.value) == f"没有案件 {shown}（可用案件编号、序号或 年份-序号）"
+
+
+def test_a_review_of_a_confidential_case_is_shown_to_the_manager_who_opened_it(hall: Hall) -> None:
+    """A report to 纪委监委 followed up 不满意 and reviewed by a manager: the new case is as
+    confidential as the old, and the summary the manager gets back shows it whole, as the
+    manager sees it (not as nobody would). Without a note the review's entry has none. Kills
+    the summary built for no viewer and the note's default changed (mutation testing,
+    stop 25)."""
+    case_id = open_case(hall, "report")
+    hall.cases.accept(case_id, "win11", how="电话告知")
+    hall.cases.reply(case_id, "已转有关部门核查", "win11")
+    hall.cases.followup(case_id, "phone", "不满意", "win11")
+    summary = hall.cases.review(case_id, "mgr01")
+    assert (summary.masked, summary.category, summary.matter, summary.visitor) == (
+        False, "report", "工地拖欠工资三个月", "张*")
+    assert row(summary.id).confidential
+    entry = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.kind == "review"))
+    assert entry.note == ""
