@@ -805,3 +805,17 @@ def test_a_review_of_a_confidential_case_is_shown_to_the_manager_who_opened_it(h
     assert row(summary.id).confidential
     entry = CaseEntry.get((CaseEntry.case == case_id) & (CaseEntry.kind == "review"))
     assert entry.note == ""
+
+
+def test_every_reading_of_a_case_is_audited_with_whether_it_was_masked(hall: Hall) -> None:
+    """Opening a case writes ``case.view`` on that case, saying whether the reader saw it
+    masked: 纪委监委's report read by a manager (whole) and by the leaders' room that took it
+    (masked). Kills the event's entity, id and detail changed (mutation testing, stop 25)."""
+    case_id = open_case(hall, "report")
+    hall.cases.lead(case_id, "lihong", "mgr01")
+    hall.cases.detail(case_id, "mgr01")
+    hall.cases.detail(case_id, "win20")
+    views = [(e.actor, e.entity, e.entity_id, json.loads(e.detail)) for e in AuditEvent.select()
+             .where(AuditEvent.action == "case.view").order_by(AuditEvent.id)]
+    assert views == [("mgr01", "case", str(case_id), {"masked": False}),
+                     ("win20", "case", str(case_id), {"masked": True})]
