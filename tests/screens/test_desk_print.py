@@ -5,9 +5,11 @@ reprint prints; every attempt is audited."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -112,6 +114,17 @@ async def test_a_frozen_printer_does_not_hold_the_desk_and_f9_reprints(
     frozen = FakePrinter(frozen=True)
     sqlite_hall.printer.settings = PrinterSettings(kind="escpos", host=frozen.host,
                                                    timeout_seconds=1)
+    # The print job reaches the frozen printer only once the desk is back at its form, so its
+    # failure always lands after the ticket is closed, as a notice; under a heavy load the
+    # second's timeout could otherwise run out while the ticket is still open (said under it).
+    back_at_the_form = threading.Event()
+    send = sqlite_hall.printer.print_ticket
+
+    def gated(*args: Any, **kwargs: Any) -> Any:
+        assert back_at_the_form.wait(60)
+        return send(*args, **kwargs)
+
+    sqlite_hall.printer.print_ticket = gated  # type: ignore[method-assign]
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
@@ -120,6 +133,7 @@ async def test_a_frozen_printer_does_not_hold_the_desk_and_f9_reprints(
             await pilot.press("enter")  # the next visitor, the printer still silent
             await until(pilot, lambda: isinstance(app.screen, DeskScreen))
             assert app.screen.focused is app.screen.query_one("#id_number")
+            back_at_the_form.set()
             await until(pilot, lambda: any("打印失败" in n for n in notices(app)))
             (text,) = [n for n in notices(app) if "打印失败" in n]
             assert text == (f"打印失败：打印机无响应（{frozen.host}）：1 秒内未收下票据，请检查"
