@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from config import HallConfig
-from hall.desk.registration import FormError, NeedsConfirmation, priority_for, route, validate
+from hall.desk.registration import (
+    FormError,
+    NeedsConfirmation,
+    RepresentativeEntry,
+    priority_for,
+    route,
+    validate,
+)
 from hall.text.idnumber import parse_id_number
 from tests.helpers import config_with, form, make_id, named
 
@@ -315,3 +322,16 @@ def test_a_form_error_reads_field_by_field_in_chinese() -> None:
     assert (confirm.file_name, confirm.first, confirm.labels["name"]) == (
         "张三", "R001（市人社局）", "姓名")
     assert (NeedsConfirmation({}).file_name, NeedsConfirmation({}).first) == ("", "")
+
+
+def test_a_representative_typed_on_one_line_keeps_a_comma_in_the_phone() -> None:
+    """"ID,姓名,电话" splits at the first two commas (half- or full-width) only: a phone typed
+    with a comma stays whole, so the form refuses it rather than keep its first part. Missing
+    parts are blank; an entry already made is kept. Kills the split's bound changed (mutation
+    testing, stop 25)."""
+    assert RepresentativeEntry.of(" 110101198001010053 ，张三, 138,0013，8000 ") == \
+        RepresentativeEntry("110101198001010053", "张三", "138,0013，8000")
+    assert RepresentativeEntry.of("110101198001010053") == \
+        RepresentativeEntry("110101198001010053", "", "")
+    entry = RepresentativeEntry("1", "李四", "")
+    assert RepresentativeEntry.of(entry) is entry
