@@ -819,3 +819,32 @@ def test_every_reading_of_a_case_is_audited_with_whether_it_was_masked(hall: Hal
              .where(AuditEvent.action == "case.view").order_by(AuditEvent.id)]
     assert views == [("mgr01", "case", str(case_id), {"masked": False}),
                      ("win20", "case", str(case_id), {"masked": True})]
+
+
+def test_steps_refuse_in_their_own_words_and_keep_no_note_when_none_is_given(hall: Hall) -> None:
+    """The refusals of 交办 and 回访, field and words as the form shows them (written out by
+    hand), writing nothing; 交办, 回访 and 办结 without a note keep none; 交办 to a department
+    after an outside unit clears the outside unit and names the department in the entry.
+    Kills the words, labels and default notes changed (mutation testing, stop 25)."""
+    case_id = replied_case(hall)
+    with pytest.raises(FormError) as empty:
+        hall.cases.assign(case_id, "  ", "mgr01")
+    assert (empty.value.errors, str(empty.value)) == ({"unit": "不能为空"}, "承办单位：不能为空")
+    with pytest.raises(FormError) as how:
+        hall.cases.followup(case_id, "email", "满意", "win07")
+    assert (list(how.value.errors), str(how.value)) == (
+        ["how"], "方式：应为：phone（电话）、visit（上门）、sms（短信）、in_person（来访面谈）")
+    assert refused(lambda: hall.cases.followup(case_id, "phone", "很满意", "win07"),
+                   FormError) == "满意度：应为：满意、基本满意、不满意"
+    hall.cases.followup(case_id, "phone", "满意", "win07")
+    hall.cases.close(case_id, "mgr01")
+    other = open_case(hall)
+    hall.cases.assign(other, "江北区住房保障中心", "mgr01")
+    hall.cases.assign(other, "xfj", "mgr01")
+    assert (row(other).department, row(other).outside_unit) == ("xfj", "")
+    last = CaseEntry.select().where(CaseEntry.case == other).order_by(CaseEntry.seq.desc()).get()
+    assert json.loads(last.detail) == {"unit": "xfj"}
+    notes = {(e.case_id, e.kind): e.note for e in CaseEntry.select().where(
+        CaseEntry.kind.in_(["followup", "close", "assign"]))}
+    assert set(notes.values()) == {""}
+    assert len(notes) == 3
