@@ -848,3 +848,39 @@ def test_steps_refuse_in_their_own_words_and_keep_no_note_when_none_is_given(hal
         CaseEntry.kind.in_(["followup", "close", "assign"]))}
     assert set(notes.values()) == {""}
     assert len(notes) == 3
+
+
+def test_an_extension_of_one_day_up_to_the_limit_and_none_where_the_hall_allows_none(
+        hall: Hall, db_url: str, clock: FixedClock) -> None:
+    """延期 of 1 day is the shortest asked for; 0 or 31 days are refused naming the range
+    (extension_days 30), writing nothing; a hall configured with extension_days 0 says it
+    allows none. Kills the range's bounds and words changed (mutation testing, stop 25)."""
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07", how="电话告知")
+    for days in (0, 31):
+        assert refused(lambda d=days: hall.cases.extend(case_id, d, "待补材料", "win07"),
+                       FormError) == "延期天数：应为 1 至 30 天"
+    hall.cases.extend(case_id, 1, "待补材料", "win07")
+    assert row(case_id).extension_state == "requested"
+
+    strict = Hall(open_database(db_url), config_with(("extension_days: 30",
+                                                      "extension_days: 0")), clock)
+    try:
+        other = open_case(strict)
+        strict.cases.accept(other, "win07", how="电话告知")
+        assert refused(lambda: strict.cases.extend(other, 1, "待补材料", "win07"),
+                       FormError) == "延期天数：本厅不允许延期"
+    finally:
+        strict.db.close()
+
+
+def test_a_visitors_open_cases_come_newest_first(hall: Hall) -> None:
+    """The desk offers a visitor's open cases to link a visit to, newest first; a closed one is
+    not offered. Kills the order dropped (mutation testing, stop 25)."""
+    person = distinct_id(next(_ids))
+    older = open_case(hall, id_number=person)
+    closed = open_case(hall, id_number=person)
+    newer = open_case(hall, id_number=person)
+    hall.cases.refuse(closed, "rejected", "不属受理范围", "向人民法院起诉", "win07")
+    visitor = row(older).visitor_id
+    assert [c.id for c in hall.cases.open_cases_of(visitor, "desk01")] == [newer, older]
