@@ -884,3 +884,22 @@ def test_a_visitors_open_cases_come_newest_first(hall: Hall) -> None:
     hall.cases.refuse(closed, "rejected", "不属受理范围", "向人民法院起诉", "win07")
     visitor = row(older).visitor_id
     assert [c.id for c in hall.cases.open_cases_of(visitor, "desk01")] == [newer, older]
+
+
+def test_an_extension_is_asked_once_in_so_many_words_and_defaults_keep_no_note(
+        hall: Hall) -> None:
+    """A second 延期 request is refused saying why: one is waiting, or one was approved.
+    受理 without how or note and 批准延期 without a note keep empty texts. Kills the words and
+    the defaults changed (mutation testing, stop 25)."""
+    case_id = open_case(hall)
+    hall.cases.accept(case_id, "win07")
+    hall.cases.extend(case_id, 10, "涉及多个单位", "win07")
+    assert refused(lambda: hall.cases.extend(case_id, 5, "再延", "win07")) == (
+        "延期只能申请一次：已有待批准的申请")
+    hall.cases.approve_extension(case_id, "mgr01", told="电话告知")
+    assert refused(lambda: hall.cases.extend(case_id, 5, "再延", "win07")) == (
+        "延期只能申请一次：本案已批准延期")
+    entries = {e.kind: e for e in CaseEntry.select().where(CaseEntry.case == case_id)}
+    assert (entries["accept"].note, json.loads(entries["accept"].detail)) == ("", {"how": ""})
+    assert (entries["approve_extension"].note,
+            json.loads(entries["approve_extension"].detail)) == ("", {"told": "电话告知"})
