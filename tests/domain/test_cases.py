@@ -903,3 +903,18 @@ def test_an_extension_is_asked_once_in_so_many_words_and_defaults_keep_no_note(
     assert (entries["accept"].note, json.loads(entries["accept"].detail)) == ("", {"how": ""})
     assert (entries["approve_extension"].note,
             json.loads(entries["approve_extension"].detail)) == ("", {"told": "电话告知"})
+
+
+def test_an_urges_date_runs_from_today_to_366_days_ahead_inclusive(hall: Hall) -> None:
+    """督办's new date: today and 2027-11-24 (366 days after Mon 2026-11-23) are taken; the day
+    before today and 2027-11-25 are refused naming the range, writing nothing. Kills the
+    bound and the words changed (mutation testing, stop 25)."""
+    case_id = open_case(hall)
+    for due in (date(2026, 11, 22), date(2027, 11, 25)):
+        assert refused(lambda d=due: hall.cases.urge(case_id, "请加快", "mgr01", due=d),
+                       FormError) == "督办期限：应在今天（2026-11-23）至 366 天内"
+    hall.cases.urge(case_id, "请加快", "mgr01", due=date(2027, 11, 24))
+    hall.cases.urge(case_id, "今日办结", "mgr01", due=TODAY)
+    assert [e.due_on for e in CaseEntry.select().where(
+        (CaseEntry.case == case_id) & (CaseEntry.kind == "urge")).order_by(CaseEntry.seq)] == [
+        date(2027, 11, 24), TODAY]
