@@ -889,8 +889,9 @@ def test_a_visitors_open_cases_come_newest_first(hall: Hall) -> None:
 def test_an_extension_is_asked_once_in_so_many_words_and_defaults_keep_no_note(
         hall: Hall) -> None:
     """A second 延期 request is refused saying why: one is waiting, or one was approved.
-    受理 without how or note and 批准延期 without a note keep empty texts. Kills the words and
-    the defaults changed (mutation testing, stop 25)."""
+    受理 without how or note and 批准延期 without a note keep empty texts; 受理's entry carries
+    the handling due date it set. Kills the words, the defaults and the entry's due date
+    changed (mutation testing, stop 25)."""
     case_id = open_case(hall)
     hall.cases.accept(case_id, "win07")
     hall.cases.extend(case_id, 10, "涉及多个单位", "win07")
@@ -901,6 +902,8 @@ def test_an_extension_is_asked_once_in_so_many_words_and_defaults_keep_no_note(
         "延期只能申请一次：本案已批准延期")
     entries = {e.kind: e for e in CaseEntry.select().where(CaseEntry.case == case_id)}
     assert (entries["accept"].note, json.loads(entries["accept"].detail)) == ("", {"how": ""})
+    assert entries["accept"].due_on == date(2027, 1, 22)  # the step's new due date, on its entry
+    assert entries["extend"].due_on is None  # a step that sets none records none
     assert (entries["approve_extension"].note,
             json.loads(entries["approve_extension"].detail)) == ("", {"told": "电话告知"})
 
