@@ -12,6 +12,7 @@ PostgreSQL when HALL_TEST_PG_URL is set (the ``hall`` fixture).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -121,22 +122,27 @@ def test_a_file_is_refused_a_birth_date_after_the_halls_today(hall: Hall) -> Non
     assert row_counts() == before
 
 
+def losing_races(real: Callable[..., Any], attempts: list[int]) -> Callable[[int], Any]:
+    """``losing(times)``: ``real`` as a desk that loses the race for a new file ``times``
+    times (the unique ID number broken) before it runs; each attempt is counted in
+    ``attempts``."""
+    def losing(times: int) -> Any:
+        def attempt(*args: Any, **kwargs: Any) -> Any:
+            attempts.append(1)
+            if len(attempts) <= times:
+                raise pw.IntegrityError("UNIQUE constraint failed: visitor.id_number")
+            return real(*args, **kwargs)
+        return attempt
+    return losing
+
+
 def test_saving_a_file_retries_a_lost_race_and_gives_up_after_five(
         hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two desks opening the same new file at once: the loser's insert breaks the unique ID
     number, and it tries again (finding the winner's file), five attempts in all; a sixth race
     is not run, the fifth loss is raised."""
-    save = hall.desk.save_file_locked
     attempts: list[int] = []
-
-    def losing(times: int) -> Any:
-        def attempt(clean: Any, actor: str, act: str = "保存档案") -> int:
-            attempts.append(1)
-            if len(attempts) <= times:
-                raise pw.IntegrityError("UNIQUE constraint failed: visitor.id_number")
-            return save(clean, actor, act)
-        return attempt
-
+    losing = losing_races(hall.desk.save_file_locked, attempts)
     monkeypatch.setattr(hall.desk, "save_file_locked", losing(4))
     saved = hall.desk.save_file(form(id_number=VISITOR), actor="desk01")
     assert (saved.id_number, len(attempts)) == (VISITOR, 5)
@@ -153,17 +159,8 @@ def test_issuing_retries_a_lost_race_and_gives_up_after_five(
     the file breaks the unique ID number, and it issues again, finding the winner's file: five
     attempts in all; after a fifth loss the error is raised and nothing is written. Kills the
     retry's bound changed (mutation testing, stop 25: issue's ``attempt == _RETRIES - 1``)."""
-    issue = hall.desk.issue_locked
     attempts: list[int] = []
-
-    def losing(times: int) -> Any:
-        def attempt(clean: Any, actor: str, confirm: bool = False) -> Any:
-            attempts.append(1)
-            if len(attempts) <= times:
-                raise pw.IntegrityError("UNIQUE constraint failed: visitor.id_number")
-            return issue(clean, actor, confirm)
-        return attempt
-
+    losing = losing_races(hall.desk.issue_locked, attempts)
     monkeypatch.setattr(hall.desk, "issue_locked", losing(4))
     issued = hall.desk.issue(form(id_number=VISITOR), actor="desk01")
     assert (issued.number, len(attempts)) == ("L001", 5)
