@@ -299,8 +299,8 @@ class Desk:
         """:meth:`save_file` inside the caller's write transaction (a booking's): the file's id.
         ``act`` is what a refused rename says waits for the confirmation ("预约"). The caller
         has checked the actor's permission (its own act's: ``booking.manage``)."""
-        return self._save_visitor(clean, to_storage(self.store.now()), actor, None, True,
-                                  act=act)[0]
+        return self._save_visitor(clean, to_storage(self.store.now()), actor, day=None,
+                                  confirm=True, act=act)[0]
 
     # -- helpers --------------------------------------------------------------------------------
 
